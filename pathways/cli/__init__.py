@@ -1,0 +1,18 @@
+"""The ``pathways`` command line: thin wrappers around the domain functions.
+
+Exit codes: 0 success; 1 invalid input or data (every problem listed); 2 wrong usage
+(click's own); 3 unknown role or qualification (close matches suggested); 4 no route;
+5 the database or Graphviz could not be used.
+"""
+
+from __future__ import annotations
+
+from . import graph_commands  # noqa: F401  (registers the graph commands on ``cli``)
+from .base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Run the command line (the ``pathways`` console script)."""
+    cli(prog_name="pathways")

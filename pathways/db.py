@@ -1,0 +1,109 @@
+"""Engines, sessions and the schema: SQLite by default, PostgreSQL via ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import default_database_url
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalise_url(url: str) -> str:
+    """Return ``url`` with the psycopg 3 driver named for bare ``postgresql://`` URLs."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of an SQLite database file when it is missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """Create an engine for ``url`` (default: ``DATABASE_URL`` or the embedded SQLite file).
+
+    SQLite connections get WAL journalling, a busy timeout and foreign keys on; the
+    folder of an SQLite file is created when missing.
+
+    Parameters
+    ----------
+    url : str, optional
+        An SQLAlchemy database URL.
+
+    Returns
+    -------
+    Engine
+
+    Examples
+    --------
+    >>> make_engine("sqlite://").dialect.name
+    'sqlite'
+    """
+    url = normalise_url(url or default_database_url())
+    ensure_sqlite_folder(url)
+    return configure_engine(create_engine(url, **kwargs))
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Set up an engine made elsewhere (e.g. by Flask-SQLAlchemy) the way ``make_engine`` does."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _configure_sqlite):
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """Turn on WAL, a busy timeout and foreign keys for each new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that commits once at the end, or rolls back on any error."""
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision`` with the project's Alembic history."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def alembic_config():
+    """Return the Alembic configuration of the project's single migration history."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config

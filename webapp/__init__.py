@@ -1,0 +1,17 @@
+"""The Flask adapter: the app factory, reading like a table of contents."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config, errors, extensions, views
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the web app; ``test_config`` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+    extensions.init_app(app)
+    views.register(app)
+    errors.register(app)
+    return app
