@@ -128,13 +128,13 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
         if node_id in highlight:
             attrs["penwidth"] = "3"
             attrs["color"] = quoted("#0b0c0c")
-            attrs["class"] = quoted("on-route")
+            attrs["class"] = quoted("highlighted")
         lines.append(f"  {quoted(node_id)} [{_attrs(attrs)}];")
     for source, target in G.edges():
         if source in chosen_set and target in chosen_set:
             attrs = {"id": quoted(f"edge-{source}--{target}")}
             if (source, target) in route_edges:
-                attrs.update(penwidth="3", color=quoted("#0b0c0c"), **{"class": quoted("on-route")})
+                attrs.update(penwidth="3", color=quoted("#0b0c0c"), **{"class": quoted("highlighted")})
             elif G.edges[source, target]["kind"] in ("sideways", "change_of_employer"):
                 attrs["style"] = "dashed"
             lines.append(f"  {quoted(source)} -> {quoted(target)} [{_attrs(attrs)}];")

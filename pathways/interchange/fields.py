@@ -178,8 +178,6 @@ def parse_item(
         return None, [Problem(where, f"must be an object, got {type(raw).__name__}")]
     known = {f.name for f in fields}
     label = where
-    if isinstance(raw.get("id"), str) and raw.get("id"):
-        label = f"{where} (id {raw['id']!r})"
     for name in raw:
         if name not in known:
             problems.append(Problem(label, f"unknown field {name!r}"))

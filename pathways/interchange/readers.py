@@ -137,7 +137,10 @@ def _collect(node_items: Iterable[tuple[str, Any]], edge_items: Iterable[tuple[s
     """Parse every item, refuse duplicates, and raise once with every problem found."""
     document = GraphDocument()
     first_seen: dict[Any, str] = {}
-    for where, raw in node_items:
+    for position, raw in node_items:
+        where = position
+        if isinstance(raw, Mapping) and isinstance(raw.get("id"), str) and raw["id"]:
+            where = f"{position} (id {raw['id']!r})"
         record, found = parse_item(raw, NODE_FIELDS, where, text=text)
         problems.extend(found)
         if record is None:
@@ -146,11 +149,12 @@ def _collect(node_items: Iterable[tuple[str, Any]], edge_items: Iterable[tuple[s
             problems.append(Problem(where, f"duplicate id {record['id']!r} "
                                            f"(first at {first_seen[record['id']]})"))
             continue
-        first_seen[record["id"]] = where
+        first_seen[record["id"]] = position
         document.nodes[record["id"]] = record
-    for where, raw in edge_items:
+    for position, raw in edge_items:
+        where = position
         if isinstance(raw, Mapping) and raw.get("source") and raw.get("target"):
-            where = f"{where} ({raw['source']} -> {raw['target']})"
+            where = f"{position} ({raw['source']} -> {raw['target']})"
         record, found = parse_item(raw, EDGE_FIELDS, where, text=text)
         problems.extend(found)
         if record is None:
@@ -160,7 +164,7 @@ def _collect(node_items: Iterable[tuple[str, Any]], edge_items: Iterable[tuple[s
             problems.append(Problem(where, f"duplicate edge {key[0]} -> {key[1]} "
                                            f"(first at {first_seen[key]})"))
             continue
-        first_seen[key] = where
+        first_seen[key] = position
         document.edges[key] = record
     if problems:
         raise InvalidInput(problems, "Cannot import")

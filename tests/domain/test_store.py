@@ -1,0 +1,129 @@
+"""The graph in SQL: saving, merging, replacing, all-or-nothing, and graph_version."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from pathways.document import GraphDocument, load_document
+from pathways.errors import InvalidInput
+from pathways.interchange.store import import_document, save_document
+from pathways.models import Base, Qualification, Role, Transition, read_graph_version
+from tests.factories import make_edge, make_qualification, make_role, toy_document
+
+
+@pytest.fixture
+def stored(session):
+    """The toy pathway, saved and committed."""
+    save_document(session, toy_document())
+    session.commit()
+    return session
+
+
+def counts(session):
+    return (session.scalar(select(func.count()).select_from(Role)),
+            session.scalar(select(func.count()).select_from(Qualification)),
+            session.scalar(select(func.count()).select_from(Transition)))
+
+
+def test_migrations_match_the_models(engine):
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_saved_graph_loads_back_the_same(stored):
+    assert load_document(stored).canonical() == toy_document().canonical()
+    assert counts(stored) == (5, 4, 10)
+    edge = stored.scalars(select(Transition).where(Transition.target_id == "sw-apprenticeship"))
+    assert edge.one().requires == ["diploma-l3"]
+
+
+def test_import_bumps_the_version_and_a_no_change_import_does_not(stored):
+    version = read_graph_version(stored)
+    result = import_document(stored, toy_document())
+    assert (result.created, result.updated, result.deleted) == (0, 0, 0)
+    assert read_graph_version(stored) == version
+    import_document(stored, GraphDocument({"new-role": make_role("new-role")}))
+    assert read_graph_version(stored) == version + 1
+
+
+def test_merge_adds_and_updates_by_id_and_keeps_the_rest(stored):
+    incoming = GraphDocument(
+        {"care-worker": make_role("care-worker", "Care and support worker",
+                                  family="care_and_support")},
+        {("care-worker", "sw-degree"): make_edge("care-worker", "sw-degree", 48, cost_gbp=9535,
+                                                 funding="bursary")})
+    result = import_document(stored, incoming)
+    assert (result.created, result.updated, result.deleted) == (0, 2, 0)
+    document = load_document(stored)
+    assert document.nodes["care-worker"]["title"] == "Care and support worker"
+    assert document.edges[("care-worker", "sw-degree")]["funding"] == "bursary"
+    assert len(document.nodes) == 9
+
+
+def test_replace_makes_the_stored_graph_exactly_the_file(stored):
+    small = GraphDocument({"volunteer": make_role("volunteer", family="entry_routes",
+                                                  top_of_ladder=True)}, {})
+    result = import_document(stored, small, replace=True)
+    assert result.deleted == 18
+    assert counts(stored) == (1, 0, 0)
+
+
+def test_changed_requirements_are_rewritten(stored):
+    edge = make_edge("practitioner", "sw-apprenticeship", 36, funding="levy",
+                     requires=["care-cert", "diploma-l3"])
+    import_document(stored, GraphDocument({}, {("practitioner", "sw-apprenticeship"): edge}))
+    stored.commit()
+    assert load_document(stored).edges[("practitioner", "sw-apprenticeship")]["requires"] == [
+        "care-cert", "diploma-l3"]
+
+
+def test_an_invalid_result_writes_nothing(stored):
+    before = load_document(stored).canonical()
+    version = read_graph_version(stored)
+    bad = GraphDocument(
+        {"new-role": make_role("new-role")},
+        {("new-role", "ghost"): make_edge("new-role", "ghost")})
+    with pytest.raises(InvalidInput, match="unknown node 'ghost'"):
+        import_document(stored, bad)
+    stored.rollback()
+    assert load_document(stored).canonical() == before
+    assert read_graph_version(stored) == version
+
+
+def test_orm_changes_bump_the_version_in_the_same_transaction(stored):
+    version = read_graph_version(stored)
+    stored.get(Role, "care-worker").title = "Care worker (home care)"
+    stored.flush()
+    assert read_graph_version(stored) == version + 1
+    stored.rollback()
+    assert read_graph_version(stored) == version
+    stored.add(Qualification(id="peps-1", title="PEPS stage 1"))
+    stored.commit()
+    assert read_graph_version(stored) == version + 1
+    stored.delete(stored.get(Qualification, "peps-1"))
+    stored.commit()
+    assert read_graph_version(stored) == version + 2
+
+
+def test_a_clean_read_does_not_bump(stored):
+    version = read_graph_version(stored)
+    stored.get(Role, "care-worker").title = stored.get(Role, "care-worker").title
+    stored.commit()
+    assert read_graph_version(stored) == version
+
+
+def test_database_refuses_negative_months(stored):
+    from sqlalchemy.exc import IntegrityError
+
+    stored.add(Transition(source_id="care-worker", target_id="volunteer", kind="sideways",
+                          months=-1))
+    with pytest.raises(IntegrityError):
+        stored.flush()
+
+
+def test_qualification_nodes_keep_their_fields(stored):
+    apprenticeship = stored.get(Qualification, "sw-apprenticeship")
+    assert apprenticeship.is_apprenticeship and apprenticeship.funding_band_gbp == 24000
+    assert not stored.get(Qualification, "care-cert").is_apprenticeship
+    assert make_qualification("x")["kind"] == "qualification"
