@@ -1,18 +1,20 @@
 """The route engine: the k best routes between two places on the career map.
 
-Pure functions on a snapshot, no I/O. The search is pruned to nodes that are both
-reachable from the start and able to reach the goal, then networkx's k-shortest simple
-paths runs on that small graph with an explicit ``weight=``. Routes whose prerequisites
+Pure functions on a snapshot, no I/O. The search is pruned to a corridor of nodes that are
+reachable from the start, able to reach the goal, and near enough to the best route
+(``pathways.corridor``); networkx's k-shortest simple paths then runs on that small graph
+with an explicit ``weight=``. Routes whose prerequisites
 are not met in order (held, or gained earlier on the route) are skipped.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import math
 from dataclasses import dataclass, replace
 
 import networkx as nx
 
+from .corridor import Dijkstra, corridor_graph
 from .errors import RouteNotFound
 from .explain import describe_step, why_this_order
 from .options import HELD, RouteOptions, edge_allowed
@@ -20,6 +22,10 @@ from .options import HELD, RouteOptions, edge_allowed
 MAX_STEPS = 20
 #: Candidate paths examined before giving up on finding ``k`` valid ones.
 MAX_CANDIDATES = 200
+#: How far beyond the best route the first corridor reaches, at least, by what is minimised.
+MIN_SLACK = {"months": 24, "cost": 2000, "steps": 2}
+#: Corridor widenings (each 4 times wider) before searching without a bound.
+MAX_WIDENINGS = 3
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
                    options: RouteOptions | None = None) -> list[Route]:
     """Return up to ``options.k`` best routes from ``source`` to ``target``.
 
+    The search runs in a corridor around the best route (see ``pathways.corridor``),
+    widened until the k best routes that meet every option are certainly inside it.
+
     Parameters
     ----------
     G : networkx.DiGraph
@@ -96,76 +105,62 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
     options = options or RouteOptions()
     if source == target:
         raise RouteNotFound("You are already there: choose a different destination.")
-    search = search_graph(G, source, target, options)
-    if search is None:
+    weight = options.weight
+    held = {q: source for q in options.have if q in G and q != source}
+    backward = Dijkstra(G._pred, {target: 0}, weight, options, forward=False, jumps=held)
+    backward.run(until=source)
+    if source not in backward.dist:
         raise RouteNotFound(_no_route_message(G, source, target))
+    forward = Dijkstra(G._succ, {source: 0, **{q: 0 for q in held}}, weight, options,
+                       forward=True)
+    best = backward.dist[source]
+    limit = math.inf
+    if options.within_months is not None and options.by == "months":
+        limit = options.within_months
+    slack = max(best * 0.5, MIN_SLACK[options.by])
+    for widening in range(MAX_WIDENINGS + 1):
+        bound = min(limit, best + slack if widening < MAX_WIDENINGS else math.inf)
+        backward.run(radius=bound)
+        forward.run(radius=bound)
+        search = corridor_graph(G, source, target, options, forward, backward, bound)
+        routes, complete = _best_routes(G, search, source, target, options, bound)
+        if complete or bound >= limit:
+            break
+        slack *= 4
+    if not routes:
+        raise RouteNotFound(_no_route_message(G, source, target))
+    return routes
+
+
+def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
+                 options: RouteOptions, bound: float) -> tuple[list[Route], bool]:
+    """Return the best valid routes in the corridor, and whether they are surely the k best.
+
+    Paths come shortest first; those no longer than ``bound`` are exactly the whole
+    graph's, so the answer is complete once ``k`` valid routes are found within it, or
+    when the corridor has no more paths and ``bound`` is unlimited.
+    """
     routes: list[Route] = []
+    if source not in search or target not in search:
+        return routes, math.isinf(bound)
     candidates = nx.shortest_simple_paths(search, source, target, weight="w")
     for examined, path in enumerate(candidates):
-        if examined >= MAX_CANDIDATES or len(routes) >= options.k:
-            break
+        if examined >= MAX_CANDIDATES:
+            return routes, True  # enough looking: report what was found
+        length = sum(search.edges[u, v]["w"] for u, v in zip(path, path[1:]))
+        if length > bound:
+            return routes, False
         if len(path) - 1 > MAX_STEPS:
             continue
         route = make_route(G, path, options)
         if route is None:
             continue
         if options.within_months is not None and route.total_months > options.within_months:
-            if options.by == "months":
-                break  # paths come shortest first: none later can fit
             continue
         routes.append(route)
-    if not routes:
-        raise RouteNotFound(_no_route_message(G, source, target))
-    return routes
-
-
-def search_graph(G: nx.DiGraph, source: str, target: str,
-                 options: RouteOptions) -> nx.DiGraph | None:
-    """Return the pruned graph the search runs on, or None when the goal is out of reach.
-
-    It holds only allowed edges between nodes reachable from ``source`` that can also
-    reach ``target``, each with the chosen weight as ``w``, plus a zero-weight ``held``
-    step from ``source`` to each qualification the person already holds.
-    """
-    weight = options.weight
-    shortcuts = [q for q in options.have if q in G and q != source]
-
-    forward = {source, *shortcuts}
-    queue = deque(forward)
-    while queue:
-        node = queue.popleft()
-        for nxt, data in G._succ[node].items():
-            if nxt not in forward and edge_allowed(data, nxt, options):
-                forward.add(nxt)
-                queue.append(nxt)
-    if target not in forward:
-        return None
-    backward = {target}
-    queue = deque(backward)
-    while queue:
-        node = queue.popleft()
-        for prev, data in G._pred[node].items():
-            if prev not in backward and prev in forward and edge_allowed(data, node, options):
-                backward.add(prev)
-                queue.append(prev)
-    keep = backward
-    reachable_shortcuts = [q for q in shortcuts if q in keep]
-    if source not in keep:
-        if not reachable_shortcuts:
-            return None
-        keep = keep | {source}
-    attainable = keep | options.have
-    search = nx.DiGraph()
-    for node in keep:
-        for nxt, data in G._succ[node].items():
-            if (nxt in keep and edge_allowed(data, nxt, options)
-                    and all(r in attainable for r in data["requires"])):
-                search.add_edge(node, nxt, w=data[weight])
-    for qualification in reachable_shortcuts:
-        search.add_edge(source, qualification, w=0, held=True)
-    if source not in search or target not in search:
-        return None
-    return search
+        if len(routes) >= options.k:
+            return routes, True
+    return routes, math.isinf(bound)
 
 
 def make_route(G: nx.DiGraph, path: list[str], options: RouteOptions) -> Route | None:

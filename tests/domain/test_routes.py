@@ -1,11 +1,14 @@
 """The route engine on a small pathway: best routes, options, personalisation, pruning."""
 
+import math
+
 import networkx as nx
 import pytest
 
 from pathways.errors import InvalidInput, RouteNotFound, UnknownNode
 from pathways.options import make_options
-from pathways.routes import routes_between, search_graph
+from pathways.corridor import Dijkstra, corridor_graph
+from pathways.routes import routes_between
 from tests.factories import toy_graph
 
 
@@ -110,10 +113,31 @@ def test_step_months_include_the_experience_needed_first():
     assert options.have == frozenset({"care-cert"})
 
 
+def corridor(G, source, target, options, bound):
+    backward = Dijkstra(G._pred, {target: 0}, options.weight, options, forward=False)
+    forward = Dijkstra(G._succ, {source: 0}, options.weight, options, forward=True)
+    backward.run(bound)
+    forward.run(bound)
+    return corridor_graph(G, source, target, options, forward, backward, bound)
+
+
 def test_search_is_pruned_to_nodes_between_start_and_goal(G):
-    search = search_graph(G, "care-worker", "senior-care-worker", make_options(G))
+    search = corridor(G, "care-worker", "senior-care-worker", make_options(G), math.inf)
     assert set(search) == {"care-worker", "care-cert", "senior-care-worker"}
     assert nx.get_edge_attributes(search, "w")  # weights carried explicitly
+
+
+def test_corridor_leaves_out_what_is_too_far(G):
+    options = make_options(G)
+    assert "sw-apprenticeship" in corridor(G, "care-worker", "social-worker", options, 62)
+    near = corridor(G, "care-worker", "social-worker", options, 40)
+    assert set(near) == {"care-worker", "sw-degree", "social-worker"}
+
+
+def test_routes_beyond_the_first_corridor_are_still_found():
+    G = toy_graph()
+    routes = routes_between(G, "volunteer", "social-worker", make_options(G, k=3))
+    assert [r.total_months for r in routes] == [39, 63]
 
 
 @pytest.mark.parametrize("bad", [
@@ -142,3 +166,39 @@ def test_no_route_is_a_clear_error(G):
         routes_between(G, "social-worker", "volunteer", make_options(G))
     with pytest.raises(RouteNotFound, match="already there"):
         routes_between(G, "care-worker", "care-worker", make_options(G))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("by", ["months", "cost", "steps"])
+def test_corridor_search_agrees_with_plain_k_shortest_paths(seed, by):
+    """On random role graphs, the pruned search returns the same k best totals as Yen's."""
+    import itertools
+    import random
+
+    from tests.factories import make_document, make_edge, make_role
+    from pathways.snapshot import graph_from_document
+
+    rng = random.Random(seed)
+    ids = [f"r{i}" for i in range(25)]
+    edges = {}
+    for _ in range(70):
+        a, b = rng.sample(ids, 2)
+        cost = rng.choice([0, 0, 500, 2000])
+        edges[(a, b)] = make_edge(a, b, rng.randint(0, 30), kind="sideways", cost_gbp=cost,
+                                  funding="employer" if cost else "none")
+    G = graph_from_document(make_document([make_role(i) for i in ids], list(edges.values())))
+    source, target = "r0", "r1"
+    weight = {"months": "w_months", "cost": "w_cost", "steps": "w_steps"}[by]
+    try:
+        plain = list(itertools.islice(nx.shortest_simple_paths(G, source, target, weight=weight),
+                                      5))
+    except nx.NetworkXNoPath:
+        plain = []
+    expected = [nx.path_weight(G, p, weight) for p in plain]
+    if not plain:
+        with pytest.raises(RouteNotFound):
+            routes_between(G, source, target, make_options(G, by=by))
+        return
+    routes = routes_between(G, source, target, make_options(G, by=by))
+    got = [nx.path_weight(G, list(r.path), weight) for r in routes]
+    assert got == expected

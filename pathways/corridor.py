@@ -1,0 +1,105 @@
+"""The search corridor: the part of the graph where the k best routes can lie.
+
+Two resumable Dijkstra searches, one forward from the start and one backward from the
+goal, give lower bounds ``d_start(v)`` and ``d_goal(v)`` on the best route through
+each node (prerequisites relaxed). A route no longer than a bound ``B`` only uses edges
+``u -> v`` with ``d_start(u) + w(u, v) + d_goal(v) <= B``, so k-shortest paths on that
+corridor, in order, are exactly the routes of the whole graph up to ``B``. Nodes
+outside it are either unreachable from the start, unable to reach the goal, or too far.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Mapping
+
+import networkx as nx
+
+from .options import RouteOptions, edge_allowed
+
+
+class Dijkstra:
+    """A Dijkstra search that can be resumed with a larger radius.
+
+    Parameters
+    ----------
+    adjacency : mapping
+        ``G._succ`` to search forward, ``G._pred`` to search backward.
+    sources : mapping of node to distance
+    weight : str
+        The edge attribute to add up.
+    options : RouteOptions
+        Edges the person would not take are skipped.
+    forward : bool
+        Whether ``adjacency`` runs with the edges (for the allowed-edge check).
+    jumps : mapping, optional
+        Extra zero-weight moves: settling key ``k`` also reaches ``jumps[k]``
+        (a held qualification lets the backward search reach the start).
+    """
+
+    def __init__(self, adjacency: Mapping, sources: Mapping[str, float], weight: str,
+                 options: RouteOptions, *, forward: bool,
+                 jumps: Mapping[str, str] | None = None):
+        self.adjacency, self.weight, self.options = adjacency, weight, options
+        self.forward, self.jumps = forward, jumps or {}
+        self.dist: dict[str, float] = {}
+        self._best: dict[str, float] = dict(sources)
+        self._counter = itertools.count()
+        self._heap = [(d, next(self._counter), n) for n, d in sources.items()]
+        heapq.heapify(self._heap)
+
+    def run(self, radius: float = math.inf, until: str | None = None) -> None:
+        """Settle nodes in distance order up to ``radius``, or until ``until`` is settled."""
+        heap, dist, best = self._heap, self.dist, self._best
+        weight, options, forward = self.weight, self.options, self.forward
+        while heap and heap[0][0] <= radius:
+            if until is not None and until in dist:
+                return
+            distance, _, node = heapq.heappop(heap)
+            if node in dist:
+                continue
+            dist[node] = distance
+            for other, data in self.adjacency[node].items():
+                if other in dist:
+                    continue
+                if not edge_allowed(data, other if forward else node, options):
+                    continue
+                candidate = distance + data[weight]
+                if candidate < best.get(other, math.inf):
+                    best[other] = candidate
+                    heapq.heappush(heap, (candidate, next(self._counter), other))
+            jump = self.jumps.get(node)
+            if jump is not None and jump not in dist and distance < best.get(jump, math.inf):
+                best[jump] = distance
+                heapq.heappush(heap, (distance, next(self._counter), jump))
+
+
+def corridor_graph(G: nx.DiGraph, source: str, target: str, options: RouteOptions,
+                   forward: Dijkstra, backward: Dijkstra, bound: float) -> nx.DiGraph:
+    """Return the corridor up to ``bound`` as a small graph with the weight in ``w``.
+
+    It also holds a zero-weight ``held`` edge from the start to each qualification the
+    person holds, and leaves out edges needing a qualification nobody in the corridor
+    can gain.
+    """
+    weight = options.weight
+    d_start, d_goal = forward.dist, backward.dist
+    keep = {n for n, d in d_start.items() if n in d_goal and d + d_goal[n] <= bound}
+    attainable = keep | options.have
+    search = nx.DiGraph()
+    succ = G._succ
+    for node in keep:
+        head = d_start[node]
+        for nxt, data in succ[node].items():
+            if nxt not in keep or head + data[weight] + d_goal[nxt] > bound:
+                continue
+            if not edge_allowed(data, nxt, options):
+                continue
+            if all(r in attainable for r in data["requires"]):
+                search.add_edge(node, nxt, w=data[weight])
+    for qualification in options.have:
+        if qualification in keep and qualification != source and d_goal[qualification] <= bound:
+            search.add_edge(source, qualification, w=0, held=True)
+    return search
