@@ -4,11 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
+ASSETS := webapp/static/dist/.built
 
 .PHONY: install run test bench system-packages clean
 
 ## install: the set-up alone (virtual environment, Python packages, system tools)
-install: $(INSTALLED) system-packages
+install: system-packages $(INSTALLED) $(ASSETS)
 
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -19,6 +20,19 @@ $(INSTALLED): setup.cfg pyproject.toml
 
 system-packages:
 	@bash .ci/system-packages
+
+# Front-end packages from npm (GOV.UK Frontend, svg-pan-zoom, axe-core, sass), the
+# stylesheet compiled with a system font, and the assets the pages serve.
+$(ASSETS): package.json package-lock.json webapp/static/src/app.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build:css
+	rm -rf webapp/static/govuk webapp/static/vendor
+	mkdir -p webapp/static/govuk webapp/static/vendor
+	cp -r node_modules/govuk-frontend/dist/govuk/assets webapp/static/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js webapp/static/govuk/
+	cp node_modules/svg-pan-zoom/dist/svg-pan-zoom.min.js webapp/static/vendor/
+	cp node_modules/axe-core/axe.min.js webapp/static/vendor/
+	touch $(ASSETS)
 
 ## run: set up, create and seed the SQLite database if empty, serve on http://127.0.0.1:$(PORT)
 run: install
@@ -34,4 +48,4 @@ bench: install
 	$(PY) -m tests.benchmarks
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts node_modules webapp/static/dist webapp/static/govuk webapp/static/vendor

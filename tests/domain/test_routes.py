@@ -9,6 +9,7 @@ from pathways.errors import InvalidInput, RouteNotFound, UnknownNode
 from pathways.options import make_options
 from pathways.corridor import Dijkstra, corridor_graph
 from pathways.routes import routes_between
+from pathways.snapshot import graph_from_document
 from tests.factories import toy_graph
 
 
@@ -202,3 +203,19 @@ def test_corridor_search_agrees_with_plain_k_shortest_paths(seed, by):
     routes = routes_between(G, source, target, make_options(G, by=by))
     got = [nx.path_weight(G, list(r.path), weight) for r in routes]
     assert got == expected
+
+
+def test_synthetic_region_copies_roles_and_shares_qualifications():
+    from pathways.synthetic import synthetic_region
+    from pathways.validation import validate_document
+    from tests.factories import toy_document
+
+    region = synthetic_region(toy_document(), 3)
+    assert len(region.nodes) == 3 * 5 + 4
+    assert ("org000-care-worker", "org001-care-worker") in region.edges
+    assert ("org002-care-worker", "org000-care-worker") in region.edges  # a ring
+    assert ("org001-care-worker", "sw-degree") in region.edges
+    assert validate_document(region).ok
+    G = graph_from_document(region)
+    best = routes_between(G, "org000-care-worker", "org002-social-worker", make_options(G))[0]
+    assert best.path[-1] == "org002-social-worker"

@@ -1,0 +1,127 @@
+"""Benchmarks of the career graph: routes, the snapshot from SQL, and import.
+
+Targets (issue: the career pathway graph): 5 best routes on the seed p95 <= 5 ms; on the
+50-organisation region p95 <= 25 ms and at least 2x faster than plain
+``networkx.shortest_simple_paths`` on the unpruned graph in the same run; building the
+snapshot from SQL for that region <= 1 s; importing it <= 10 s on SQLite.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+import seed
+from pathways.db import make_engine, session_scope, upgrade_schema
+from pathways.document import complete_document
+from pathways.interchange.readers import read_graph
+from pathways.interchange.store import import_document
+from pathways.options import make_options
+from pathways.routes import routes_between
+from pathways.snapshot import build_graph, graph_from_document
+from pathways.synthetic import org_id, synthetic_region
+
+from .timing import p50, p95, row, sample
+
+#: Journeys people ask about, by id in the seed pathway.
+SEED_JOURNEYS = [
+    ("care-worker", "social-worker"),
+    ("care-worker", "registered-manager"),
+    ("healthcare-support-worker", "registered-nurse-care-home"),
+    ("ot-support-worker", "occupational-therapist"),
+    ("volunteer", "principal-social-worker"),
+]
+REGION_SIZES = (10, 20, 50)
+
+
+def seed_document():
+    return complete_document(read_graph(seed.PATHWAY_DIR))
+
+
+def route_timings(G, journeys, repeat):
+    options = make_options(G, k=5)
+    calls = itertools.cycle(journeys)
+
+    def one():
+        source, target = next(calls)
+        routes_between(G, source, target, options)
+    return sample(one, repeat)
+
+
+def plain_timings(G, journeys, repeat):
+    calls = itertools.cycle(journeys)
+
+    def one():
+        source, target = next(calls)
+        list(itertools.islice(nx.shortest_simple_paths(G, source, target, weight="w_months"), 5))
+    return sample(one, repeat)
+
+
+def region_journeys(size):
+    far = org_id(size // 2)
+    return [(f"{org_id(0)}-{s}", f"{far}-{t}") for s, t in SEED_JOURNEYS]
+
+
+def main() -> dict:
+    results: dict = {}
+    base = seed_document()
+    G = graph_from_document(base)
+    journeys = [j for j in SEED_JOURNEYS if j[0] in G and j[1] in G]
+    print(f"\n== Career graph (seed: {len(G)} nodes, {G.number_of_edges()} edges) ==")
+    seed_routes = route_timings(G, journeys, 500)
+    seed_plain = plain_timings(G, journeys, 500)
+    print(row("5 best routes, seed graph", seed_routes, "(target p95 <= 5 ms)"))
+    print(row("  baseline: plain shortest_simple_paths, seed", seed_plain))
+    results["seed"] = {"p50": p50(seed_routes), "p95": p95(seed_routes)}
+
+    for size in REGION_SIZES:
+        region = synthetic_region(base, size)
+        R = graph_from_document(region)
+        pairs = [(s, t) for s, t in region_journeys(size) if s in R and t in R]
+        repeat = 60 if size == 50 else 100
+        pruned = route_timings(R, pairs, repeat)
+        plain = plain_timings(R, pairs, max(10, repeat // 4))
+        ratio = p50(plain) / p50(pruned)
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+            upgrade_schema(engine)
+            start = time.perf_counter()
+            with session_scope(engine) as session:
+                import_document(session, region, replace=True)
+            import_seconds = time.perf_counter() - start
+            builds = []
+            for _ in range(3):
+                with session_scope(engine) as session:
+                    start = time.perf_counter()
+                    build_graph(session)
+                    builds.append(time.perf_counter() - start)
+            engine.dispose()
+        build_seconds = sorted(builds)[1]
+        print(f"\n-- region of {size} organisations: {len(R)} nodes, "
+              f"{R.number_of_edges()} edges --")
+        print(row(f"5 best routes, {size} organisations", pruned,
+                  "(target p95 <= 25 ms at 50)" if size == 50 else ""))
+        print(row(f"  baseline: plain shortest_simple_paths, unpruned", plain))
+        print(f"  speed-up over the baseline (median): {ratio:.1f}x (target >= 2x)")
+        print(f"  snapshot from SQL (median of 3): {build_seconds:.3f} s (target <= 1 s at 50)")
+        print(f"  import on SQLite: {import_seconds:.2f} s (target <= 10 s at 50)")
+        results[size] = {"nodes": len(R), "edges": R.number_of_edges(),
+                         "p50": p50(pruned), "p95": p95(pruned), "plain_p50": p50(plain),
+                         "ratio": ratio, "build_s": build_seconds, "import_s": import_seconds}
+
+    small, large = results[REGION_SIZES[0]], results[REGION_SIZES[-1]]
+    print(f"\nGrowth from {REGION_SIZES[0]} to {REGION_SIZES[-1]} organisations "
+          f"({large['nodes'] / small['nodes']:.1f}x nodes): routes p50 "
+          f"{large['p50'] / small['p50']:.1f}x, plain baseline p50 "
+          f"{large['plain_p50'] / small['plain_p50']:.1f}x, snapshot "
+          f"{large['build_s'] / small['build_s']:.1f}x, import "
+          f"{large['import_s'] / small['import_s']:.1f}x")
+    return results
+
+
+if __name__ == "__main__":
+    main()
