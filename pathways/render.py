@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
 import networkx as nx
@@ -75,7 +77,7 @@ def select_nodes(G: nx.DiGraph, families: Iterable[str] | None = None,
 
 
 def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
-           highlight: Sequence[str] = (), link: Callable[[str], str] | None = None,
+           highlight: Sequence[str] = (), link: Callable[[str, dict], str] | None = None,
            legend: bool = True) -> str:
     """Return the DOT source of the map.
 
@@ -87,7 +89,7 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
     highlight : sequence of str
         A route's node ids: its nodes and moves are drawn bold, and always included.
     link : callable, optional
-        ``link(node_id) -> url`` to make each node a link.
+        ``link(node_id, node_data) -> url`` to make each node a link.
     legend : bool
         Add a legend of family colours.
 
@@ -123,7 +125,7 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
             attrs["shape"] = "note"
             attrs["style"] = quoted("filled")
         if link is not None:
-            attrs["URL"] = quoted(link(node_id))
+            attrs["URL"] = quoted(link(node_id, data))
             attrs["target"] = quoted("_top")
         if node_id in highlight:
             attrs["penwidth"] = "3"
@@ -186,3 +188,49 @@ def render_svg(dot_source: str, timeout: float = DOT_TIMEOUT_SECONDS) -> str:
         message = finished.stderr.decode("utf-8", "replace").strip()
         raise RenderError(f"Graphviz could not draw the map: {message}")
     return finished.stdout.decode("utf-8")
+
+
+class MapCache:
+    """Rendered SVG maps by (graph version, view), least recently used dropped first.
+
+    A new graph version makes new keys, so a changed graph is never drawn from an old
+    picture; old entries age out.
+
+    Parameters
+    ----------
+    link : callable, optional
+        ``link(node_id, node_data) -> url`` for every map this cache draws.
+    maxsize : int
+        How many pictures to keep.
+    timeout : float
+        Seconds ``dot`` may run.
+    """
+
+    def __init__(self, link: Callable[[str, dict], str] | None = None, maxsize: int = 64,
+                 timeout: float = DOT_TIMEOUT_SECONDS):
+        self.link, self.maxsize, self.timeout = link, maxsize, timeout
+        self._entries: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.renders = 0
+
+    def svg(self, G: nx.DiGraph, *, families: Iterable[str] = (), levels: Iterable[int] = (),
+            highlight: Sequence[str] = (), only_route: bool = False) -> str:
+        """Return the SVG of the map of ``G`` for these filters and highlighted route.
+
+        With ``only_route`` the map shows the highlighted route alone (a small map).
+        """
+        key = (G.graph.get("version"), tuple(sorted(set(families))),
+               tuple(sorted(set(levels))), tuple(highlight), only_route)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        nodes = list(highlight) if only_route else select_nodes(G, key[1] or None, key[2] or None)
+        svg = render_svg(to_dot(G, nodes=nodes, highlight=highlight, link=self.link,
+                                legend=not only_route), timeout=self.timeout)
+        with self._lock:
+            self.renders += 1
+            self._entries[key] = svg
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return svg

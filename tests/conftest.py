@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -23,8 +24,12 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not os.environ.get("TEST_DATABASE_URL"):
-        terminalreporter.write_line(POSTGRES_SKIP_REASON, yellow=True)
+    """Say once why tests were skipped, with how many, instead of a line per test."""
+    reasons = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reasons[str(report.longrepr[-1]).removeprefix("Skipped: ")] += 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,4 +1,4 @@
-"""Settings from environment variables, with development defaults."""
+"""Settings from environment variables, with development defaults (see the README)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,30 @@ from flask import Flask
 
 from pathways.db import ensure_sqlite_folder, normalise_url
 
+DEVELOPMENT_SECRET = "development-only-not-secret"
+
 
 def load(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` from the environment, then from ``test_config``."""
     default_url = f"sqlite:///{Path(app.instance_path) / 'pathways.sqlite3'}"
+    environment = os.environ.get("PATHWAYS_ENV", "development")
     app.config.from_mapping(
-        PATHWAYS_ENV=os.environ.get("PATHWAYS_ENV", "development"),
-        SECRET_KEY=os.environ.get("SECRET_KEY", "development-only-not-secret"),
+        PATHWAYS_ENV=environment,
+        SECRET_KEY=os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL") or default_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         GRAPH_CACHE_SECONDS=float(os.environ.get("GRAPH_CACHE_SECONDS", "0")),
+        DOT_TIMEOUT_SECONDS=float(os.environ.get("DOT_TIMEOUT_SECONDS", "10")),
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=environment == "production",
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["PATHWAYS_ENV"] == "production" and (
+            app.config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET)):
+        raise RuntimeError("SECRET_KEY must be set when PATHWAYS_ENV=production")
     url = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     ensure_sqlite_folder(url)

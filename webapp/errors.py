@@ -1,22 +1,79 @@
-"""Error pages: domain errors and HTTP errors mapped to answers in one place."""
+"""Errors mapped to answers in one place: HTML pages in the house style, JSON under /api/.
+
+Bad input never gives a 500: unknown names are 404, invalid input 400, a map that cannot
+be drawn 503. A real 500 rolls the session back.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from pathways.errors import InvalidInput, NotFound, PathwayError, RouteNotFound, UnknownNode
+from pathways.render import RenderError
 
 from .extensions import db
+
+STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
+    (UnknownNode, 404),
+    (NotFound, 404),
+    (RouteNotFound, 404),
+    (InvalidInput, 400),
+    (RenderError, 503),
+    (PathwayError, 400),
+]
+
+
+def wants_json() -> bool:
+    """Whether this request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, problems: list[dict] | None = None):
+    """Return the API's error answer: ``{"error": {"status", "message", "problems"}}``."""
+    body = {"status": status, "message": message}
+    if problems:
+        body["problems"] = problems
+    return jsonify(error=body), status
 
 
 def register(app: Flask) -> None:
     """Register the error handlers."""
 
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("error.html", title="Page not found",
-                               message="If you typed the web address, check it is correct."), 404
+    @app.errorhandler(PathwayError)
+    def domain_error(error: PathwayError):
+        status = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+        problems = getattr(error, "problems", None)
+        message = str(error).splitlines()[0] if problems else str(error)
+        if wants_json():
+            details = [{"where": p.where, "message": p.message} for p in problems or []]
+            if isinstance(error, UnknownNode):
+                details = [{"where": error.name, "message": "unknown",
+                            "suggestions": error.suggestions}]
+            return json_error(status, message, details)
+        return render_template("error.html", title=_title(status), message=message,
+                               problems=problems or []), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if wants_json():
+            return json_error(error.code or 500, error.description or error.name)
+        if error.code == 404:
+            return render_template(
+                "error.html", title="Page not found",
+                message="If you typed the web address, check it is correct."), 404
+        return render_template("error.html", title=error.name,
+                               message=error.description), error.code
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
+        if wants_json():
+            return json_error(500, "Sorry, there is a problem with the service.")
         return render_template("error.html", title="Sorry, there is a problem with the service",
                                message="Try again later."), 500
+
+
+def _title(status: int) -> str:
+    return {404: "Page not found", 400: "There is a problem with your request",
+            503: "Sorry, the career map cannot be drawn right now"}.get(status, "There is a problem")

@@ -4,22 +4,42 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
 
 from pathways.db import configure_engine
 from pathways.models import Base
+from pathways.render import MapCache
 from pathways.snapshot import GraphCache
 
 db = SQLAlchemy(model_class=Base)
+csrf = CSRFProtect()
+wtforms_helpers = WTFormsHelpers()
 
 
 def init_app(app: Flask) -> None:
-    """Bind the extensions to ``app``, and give it one graph snapshot cache."""
+    """Bind the extensions to ``app``; give it one graph snapshot cache and one map cache."""
     db.init_app(app)
+    csrf.init_app(app)
+    wtforms_helpers.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     app.extensions["graph_cache"] = GraphCache(app.config["GRAPH_CACHE_SECONDS"])
+    app.extensions["map_cache"] = MapCache(link=node_path,
+                                           timeout=app.config["DOT_TIMEOUT_SECONDS"])
+
+
+def node_path(node_id: str, data: dict) -> str:
+    """Return the path of a node's page (maps are cached, so this avoids per-request URLs)."""
+    area = "roles" if data["kind"] == "role" else "qualifications"
+    return f"/{area}/{node_id}"
 
 
 def current_graph():
     """Return the current snapshot of the career graph for this process."""
     return current_app.extensions["graph_cache"].get(db.session)
+
+
+def map_cache() -> MapCache:
+    """Return this process's cache of rendered maps."""
+    return current_app.extensions["map_cache"]

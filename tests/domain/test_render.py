@@ -28,7 +28,7 @@ def test_labels_are_escaped_for_html_like_labels_and_quoted_strings():
 
 @needs_dot
 def test_hostile_titles_make_a_valid_svg_showing_the_text():
-    svg = render_svg(to_dot(hostile_graph(), link=lambda n: f"/roles/{n}"))
+    svg = render_svg(to_dot(hostile_graph(), link=lambda n, data: f"/roles/{n}"))
     root = ET.fromstring(svg.encode())  # parses: the SVG is not broken
     texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "Care <b>worker</b>" in texts and "Top</B><BR/>" in texts
@@ -65,3 +65,18 @@ def test_dot_runs_with_a_timeout():
     big = "digraph {" + " ".join(f"n{i} -> n{(i * 7) % 3000};" for i in range(3000)) + "}"
     with pytest.raises(RenderError, match="longer than"):
         render_svg(big, timeout=0.001)
+
+
+@needs_dot
+def test_map_cache_keys_by_version_and_view():
+    from pathways.render import MapCache
+
+    cache = MapCache()
+    G = toy_graph()
+    first = cache.svg(G, families=["social_work"])
+    assert cache.svg(G, families=["social_work"]) is first and cache.renders == 1
+    cache.svg(G)
+    newer = graph_from_document(make_document(
+        [make_role("volunteer", "Volunteer renamed", family="entry_routes", top_of_ladder=True)],
+        []), version=G.graph["version"] + 1)
+    assert "Volunteer renamed" in cache.svg(newer) and cache.renders == 3

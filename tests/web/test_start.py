@@ -1,10 +1,35 @@
-"""The start page and the health check."""
+"""The start page, search, the health check, error pages and security headers."""
 
 
-def test_start_page_shows_the_size_of_the_map(client):
+def test_start_page_says_what_the_service_is_and_offers_ways_in(client):
     page = client.get("/")
     assert page.status_code == 200
-    assert "<strong>5</strong> roles, <strong>4</strong> qualifications" in page.text
+    assert "5 roles, 4 qualifications and 10 moves" in page.text
+    assert 'action="/search"' in page.text
+    for way_in in ("New to care", "Already in care", "Registered professional", "Manager"):
+        assert way_in in page.text
+    assert "govuk-header__logotype" not in page.text  # never the GOV.UK crown
+
+
+def test_search_goes_straight_to_an_exact_match(client):
+    answer = client.get("/search?q=care+WORKER")
+    assert answer.status_code == 302 and answer.location.endswith("/roles/care-worker")
+    answer = client.get("/search?q=Care+Certificate")
+    assert answer.location.endswith("/qualifications/care-cert")
+
+
+def test_search_lists_partial_matches_and_suggests(client):
+    page = client.get("/search?q=worker")
+    assert page.status_code == 200
+    assert "/roles/senior-care-worker" in page.text and "/roles/social-worker" in page.text
+    page = client.get("/search?q=care+wrker")
+    assert "No roles or qualifications match" in page.text and "Did you mean" in page.text
+
+
+def test_empty_search_shows_the_error_summary(client):
+    page = client.get("/search?q=")
+    assert page.status_code == 400
+    assert "govuk-error-summary" in page.text and "Enter a role or qualification" in page.text
 
 
 def test_healthz_checks_the_database(client):
@@ -15,3 +40,27 @@ def test_healthz_checks_the_database(client):
 def test_unknown_pages_are_404_in_the_house_style(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404 and "Page not found" in page.text
+    assert "govuk-template" in page.text
+
+
+def test_security_headers_on_every_page(client):
+    headers = client.get("/").headers
+    assert "script-src 'self' 'nonce-" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in headers  # development
+
+
+def test_the_inline_script_carries_the_nonce(client):
+    page = client.get("/")
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page.text
+
+
+def test_family_colours_come_from_the_map_palette(client):
+    from pathways.render import FAMILY_COLOURS
+
+    css = client.get("/families.css")
+    assert css.mimetype == "text/css"
+    assert f".app-family--social_work {{ background-color: {FAMILY_COLOURS['social_work']}; }}" in (
+        css.text)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import main
+from . import api, explore, main, planner
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
-    app.register_blueprint(main.blueprint)
+    for module in (main, explore, planner, api):
+        app.register_blueprint(module.blueprint)

@@ -1,22 +1,56 @@
-"""The start page and the health check."""
+"""The start page, search and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, request
 from sqlalchemy import text
 
-from ..extensions import current_graph, db
+from pathways.lookup import suggest
+
+from ..extensions import current_graph, db, node_path
 
 blueprint = Blueprint("main", __name__)
+
+#: The start page's ways in, by who is asking: (title, text, family filters for the map).
+ENTRY_POINTS = [
+    ("New to care", "Volunteering, work experience, supported internships and first jobs.",
+     ["entry_routes", "care_and_support"]),
+    ("Already in care", "From care and support roles to senior, specialist and registered roles.",
+     ["care_and_support", "social_work", "nursing"]),
+    ("Registered professional", "Social work, occupational therapy and nursing careers.",
+     ["social_work", "occupational_therapy", "nursing"]),
+    ("Manager", "Leading teams and services, commissioning, and learning and development.",
+     ["management_and_leadership", "commissioning", "learning_and_development"]),
+]
 
 
 @blueprint.get("/")
 def start():
-    """Show what the service is and how big the career map is."""
+    """Say what the service is, offer a role search and ways in."""
     G = current_graph()
     roles = sum(1 for _, kind in G.nodes(data="kind") if kind == "role")
     return render_template("start.html", roles=roles, qualifications=len(G) - roles,
-                           moves=G.number_of_edges(), version=G.graph["version"])
+                           moves=G.number_of_edges(), entry_points=ENTRY_POINTS)
+
+
+@blueprint.get("/search")
+def search():
+    """Find roles and qualifications by title; one exact match goes straight to its page."""
+    G = current_graph()
+    query = (request.args.get("q") or "").strip()[:200]
+    if not query:
+        return render_template("search.html", G=G, query=query, results=[], error_list=[
+            {"text": "Enter a role or qualification", "href": "#q"}]), 400
+    folded = query.casefold()
+    exact = G.graph["title_index"].get(folded)
+    if exact:
+        return redirect(node_path(exact, G.nodes[exact]))
+    matches = sorted((n for n, d in G.nodes(data=True) if folded in d["title"].casefold()),
+                     key=lambda n: G.nodes[n]["title"])
+    suggestions = [] if matches else suggest(G, query)
+    results = [(n, G.nodes[n]) for n in matches]
+    return render_template("search.html", G=G, query=query, results=results,
+                           suggestions=suggestions)
 
 
 @blueprint.get("/healthz")

@@ -1,0 +1,141 @@
+"""The career map and the pages of roles and qualifications, with the test client."""
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
+                               reason="Graphviz dot is not installed (make install adds it)")
+
+
+@needs_dot
+def test_map_shows_the_svg_with_links_a_legend_and_a_text_version(client):
+    page = client.get("/map")
+    assert page.status_code == 200
+    assert "<svg" in page.text and 'href="/roles/care-worker"' in page.text
+    assert 'href="/qualifications/sw-apprenticeship"' in page.text
+    assert 'id="legend"' in page.text and "Social work" in page.text
+    text_version = page.text.split('id="text-version"')[1]
+    assert "Care worker" in text_version and "Study:" in text_version
+
+
+@needs_dot
+def test_map_filters_by_family_and_level(client):
+    page = client.get("/map?family=social_work")
+    svg = page.text.split("<svg")[1].split("</svg>")[0]
+    assert "/roles/social-worker" in svg and "/roles/care-worker" not in svg
+    page = client.get("/map?level=6")
+    svg = page.text.split("<svg")[1].split("</svg>")[0]
+    assert "/qualifications/sw-degree" in svg and "/roles/volunteer" not in svg
+
+
+@needs_dot
+def test_map_highlights_the_chosen_route(client):
+    page = client.get("/map?from=care-worker&to=Social+worker")
+    assert page.text.count('class="node highlighted"') == 3
+    assert 'id="highlighted-route"' in page.text
+    second = client.get("/map?from=care-worker&to=social-worker&route=2")
+    assert second.text.count('class="node highlighted"') == 7
+
+
+@needs_dot
+def test_map_svg_is_the_image_itself(client):
+    answer = client.get("/map.svg?from=care-worker&to=social-worker")
+    assert answer.mimetype == "image/svg+xml"
+    ET.fromstring(answer.data)  # well-formed
+    assert b"highlighted" in answer.data
+
+
+@needs_dot
+@pytest.mark.parametrize("query, message", [
+    ("from=nobody&to=social-worker", "We could not find"),
+    ("from=care-worker", "Enter both ends of the route"),
+])
+def test_map_bad_route_input_shows_the_error_summary(client, query, message):
+    page = client.get(f"/map?{query}")
+    assert page.status_code == 400
+    assert "govuk-error-summary" in page.text and message in page.text
+    assert "<svg" in page.text  # the map is still drawn
+    assert client.get(f"/map.svg?{query}").status_code == 400
+
+
+@needs_dot
+def test_map_says_when_there_is_no_route(client):
+    page = client.get("/map?from=social-worker&to=volunteer")
+    assert page.status_code == 200 and "No route from Social worker" in page.text
+
+
+@needs_dot
+def test_map_reports_unknown_filters_and_draws_the_rest(client):
+    page = client.get("/map?family=pirates&family=social_work&level=99")
+    assert page.status_code == 400 and "govuk-error-summary" in page.text
+    assert "&#39;pirates&#39; is not a valid choice" in page.text
+    svg = page.text.split("<svg")[1].split("</svg>")[0]
+    assert "/roles/social-worker" in svg
+
+
+@needs_dot
+def test_map_svg_is_cached_by_graph_version(app, client):
+    from pathways.models import Role
+    from webapp.extensions import db, map_cache
+
+    client.get("/map")
+    with app.app_context():
+        renders = map_cache().renders
+    client.get("/map")
+    with app.app_context():
+        assert map_cache().renders == renders
+        db.session.get(Role, "care-worker").title = "Home care worker"
+        db.session.commit()
+    page = client.get("/map")
+    assert "Home care worker" in page.text
+    with app.app_context():
+        assert map_cache().renders == renders + 1
+
+
+def test_role_page_shows_everything_about_the_role(client):
+    page = client.get("/roles/social-worker")
+    assert page.status_code == 200
+    text = page.text
+    assert "Registered with Social Work England" in text
+    assert "What you need to get in" in text and "Where you can go next" in text
+    assert "This is the top of this ladder." in text
+    apprenticeships = text.split("Apprenticeships that lead here")[1]
+    assert "ST0510" in apprenticeships and "£24,000" in apprenticeships
+    assert "3 years" in apprenticeships
+
+
+def test_role_page_lists_moves_with_time_cost_and_who_pays(client):
+    page = client.get("/roles/care-worker")
+    next_moves = page.text.split("Where you can go next")[1]
+    assert "£9,250, Self-funded" in next_moves
+    assert "12 months experience first" in next_moves
+    assert 'href="/qualifications/care-cert"' in next_moves
+
+
+def test_qualification_page(client):
+    page = client.get("/qualifications/sw-apprenticeship")
+    assert page.status_code == 200
+    assert "ST0510" in page.text and "£24,000" in page.text
+    assert "Who can start it" in page.text and "What it qualifies you for" in page.text
+    assert "Not published for this standard" in page.text
+
+
+def test_unknown_and_mismatched_ids(client):
+    assert client.get("/roles/nobody").status_code == 404
+    assert client.get("/qualifications/nothing").status_code == 404
+    moved = client.get("/roles/care-cert")
+    assert moved.status_code == 301 and moved.location.endswith("/qualifications/care-cert")
+
+
+def test_pages_escape_what_the_data_says(app, client):
+    from pathways.models import Role
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.get(Role, "care-worker").title = 'Care <script>alert("x")</script> worker'
+        db.session.commit()
+    page = client.get("/roles/care-worker")
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert" in page.text

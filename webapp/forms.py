@@ -1,0 +1,91 @@
+"""Forms of the public explorer. They check the shape of input; the domain enforces the rules.
+
+These are search forms sent with GET, so they carry no CSRF token (they change nothing).
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from pathways.options import MAX_MONTHS
+
+MAX_YEARS = MAX_MONTHS // 12
+
+
+class SearchForm(FlaskForm):
+    """Base for GET forms: no CSRF token, field names as sent."""
+
+    class Meta:
+        csrf = False
+
+
+def place_field(label: str, name: str, hint: str, required: bool = True) -> StringField:
+    """A role or qualification typed by title (with type-ahead from a datalist)."""
+    validators = [DataRequired(message=f"Enter {label.lower()}")] if required else [Optional()]
+    return StringField(label, name=name, validators=validators + [Length(max=200)],
+                       description=hint, widget=GovTextInput(),
+                       render_kw={"list": "place-titles", "autocomplete": "off",
+                                  "spellcheck": "false"})
+
+
+class RouteForm(SearchForm):
+    """Plan a route from one role to another."""
+
+    source = place_field("Where you are now", "from", "Your current role, for example Care worker")
+    target = place_field("Where you want to get to", "to", "For example Social worker")
+    by = RadioField("Show the best routes by", choices=[
+        ("months", "Quickest"), ("cost", "Cheapest"), ("steps", "Fewest steps")],
+        default="months", validators=[Optional()], widget=GovRadioInput())
+    earn_while_learning = BooleanField("Only steps where I keep earning",
+                                       widget=GovCheckboxInput())
+    no_self_funded = BooleanField("No steps I pay for myself", widget=GovCheckboxInput())
+    within_years = IntegerField(
+        "Within how many years (optional)", validators=[
+            Optional(), NumberRange(min=1, max=MAX_YEARS,
+                                    message=f"Enter a number of years from 1 to {MAX_YEARS}")],
+        widget=GovTextInput(), render_kw={"inputmode": "numeric"})
+    have = SelectMultipleField("Qualifications I already hold", choices=[],
+                               validators=[Optional()], widget=GovCheckboxesInput())
+
+
+class ReachForm(SearchForm):
+    """What can I reach from here."""
+
+    source = place_field("Where you are now", "from", "Your current role, for example Care worker")
+    within_months = IntegerField(
+        "Within how many months (optional)", validators=[
+            Optional(), NumberRange(min=1, max=MAX_MONTHS,
+                                    message=f"Enter a number of months from 1 to {MAX_MONTHS}")],
+        widget=GovTextInput(), render_kw={"inputmode": "numeric"})
+
+
+class CompareForm(SearchForm):
+    """Compare up to three roles."""
+
+    roles = SelectMultipleField("Roles to compare (up to 3)", choices=[],
+                                validators=[Optional()], widget=GovCheckboxesInput())
+    source = place_field("Starting role (optional)", "from",
+                         "To see how long each role takes to reach", required=False)
+
+
+class MapForm(SearchForm):
+    """Filter the career map and highlight a route."""
+
+    family = SelectMultipleField("Families", choices=[], validators=[Optional()],
+                                 widget=GovCheckboxesInput())
+    level = SelectMultipleField("Levels", choices=[(str(n), f"Level {n}") for n in range(9)],
+                                validators=[Optional()], widget=GovCheckboxesInput())
+    source = place_field("Highlight a route from", "from", "", required=False)
+    target = place_field("to", "to", "", required=False)
+    route = SelectField("Route", choices=[(str(n), str(n)) for n in range(1, 6)], default="1",
+                        validators=[Optional()], widget=GovSelect())

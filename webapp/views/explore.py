@@ -1,0 +1,130 @@
+"""The career map and the pages of roles and qualifications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from pathways.errors import RouteNotFound
+from pathways.options import make_options
+from pathways.reach import ways_into, ways_on
+from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
+from pathways.routes import routes_between
+from pathways.vocabulary import FAMILIES
+
+from ..extensions import current_graph, map_cache
+from ..forms import MapForm
+from .shared import choices, error_list, resolve_field
+
+blueprint = Blueprint("explore", __name__)
+
+
+def _map_view():
+    """Read the map's filters and route from the query; return what the map needs."""
+    G = current_graph()
+    form = MapForm(request.args)
+    form.family.choices = list(FAMILIES.items())
+    form.validate()  # unknown families or levels are reported, and left out of the map
+    families = [f for f in form.family.data or [] if f in FAMILIES]
+    levels = [int(v) for v in form.level.data or [] if v in {c[0] for c in form.level.choices}]
+    highlight: tuple[str, ...] = ()
+    message = None
+    if form.source.data or form.target.data:
+        source = resolve_field(G, form.source) if form.source.data else None
+        target = resolve_field(G, form.target) if form.target.data else None
+        if not (form.source.data and form.target.data):
+            empty = form.target if form.source.data else form.source
+            empty.errors = [*empty.errors, "Enter both ends of the route to highlight it"]
+        elif source and target:
+            number = int(form.route.data or 1)
+            try:
+                found = routes_between(G, source, target, make_options(G, k=number))
+                highlight = found[min(number, len(found)) - 1].path
+            except RouteNotFound as no_route:
+                message = str(no_route)
+    return G, form, families, levels, highlight, message
+
+
+@blueprint.get("/map")
+def career_map():
+    """Show the career map, a legend, filters, and the same roles and moves as text."""
+    G, form, families, levels, highlight, message = _map_view()
+    svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
+    shown = [n for n in sorted(G, key=lambda n: G.nodes[n]["title"].casefold())
+             if (not families or G.nodes[n].get("family") in families)
+             and (not levels or G.nodes[n].get("level") in levels)]
+    shown_set = set(shown) | set(highlight)
+    by_family: dict[str, list] = {}
+    for node_id in shown:
+        moves = [(t, data) for t, data in ways_on(G, node_id) if t in shown_set]
+        by_family.setdefault(G.nodes[node_id].get("family") or "", []).append(
+            (node_id, G.nodes[node_id], moves))
+    errors = error_list(form)
+    return render_template(
+        "map.html", G=G, form=form, svg=Markup(_inline(svg)), by_family=by_family,
+        highlight=highlight, message=message, error_list=errors,
+        svg_url=url_for("explore.map_svg", **request.args.to_dict(flat=False)),
+        titles=choices(G, "role") + choices(G, "qualification"),
+    ), (400 if errors else 200)
+
+
+@blueprint.get("/map.svg")
+def map_svg():
+    """Return the map picture itself (same filters and route as ``/map``)."""
+    G, form, families, levels, highlight, _message = _map_view()
+    if error_list(form):
+        abort(400, description="; ".join(e["text"] for e in error_list(form)))
+    svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=60"})
+
+
+@blueprint.get("/families.css")
+def family_colours():
+    """Return the family colours as CSS classes, from the one table the map uses too."""
+    rules = [f".app-family--{family} {{ background-color: {colour}; }}"
+             for family, colour in FAMILY_COLOURS.items()]
+    rules.append(f".app-family--none {{ background-color: {NO_FAMILY_COLOUR}; }}")
+    return Response("\n".join(rules) + "\n", mimetype="text/css",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+def _inline(svg: str) -> str:
+    """Return Graphviz's SVG without its XML prolog, to sit inside a page."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else ""
+
+
+def _node_or_404(node_id: str, kind: str):
+    G = current_graph()
+    if node_id not in G:
+        abort(404)
+    node = G.nodes[node_id]
+    if node["kind"] != kind:
+        area = "explore.role" if node["kind"] == "role" else "explore.qualification"
+        return G, None, redirect(url_for(area, node_id=node_id), code=301)
+    return G, node, None
+
+
+@blueprint.get("/roles/<node_id>")
+def role(node_id: str):
+    """Show a role: what it is, how to get in, and where you can go next."""
+    G, node, moved = _node_or_404(node_id, "role")
+    if moved:
+        return moved
+    into = ways_into(G, node_id)
+    return render_template(
+        "role.html", G=G, node_id=node_id, node=node, ways_in=into, ways_on=ways_on(G, node_id),
+        roles_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "role"],
+        apprenticeships=[(s, d) for s, d in into if G.nodes[s].get("standard_code")],
+        qualifications_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "qualification"])
+
+
+@blueprint.get("/qualifications/<node_id>")
+def qualification(node_id: str):
+    """Show a qualification: who can start it, what it takes, and what it qualifies you for."""
+    G, node, moved = _node_or_404(node_id, "qualification")
+    if moved:
+        return moved
+    return render_template("qualification.html", G=G, node_id=node_id, node=node,
+                           ways_in=ways_into(G, node_id), ways_on=ways_on(G, node_id))

@@ -1,0 +1,123 @@
+"""Planning: the route planner, what can I reach, and comparing roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from pathways.errors import InvalidInput, RouteNotFound
+from pathways.options import make_options
+from pathways.reach import reachable_from, ways_into
+from pathways.routes import routes_between
+from pathways.vocabulary import FAMILIES
+
+from ..extensions import current_graph, map_cache
+from ..forms import CompareForm, ReachForm, RouteForm
+from .explore import _inline
+from .shared import choices, error_list, resolve_field
+
+blueprint = Blueprint("planner", __name__)
+
+MAX_COMPARED = 3
+#: Time bands for "what can I reach", in months: (upper bound, label).
+TIME_BANDS = [(0, "Straight away"), (12, "Within a year"), (36, "In 1 to 3 years"),
+              (60, "In 3 to 5 years"), (float("inf"), "In more than 5 years")]
+
+
+def _titles(G):
+    return choices(G, "role") + choices(G, "qualification")
+
+
+@blueprint.get("/routes")
+def routes():
+    """Plan routes between two places, with options, each step explained."""
+    G = current_graph()
+    form = RouteForm(request.args)
+    form.have.choices = choices(G, "qualification")
+    found, message, source, target, options = [], None, None, None, None
+    submitted = "from" in request.args or "to" in request.args
+    if submitted and form.validate():
+        source, target = resolve_field(G, form.source), resolve_field(G, form.target)
+        if source and target:
+            try:
+                options = make_options(
+                    G, by=form.by.data or "months", k=5, have=form.have.data or [],
+                    earn_while_learning=form.earn_while_learning.data,
+                    max_self_funded=0 if form.no_self_funded.data else None,
+                    within_months=form.within_years.data * 12 if form.within_years.data else None)
+                found = routes_between(G, source, target, options)
+            except RouteNotFound as no_route:
+                message = str(no_route)
+            except InvalidInput as invalid:
+                form.source.errors = [*form.source.errors, *(str(p) for p in invalid.problems)]
+    errors = error_list(form) if submitted else []
+    small_maps = [Markup(_inline(map_cache().svg(G, highlight=r.path, only_route=True)))
+                  for r in found]
+    return render_template("routes.html", G=G, form=form, routes=found, small_maps=small_maps,
+                           message=message, source=source, target=target, options=options,
+                           error_list=errors, titles=_titles(G)), (400 if errors else 200)
+
+
+@blueprint.get("/reach")
+def reach():
+    """List what someone can reach from a role, grouped by family and by time."""
+    G = current_graph()
+    form = ReachForm(request.args)
+    groups: dict[str, dict[str, list]] = {}
+    source = None
+    submitted = "from" in request.args
+    if submitted and form.validate():
+        source = resolve_field(G, form.source)
+        if source:
+            found = reachable_from(G, source, make_options(G, within_months=form.within_months.data))
+            for item in found:
+                family = G.nodes[item.node].get("family") or ""
+                band = next(label for bound, label in TIME_BANDS if item.months <= bound)
+                groups.setdefault(FAMILIES.get(family, "Other"), {}).setdefault(band, []).append(
+                    item)
+    errors = error_list(form) if submitted else []
+    return render_template("reach.html", G=G, form=form, groups=groups, source=source,
+                           bands=[label for _, label in TIME_BANDS], error_list=errors,
+                           titles=_titles(G)), (400 if errors else 200)
+
+
+@blueprint.get("/compare")
+def compare():
+    """Compare up to three roles side by side."""
+    G = current_graph()
+    role_choices = choices(G, "role")
+    wanted = [part.strip() for value in request.args.getlist("roles") for part in value.split(",")
+              if part.strip()]
+    form = CompareForm(request.args)
+    form.roles.choices = role_choices
+    form.roles.data = wanted
+    errors: list[dict] = []
+    known = [r for r in wanted if r in G and G.nodes[r]["kind"] == "role"]
+    unknown = [r for r in wanted if r not in known]
+    if unknown:
+        errors.append({"text": f"We could not find these roles: {', '.join(unknown)}",
+                       "href": f"#{form.roles.id}"})
+    if len(known) > MAX_COMPARED:
+        errors.append({"text": f"Choose up to {MAX_COMPARED} roles to compare",
+                       "href": f"#{form.roles.id}"})
+    source = resolve_field(G, form.source) if form.source.data else None
+    errors += [{"text": m, "href": f"#{form.source.id}"} for m in form.source.errors]
+    columns = []
+    if not errors:
+        for role_id in known:
+            months = None
+            if source and source != role_id:
+                try:
+                    months = routes_between(G, source, role_id, make_options(G, k=1))[0].total_months
+                except RouteNotFound:
+                    months = None
+            into = ways_into(G, role_id)
+            columns.append({
+                "id": role_id, "node": G.nodes[role_id], "months": months,
+                "qualifications": [s for s, _ in into if G.nodes[s]["kind"] == "qualification"],
+                "requires": sorted({r for _, d in into for r in d["requires"]}),
+                "experience": [(s, d["min_experience_months"]) for s, d in into
+                               if d["min_experience_months"]],
+            })
+    return render_template("compare.html", G=G, form=form, columns=columns, source=source,
+                           error_list=errors, titles=_titles(G)), (400 if errors else 200)
