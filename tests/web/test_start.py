@@ -32,9 +32,19 @@ def test_empty_search_shows_the_error_summary(client):
     assert "govuk-error-summary" in page.text and "Enter a role or qualification" in page.text
 
 
-def test_healthz_checks_the_database(client):
+def test_healthz_checks_the_database(client, app):
     answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.json == {"status": "ok"}
+    assert client.get("/livez").json == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    from webapp import create_app
+
+    app = create_app({"TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": "postgresql://postgres@127.0.0.1:1/none"})
+    answer = app.test_client().get("/healthz")
+    assert answer.status_code == 503 and answer.json == {"status": "unavailable"}
 
 
 def test_unknown_pages_are_404_in_the_house_style(client):
@@ -64,3 +74,20 @@ def test_family_colours_come_from_the_map_palette(client):
     assert css.mimetype == "text/css"
     assert f".app-family--social_work {{ background-color: {FAMILY_COLOURS['social_work']}; }}" in (
         css.text)
+
+
+def test_production_needs_a_secret_key_and_turns_on_hsts(monkeypatch, tmp_path):
+    import pytest
+
+    from webapp import create_app
+
+    monkeypatch.setenv("PATHWAYS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    url = f"sqlite:///{tmp_path}/prod.sqlite3"
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": url})
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-from-the-environment")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    answer = app.test_client().get("/livez")
+    assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")

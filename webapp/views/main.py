@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from pathways.lookup import suggest
 
@@ -53,8 +54,18 @@ def search():
                            suggestions=suggestions)
 
 
+@blueprint.get("/livez")
+def livez():
+    """Answer that the process is up, touching nothing else (also the benchmarks' baseline)."""
+    return jsonify(status="ok")
+
+
 @blueprint.get("/healthz")
 def healthz():
-    """Answer load balancers: 200 when the database answers."""
-    db.session.execute(text("SELECT 1"))
+    """Answer load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
