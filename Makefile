@@ -39,12 +39,14 @@ run: install
 	$(VENV)/bin/pathways seed --if-empty
 	$(VENV)/bin/flask --app webapp run --host 127.0.0.1 --port $(PORT)
 
-## test: set up, then the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
+## test: set up, then the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set;
+## browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
 test: install
 	$(PY) -m pytest
 
 ## bench: the benchmarks (not part of make test)
 bench: install
+	@PATHWAYS_BENCH=1 bash .ci/system-packages
 	$(PY) -m tests.benchmarks
 
 clean:

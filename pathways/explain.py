@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .vocabulary import FUNDERS
+#: Who pays, as the end of a sentence.
+PAID_BY = {
+    "none": "with nothing to pay",
+    "levy": "paid by the apprenticeship levy",
+    "employer": "paid by your employer",
+    "bursary": "covered by a bursary",
+    "self_funded": "which you pay yourself",
+}
 
 if TYPE_CHECKING:
     from .routes import Step
@@ -50,9 +57,9 @@ def describe_step(G: nx.DiGraph, step: Step) -> str:
         parts.append(f"after at least {format_months(step.min_experience_months)} as {source}")
     sentence = " ".join(parts) + "."
     if step.cost_gbp:
-        sentence += f" Costs {format_gbp(step.cost_gbp)}, paid by: {FUNDERS[step.funding]}."
+        sentence += f" Costs {format_gbp(step.cost_gbp)}, {PAID_BY[step.funding]}."
     elif step.funding not in ("none", None):
-        sentence += f" Paid by: {FUNDERS[step.funding]}."
+        sentence += f" {PAID_BY[step.funding].capitalize()}."
     else:
         sentence += " No cost to you."
     if step.kind == "study":

@@ -35,7 +35,7 @@ def routes():
     form = RouteForm(request.args)
     form.have.choices = choices(G, "qualification")
     found, message, source, target, options = [], None, None, None, None
-    submitted = "from" in request.args or "to" in request.args
+    submitted = "from" in request.args  # "to" alone pre-fills the form (from a role page)
     if submitted and form.validate():
         source, target = resolve_field(G, form.source), resolve_field(G, form.target)
         if source and target:

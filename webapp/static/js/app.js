@@ -7,5 +7,6 @@ initAll();
 const map = document.querySelector("[data-module='app-map'] svg");
 if (map && window.svgPanZoom) {
   map.closest("[data-module='app-map']").classList.add("app-map--interactive");
+  map.style.overflow = "hidden"; // set here, so svg-pan-zoom need not write a style attribute
   window.svgPanZoom(map, { controlIconsEnabled: true, fit: true, center: true, minZoom: 0.3, maxZoom: 8 });
 }

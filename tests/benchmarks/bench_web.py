@@ -1,0 +1,120 @@
+"""Benchmarks of the web app under gunicorn with 2 workers, measured against a trivial endpoint.
+
+Targets (issue: the interactive career pathway): the route page and the role page each reach at
+least 50% of the trivial endpoint's requests per second; the map SVG warm from cache p95 <= 20 ms;
+a cold render of the whole seed map <= 2 s. The load comes from wrk on loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import seed
+from pathways.db import make_engine, session_scope, upgrade_schema
+from pathways.render import render_svg, to_dot
+from pathways.snapshot import build_graph
+
+from .timing import p50, sample
+
+ROOT = Path(__file__).resolve().parents[2]
+LUA = Path(__file__).with_name("wrk_report.lua")
+DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ENDPOINTS = [
+    ("trivial endpoint (/livez)", "/livez"),
+    ("role page", "/roles/care-worker"),
+    ("route page", "/routes?from=care-worker&to=social-worker"),
+    ("map SVG, warm from cache", "/map.svg"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+def wrk(url: str) -> dict:
+    finished = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{DURATION_SECONDS}s", "-s", str(LUA), url],
+        capture_output=True, text=True, check=True, timeout=DURATION_SECONDS + 30)
+    line = [ln for ln in finished.stdout.splitlines() if ln.startswith("{")][-1]
+    result = json.loads(line)
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def main() -> dict:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: run `PATHWAYS_BENCH=1 make install` (apt-get install wrk)")
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        with session_scope(engine) as session:
+            seed.load_pathway(session)
+        with session_scope(engine) as session:
+            G = build_graph(session)
+        engine.dispose()
+
+        from webapp.extensions import node_path
+
+        cold = sample(lambda: render_svg(to_dot(G, link=node_path)), repeat=3, warmup=0)
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_ENV": "development"}
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
+             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(base + "/livez")
+            for _name, path in ENDPOINTS:  # warm both workers' caches
+                for _ in range(6):
+                    urllib.request.urlopen(base + path, timeout=30).read()
+            print(f"\n== Web app under gunicorn, 2 workers, wrk -t2 -c8 for {DURATION_SECONDS} s "
+                  "each, loopback ==")
+            for name, path in ENDPOINTS:
+                result = wrk(base + path)
+                results[name] = result
+                print(f"{name:<34} {result['rps']:8.0f} req/s  p50 {result['p50_us'] / 1000:7.2f} ms"
+                      f"  p95 {result['p95_us'] / 1000:7.2f} ms  (errors {result['socket_errors']},"
+                      f" non-2xx {result['non_2xx']})")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    trivial = results[ENDPOINTS[0][0]]["rps"]
+    for name in ("role page", "route page"):
+        print(f"{name} / trivial endpoint: {results[name]['rps'] / trivial:.0%} "
+              "of its requests per second (target >= 50%)")
+    warm = results["map SVG, warm from cache"]["p95_us"] / 1000
+    print(f"map SVG warm p95: {warm:.2f} ms (target <= 20 ms)")
+    print(f"cold render of the whole seed map ({len(G)} nodes): median {p50(cold) / 1000:.3f} s "
+          "(target <= 2 s)")
+    results["cold_render_s"] = p50(cold) / 1000
+    return results
+
+
+if __name__ == "__main__":
+    main()
