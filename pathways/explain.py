@@ -37,7 +37,7 @@ def title(G: nx.DiGraph, node_id: str) -> str:
     """Return the title of a node, with the standard code for apprenticeships."""
     node = G.nodes[node_id]
     code = node.get("standard_code")
-    return f"{node['title']} ({code}, Level {node['level']})" if code else node["title"]
+    return f"{node['title']} ({code})" if code else node["title"]
 
 
 def describe_step(G: nx.DiGraph, step: Step) -> str:
