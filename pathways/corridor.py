@@ -37,13 +37,23 @@ class Dijkstra:
     jumps : mapping, optional
         Extra zero-weight moves: settling key ``k`` also reaches ``jumps[k]``
         (a held qualification lets the backward search reach the start).
+    guide : mapping, optional
+        Distances to the goal (from the backward search, settled up to ``bound``): only
+        nodes ``v`` with ``distance + guide[v] <= bound`` are reached, so the search stays
+        inside the corridor. A guided search cannot be resumed with a larger bound.
+    bound : float
+        The corridor's bound, used with ``guide``.
     """
 
     def __init__(self, adjacency: Mapping, sources: Mapping[str, float], weight: str,
                  options: RouteOptions, *, forward: bool,
-                 jumps: Mapping[str, str] | None = None):
+                 jumps: Mapping[str, str] | None = None,
+                 guide: Mapping[str, float] | None = None, bound: float = math.inf):
         self.adjacency, self.weight, self.options = adjacency, weight, options
         self.forward, self.jumps = forward, jumps or {}
+        self.guide, self.bound = guide, bound
+        self._restricted = bool(options.earn_while_learning or options.max_self_funded == 0
+                                or options.have)
         self.dist: dict[str, float] = {}
         self._best: dict[str, float] = dict(sources)
         self._counter = itertools.count()
@@ -54,6 +64,8 @@ class Dijkstra:
         """Settle nodes in distance order up to ``radius``, or until ``until`` is settled."""
         heap, dist, best = self._heap, self.dist, self._best
         weight, options, forward = self.weight, self.options, self.forward
+        restricted, guide, bound = self._restricted, self.guide, self.bound
+        inf = math.inf
         while heap and heap[0][0] <= radius:
             if until is not None and until in dist:
                 return
@@ -64,10 +76,12 @@ class Dijkstra:
             for other, data in self.adjacency[node].items():
                 if other in dist:
                     continue
-                if not edge_allowed(data, other if forward else node, options):
+                if restricted and not edge_allowed(data, other if forward else node, options):
                     continue
                 candidate = distance + data[weight]
-                if candidate < best.get(other, math.inf):
+                if guide is not None and candidate + guide.get(other, inf) > bound:
+                    continue
+                if candidate < best.get(other, inf):
                     best[other] = candidate
                     heapq.heappush(heap, (candidate, next(self._counter), other))
             jump = self.jumps.get(node)
@@ -88,18 +102,17 @@ def corridor_graph(G: nx.DiGraph, source: str, target: str, options: RouteOption
     d_start, d_goal = forward.dist, backward.dist
     keep = {n for n, d in d_start.items() if n in d_goal and d + d_goal[n] <= bound}
     attainable = keep | options.have
-    search = nx.DiGraph()
     succ = G._succ
-    for node in keep:
-        head = d_start[node]
-        for nxt, data in succ[node].items():
-            if nxt not in keep or head + data[weight] + d_goal[nxt] > bound:
-                continue
-            if not edge_allowed(data, nxt, options):
-                continue
-            if all(r in attainable for r in data["requires"]):
-                search.add_edge(node, nxt, w=data[weight])
-    for qualification in options.have:
-        if qualification in keep and qualification != source and d_goal[qualification] <= bound:
-            search.add_edge(source, qualification, w=0, held=True)
+    edges = [
+        (node, nxt, {"w": data[weight]})
+        for node in keep
+        for nxt, data in succ[node].items()
+        if nxt in keep and d_start[node] + data[weight] + d_goal[nxt] <= bound
+        and edge_allowed(data, nxt, options)
+        and all(r in attainable for r in data["requires"])
+    ]
+    edges += [(source, q, {"w": 0, "held": True}) for q in options.have
+              if q in keep and q != source and d_goal[q] <= bound]
+    search = nx.DiGraph()
+    search.add_edges_from(edges)
     return search

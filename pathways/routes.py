@@ -22,10 +22,18 @@ from .options import HELD, RouteOptions, edge_allowed
 MAX_STEPS = 20
 #: Candidate paths examined before giving up on finding ``k`` valid ones.
 MAX_CANDIDATES = 200
-#: How far beyond the best route the first corridor reaches, at least, by what is minimised.
-MIN_SLACK = {"months": 24, "cost": 2000, "steps": 2}
-#: Corridor widenings (each 4 times wider) before searching without a bound.
+#: The first widening of the corridor beyond the best route, by what is minimised.
+FIRST_SLACK = {"months": 12, "cost": 1000, "steps": 1}
+#: Corridor widenings after the first (each 4 times wider) before searching without a bound.
 MAX_WIDENINGS = 3
+
+
+def _slacks(by: str):
+    """Yield how far beyond the best route each corridor reaches: 0 (ties only), then wider."""
+    yield 0
+    for widening in range(MAX_WIDENINGS + 1):
+        yield FIRST_SLACK[by] * 4 ** widening
+    yield math.inf
 
 
 @dataclass(frozen=True)
@@ -111,22 +119,20 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
     backward.run(until=source)
     if source not in backward.dist:
         raise RouteNotFound(_no_route_message(G, source, target))
-    forward = Dijkstra(G._succ, {source: 0, **{q: 0 for q in held}}, weight, options,
-                       forward=True)
     best = backward.dist[source]
     limit = math.inf
     if options.within_months is not None and options.by == "months":
         limit = options.within_months
-    slack = max(best * 0.5, MIN_SLACK[options.by])
-    for widening in range(MAX_WIDENINGS + 1):
-        bound = min(limit, best + slack if widening < MAX_WIDENINGS else math.inf)
+    for slack in _slacks(options.by):
+        bound = min(limit, best + slack)
         backward.run(radius=bound)
+        forward = Dijkstra(G._succ, {source: 0, **{q: 0 for q in held}}, weight, options,
+                           forward=True, guide=backward.dist, bound=bound)
         forward.run(radius=bound)
         search = corridor_graph(G, source, target, options, forward, backward, bound)
         routes, complete = _best_routes(G, search, source, target, options, bound)
         if complete or bound >= limit:
             break
-        slack *= 4
     if not routes:
         raise RouteNotFound(_no_route_message(G, source, target))
     return routes

@@ -1,14 +1,206 @@
-"""The read-only public JSON API, /api/v1 (built out with its OpenAPI document)."""
+"""The read-only public JSON API, /api/v1: roles, qualifications, routes and reach.
+
+Views read the query with :class:`Query`, which names the parameter in every problem, and
+leave the work to the domain; domain errors become JSON errors in ``webapp.errors``.
+The shapes answered are described by ``webapp.openapi``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import math
+from collections.abc import Iterable
+from typing import Any
 
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+import networkx as nx
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.datastructures import MultiDict
+
+from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
+from pathways.lookup import resolve_node, suggest
+from pathways.options import RouteOptions, make_options
+from pathways.reach import reachable_from, ways_into, ways_on
+from pathways.routes import routes_between
+from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
+from pathways.vocabulary import FAMILIES
+
+from ..extensions import current_graph, node_path
+from ..openapi import (
+    BASE_PATH, CACHE_CONTROL, MAX_NAME_LENGTH, MOVE_FIELDS, QUALIFICATION_FIELDS, ROLE_FIELDS,
+    openapi_document,
+)
+
+blueprint = Blueprint("api", __name__, url_prefix=BASE_PATH)
+
+FIELDS_BY_KIND = {"role": ROLE_FIELDS, "qualification": QUALIFICATION_FIELDS}
+TRUTH = {"true": True, "false": False}
+
+
+class Query:
+    """A request's query string read into typed values, collecting a problem per bad value."""
+
+    def __init__(self, args: MultiDict):
+        self.args = args
+        self.problems: list[Problem] = []
+
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        """Return the parameter's trimmed text, or None when it is absent or empty."""
+        value = self.args.get(name, "").strip()
+        if not value and required:
+            return self.refuse(name, "is required: give a role or qualification id or title")
+        return value if value and self._short(name, value) else None
+
+    def names(self, name: str) -> list[str]:
+        """Return the names a parameter gives, repeated and/or separated by commas."""
+        parts = (part.strip() for value in self.args.getlist(name) for part in value.split(","))
+        return [part for part in parts if part and self._short(name, part)]
+
+    def choice(self, name: str, choices: Iterable[str]) -> str | None:
+        """Return the parameter's value when it is one of ``choices``."""
+        value = self.text(name)
+        if value is not None and value not in choices:
+            return self.refuse(name, f"must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def integer(self, name: str) -> int | None:
+        """Return the parameter as a whole number."""
+        value = self.text(name)
+        try:
+            return None if value is None else int(value)
+        except ValueError:
+            return self.refuse(name, f"must be a whole number, got {value!r}")
+
+    def number(self, name: str) -> float | None:
+        """Return the parameter as a finite number."""
+        value = self.text(name)
+        try:
+            number = None if value is None else float(value)
+        except ValueError:
+            number = math.nan
+        if number is not None and not math.isfinite(number):
+            return self.refuse(name, f"must be a number, got {value!r}")
+        return number
+
+    def flag(self, name: str) -> bool | None:
+        """Return the parameter as true or false."""
+        value = self.text(name)
+        if value is not None and value.lower() not in TRUTH:
+            return self.refuse(name, f"must be true or false, got {value!r}")
+        return None if value is None else TRUTH[value.lower()]
+
+    def refuse(self, name: str, message: str) -> None:
+        """Record a problem with parameter ``name``."""
+        self.problems.append(Problem(name, message))
+
+    def check(self) -> None:
+        """Raise InvalidInput listing every problem found so far, if any."""
+        if self.problems:
+            raise InvalidInput(self.problems, "Some query parameters are not valid")
+
+    def _short(self, name: str, value: str) -> bool:
+        if len(value) > MAX_NAME_LENGTH:
+            self.refuse(name, f"must be at most {MAX_NAME_LENGTH} characters long")
+            return False
+        return True
+
+
+@blueprint.after_request
+def cache_successes(response: Response) -> Response:
+    """Let clients and proxies keep successful answers for a minute."""
+    if response.status_code == 200:
+        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    return response
+
+
+@blueprint.get("/roles")
+def roles():
+    """List the roles by title; ``?family=`` keeps one family."""
+    return jsonify(roles=listing("role"))
+
+
+@blueprint.get("/roles/<node_id>")
+def role(node_id: str):
+    """Describe a role, with the moves on from it (``next``) and into it (``from``)."""
+    G = current_graph()
+    if node_id not in G:
+        raise UnknownNode(node_id, suggest(G, node_id))
+    node = G.nodes[node_id]
+    if node["kind"] != "role":
+        raise NotFound(f"{node['title']} is a qualification, not a role: "
+                       f"see {node_path(node_id, node)}")
+    return jsonify({**node_record(G, node_id),
+                    "next": [move(G, "to", target, edge) for target, edge in ways_on(G, node_id)],
+                    "from": [move(G, "from", source, edge)
+                             for source, edge in ways_into(G, node_id)]})
+
+
+@blueprint.get("/qualifications")
+def qualifications():
+    """List the qualifications by title; ``?family=`` keeps one family."""
+    return jsonify(qualifications=listing("qualification"))
+
+
+@blueprint.get("/routes")
+def routes():
+    """Return the best routes between two places, as ``pathways route --json`` prints them."""
+    G, query = current_graph(), Query(request.args)
+    source, target = query.text("from", required=True), query.text("to", required=True)
+    options = route_options(G, query, k=query.integer("k"), by=query.text("by"))
+    source_id, target_id = resolve_node(G, source), resolve_node(G, target)
+    found = routes_between(G, source_id, target_id, options)
+    return jsonify(routes_to_dict(G, source_id, target_id, found))
+
+
+@blueprint.get("/reach")
+def reach():
+    """Return what can be reached from a place, as ``pathways reach --json`` prints it."""
+    G, query = current_graph(), Query(request.args)
+    source = query.text("from", required=True)
+    options = route_options(G, query)
+    source_id = resolve_node(G, source)
+    return jsonify(reach_to_dict(G, source_id, reachable_from(G, source_id, options)))
 
 
 @blueprint.get("/openapi.json")
 def openapi():
-    """Return the OpenAPI 3 document describing this API."""
-    return jsonify({"openapi": "3.1.0", "info": {"title": "Care career pathways", "version": "1"},
-                    "paths": {}})
+    """Return the OpenAPI 3.1 document describing this API."""
+    return jsonify(openapi_document())
+
+
+def listing(kind: str) -> list[dict[str, Any]]:
+    """Return every node of ``kind`` as an API record, by title, filtered by ``?family=``."""
+    G, query = current_graph(), Query(request.args)
+    family = query.choice("family", FAMILIES)
+    query.check()
+    found = [n for n, data in G.nodes(data=True)
+             if data["kind"] == kind and family in (None, data["family"])]
+    found.sort(key=lambda n: (G.nodes[n]["title"].casefold(), n))
+    return [node_record(G, n) for n in found]
+
+
+def node_record(G: nx.DiGraph, node_id: str) -> dict[str, Any]:
+    """Return a role or qualification with its kind's fields and the path of its page."""
+    node = G.nodes[node_id]
+    return {**{name: node[name] for name in FIELDS_BY_KIND[node["kind"]]},
+            "url": node_path(node_id, node)}
+
+
+def move(G: nx.DiGraph, end: str, other: str, edge: dict) -> dict[str, Any]:
+    """Return a move into or out of a role; ``end`` ("to" or "from") names the other node."""
+    return {end: node_summary(G, other), **{name: edge[name] for name in MOVE_FIELDS}}
+
+
+def route_options(G: nx.DiGraph, query: Query, **given: Any) -> RouteOptions:
+    """Read the options routes and reach share, plus ``given``; report every bad one at once."""
+    given |= {"have": query.names("have"), "earn_while_learning": query.flag("earn_while_learning"),
+              "max_self_funded": query.integer("max_self_funded"),
+              "within_months": query.number("within_months")}
+    if query.problems:
+        given["have"] = ()  # held names are looked up once the rest is well formed
+    options = None
+    try:
+        options = make_options(G, **{name: value for name, value in given.items()
+                                     if value is not None})
+    except InvalidInput as refused:
+        query.problems.extend(refused.problems)
+    query.check()
+    return options
