@@ -107,7 +107,7 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
     route_edges = set(zip(highlight, highlight[1:]))
     lines = [
         "digraph career_map {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.6, '
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.25, ranksep=0.6, '
         'fontname="Helvetica,Arial,sans-serif"];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica,Arial,sans-serif", '
         'fontsize=11, color="#505a5f", penwidth=1];',
