@@ -23,6 +23,7 @@ def load(app: Flask, test_config: dict | None) -> None:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         GRAPH_CACHE_SECONDS=float(os.environ.get("GRAPH_CACHE_SECONDS", "0")),
         DOT_TIMEOUT_SECONDS=float(os.environ.get("DOT_TIMEOUT_SECONDS", "10")),
+        PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

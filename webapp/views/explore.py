@@ -14,6 +14,7 @@ from pathways.vocabulary import FAMILIES
 
 from ..extensions import current_graph, map_cache
 from ..forms import MapForm
+from ..page_cache import cached_page
 from .shared import choices, error_list, resolve_field
 
 blueprint = Blueprint("explore", __name__)
@@ -46,6 +47,7 @@ def _map_view():
 
 
 @blueprint.get("/map")
+@cached_page
 def career_map():
     """Show the career map, a legend, filters, and the same roles and moves as text."""
     G, form, families, levels, highlight, message = _map_view()
@@ -69,6 +71,7 @@ def career_map():
 
 
 @blueprint.get("/map.svg")
+@cached_page
 def map_svg():
     """Return the map picture itself (same filters and route as ``/map``)."""
     G, form, families, levels, highlight, _message = _map_view()
@@ -107,6 +110,7 @@ def _node_or_404(node_id: str, kind: str):
 
 
 @blueprint.get("/roles/<node_id>")
+@cached_page
 def role(node_id: str):
     """Show a role: what it is, how to get in, and where you can go next."""
     G, node, moved = _node_or_404(node_id, "role")
@@ -121,6 +125,7 @@ def role(node_id: str):
 
 
 @blueprint.get("/qualifications/<node_id>")
+@cached_page
 def qualification(node_id: str):
     """Show a qualification: who can start it, what it takes, and what it qualifies you for."""
     G, node, moved = _node_or_404(node_id, "qualification")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pathways.lookup import suggest
 
 from ..extensions import current_graph, db, node_path
+from ..page_cache import cached_page
 
 blueprint = Blueprint("main", __name__)
 
@@ -26,6 +27,7 @@ ENTRY_POINTS = [
 
 
 @blueprint.get("/")
+@cached_page
 def start():
     """Say what the service is, offer a role search and ways in."""
     G = current_graph()

@@ -13,6 +13,7 @@ from pathways.vocabulary import FAMILIES
 
 from ..extensions import current_graph, map_cache
 from ..forms import CompareForm, ReachForm, RouteForm
+from ..page_cache import cached_page
 from .explore import _inline
 from .shared import choices, error_list, resolve_field
 
@@ -29,6 +30,7 @@ def _titles(G):
 
 
 @blueprint.get("/routes")
+@cached_page
 def routes():
     """Plan routes between two places, with options, each step explained."""
     G = current_graph()
@@ -59,6 +61,7 @@ def routes():
 
 
 @blueprint.get("/reach")
+@cached_page
 def reach():
     """List what someone can reach from a role, grouped by family and by time."""
     G = current_graph()
@@ -82,6 +85,7 @@ def reach():
 
 
 @blueprint.get("/compare")
+@cached_page
 def compare():
     """Compare up to three roles side by side."""
     G = current_graph()
