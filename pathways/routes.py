@@ -22,18 +22,11 @@ from .options import HELD, RouteOptions, edge_allowed
 MAX_STEPS = 20
 #: Candidate paths examined before giving up on finding ``k`` valid ones.
 MAX_CANDIDATES = 200
-#: The first widening of the corridor beyond the best route, by what is minimised.
-FIRST_SLACK = {"months": 12, "cost": 1000, "steps": 1}
-#: Corridor widenings after the first (each 4 times wider) before searching without a bound.
-MAX_WIDENINGS = 3
-
-
-def _slacks(by: str):
-    """Yield how far beyond the best route each corridor reaches: 0 (ties only), then wider."""
-    yield 0
-    for widening in range(MAX_WIDENINGS + 1):
-        yield FIRST_SLACK[by] * 4 ** widening
-    yield math.inf
+#: How much wider the corridor grows when it has no paths left, by what is minimised
+#: (times 4 each time this happens).
+WIDENING = {"months": 12, "cost": 1000, "steps": 1}
+#: Corridors tried before the last search, which has no bound.
+MAX_CORRIDORS = 6
 
 
 @dataclass(frozen=True)
@@ -123,24 +116,35 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
     limit = math.inf
     if options.within_months is not None and options.by == "months":
         limit = options.within_months
-    for slack in _slacks(options.by):
-        bound = min(limit, best + slack)
+    bound = min(limit, best)  # first, the best route and its ties
+    widenings = 0
+    for attempt in range(MAX_CORRIDORS + 1):
         backward.run(radius=bound)
         forward = Dijkstra(G._succ, {source: 0, **{q: 0 for q in held}}, weight, options,
                            forward=True, guide=backward.dist, bound=bound)
         forward.run(radius=bound)
         search = corridor_graph(G, source, target, options, forward, backward, bound)
-        routes, complete = _best_routes(G, search, source, target, options, bound)
+        routes, complete, beyond = _best_routes(G, search, source, target, options, bound)
         if complete or bound >= limit:
             break
+        if attempt == MAX_CORRIDORS - 1:
+            bound = math.inf
+        elif beyond is not None:  # the corridor's next path: no shorter one can be outside
+            bound = beyond
+        else:
+            bound += WIDENING[options.by] * 4 ** widenings
+            widenings += 1
+        bound = min(bound, limit)
     if not routes:
         raise RouteNotFound(_no_route_message(G, source, target))
     return routes
 
 
 def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
-                 options: RouteOptions, bound: float) -> tuple[list[Route], bool]:
-    """Return the best valid routes in the corridor, and whether they are surely the k best.
+                 options: RouteOptions, bound: float
+                 ) -> tuple[list[Route], bool, float | None]:
+    """Return the best valid routes in the corridor, whether they are surely the k best,
+    and the length of the corridor's first path beyond ``bound`` (None if there is none).
 
     Paths come shortest first; those no longer than ``bound`` are exactly the whole
     graph's, so the answer is complete once ``k`` valid routes are found within it, or
@@ -148,14 +152,14 @@ def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
     """
     routes: list[Route] = []
     if source not in search or target not in search:
-        return routes, math.isinf(bound)
+        return routes, math.isinf(bound), None
     candidates = nx.shortest_simple_paths(search, source, target, weight="w")
     for examined, path in enumerate(candidates):
         if examined >= MAX_CANDIDATES:
-            return routes, True  # enough looking: report what was found
+            return routes, True, None  # enough looking: report what was found
         length = sum(search.edges[u, v]["w"] for u, v in zip(path, path[1:]))
         if length > bound:
-            return routes, False
+            return routes, False, length
         if len(path) - 1 > MAX_STEPS:
             continue
         route = make_route(G, path, options)
@@ -165,8 +169,8 @@ def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
             continue
         routes.append(route)
         if len(routes) >= options.k:
-            return routes, True
-    return routes, math.isinf(bound)
+            return routes, True, None
+    return routes, math.isinf(bound), None
 
 
 def make_route(G: nx.DiGraph, path: list[str], options: RouteOptions) -> Route | None:

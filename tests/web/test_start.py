@@ -97,3 +97,23 @@ def test_production_needs_a_secret_key_and_turns_on_hsts(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     answer = app.test_client().get("/livez")
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_a_server_error_is_a_500_page_in_the_house_style_and_json_under_the_api(database_url):
+    from webapp import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/broken")
+    def broken():
+        raise RuntimeError("boom")
+
+    @app.get("/api/v1/broken")
+    def broken_api():
+        raise RuntimeError("boom")
+
+    page = app.test_client().get("/broken")
+    assert page.status_code == 500
+    assert "Sorry, there is a problem with the service" in page.text and "boom" not in page.text
+    answer = app.test_client().get("/api/v1/broken")
+    assert answer.status_code == 500 and answer.json["error"]["status"] == 500
