@@ -34,6 +34,15 @@ class GraphDocument:
         """Return a new document: this one with ``other``'s items replacing same-id items."""
         return GraphDocument({**self.nodes, **other.nodes}, {**self.edges, **other.edges})
 
+    def active(self) -> GraphDocument:
+        """Return the document without retired nodes and the edges that touch them."""
+        retired = {k for k, n in self.nodes.items() if n.get("retired")}
+        if not retired:
+            return self
+        return GraphDocument(
+            {k: n for k, n in self.nodes.items() if k not in retired},
+            {k: e for k, e in self.edges.items() if k[0] not in retired and k[1] not in retired})
+
     def canonical(self) -> dict[str, Any]:
         """Return a comparable form: nodes and edges sorted, numbers normalised."""
         return {
@@ -104,6 +113,7 @@ def load_document(session: Session) -> GraphDocument:
     for row in session.execute(select(*(node_table.c[c] for c in _NODE_COLUMNS))).mappings():
         record = dict(row)
         record["top_of_ladder"] = bool(record["top_of_ladder"])
+        record["retired"] = bool(record["retired"])
         if record["duration_months"] is not None:
             record["duration_months"] = tidy_number(record["duration_months"])
         nodes[record["id"]] = record

@@ -21,7 +21,7 @@ WEIGHTS = {"months": "w_months", "cost": "w_cost", "steps": "w_steps"}
 
 
 def graph_from_document(document: GraphDocument, version: int = 0) -> nx.DiGraph:
-    """Build a frozen snapshot from a (completed, valid) document.
+    """Build a frozen snapshot from a (completed, valid) document, leaving out retired nodes.
 
     Node attributes are the node records; edge attributes are the edge records plus the
     weights ``w_months`` (experience needed first plus the step's own months),
@@ -38,6 +38,7 @@ def graph_from_document(document: GraphDocument, version: int = 0) -> nx.DiGraph
     networkx.DiGraph
         Frozen: any attempt to change it raises ``NetworkXError``.
     """
+    document = document.active()
     graph = nx.DiGraph(version=version)
     graph.add_nodes_from((node_id, record) for node_id, record in document.nodes.items())
     graph.add_edges_from(

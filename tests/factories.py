@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pathways.document import GraphDocument, complete_document
 from pathways.interchange.fields import EDGE_FIELDS, NODE_FIELDS, parse_item
 from pathways.snapshot import graph_from_document
@@ -78,3 +80,56 @@ def toy_document() -> GraphDocument:
 def toy_graph():
     """The toy document as a frozen snapshot."""
     return graph_from_document(toy_document(), version=1)
+
+
+#: A password that meets the policy, for test accounts.
+GOOD_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@functools.cache
+def good_password_hash() -> str:
+    """The Argon2 hash of ``GOOD_PASSWORD``, computed once per test run."""
+    from pathways.people.accounts import hash_password
+
+    return hash_password(GOOD_PASSWORD)
+
+
+def make_people(session):
+    """A partnership of two organisations (plus one outside it), with one person per role.
+
+    Returns a dict of ``Person`` by short name: ``staff`` and ``colleague`` (same team),
+    ``other_team`` (same organisation, another team), ``manager`` (of the staff's team),
+    ``champion`` (paired with ``staff``), ``lnd``, ``admin``, ``partner_staff`` (the other
+    organisation in the partnership), ``outsider`` (an organisation outside it), and
+    ``partnership_lnd`` (L&D with partnership scope, in the first organisation).
+    """
+    from pathways.models import ChampionPairing
+    from pathways.people.accounts import create_organisation, create_person, team_named
+
+    council = create_organisation(session, "Testshire Council", partnership="Testshire")
+    provider = create_organisation(session, "Sunrise Care", partnership="Testshire")
+    elsewhere = create_organisation(session, "Far Away Care")
+    home_care = team_named(session, council, "Home care")
+    reablement = team_named(session, council, "Reablement")
+
+    def person(key, roles, organisation=council, team=None, scope="organisation"):
+        created = create_person(session, email=f"{key}@example.org", name=key.replace("_", " "),
+                                organisation=organisation, roles=roles, team=team, scope=scope)
+        created.password_hash = good_password_hash()  # hashed once: Argon2 is slow on purpose
+        return created
+
+    people = {
+        "staff": person("staff", ["staff"], team=home_care),
+        "colleague": person("colleague", ["staff"], team=home_care),
+        "other_team": person("other_team", ["staff"], team=reablement),
+        "manager": person("manager", ["staff", "manager"], team=home_care),
+        "champion": person("champion", ["staff", "champion"], team=reablement),
+        "lnd": person("lnd", ["lnd"]),
+        "admin": person("admin", ["admin"]),
+        "partnership_lnd": person("partnership_lnd", ["lnd"], scope="partnership"),
+        "partner_staff": person("partner_staff", ["staff"], organisation=provider),
+        "outsider": person("outsider", ["staff"], organisation=elsewhere),
+    }
+    session.add(ChampionPairing(champion_id=people["champion"].id, person_id=people["staff"].id))
+    session.flush()
+    return people

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import config, errors, extensions, page_cache, security, templating, views
+from . import auth, config, errors, extensions, page_cache, security, templating, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -13,6 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     extensions.init_app(app)
     page_cache.init_app(app)
+    auth.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     views.register(app)

@@ -3,7 +3,7 @@
 Public explorer pages depend only on the graph snapshot and the query string, so a page
 rendered once for a graph version can be served again until the graph changes (a new
 version makes new keys; old entries age out). Only successful GET answers are kept.
-Pages that depend on who is signed in must not use :func:`cached_page`.
+Signed-in people always get a freshly rendered page (their pages are personalised).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, Response, current_app, make_response, request
+from flask_login import current_user
 
 from .extensions import current_graph
 
@@ -61,7 +62,7 @@ def cached_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache: PageCache = current_app.extensions["page_cache"]
-        if not cache.maxsize or request.method != "GET":
+        if not cache.maxsize or request.method != "GET" or current_user.is_authenticated:
             return view(*args, **kwargs)
         key = (current_graph().graph["version"], request.full_path)
         entry = cache.get(key)

@@ -88,7 +88,7 @@ def export_graph(ctx: CliContext, path: Path) -> None:
 def validate(ctx: CliContext) -> None:
     """Check the stored graph: errors exit non-zero, warnings are only reported."""
     with ctx.session() as session:
-        report = validate_document(load_document(session))
+        report = validate_document(load_document(session).active())
     for finding in report.errors:
         click.echo(f"error: {finding}")
     for finding in report.warnings:

@@ -83,6 +83,7 @@ NODE_FIELDS: tuple[Field, ...] = (
     Field("description", "str", default=""),
     Field("citation", "str", default=""),
     Field("note", "str", default=""),
+    Field("retired", "bool", default=False),
 )
 
 EDGE_FIELDS: tuple[Field, ...] = (

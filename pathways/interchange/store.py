@@ -62,7 +62,7 @@ def import_document(session: Session, incoming: GraphDocument, *, replace: bool 
     """
     current = load_document(session)
     target = complete_document(incoming if replace else current.merged_with(incoming))
-    report = validate_document(target)
+    report = validate_document(target.active())
     if not report.ok:
         raise InvalidInput([Problem(f.where, f.message) for f in report.errors],
                            "The graph would not be valid, so nothing was imported")
@@ -107,12 +107,13 @@ def _write(session: Session, current: GraphDocument, target: GraphDocument,
         session.execute(delete(nodes).where(nodes.c.id.in_(batch)))
 
     for batch in _batches(new_nodes):
-        session.execute(insert(nodes), [_node_row(n) for n in batch])
+        session.execute(insert(nodes), [_node_row(n) | {"lock_version": 1} for n in batch])
         done += len(batch)
         progress(done, total)
     if changed_nodes:
         statement = update(nodes).where(nodes.c.id == bindparam("b_id")).values(
-            {c: bindparam(f"b_{c}") for c in NODE_FIELD_NAMES if c != "id"})
+            {c: bindparam(f"b_{c}") for c in NODE_FIELD_NAMES if c != "id"}
+            | {"lock_version": nodes.c.lock_version + 1})
         for batch in _batches(changed_nodes):
             session.execute(statement, [{f"b_{k}": v for k, v in _node_row(n).items()}
                                         for n in batch])
@@ -120,12 +121,13 @@ def _write(session: Session, current: GraphDocument, target: GraphDocument,
             progress(done, total)
 
     for batch in _batches(new_edges):
-        session.execute(insert(edges), [_edge_row(e) for e in batch])
+        session.execute(insert(edges), [_edge_row(e) | {"lock_version": 1} for e in batch])
         done += len(batch)
         progress(done, total)
     if changed_edges:
         statement = update(edges).where(edges.c.id == bindparam("b_id")).values(
-            {c: bindparam(f"b_{c}") for c in _EDGE_COLUMNS})
+            {c: bindparam(f"b_{c}") for c in _EDGE_COLUMNS}
+            | {"lock_version": edges.c.lock_version + 1})
         changed_ids = [ids[(e["source"], e["target"])] for e in changed_edges]
         for batch in _batches(changed_ids):
             session.execute(delete(requirements).where(requirements.c.transition_id.in_(batch)))
@@ -150,6 +152,7 @@ def _write(session: Session, current: GraphDocument, target: GraphDocument,
 
 def _node_row(record: dict) -> dict:
     row = {c: record.get(c) for c in NODE_FIELD_NAMES}
+    row["retired"] = bool(row["retired"])
     for text_column in ("description", "citation", "note"):
         row[text_column] = row[text_column] or ""
     if record["kind"] != "role":

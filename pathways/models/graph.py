@@ -40,8 +40,12 @@ class Node(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     citation: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Retired nodes stay for people's histories but leave the map and routes.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Optimistic locking: a save based on an older version is refused.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"polymorphic_on": "kind"}
+    __mapper_args__ = {"polymorphic_on": "kind", "version_id_col": lock_version}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id!r}>"
@@ -102,6 +106,9 @@ class Transition(Base):
     min_experience_months: Mapped[int] = mapped_column(Integer, default=0)
     citation: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     source: Mapped[Node] = relationship(foreign_keys=[source_id])
     target: Mapped[Node] = relationship(foreign_keys=[target_id])

@@ -15,7 +15,9 @@ def app(database_url):
     with session_scope(engine) as session:
         save_document(session, toy_document())
     engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    # CSRF is off for this suite; tests/web/test_csrf.py keeps it on.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "WTF_CSRF_ENABLED": False})
     yield app
     with app.app_context():
         from webapp.extensions import db
@@ -26,3 +28,25 @@ def app(database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def people(app):
+    """One person per role (see ``tests.factories.make_people``), committed; by short name."""
+    from tests.factories import make_people
+    from webapp.extensions import db
+
+    with app.app_context():
+        found = make_people(db.session)
+        db.session.commit()
+        return {key: person.id for key, person in found.items()}
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign in through the login form: ``sign_in("staff")`` uses staff@example.org."""
+    from tests.factories import GOOD_PASSWORD
+
+    def sign_in(key, password=GOOD_PASSWORD):
+        return client.post("/login", data={"email": f"{key}@example.org", "password": password})
+    return sign_in

@@ -1,0 +1,217 @@
+"""People and where they work: partnerships, organisations, teams, accounts and profiles.
+
+Everything here is personal data (UK GDPR): it sits behind login, and who may see what is
+decided in ``pathways.policy``. Equality data lives in its own table and is only ever
+reported in aggregate.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+#: The roles a person can hold in the system (several at once).
+ACCESS_ROLES = {
+    "staff": "Staff",
+    "manager": "Manager",
+    "champion": "Career champion",
+    "lnd": "Learning and development",
+    "admin": "Administrator",
+}
+#: How far an L&D or admin role reaches.
+SCOPES = ("organisation", "partnership")
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Partnership(Base):
+    """A workforce partnership: a council and the providers it works with."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="partnership")
+
+
+class Organisation(Base):
+    """An employer: a council's adult social care department or an independent provider."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id"))
+
+    partnership: Mapped[Partnership | None] = relationship(back_populates="organisations")
+    teams: Mapped[list[Team]] = relationship(back_populates="organisation")
+
+
+class Team(Base):
+    """A team or service inside an organisation."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+
+
+class Person(Base):
+    """Someone who works in adult social care, with an account and a career profile."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("organisation_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    staff_id: Mapped[str | None] = mapped_column(String(50))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Bumped to end every session of this person (disablement, password change).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    current_role_id: Mapped[str | None] = mapped_column(
+        ForeignKey("nodes.id", ondelete="SET NULL"))
+    role_start_date: Mapped[date | None] = mapped_column(Date)
+    target_role_id: Mapped[str | None] = mapped_column(ForeignKey("nodes.id", ondelete="SET NULL"))
+    #: The route chosen in the planner: node ids from the current role to the target.
+    chosen_route: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    team: Mapped[Team | None] = relationship()
+    access: Mapped[list[PersonRole]] = relationship(
+        back_populates="person", cascade="all, delete-orphan")
+    qualifications: Mapped[list[HeldQualification]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="HeldQualification.id")
+    memberships: Mapped[list[OrganisationMembership]] = relationship(
+        back_populates="person", cascade="all, delete-orphan",
+        order_by="OrganisationMembership.started_on")
+
+    def has_role(self, role: str) -> bool:
+        """Whether this person holds an access role (staff, manager, champion, lnd, admin)."""
+        return any(grant.role == role for grant in self.access)
+
+    def scope_of(self, role: str) -> str | None:
+        """Return how far a held role reaches (organisation or partnership), or None."""
+        return next((grant.scope for grant in self.access if grant.role == role), None)
+
+    @property
+    def role_names(self) -> list[str]:
+        """The access roles held, in a fixed order."""
+        held = {grant.role for grant in self.access}
+        return [role for role in ACCESS_ROLES if role in held]
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.email!r}>"
+
+
+class PersonRole(Base):
+    """An access role a person holds, and how far it reaches."""
+
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), default="organisation")
+
+    person: Mapped[Person] = relationship(back_populates="access")
+
+
+class OrganisationMembership(Base):
+    """A spell of a person at an organisation: people move, and their history is kept."""
+
+    __tablename__ = "organisation_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class HeldQualification(Base):
+    """A qualification a person holds, with when and the evidence seen."""
+
+    __tablename__ = "held_qualifications"
+    __table_args__ = (UniqueConstraint("person_id", "qualification_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    qualification_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"))
+    achieved_on: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship(back_populates="qualifications")
+
+
+class EqualityRecord(Base):
+    """Optional equality data, kept apart; reported only in aggregate, groups of 5 or more."""
+
+    __tablename__ = "equality_records"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    sex: Mapped[str | None] = mapped_column(String(40))
+    ethnic_group: Mapped[str | None] = mapped_column(String(80))
+    disability: Mapped[str | None] = mapped_column(String(40))
+
+
+class ChampionPairing(Base):
+    """A career champion paired with a person they support (the mentoring issue extends it)."""
+
+    __tablename__ = "champion_pairings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    champion_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                             index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class AuditEvent(Base):
+    """Who changed what and when, for personal data and the graph. Written, never changed."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[Person | None] = relationship()

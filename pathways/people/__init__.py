@@ -1,0 +1,1 @@
+"""Services for people and organisations: accounts, profiles and the staff import."""

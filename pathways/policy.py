@@ -1,0 +1,102 @@
+"""Who may see and change what: every per-record permission decision, in one place.
+
+Decisions are ``ALLOW``, ``FORBID`` (the web answers 403) or ``HIDE`` (404: the record's
+existence is not revealed). The rules:
+
+- everyone may see and change their own profile;
+- records outside the actor's reach are hidden: another organisation, unless the actor
+  holds L&D or admin with partnership scope and both organisations are in one partnership;
+- within reach: admins and L&D see everyone; managers see their own team's people (others
+  in the organisation are forbidden); champions see the people they are paired with;
+  anyone else is hidden (a champion cannot learn who another champion supports);
+- only L&D and admins edit the career graph and import staff; only admins read the audit
+  log and manage accounts.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .models import ChampionPairing, Person
+
+
+class Decision(Enum):
+    """The answer to "may this actor do this to this record?"."""
+
+    ALLOW = "allow"
+    FORBID = "forbid"
+    HIDE = "hide"
+
+    def __bool__(self) -> bool:
+        return self is Decision.ALLOW
+
+
+ALLOW, FORBID, HIDE = Decision.ALLOW, Decision.FORBID, Decision.HIDE
+WIDE_ROLES = ("lnd", "admin")
+
+
+def _same_partnership(actor: Person, person: Person) -> bool:
+    mine, theirs = actor.organisation, person.organisation
+    return mine.partnership_id is not None and mine.partnership_id == theirs.partnership_id
+
+
+def within_reach(actor: Person, person: Person) -> bool:
+    """Whether ``person`` is in the actor's organisation, or partnership where granted."""
+    if actor.organisation_id == person.organisation_id:
+        return True
+    return any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES) and (
+        _same_partnership(actor, person))
+
+
+def is_paired(session, champion: Person, person: Person) -> bool:
+    """Whether ``champion`` is actively paired with ``person``."""
+    return session.query(ChampionPairing.id).filter_by(
+        champion_id=champion.id, person_id=person.id, status="active").first() is not None
+
+
+def can_view_person(session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may see ``person``'s profile."""
+    if actor.id == person.id:
+        return ALLOW
+    if not within_reach(actor, person):
+        return HIDE
+    if actor.has_role("admin") or actor.has_role("lnd"):
+        return ALLOW
+    if actor.has_role("manager"):
+        if actor.team_id is not None and actor.team_id == person.team_id:
+            return ALLOW
+        if not (actor.has_role("champion") and is_paired(session, actor, person)):
+            return FORBID
+    if actor.has_role("champion") and is_paired(session, actor, person):
+        return ALLOW
+    return HIDE
+
+
+def can_edit_person(session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may change ``person``'s profile (their own, L&D, admins)."""
+    seen = can_view_person(session, actor, person)
+    if not seen:
+        return seen
+    if actor.id == person.id or actor.has_role("admin") or actor.has_role("lnd"):
+        return ALLOW
+    return FORBID
+
+
+def can_edit_graph(actor: Person) -> Decision:
+    """Decide whether ``actor`` may change roles, qualifications and moves."""
+    return ALLOW if actor.has_role("lnd") or actor.has_role("admin") else FORBID
+
+
+def can_import_staff(actor: Person) -> Decision:
+    """Decide whether ``actor`` may import staff into their organisation."""
+    return can_edit_graph(actor)
+
+
+def can_read_audit(actor: Person) -> Decision:
+    """Decide whether ``actor`` may read the audit log."""
+    return ALLOW if actor.has_role("admin") else FORBID
+
+
+def can_manage_accounts(actor: Person) -> Decision:
+    """Decide whether ``actor`` may disable accounts and grant roles."""
+    return can_read_audit(actor)

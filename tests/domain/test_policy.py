@@ -1,0 +1,54 @@
+"""The permission policy, decision by decision, on real rows."""
+
+import pytest
+
+from pathways.policy import ALLOW, FORBID, HIDE, can_edit_graph, can_edit_person, \
+    can_read_audit, can_view_person
+from tests.factories import make_people
+
+
+@pytest.fixture
+def people(session):
+    return make_people(session)
+
+
+#: actor -> {subject: expected decision for viewing the subject's profile}
+VIEW = {
+    "staff": {"staff": ALLOW, "colleague": HIDE, "manager": HIDE, "partner_staff": HIDE,
+              "outsider": HIDE},
+    "manager": {"staff": ALLOW, "colleague": ALLOW, "other_team": FORBID, "partner_staff": HIDE},
+    "champion": {"staff": ALLOW, "colleague": HIDE, "other_team": HIDE},
+    "lnd": {"staff": ALLOW, "other_team": ALLOW, "partner_staff": HIDE, "outsider": HIDE},
+    "partnership_lnd": {"staff": ALLOW, "partner_staff": ALLOW, "outsider": HIDE},
+    "admin": {"staff": ALLOW, "manager": ALLOW, "partner_staff": HIDE, "outsider": HIDE},
+    "outsider": {"staff": HIDE, "outsider": ALLOW},
+}
+
+
+@pytest.mark.parametrize("actor, subject, expected",
+                         [(a, s, d) for a, row in VIEW.items() for s, d in row.items()])
+def test_who_may_see_whom(session, people, actor, subject, expected):
+    assert can_view_person(session, people[actor], people[subject]) is expected
+
+
+def test_only_the_person_lnd_and_admins_edit_a_profile(session, people):
+    assert can_edit_person(session, people["staff"], people["staff"]) is ALLOW
+    assert can_edit_person(session, people["manager"], people["staff"]) is FORBID
+    assert can_edit_person(session, people["champion"], people["staff"]) is FORBID
+    assert can_edit_person(session, people["lnd"], people["staff"]) is ALLOW
+    assert can_edit_person(session, people["staff"], people["colleague"]) is HIDE
+
+
+def test_an_ended_pairing_hides_the_person_again(session, people):
+    from pathways.models import ChampionPairing
+
+    pairing = session.query(ChampionPairing).one()
+    pairing.status = "ended"
+    session.flush()
+    assert can_view_person(session, people["champion"], people["staff"]) is HIDE
+
+
+def test_graph_editing_and_audit_reading(people):
+    assert [bool(can_edit_graph(people[k])) for k in ("staff", "manager", "lnd", "admin")] == [
+        False, False, True, True]
+    assert [bool(can_read_audit(people[k])) for k in ("lnd", "admin")] == [False, True]
