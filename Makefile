@@ -6,7 +6,7 @@ PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 ASSETS := webapp/static/dist/.built
 
-.PHONY: install run test bench system-packages clean
+.PHONY: install run test audit bench system-packages clean
 
 ## install: the set-up alone (virtual environment, Python packages, system tools)
 install: system-packages $(INSTALLED) $(ASSETS)
@@ -43,6 +43,11 @@ run: install
 ## browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
 test: install
 	$(PY) -m pytest
+
+## audit: static security checks (bandit) and known-vulnerable dependencies (pip-audit)
+audit: install
+	$(VENV)/bin/bandit -q -r pathways webapp seed
+	$(VENV)/bin/pip-audit --progress-spinner off
 
 ## bench: the benchmarks (not part of make test)
 bench: install

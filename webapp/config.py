@@ -9,7 +9,8 @@ from flask import Flask
 
 from pathways.db import ensure_sqlite_folder, normalise_url
 
-DEVELOPMENT_SECRET = "development-only-not-secret"
+#: Used only in development; production refuses to start with it.
+DEVELOPMENT_SECRET = "development-only-not-secret"  # nosec B105
 
 
 def load(app: Flask, test_config: dict | None) -> None:

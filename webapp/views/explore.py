@@ -62,8 +62,10 @@ def career_map():
         by_family.setdefault(G.nodes[node_id].get("family") or "", []).append(
             (node_id, G.nodes[node_id], moves))
     errors = error_list(form)
+    # Markup: Graphviz's own SVG output, every label escaped before drawing.
+    picture = Markup(_inline(svg))  # nosec B704
     return render_template(
-        "map.html", G=G, form=form, svg=Markup(_inline(svg)), by_family=by_family,
+        "map.html", G=G, form=form, svg=picture, by_family=by_family,
         highlight=highlight, message=message, error_list=errors,
         svg_url=url_for("explore.map_svg", **request.args.to_dict(flat=False)),
         titles=choices(G, "role") + choices(G, "qualification"),
