@@ -34,9 +34,10 @@ $(ASSETS): package.json package-lock.json webapp/static/src/app.scss
 	cp node_modules/axe-core/axe.min.js webapp/static/vendor/
 	touch $(ASSETS)
 
-## run: set up, create and seed the SQLite database if empty, serve on http://127.0.0.1:$(PORT)
+## run: set up, create and seed the SQLite database if empty (with the demo partnership, whose
+## development-only accounts it prints), serve on http://127.0.0.1:$(PORT)
 run: install
-	$(VENV)/bin/pathways seed --if-empty
+	$(VENV)/bin/pathways seed --if-empty --demo
 	$(VENV)/bin/flask --app webapp run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up, then the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set;

@@ -49,3 +49,16 @@ class InvalidInput(PathwayError):
 
 class RouteNotFound(PathwayError):
     """No route satisfies the request."""
+
+
+class EditConflict(PathwayError):
+    """Someone else saved the record first: nothing was written and the editor must look again."""
+
+    def __init__(self, title: str, entity_type: str = "", entity_id: object = None,
+                 message: str | None = None):
+        self.title = title
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        super().__init__(message or (
+            f"Someone else changed {title} while you were editing. Your changes were not saved: "
+            "here is the current version."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, config, errors, extensions, page_cache, security, templating, views
+from . import auth, config, errors, extensions, limits, page_cache, security, templating, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     page_cache.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     views.register(app)

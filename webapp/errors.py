@@ -7,9 +7,17 @@ be drawn 503. A real 500 rolls the session back.
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from pathways.errors import InvalidInput, NotFound, PathwayError, RouteNotFound, UnknownNode
+from pathways.errors import (
+    EditConflict,
+    InvalidInput,
+    NotFound,
+    PathwayError,
+    RouteNotFound,
+    UnknownNode,
+)
 from pathways.render import RenderError
 
 from .extensions import db
@@ -19,6 +27,7 @@ STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (RouteNotFound, 404),
     (InvalidInput, 400),
+    (EditConflict, 409),
     (RenderError, 503),
     (PathwayError, 400),
 ]
@@ -54,6 +63,14 @@ def register(app: Flask) -> None:
         return render_template("error.html", title=_title(status), message=message,
                                problems=problems or []), status
 
+    @app.errorhandler(CSRFError)
+    def form_expired(_error: CSRFError):
+        if wants_json():
+            return json_error(400, "The form's security token is missing or has expired.")
+        return render_template(
+            "error.html", title="Sorry, that form could not be sent",
+            message="It may have been open too long. Go back, reload the page and try again."), 400
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if wants_json():
@@ -76,4 +93,5 @@ def register(app: Flask) -> None:
 
 def _title(status: int) -> str:
     return {404: "Page not found", 400: "There is a problem with your request",
+            409: "Someone else changed this while you were editing",
             503: "Sorry, the career map cannot be drawn right now"}.get(status, "There is a problem")

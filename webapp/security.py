@@ -12,6 +12,7 @@ import base64
 import hashlib
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: The inline script of govuk_frontend_jinja's template.html (GOV.UK Frontend 6.3).
 GOVUK_INLINE_SCRIPT = ("document.body.className += ' js-enabled' + ('noModule' in "
@@ -33,7 +34,14 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    """Add security headers to every response."""
+    """Add security headers to every response; trust proxy headers only when configured.
+
+    Behind a load balancer set ``PROXY_FIX_X_FOR`` to the number of proxies, so the sign-in
+    rate limit counts each person's own address rather than the balancer's.
+    """
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"],
+                                x_proto=1, x_host=0)
 
     @app.after_request
     def headers(response):

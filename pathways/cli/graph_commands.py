@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ..validation import validate_document
 from ..vocabulary import FAMILIES
 from .base import cli
 from .context import CliContext, pass_context
+from .people_commands import seed_demo_people
 
 
 @cli.command("init-db")
@@ -37,18 +39,27 @@ def init_db(ctx: CliContext) -> None:
 
 @cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Only seed a database with no graph yet.")
+@click.option("--demo", is_flag=True,
+              help="Then load the fictional demo partnership and print its accounts "
+                   "(development only: skipped when PATHWAYS_ENV is production).")
 @pass_context
-def seed_command(ctx: CliContext, if_empty: bool) -> None:
+def seed_command(ctx: CliContext, if_empty: bool, demo: bool) -> None:
     """Load the real adult social care pathway from seed/ (replaces the stored graph)."""
     import seed  # seed depends on pathways, so it is looked up only when this command runs
 
     upgrade_schema(ctx.engine)
+    result = None
     with ctx.session() as session:
         if if_empty and not seed.graph_is_empty(session):
             click.echo("The database already holds a graph; left as it is.")
-            return
-        result = seed.load_pathway(session)
-    _report_import(result, "Seeded the career pathway")
+        else:
+            result = seed.load_pathway(session)
+    if result is not None:
+        _report_import(result, "Seeded the career pathway")
+    if demo and os.environ.get("PATHWAYS_ENV", "development") == "production":
+        click.echo("PATHWAYS_ENV is production: the demo people were not loaded.", err=True)
+    elif demo:
+        seed_demo_people(ctx)
 
 
 @cli.command("import-graph")

@@ -185,6 +185,12 @@ def set_password(session: Session, person: Person, password: str,
     audit.record(session, actor or person, "change-password", "person", person.id)
 
 
+def end_sessions(session: Session, person: Person, action: str = "sign-out") -> None:
+    """End every session of ``person`` (signing out ends them all: cookies are not stored)."""
+    person.session_generation += 1
+    audit.record(session, person, action, "person", person.id)
+
+
 def disable_person(session: Session, person: Person, actor: Person | None = None) -> None:
     """Disable an account and end all of its sessions."""
     person.active = False

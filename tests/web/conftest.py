@@ -17,7 +17,7 @@ def app(database_url):
     engine.dispose()
     # CSRF is off for this suite; tests/web/test_csrf.py keeps it on.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "REDIS_URL": None})
     yield app
     with app.app_context():
         from webapp.extensions import db

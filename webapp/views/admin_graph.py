@@ -1,7 +1,291 @@
-"""The graph editor for L&D and admins: roles, qualifications and moves."""
+"""The graph editor for L&D and admins: roles, qualifications and moves.
+
+Each form carries the ``lock_version`` it was loaded at. A save refused by the rules
+re-shows the form with every problem (400); a save someone else got in before re-shows
+the person's input beside the current version (409), so nothing typed is lost.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pathways.document import tidy_number
+from pathways.errors import EditConflict, InvalidInput, PathwayError
+from pathways.graph_editing import (
+    EditResult,
+    create_node,
+    create_transition,
+    delete_transition,
+    restore_node,
+    retire_node,
+    update_node,
+    update_transition,
+)
+from pathways.interchange.fields import EDGE_FIELD_NAMES, EDGE_FIELDS, NODE_FIELD_NAMES, NODE_FIELDS
+from pathways.models import Node, Transition
+from pathways.policy import can_edit_graph
+
+from ..auth import login_manager, require, signed_in
+from ..extensions import db
+from ..graph_forms import FORM_BY_KIND, EditorForm, LockForm, MoveForm, current_rows, error_items
+from .shared import error_list
 
 blueprint = Blueprint("admin_graph", __name__, url_prefix="/admin/graph")
+
+KIND_BY_AREA = {"roles": "role", "qualifications": "qualification"}
+SHOWN = {"active": "In use", "retired": "Retired", "all": "All"}
+
+
+@blueprint.before_request
+def editors_only():
+    """Let in only L&D and admins (403 for others); ask people who are not signed in to sign in."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(can_edit_graph(signed_in()))
+    return None
+
+
+@blueprint.get("/")
+def index():
+    """List roles and qualifications, in use, retired or all."""
+    shown = request.args.get("show", "active")
+    shown = shown if shown in SHOWN else "active"
+    query = select(Node).order_by(Node.title)
+    if shown != "all":
+        query = query.where(Node.retired.is_(shown == "retired"))
+    nodes = db.session.scalars(query).all()
+    return render_template("admin/graph/index.html", shown=shown, choices=SHOWN,
+                           roles=[n for n in nodes if n.kind == "role"],
+                           qualifications=[n for n in nodes if n.kind == "qualification"])
+
+
+@blueprint.route("/<any(roles, qualifications):area>/new", methods=["GET", "POST"])
+def new_node(area: str):
+    """Add a role or a qualification."""
+    kind = KIND_BY_AREA[area]
+    form = FORM_BY_KIND[kind]()
+
+    def page(errors=(), conflict=None):
+        return render_template("admin/graph/new_node.html", form=form, kind=kind, area=area,
+                               error_list=list(errors), conflict=conflict)
+
+    if not form.validate_on_submit():
+        return _shown(page, form)
+    return _save(lambda: create_node(db.session, signed_in(), {"kind": kind, **form.item()},
+                                     text=True),
+                 lambda result: url_for(".edit_node", node_id=result.record.id), page, form)
+
+
+@blueprint.route("/nodes/<node_id>", methods=["GET", "POST"])
+def edit_node(node_id: str):
+    """Show a role or qualification with its moves, and save changes to it."""
+    node = _node_or_404(node_id)
+    form = FORM_BY_KIND[node.kind]()
+    del form.id
+    if not form.is_submitted():
+        form.fill(_node_record(node), node.lock_version)
+    page = _node_page(node, form)
+    if not form.validate_on_submit():
+        return _shown(page, form)
+    return _save(lambda: update_node(db.session, signed_in(), node_id, form.item(),
+                                     form.lock_version.data, text=True),
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+
+
+@blueprint.post("/nodes/<node_id>/<any(retire, restore):action>")
+def retire_or_restore(node_id: str, action: str):
+    """Retire a role or qualification (off the map, kept for histories), or restore it."""
+    node = _node_or_404(node_id)
+    lock = LockForm()
+    form = FORM_BY_KIND[node.kind](formdata=None)
+    del form.id
+    form.fill(_node_record(node), node.lock_version)
+    page = _node_page(node, form)
+    if not lock.validate_on_submit():
+        return page(error_list(lock)), 400
+    service = retire_node if action == "retire" else restore_node
+    return _save(lambda: service(db.session, signed_in(), node_id, lock.lock_version.data),
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+
+
+@blueprint.route("/nodes/<node_id>/moves/new", methods=["GET", "POST"])
+def new_move(node_id: str):
+    """Add a move from this role or qualification (``direction=out``) or into it (``in``)."""
+    node = _node_or_404(node_id)
+    outward = request.args.get("direction", "out") != "in"
+    form = MoveForm()
+    form.other.label.text = "To" if outward else "From"
+    _move_choices(form, exclude=node_id)
+
+    def page(errors=(), conflict=None):
+        return render_template("admin/graph/move.html", form=form, node=node, outward=outward,
+                               move=None, error_list=list(errors), conflict=conflict)
+
+    if not form.validate_on_submit():
+        return _shown(page, form)
+    ends = (node_id, form.other.data) if outward else (form.other.data, node_id)
+    return _save(lambda: create_transition(
+        db.session, signed_in(), {"source": ends[0], "target": ends[1], **form.item()}, text=True),
+        lambda result: url_for(".edit_node", node_id=node_id), page, form)
+
+
+@blueprint.route("/moves/<int:move_id>", methods=["GET", "POST"])
+def edit_move(move_id: int):
+    """Change a move."""
+    move, node_id = _move_or_404(move_id)
+    form = MoveForm()
+    del form.other
+    _move_choices(form)
+    if not form.is_submitted():
+        form.fill(_move_record(move), move.lock_version)
+    page = _move_page(move_id, node_id, form)
+    if not form.validate_on_submit():
+        return _shown(page, form)
+    return _save(lambda: update_transition(db.session, signed_in(), move_id, form.item(),
+                                           form.lock_version.data, text=True),
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+
+
+@blueprint.post("/moves/<int:move_id>/delete")
+def delete_move(move_id: int):
+    """Delete a move."""
+    move, node_id = _move_or_404(move_id)
+    lock = LockForm()
+    form = MoveForm(formdata=None)
+    del form.other
+    _move_choices(form)
+    form.fill(_move_record(move), move.lock_version)
+    page = _move_page(move_id, node_id, form)
+    if not lock.validate_on_submit():
+        return page(error_list(lock)), 400
+    return _save(lambda: delete_transition(db.session, signed_in(), move_id,
+                                           lock.lock_version.data),
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+
+
+# Pages
+
+Page = Callable[..., str]
+
+
+def _node_page(node: Node, form: EditorForm) -> Page:
+    """Return how to show the node's page, with errors or a conflict when there are some."""
+    def page(errors=(), conflict=None):
+        if conflict:
+            form.start_from(node.lock_version)
+        moves = db.session.scalars(
+            select(Transition).where((Transition.source_id == node.id)
+                                     | (Transition.target_id == node.id))
+            .options(selectinload(Transition.source), selectinload(Transition.target))).all()
+        current = _node_record(node)
+        return render_template(
+            "admin/graph/node.html", node=node, form=form, error_list=list(errors),
+            conflict=conflict, lock=_lock(node.lock_version),
+            current=current_rows(current, NODE_FIELDS, ("id", *form.FIELD_NAMES)),
+            moves_out=[m for m in moves if m.source_id == node.id],
+            moves_in=[m for m in moves if m.target_id == node.id])
+    return page
+
+
+def _move_page(move_id: int, node_id: str, form: EditorForm) -> Page:
+    def page(errors=(), conflict=None):
+        move = db.session.get(Transition, move_id)
+        if move is None:  # someone else deleted it meanwhile
+            flash("Someone else deleted that move while you were editing it.", "warning")
+            abort(redirect(url_for(".edit_node", node_id=node_id)))
+        if conflict:
+            form.start_from(move.lock_version)
+        return render_template(
+            "admin/graph/move.html", form=form, node=db.session.get(Node, node_id), move=move,
+            outward=move.source_id == node_id, error_list=list(errors), conflict=conflict,
+            lock=_lock(move.lock_version),
+            current=current_rows(_move_record(move), EDGE_FIELDS, EDGE_FIELD_NAMES))
+    return page
+
+
+def _save(change: Callable[[], EditResult], next_url: Callable[[EditResult], str],
+          page: Page, form: EditorForm):
+    """Run one service and commit, or re-show the page: 400 with the problems, 409 on conflict."""
+    try:
+        result = change()
+    except InvalidInput as invalid:
+        db.session.rollback()
+        return page(_problem_items(form, invalid)), 400
+    except EditConflict as conflict:
+        db.session.rollback()
+        return page([{"text": str(conflict), "href": "#current-version"}], conflict), 409
+    except PathwayError as error:  # e.g. the record is gone
+        db.session.rollback()
+        return page([{"text": str(error), "href": "#graph-problems"}]), 400
+    db.session.commit()
+    flash("Saved." if result.changed else "Nothing was changed.", "success")
+    for warning in result.warnings:
+        flash(f"Check: {warning}", "warning")
+    return redirect(next_url(result))
+
+
+def _problem_items(form: EditorForm, invalid: InvalidInput) -> list[dict]:
+    items = error_items(form, invalid.problems)
+    if any(item["href"] == "#graph-problems" for item in items):
+        summary = str(invalid).split(" (", 1)[0]
+        items.insert(0, {"text": f"{summary}.", "href": "#graph-problems"})
+    return items
+
+
+def _shown(page: Page, form: EditorForm):
+    """Show the page; a form sent with errors of shape gets them summarised, with 400."""
+    if form.is_submitted():
+        return page(error_list(form)), 400
+    return page()
+
+
+def _lock(version: int) -> LockForm:
+    lock = LockForm(formdata=None)
+    lock.start_from(version)
+    return lock
+
+
+# Records
+
+def _node_or_404(node_id: str) -> Node:
+    node = db.session.get(Node, node_id)
+    if node is None:
+        abort(404)
+    return node
+
+
+def _move_or_404(move_id: int) -> tuple[Transition, str]:
+    """Return the move and the node whose page it was opened from (``?node=``, else its source)."""
+    move = db.session.get(Transition, move_id)
+    if move is None:
+        abort(404)
+    node_id = request.args.get("node")
+    return move, node_id if node_id in (move.source_id, move.target_id) else move.source_id
+
+
+def _node_record(node: Node) -> dict:
+    return {name: tidy_number(getattr(node, name, None))
+            if name == "duration_months" else getattr(node, name, None)
+            for name in NODE_FIELD_NAMES}
+
+
+def _move_record(move: Transition) -> dict:
+    record = {f.name: getattr(move, f.name, None) for f in EDGE_FIELDS}
+    record.update(source=move.source_id, target=move.target_id, requires=move.requires,
+                  months=tidy_number(move.months), cost_gbp=tidy_number(move.cost_gbp))
+    return record
+
+
+def _move_choices(form: MoveForm, exclude: str | None = None) -> None:
+    nodes = db.session.execute(select(Node.id, Node.title, Node.kind, Node.retired)
+                               .order_by(Node.title)).all()
+    if "other" in form:
+        form.other.choices = [("", "Choose a role or qualification")] + [
+            (n.id, f"{n.title} ({n.kind})") for n in nodes if not n.retired and n.id != exclude]
+    form.requires.choices = [(n.id, n.title + (" (retired)" if n.retired else ""))
+                             for n in nodes if n.kind == "qualification"]

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from pathways.errors import InvalidInput, RouteNotFound
 from pathways.options import make_options
+from pathways.people.profiles import held_qualification_ids, route_problems
 from pathways.reach import reachable_from, ways_into
 from pathways.routes import routes_between
 from pathways.vocabulary import FAMILIES
 
+from ..auth import signed_in
 from ..extensions import current_graph, map_cache
 from ..forms import CompareForm, ReachForm, RouteForm
+from ..people_forms import PersonalRouteForm
 from ..page_cache import cached_page
 from .explore import _inline
 from .shared import choices, error_list, resolve_field
@@ -32,18 +37,26 @@ def _titles(G):
 @blueprint.get("/routes")
 @cached_page
 def routes():
-    """Plan routes between two places, with options, each step explained."""
+    """Plan routes between two places, with options, each step explained.
+
+    Signed in, the planner starts from the person's current role and heads for their
+    target when the address does not say, uses the qualifications they hold unless the
+    form says not to, and offers to make a route theirs.
+    """
     G = current_graph()
-    form = RouteForm(request.args)
+    me = signed_in() if current_user.is_authenticated else None
+    args, prefilled = _personal_args(G, me)
+    form = PersonalRouteForm(args) if me else RouteForm(args)
     form.have.choices = choices(G, "qualification")
+    held = _held(G, me, form)
     found, message, source, target, options = [], None, None, None, None
-    submitted = "from" in request.args  # "to" alone pre-fills the form (from a role page)
+    submitted = "from" in request.args or prefilled  # "to" alone pre-fills (from a role page)
     if submitted and form.validate():
         source, target = resolve_field(G, form.source), resolve_field(G, form.target)
         if source and target:
             try:
                 options = make_options(
-                    G, by=form.by.data or "months", k=5, have=form.have.data or [],
+                    G, by=form.by.data or "months", k=5, have=[*(form.have.data or []), *held],
                     earn_while_learning=form.earn_while_learning.data,
                     max_self_funded=0 if form.no_self_funded.data else None,
                     within_months=form.within_years.data * 12 if form.within_years.data else None)
@@ -56,9 +69,31 @@ def routes():
     # Markup: Graphviz's own SVG output, every label escaped before drawing.
     svgs = [map_cache().svg(G, highlight=r.path, only_route=True) for r in found]
     small_maps = [Markup(_inline(svg)) for svg in svgs]  # nosec B704
+    choosable = [bool(me) and not route_problems(G, me, list(r.path), r.path[-1]) for r in found]
     return render_template("routes.html", G=G, form=form, routes=found, small_maps=small_maps,
                            message=message, source=source, target=target, options=options,
-                           error_list=errors, titles=_titles(G)), (400 if errors else 200)
+                           error_list=errors, titles=_titles(G), me=me, held=sorted(held),
+                           choosable=choosable), (400 if errors else 200)
+
+
+def _personal_args(G, me) -> tuple[MultiDict, bool]:
+    """Return the query with ``from`` and ``to`` filled from the profile when not given,
+    and whether both ends came that way or were given (so the routes can be shown)."""
+    args = MultiDict(request.args)
+    if me is None:
+        return args, False
+    if "from" not in args and me.current_role_id in G:
+        args["from"] = G.nodes[me.current_role_id]["title"]
+    if "to" not in args and me.target_role_id in G:
+        args["to"] = G.nodes[me.target_role_id]["title"]
+    return args, "from" in args and "to" in args
+
+
+def _held(G, me, form) -> frozenset[str]:
+    """Return the qualifications the signed-in person holds, unless the form says not to."""
+    if me is None or form.mine.data == "no":
+        return frozenset()
+    return frozenset(q for q in held_qualification_ids(me) if q in G)
 
 
 @blueprint.get("/reach")

@@ -1,0 +1,423 @@
+"""The staff import: people from an HR export (CSV), all-or-nothing, with a row-numbered report.
+
+The file's first row names the columns (any case, spaces or underscores); ``email`` and
+``name`` are required, the others optional::
+
+    email,name,staff_id,team,current_role,role_start_date,qualifications,target_role,roles
+    ann@example.org,Ann Lee,E101,Home care,Care worker,2023-04-01,care-certificate,,staff
+
+Roles and qualifications are ids or titles in any case; ``qualifications`` and ``roles``
+(access roles: staff, manager, champion, lnd, admin) hold several values separated by ``;``.
+Dates are YYYY-MM-DD or DD/MM/YYYY. Rows are numbered as a spreadsheet shows them (the
+header is row 1).
+
+Every row is read and checked before anything is written; any problem and nothing is
+written, and :class:`~pathways.errors.InvalidInput` lists every problem as
+``row N: column: reason``. A row updates the person with that email address, or else the
+person with that staff id in the organisation; other rows create people (with no password:
+they set one by resetting it). An import only adds: an empty cell leaves the stored value as
+it is, held qualifications and access roles are added and never removed. People who work for
+another organisation are refused (moving organisation is a separate action).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO
+
+import networkx as nx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import InvalidInput, Problem, UnknownNode
+from ..lookup import resolve_node
+from ..models import HeldQualification, Organisation, Person, PersonRole
+from ..snapshot import build_graph
+from .accounts import check_roles, create_person, normalise_email, team_named
+
+COLUMNS = ("email", "name", "staff_id", "team", "current_role", "role_start_date",
+           "qualifications", "target_role", "roles")
+REQUIRED_COLUMNS = ("email", "name")
+#: Access roles only an administrator (or the command line) may hand out.
+PRIVILEGED_ROLES = ("lnd", "admin")
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+LIMITS = {"name": 200, "staff_id": 50, "team": 200}
+SUMMARY = "The staff were not imported"
+
+
+@dataclass
+class StaffImportResult:
+    """How many people an import created, updated and left unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        """The number of people in the file."""
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class StaffRow:
+    """One checked row of the file; ``person`` is the existing person it updates, if any."""
+
+    number: int
+    email: str
+    name: str
+    staff_id: str | None = None
+    team: str | None = None
+    current_role: str | None = None
+    role_start_date: date | None = None
+    qualifications: list[str] = field(default_factory=list)
+    target_role: str | None = None
+    roles: list[str] = field(default_factory=list)
+    person: Person | None = None
+
+
+def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
+                 organisation: Organisation, actor: Person | None = None,
+                 G: nx.DiGraph | None = None) -> StaffImportResult:
+    """Create or update the organisation's people from an HR export (see the module docstring).
+
+    Parameters
+    ----------
+    path_or_text : str, PathLike or bytes
+        A path to the CSV file (a ``Path``, or a string naming an existing file), or its
+        contents (text, or bytes in UTF-8).
+    organisation : Organisation
+        Where the people work; people of other organisations are refused.
+    actor : Person or None
+        Who imports (None for the command line). The caller checks
+        ``policy.can_import_staff``; only administrators and the command line may grant
+        the lnd and admin roles or change the email address of someone who holds them.
+    G : networkx.DiGraph, optional
+        The graph snapshot that roles and qualifications are resolved in (default: built
+        from ``session``).
+
+    Returns
+    -------
+    StaffImportResult
+        Counts of people created, updated and unchanged (flushed; the caller commits).
+
+    Raises
+    ------
+    InvalidInput
+        Listing every problem, as ``row N: column: reason``; nothing is written.
+
+    Examples
+    --------
+    >>> import_staff(session, "email,name\\nann@example.org,Ann Lee\\n", council)  # doctest: +SKIP
+    StaffImportResult(created=1, updated=0, unchanged=0)
+    """
+    text = staff_text(path_or_text)
+    G = G if G is not None else build_graph(session)
+    problems: list[Problem] = []
+    rows = [parsed for number, raw in read_staff_csv(text, problems)
+            if (parsed := parse_staff_row(G, number, raw, problems)) is not None]
+    _refuse_duplicates(rows, problems)
+    _match_people(session, organisation, rows, actor, problems)
+    if problems:
+        raise InvalidInput(problems, SUMMARY)
+    return _write(session, organisation, rows, actor)
+
+
+def import_staff_upload(session: Session, upload: IO[bytes], organisation: Organisation,
+                        actor: Person | None = None,
+                        G: nx.DiGraph | None = None) -> StaffImportResult:
+    """Import staff from an uploaded file object (read in full, at most ``MAX_BYTES``)."""
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidInput([Problem("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MB: "
+                                            "split it into smaller files")], SUMMARY)
+    return import_staff(session, data if isinstance(data, bytes) else data.encode(),
+                        organisation, actor, G)
+
+
+def staff_text(path_or_text: str | os.PathLike | bytes) -> str:
+    """Return the CSV text from a path, text or UTF-8 bytes (a leading BOM is dropped)."""
+    if isinstance(path_or_text, str) and not _names_a_file(path_or_text):
+        return path_or_text.removeprefix("\ufeff")
+    if isinstance(path_or_text, (str, os.PathLike)):
+        path = Path(path_or_text)
+        if not path.is_file():
+            raise InvalidInput([Problem(str(path), "no such file")], SUMMARY)
+        path_or_text = path.read_bytes()
+    try:
+        return path_or_text.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput([Problem("file", f"is not UTF-8 text (byte {error.start}): save it "
+                                            "from your spreadsheet as 'CSV UTF-8'")],
+                           SUMMARY) from None
+
+
+def _names_a_file(text: str) -> bool:
+    return "\n" not in text and 0 < len(text) < 4096 and Path(text).is_file()
+
+
+def read_staff_csv(text: str, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    """Return the file's rows as ``(row number, {column: value})``; problems are collected.
+
+    Raises
+    ------
+    InvalidInput
+        When the header is unusable (then the rows cannot be read).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = next(reader, None)
+        columns = _check_header(header, problems)
+        if columns is None:
+            raise InvalidInput(problems, SUMMARY)
+        for number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) > len(columns) and not any(v.strip() for v in values[len(columns):]):
+                values = values[:len(columns)]
+            if len(values) != len(columns):
+                problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
+                                                         f"header has {len(columns)} columns"))
+                continue
+            rows.append((number, dict(zip(columns, (v.strip() for v in values)))))
+            if len(rows) > MAX_ROWS:
+                problems.append(Problem("file", f"has more than {MAX_ROWS} people: split it "
+                                                "into smaller files"))
+                break
+    except csv.Error as error:
+        hint = " (a quoted value is never closed)" if "end of data" in str(error) else ""
+        problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {error}{hint}"))
+    return rows
+
+
+def _check_header(header: list[str] | None, problems: list[Problem]) -> list[str] | None:
+    """Return the normalised column names, or None (with problems) when they are unusable."""
+    if not header or not any(name.strip() for name in header):
+        problems.append(Problem("row 1", "the first row must name the columns: "
+                                         + ", ".join(COLUMNS)))
+        return None
+    columns = [re.sub(r"[\s-]+", "_", name.strip().lower()) for name in header]
+    found = len(problems)
+    for position, name in enumerate(columns):
+        if name not in COLUMNS:
+            problems.append(Problem("row 1", f"unknown column {header[position].strip()!r}: "
+                                             f"the columns are {', '.join(COLUMNS)}"))
+        elif columns.index(name) != position:
+            problems.append(Problem("row 1", f"column {name!r} appears more than once"))
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problems.append(Problem("row 1", f"required column {name!r} is missing"))
+    return None if len(problems) > found else columns
+
+
+def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
+                    problems: list[Problem]) -> StaffRow | None:
+    """Check one row's values; return it, or None with its problems collected."""
+    found: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        found.append(Problem(f"row {number}: {column}", message))
+
+    email = normalise_email(raw.get("email", ""))
+    if not email:
+        problem("email", "enter the person's email address")
+    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
+        problem("email", f"{email!r} is not an email address like name@example.org")
+    if not raw.get("name"):
+        problem("name", "enter the person's name")
+    for column, limit in LIMITS.items():
+        if len(raw.get(column, "")) > limit:
+            problem(column, f"must be at most {limit} characters")
+    row = StaffRow(number=number, email=email, name=raw.get("name", ""),
+                   staff_id=raw.get("staff_id") or None, team=raw.get("team") or None)
+    row.current_role = _node(G, raw.get("current_role"), "role", "current_role", problem)
+    row.target_role = _node(G, raw.get("target_role"), "role", "target_role", problem)
+    for name in _split(raw.get("qualifications")):
+        held = _node(G, name, "qualification", "qualifications", problem)
+        if held and held not in row.qualifications:
+            row.qualifications.append(held)
+    row.role_start_date = _date(raw.get("role_start_date"), problem)
+    row.roles = list(dict.fromkeys(role.lower() for role in _split(raw.get("roles"))))
+    for message in check_roles(row.roles):
+        problem("roles", message.replace("Unknown role", "unknown access role"))
+    problems.extend(found)
+    return None if found else row
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def _node(G: nx.DiGraph, name: str | None, kind: str, column: str, problem) -> str | None:
+    """Resolve a role or qualification by id or title, reporting a miss or the wrong kind."""
+    if not name:
+        return None
+    try:
+        node = resolve_node(G, name)
+    except UnknownNode as unknown:
+        titles = G.graph.get("title_index", {})
+        close = [t for t in unknown.suggestions
+                 if G.nodes.get(titles.get(t.casefold()), {}).get("kind") == kind]
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        problem(column, f"no {kind} called {name!r}{hint}")
+        return None
+    found = G.nodes[node]["kind"]
+    if found != kind:
+        problem(column, f"{G.nodes[node]['title']!r} is a {found}, not a {kind}")
+        return None
+    return node
+
+
+def _date(value: str | None, problem) -> date | None:
+    if not value:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    problem("role_start_date", f"{value!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+    return None
+
+
+def _refuse_duplicates(rows: list[StaffRow], problems: list[Problem]) -> None:
+    """Report a second row with the same email address or staff id."""
+    first: dict[tuple[str, str], int] = {}
+    for row in rows:
+        for column, value in (("email", row.email), ("staff_id", row.staff_id)):
+            if not value:
+                continue
+            seen = first.setdefault((column, value.casefold()), row.number)
+            if seen != row.number:
+                problems.append(Problem(f"row {row.number}: {column}",
+                                        f"{value!r} is also in row {seen}"))
+
+
+def _match_people(session: Session, organisation: Organisation, rows: list[StaffRow],
+                  actor: Person | None, problems: list[Problem]) -> None:
+    """Find the person each row updates, refusing other organisations' people and conflicts."""
+    by_email = {person.email: person for person in _load(session, Person.email,
+                                                         [row.email for row in rows])}
+    by_staff_id = {person.staff_id: person for person in _load(
+        session, Person.staff_id, [row.staff_id for row in rows if row.staff_id],
+        Person.organisation_id == organisation.id)}
+    matched: dict[int, int] = {}
+    for row in rows:
+        where = f"row {row.number}"
+        person = by_email.get(row.email)
+        if person is not None and person.organisation_id != organisation.id:
+            problems.append(Problem(f"{where}: email", f"{row.email} already has an account with "
+                                    "another organisation; moving someone between "
+                                    "organisations is a separate action"))
+            continue
+        namesake = by_staff_id.get(row.staff_id) if row.staff_id else None
+        if person is not None and namesake is not None and namesake is not person:
+            problems.append(Problem(f"{where}: staff_id", f"{row.staff_id!r} is the staff id of "
+                                    f"{namesake.email}, not of {row.email}"))
+            continue
+        person = person or namesake
+        if person is None:
+            continue
+        if person.id in matched:
+            problems.append(Problem(where, f"updates the same person as row {matched[person.id]}"))
+            continue
+        matched[person.id] = row.number
+        row.person = person
+    if actor is None or actor.has_role("admin"):
+        return
+    for row in rows:
+        held = set(row.person.role_names) if row.person else set()
+        for role in PRIVILEGED_ROLES:
+            if role in row.roles and role not in held:
+                problems.append(Problem(f"row {row.number}: roles", "only an administrator can "
+                                        f"grant the {role!r} access role"))
+        if row.person and row.person.email != row.email and held & set(PRIVILEGED_ROLES):
+            problems.append(Problem(f"row {row.number}: email", "only an administrator can "
+                                    "change the email address of an L&D or admin account"))
+
+
+def _load(session: Session, column, values: list[str], *criteria) -> list[Person]:
+    """Return the people whose ``column`` is one of ``values`` (in batches)."""
+    values = list(dict.fromkeys(values))
+    found: list[Person] = []
+    for start in range(0, len(values), 500):
+        found += session.scalars(select(Person).where(
+            column.in_(values[start:start + 500]), *criteria)).all()
+    return found
+
+
+def _write(session: Session, organisation: Organisation, rows: list[StaffRow],
+           actor: Person | None) -> StaffImportResult:
+    """Create or update every checked row's person, with audit events."""
+    result = StaffImportResult()
+    for row in rows:
+        if row.person is None:
+            _create(session, organisation, row, actor)
+            result.created += 1
+        elif _update(session, organisation, row, actor):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    session.flush()
+    audit.record(session, actor, "import", "organisation", organisation.id,
+                 f"staff import: {result.created} created, {result.updated} updated, "
+                 f"{result.unchanged} unchanged",
+                 {"created": result.created, "updated": result.updated,
+                  "unchanged": result.unchanged})
+    return result
+
+
+def _create(session: Session, organisation: Organisation, row: StaffRow,
+            actor: Person | None) -> Person:
+    person = create_person(session, email=row.email, name=row.name, organisation=organisation,
+                           roles=row.roles or ["staff"],
+                           team=team_named(session, organisation, row.team), actor=actor)
+    person.staff_id = row.staff_id
+    person.current_role_id = row.current_role
+    person.role_start_date = row.role_start_date
+    person.target_role_id = row.target_role
+    person.qualifications = [HeldQualification(qualification_id=q, evidence="Staff import")
+                             for q in row.qualifications]
+    return person
+
+
+def _update(session: Session, organisation: Organisation, row: StaffRow,
+            actor: Person | None) -> bool:
+    """Apply a row to its existing person; return whether anything changed."""
+    person = row.person
+    changed: list[str] = []
+    wanted = {"email": row.email, "name": row.name, "staff_id": row.staff_id,
+              "current_role_id": row.current_role, "role_start_date": row.role_start_date,
+              "target_role_id": row.target_role}
+    for attribute, value in wanted.items():
+        if value is not None and getattr(person, attribute) != value:
+            setattr(person, attribute, value)
+            changed.append(attribute)
+    if row.team and (person.team is None or person.team.name != row.team):
+        person.team = team_named(session, organisation, row.team)
+        changed.append("team")
+    held = {q.qualification_id for q in person.qualifications}
+    added = [q for q in row.qualifications if q not in held]
+    person.qualifications += [HeldQualification(qualification_id=q, evidence="Staff import")
+                              for q in added]
+    granted = [role for role in row.roles if not person.has_role(role)]
+    person.access += [PersonRole(role=role, scope="organisation") for role in granted]
+    changed += (["qualifications"] if added else []) + (["roles"] if granted else [])
+    if not changed:
+        return False
+    details: dict = {"fields": changed, **({"roles_added": granted} if granted else {})}
+    audit.record(session, actor, "update", "person", person.id,
+                 f"updated by staff import: {', '.join(changed)}", details)
+    return True
+

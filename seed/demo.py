@@ -1,0 +1,100 @@
+"""The demo partnership: a fictional council and three providers, with staff and sign-in accounts.
+
+Everything here is made up, for trying the app in development. ``demo/organisations.csv``
+names the organisations and their staff files (HR exports in the staff import format, loaded
+with ``pathways.people.staff_import``); ``demo/accounts.csv`` names one sign-in account per
+kind of user, all with :data:`DEMO_PASSWORD`; ``demo/pairings.csv`` pairs career champions
+with the people they support. Never load it in production (``pathways seed --demo`` refuses).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pathways.errors import InvalidInput, Problem
+from pathways.models import ChampionPairing, Organisation, Person
+from pathways.people.access import grant_role
+from pathways.people.accounts import create_organisation, find_person, set_password
+from pathways.people.staff_import import import_staff
+from pathways.snapshot import build_graph
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+COUNCIL = "Northshire County Council Adult Social Care"
+#: The password of every demo account: for development only, and published on purpose.
+DEMO_PASSWORD = "demo-kettle-harbour-73"  # nosec B105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo sign-in account: who, and which kind of user they show."""
+
+    email: str
+    role: str
+    name: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DEMO_DIR / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def demo_is_loaded(session: Session) -> bool:
+    """Whether the demo council is already in the database."""
+    return session.scalar(select(func.count()).select_from(Organisation).where(
+        Organisation.name == COUNCIL)) > 0
+
+
+def load_demo(session: Session) -> bool:
+    """Load the demo partnership unless its council exists; return whether it was loaded.
+
+    Needs the pathway (``seed.load_pathway``) first: staff hold real roles and
+    qualifications. Flushes; the caller commits.
+
+    Raises
+    ------
+    InvalidInput
+        When the graph is empty, or a demo file does not import cleanly.
+    """
+    if demo_is_loaded(session):
+        return False
+    G = build_graph(session)
+    if not len(G):
+        raise InvalidInput([Problem("graph", "load the pathway first (pathways seed)")],
+                           "The demo was not loaded")
+    for row in _rows("organisations.csv"):
+        organisation = create_organisation(session, row["name"], row["partnership"])
+        import_staff(session, DEMO_DIR / row["staff_file"], organisation, actor=None, G=G)
+    for row in _rows("pairings.csv"):
+        session.add(ChampionPairing(champion_id=_person(session, row["champion"]).id,
+                                    person_id=_person(session, row["person"]).id))
+    for row in _rows("accounts.csv"):
+        person = _person(session, row["email"])
+        set_password(session, person, DEMO_PASSWORD)
+        for role in ("lnd", "admin"):
+            if person.has_role(role) and person.scope_of(role) != row["scope"]:
+                grant_role(session, person, role, row["scope"])
+    session.flush()
+    return True
+
+
+def demo_accounts(session: Session) -> list[DemoAccount]:
+    """Return the demo's sign-in accounts that exist in the database."""
+    found = []
+    for row in _rows("accounts.csv"):
+        person = find_person(session, row["email"])
+        if person is not None:
+            found.append(DemoAccount(person.email, row["account"], person.name))
+    return found
+
+
+def _person(session: Session, email: str) -> Person:
+    person = find_person(session, email)
+    if person is None:
+        raise InvalidInput([Problem(email, "is not among the demo staff")],
+                           "The demo was not loaded")
+    return person

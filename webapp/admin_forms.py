@@ -1,0 +1,60 @@
+"""Forms of the people admin pages: staff import, account status, access roles, audit filter.
+
+They check only the shape of input; ``pathways.people`` enforces the rules.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect
+from wtforms import HiddenField, RadioField, SelectField
+from wtforms.validators import AnyOf, DataRequired, Optional
+
+from pathways.models import ACCESS_ROLES
+from pathways.people.staff_import import COLUMNS
+
+
+class StaffImportForm(FlaskForm):
+    """Upload an HR export (CSV) of an organisation's staff."""
+
+    organisation = SelectField("Organisation", choices=[], widget=GovSelect(),
+                               validators=[DataRequired(message="Choose the organisation")])
+    staff_file = FileField(
+        "HR export (CSV file)", widget=GovFileInput(),
+        description=f"Columns: {', '.join(COLUMNS)}. Only email and name are required.",
+        validators=[FileRequired(message="Choose a CSV file to upload"),
+                    FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
+
+
+class GrantRoleForm(FlaskForm):
+    """Grant an access role, and for L&D and administrators how far it reaches."""
+
+    role = SelectField("Access role", choices=list(ACCESS_ROLES.items()), widget=GovSelect(),
+                       validators=[DataRequired(message="Choose an access role")])
+    scope = RadioField("How far it reaches (L&D and administrators only)", choices=[
+        ("organisation", "Their organisation"), ("partnership", "The whole partnership")],
+        default="organisation", widget=GovRadioInput(),
+        validators=[DataRequired(message="Choose how far the role reaches")])
+
+
+class RemoveRoleForm(FlaskForm):
+    """Remove one access role (the button beside it)."""
+
+    role = HiddenField(validators=[AnyOf(list(ACCESS_ROLES), message="Unknown access role")])
+
+
+class AccountStatusForm(FlaskForm):
+    """Disable or enable an account."""
+
+    active = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose disable or enable")])
+
+
+class AuditFilterForm(FlaskForm):
+    """Filter the audit log by what changed (sent with GET: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    entity_type = SelectField("What changed", choices=[], widget=GovSelect(),
+                              validators=[Optional()])

@@ -1,0 +1,201 @@
+"""Forms of the graph editor. They check only the shape of input and hand it on as text.
+
+The rules (types, ranges, choices, ids, standard codes) are the interchange format's field
+rules, applied by ``pathways.graph_editing`` with ``text=True``, so the editor, the CSV
+importer and the JSON importer refuse the same things with the same reasons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from pathways.errors import Problem
+from pathways.interchange.fields import EDGE_FIELDS, NODE_FIELDS, Field
+from pathways.vocabulary import FUNDERS, TRANSITION_KINDS
+
+#: What each field is called on the page, with a hint when one helps.
+LABELS: dict[str, tuple[str, str]] = {
+    "id": ("Id", "Lowercase letters, digits and hyphens, for example senior-care-worker. "
+                 "It cannot be changed later."),
+    "title": ("Title", ""),
+    "family": ("Family", ""),
+    "cwp_category": ("Care Workforce Pathway category", ""),
+    "level": ("Level", "0 to 8"),
+    "pay_min_gbp": ("Typical pay from, in pounds a year", ""),
+    "pay_max_gbp": ("Typical pay up to, in pounds a year", ""),
+    "registration_body": ("Registration body", "For example Social Work England"),
+    "top_of_ladder": ("Top of the ladder: no way on is expected from this role", ""),
+    "duration_months": ("Typical duration, in months", ""),
+    "standard_code": ("Apprenticeship standard code",
+                      "For example ST0510. Leave it empty when this is not an apprenticeship."),
+    "funding_band_gbp": ("Funding band, in pounds", ""),
+    "otj_min_hours": ("Off-the-job training, minimum hours", ""),
+    "description": ("Description", ""),
+    "citation": ("Source", "Where these facts come from"),
+    "note": ("Note", ""),
+    "kind": ("Kind of move", ""),
+    "months": ("Time the move takes, in months", "For example 18"),
+    "cost_gbp": ("Cost, in pounds", "Leave it empty when the move costs nothing"),
+    "funding": ("Who pays", ""),
+    "earn_while_learning": ("Earn while learning", ""),
+    "requires": ("Qualifications needed first", ""),
+    "min_experience_months": ("Experience needed first, in months", ""),
+    "source": ("From", ""),
+    "target": ("To", ""),
+}
+TEXT_AREAS = ("description", "citation", "note")
+NOT_EDITED_HERE = ("kind", "retired")  # the kind is chosen by the page; retiring has its button
+MAX_TEXT = 5000
+
+
+def label(name: str) -> str:
+    """Return the label people see for a field name."""
+    return LABELS.get(name, (name, ""))[0]
+
+
+def _form_field(spec: Field):
+    """Make the form field for one field of the interchange format (text in, text out)."""
+    text, hint = LABELS[spec.name]
+    if spec.type == "bool":
+        return BooleanField(text, description=hint, widget=GovCheckboxInput())
+    if spec.choices is not None:
+        return SelectField(text, description=hint, widget=GovSelect(), default="",
+                           choices=[("", "Not set"), *spec.choices.items()])
+    if spec.name in TEXT_AREAS:
+        return TextAreaField(text, description=hint, widget=GovTextArea(),
+                             validators=[Optional(), Length(max=MAX_TEXT)])
+    render_kw = {"inputmode": "decimal"} if spec.type in ("int", "number") else {}
+    if spec.name == "id":
+        render_kw["spellcheck"] = "false"
+    return StringField(text, description=hint, widget=GovTextInput(),
+                       validators=[Optional(), Length(max=MAX_TEXT)], render_kw=render_kw)
+
+
+class EditorForm(FlaskForm):
+    """Base of the editor's forms: the record's ``lock_version`` travels in a hidden field."""
+
+    lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def start_from(self, version: int) -> None:
+        """Base the next save on ``version`` (after showing someone else's change)."""
+        self.lock_version.data, self.lock_version.raw_data = version, None
+
+    def fill(self, record: dict[str, Any], version: int) -> None:
+        """Show a stored record, as saved at ``version``."""
+        for field in self:
+            if field.name not in record:
+                continue
+            value = record[field.name]
+            if isinstance(field, BooleanField):
+                field.data = bool(value)
+            elif isinstance(field, SelectMultipleField):
+                field.data = list(value or [])
+            elif isinstance(value, bool):
+                field.data = "yes" if value else "no"
+            else:
+                field.data = "" if value is None else str(value)
+        self.start_from(version)
+
+    def item(self) -> dict[str, str]:
+        """Return the input as a text item of the interchange format."""
+        item = {}
+        for field in self:
+            if field.name in ("csrf_token", "lock_version") or field.name not in self.FIELD_NAMES:
+                continue
+            if isinstance(field, BooleanField):
+                item[field.name] = "yes" if field.data else "no"
+            elif isinstance(field, SelectMultipleField):
+                item[field.name] = ";".join(field.data or [])
+            else:
+                item[field.name] = (field.data or "").strip()
+        return item
+
+    FIELD_NAMES: tuple[str, ...] = ()
+
+
+def node_form(name: str, kind: str) -> type[EditorForm]:
+    """Make the form of a role or qualification: every node field that applies to ``kind``."""
+    specs = [f for f in NODE_FIELDS if kind in f.applies_to and f.name not in NOT_EDITED_HERE]
+    attributes: dict[str, Any] = {f.name: _form_field(f) for f in specs}
+    attributes["__doc__"] = f"Add or change a {kind}."
+    attributes["FIELD_NAMES"] = tuple(f.name for f in specs)
+    return type(name, (EditorForm,), attributes)
+
+
+RoleForm = node_form("RoleForm", "role")
+QualificationForm = node_form("QualificationForm", "qualification")
+FORM_BY_KIND = {"role": RoleForm, "qualification": QualificationForm}
+
+
+class MoveForm(EditorForm):
+    """Add or change a move; ``other`` is the role or qualification at its other end."""
+
+    FIELD_NAMES = tuple(f.name for f in EDGE_FIELDS if f.name not in ("source", "target"))
+
+    other = SelectField("Role or qualification", choices=[], widget=GovSelect(), default="")
+    kind = SelectField(label("kind"), widget=GovSelect(), default="", choices=[
+        ("", "The usual kind for its ends"), *TRANSITION_KINDS.items()])
+    months = StringField(label("months"), description=LABELS["months"][1],
+                         widget=GovTextInput(), validators=[Length(max=20)],
+                         render_kw={"inputmode": "decimal"})
+    cost_gbp = StringField(label("cost_gbp"), description=LABELS["cost_gbp"][1],
+                           widget=GovTextInput(), validators=[Length(max=20)],
+                           render_kw={"inputmode": "decimal"})
+    funding = SelectField(label("funding"), widget=GovSelect(), default="", choices=[
+        ("", "Nobody: it costs nothing"), *FUNDERS.items()])
+    earn_while_learning = SelectField(label("earn_while_learning"), widget=GovSelect(),
+                                      default="", choices=[
+        ("", "The usual for this kind of move"), ("yes", "Yes, they keep earning"),
+        ("no", "No")])
+    min_experience_months = StringField(label("min_experience_months"), widget=GovTextInput(),
+                                        validators=[Length(max=20)],
+                                        render_kw={"inputmode": "numeric"})
+    requires = SelectMultipleField(label("requires"), choices=[], validators=[Optional()])
+    citation = TextAreaField(label("citation"), description=LABELS["citation"][1],
+                             widget=GovTextArea(), validators=[Optional(), Length(max=MAX_TEXT)])
+    note = TextAreaField(label("note"), widget=GovTextArea(),
+                         validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class LockForm(EditorForm):
+    """A button that acts on a record as loaded: retire, restore or delete."""
+
+
+def current_rows(record: dict[str, Any], fields: tuple[Field, ...],
+                 names: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """Return ``(label, value)`` rows of a stored record, choices in people's words."""
+    specs = {f.name: f for f in fields}
+    return [(label(name), specs[name].choices.get(record[name], record[name])
+             if specs[name].choices and record[name] is not None else record[name])
+            for name in names]
+
+
+def error_items(form: EditorForm, problems: list[Problem]) -> list[dict[str, str]]:
+    """Show problems beside their fields and return the GOV.UK error summary items."""
+    items = []
+    for problem in problems:
+        field = form._fields.get(problem.where)
+        if field is None and problem.where in ("source", "target") and "other" in form._fields:
+            field = form.other
+        if field is None:
+            text = f"{problem.where}: {problem.message}" if problem.where else problem.message
+            items.append({"text": text, "href": "#graph-problems"})
+            continue
+        message = problem.message
+        if message.startswith(problem.where + " "):
+            message = label(problem.where) + message[len(problem.where):]
+        field.errors = [*field.errors, message]
+        items.append({"text": message, "href": f"#{field.id}"})
+    return items
