@@ -50,3 +50,11 @@ def sign_in(client):
     def sign_in(key, password=GOOD_PASSWORD):
         return client.post("/login", data={"email": f"{key}@example.org", "password": password})
     return sign_in
+
+
+@pytest.fixture
+def enter(app, client, people):
+    """Sign a person in by short name without the password check: ``enter("lnd")``."""
+    from tests.web.sessions import start_session
+
+    return lambda key: start_session(app, client, people[key])

@@ -1,10 +1,8 @@
 """The graph editor: L&D and admins only, forms that keep input, conflicts as 409, versions seen."""
 
 import re
-import time
 
 import pytest
-from flask_login.utils import _create_identifier
 from sqlalchemy import select
 
 from pathways.db import make_engine, make_session_factory
@@ -13,20 +11,6 @@ from pathways.snapshot import GraphCache
 
 EDITORS = ["lnd", "admin", "partnership_lnd"]
 NOT_EDITORS = ["staff", "manager", "champion"]
-
-
-@pytest.fixture
-def enter(app, client, people):
-    """Sign a person in by setting the Flask-Login session directly (with or without /login)."""
-    def enter(key):
-        with app.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()  # what "strong" session protection checks
-        with client.session_transaction() as session:
-            session["_user_id"] = f"{people[key]}:0"
-            session["_fresh"] = True
-            session["_id"] = identifier
-            session["seen"] = time.time()
-    return enter
 
 
 @pytest.fixture

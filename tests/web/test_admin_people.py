@@ -2,10 +2,8 @@
 
 import io
 import re
-import time
 
 import pytest
-from flask_login.utils import _create_identifier
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,20 +15,6 @@ GOOD_CSV = (b"email,name,staff_id,team,current_role,qualifications,roles\n"
 BAD_CSV = (b"email,name,current_role,role_start_date\n"
            b"ann-at-example,Ann Lee,Care worker,2023-01-01\n"
            b"bob@example.org,Bob Hale,care wroker,31/02/2023\n")
-
-
-@pytest.fixture
-def enter(app, client, people):
-    """Sign a person in by setting the Flask-Login session directly (with or without /login)."""
-    def enter(key):
-        with app.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()  # what "strong" session protection checks
-        with client.session_transaction() as session:
-            session["_user_id"] = f"{people[key]}:0"
-            session["_fresh"] = True
-            session["_id"] = identifier
-            session["seen"] = time.time()
-    return enter
 
 
 def query(app, statement):

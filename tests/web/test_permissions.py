@@ -22,10 +22,9 @@ partnership_lnd; partner_staff works at Sunrise Care (same partnership); outside
 Away Care (no partnership).
 """
 
-import time
 
 import pytest
-from flask_login.utils import _create_identifier
+from tests.web.sessions import start_session
 
 ACTORS = ["staff", "manager", "champion", "lnd", "admin", "partnership_lnd", "outsider",
           "anonymous"]
@@ -86,17 +85,6 @@ ADMIN = {
     "admin": dict.fromkeys(ADMIN_PAGES, 200),
     "anonymous": dict.fromkeys(ADMIN_PAGES, LOGIN),
 }
-
-
-def start_session(app, client, person_id: int) -> None:
-    """Sign in by setting the Flask-Login session directly (what /login would store)."""
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()  # what "strong" session protection checks
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{person_id}:0"
-        session["_fresh"] = True
-        session["_id"] = identifier
-        session["seen"] = time.time()
 
 
 def answer(app, response, actor: str, page: str) -> int:

@@ -1,11 +1,10 @@
 """The profile pages: what they show, edits through their forms, and the personalised planner."""
 
 import re
-import time
 from html import unescape
 
 import pytest
-from flask_login.utils import _create_identifier
+from tests.web.sessions import start_session
 
 from pathways.db import make_engine, session_scope, upgrade_schema
 from pathways.interchange.store import save_document
@@ -14,23 +13,6 @@ from tests.factories import GOOD_PASSWORD, make_people, toy_document
 from webapp import create_app
 
 EARN_WHILE_LEARNING = "care-worker,diploma-l3,practitioner,sw-apprenticeship,social-worker"
-
-
-def start_session(app, client, person_id: int) -> None:
-    """Sign in by setting the Flask-Login session directly (what /login would store)."""
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()  # what "strong" session protection checks
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{person_id}:0"
-        session["_fresh"] = True
-        session["_id"] = identifier
-        session["seen"] = time.time()
-
-
-@pytest.fixture
-def enter(app, client, people):
-    """``enter("staff")`` signs that person in."""
-    return lambda key: start_session(app, client, people[key])
 
 
 @pytest.fixture
