@@ -91,13 +91,30 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` with the project's Alembic history."""
+    """Bring the database schema up to ``revision`` with the project's Alembic history.
+
+    On SQLite, foreign keys are switched off while migrating: Alembic's batch mode rebuilds a
+    table by copying it and dropping the old one, and with foreign keys on, dropping ``nodes``
+    would cascade and delete every transition. Integrity is checked before committing.
+    """
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # must run outside a transaction to take effect
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                connection.rollback()
+                raise RuntimeError(f"Migration would break foreign keys: {broken[:5]}")
+        connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def alembic_config():

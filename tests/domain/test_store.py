@@ -127,3 +127,30 @@ def test_qualification_nodes_keep_their_fields(stored):
     assert apprenticeship.is_apprenticeship and apprenticeship.funding_band_gbp == 24000
     assert not stored.get(Qualification, "care-cert").is_apprenticeship
     assert make_qualification("x")["kind"] == "qualification"
+
+
+def test_upgrading_a_populated_database_keeps_every_row(database_url):
+    """Migrations rebuild tables on SQLite: the graph's rows must survive (regression)."""
+    from pathways.db import make_engine, session_scope, upgrade_schema
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0001")
+    with engine.begin() as connection:  # rows as the first release wrote them
+        connection.exec_driver_sql(
+            "INSERT INTO nodes (id, kind, title, description, citation, note) VALUES "
+            "('a', 'role', 'A', '', '', ''), ('b', 'role', 'B', '', '', ''), "
+            "('q', 'qualification', 'Q', '', '', '')")
+        connection.exec_driver_sql(
+            "INSERT INTO transitions (id, source_id, target_id, kind, months, cost_gbp, funding, "
+            "earn_while_learning, min_experience_months, citation, note) VALUES "
+            "(1, 'a', 'b', 'promotion', 1, 0, 'none', true, 0, '', ''), "
+            "(2, 'a', 'q', 'study', 3, 0, 'none', true, 0, '', '')")
+        connection.exec_driver_sql(
+            "INSERT INTO transition_requirements (transition_id, qualification_id) VALUES (1, 'q')")
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        document = load_document(session)
+    assert sorted(document.edges) == [("a", "b"), ("a", "q")]
+    assert document.edges[("a", "b")]["requires"] == ["q"]
+    assert not document.nodes["a"]["retired"]
+    engine.dispose()
