@@ -1,0 +1,1 @@
+"""Apprenticeship cohorts: the funding rules, status moves and progress checks."""

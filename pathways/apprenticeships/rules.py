@@ -1,0 +1,298 @@
+"""The apprenticeship funding rules for England, as pure functions on dates and hours.
+
+No I/O and no database: the models and pages call these. Rules depend on the start date
+(see ``../shared/domain/reference/SOURCES.md``): starts from 1 August 2025 use the new rules.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import InvalidInput, PathwayError, Problem
+
+#: The day the 2025/26 funding rules begin.
+NEW_RULES_FROM = date(2025, 8, 1)
+#: Off-the-job floor for funding, starts from 1 August 2025.
+OTJ_FLOOR_HOURS = 187
+#: Pre-August 2025 starts: share of weekly hours off the job, and the cap on counted hours.
+OTJ_SHARE = 0.2
+OTJ_WEEKLY_HOURS_CAP = 30
+#: Statutory annual leave taken off the planned weeks, pro rata.
+STATUTORY_LEAVE_WEEKS_A_YEAR = 5.6
+DAYS_A_YEAR = 365
+
+#: Every status an apprenticeship can be in, with its label.
+STATUSES = {
+    "active": "active",
+    "break_in_learning": "break in learning",
+    "gateway": "gateway",
+    "epa": "end-point assessment",
+    "failed": "failed end-point assessment",
+    "completed": "completed",
+    "qualified": "qualified",
+    "withdrawn": "withdrawn",
+}
+#: The only valid moves: from a status to the statuses it may move to.
+MOVES = {
+    "active": ("break_in_learning", "gateway", "withdrawn"),
+    "break_in_learning": ("active", "withdrawn"),
+    "gateway": ("epa",),
+    "epa": ("completed", "failed"),
+    "failed": ("epa",),
+    "completed": ("qualified",),
+    "qualified": (),
+    "withdrawn": (),
+}
+#: Statuses reached at or after gateway: no break in learning from these.
+AFTER_GATEWAY = frozenset({"gateway", "epa", "failed", "completed", "qualified"})
+#: Statuses with nothing left to track: shown grey.
+FINISHED = frozenset({"completed", "qualified", "withdrawn"})
+
+
+class StatusMoveRefused(PathwayError):
+    """A status move is not allowed; says from what, to what and why."""
+
+    def __init__(self, current: str, new: str, reason: str):
+        self.current, self.new, self.reason = current, new, reason
+        super().__init__(f"Cannot move from {_label(current)} to {_label(new)}: {reason}")
+
+
+@dataclass(frozen=True)
+class OtjRequirement:
+    """Required off-the-job hours and the working that led to them."""
+
+    hours: int
+    working: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgressStatus:
+    """Where an apprenticeship stands on one date."""
+
+    as_of: date
+    status: str
+    elapsed_days: int
+    planned_days: int
+    otj_required: float
+    otj_logged: float
+    expected_otj_to_date: float
+    otj_behind: bool
+    days_since_review: int
+    review_overdue: bool
+    past_end: bool
+    rag: str
+
+
+def _label(status: str) -> str:
+    return STATUSES.get(status, repr(status))
+
+
+def add_months(day: date, months: int) -> date:
+    """Return ``day`` plus whole calendar months, clamped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def funding_rule_year(start: date) -> str:
+    """Return the funding-rule year (August to July) of a start date.
+
+    Parameters
+    ----------
+    start : date
+        The apprenticeship's start date.
+
+    Returns
+    -------
+    str
+        For example ``"2025/26"`` for any start from 1 August 2025 to 31 July 2026.
+    """
+    first = start.year if start.month >= 8 else start.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def minimum_duration_months(start: date) -> int:
+    """Return the minimum duration in months: 12 before 1 August 2025, 8 from then.
+
+    Parameters
+    ----------
+    start : date
+        The apprenticeship's start date.
+
+    Returns
+    -------
+    int
+        Months from the start before gateway (and so end-point assessment) may come.
+    """
+    return 12 if start < NEW_RULES_FROM else 8
+
+
+def check_move(current: str, new: str, *, start: date, today: date,
+               gateway_allowed_from: date | None = None) -> None:
+    """Refuse a status move the funding rules do not allow; return None when it is allowed.
+
+    Parameters
+    ----------
+    current, new : str
+        Statuses from ``STATUSES``.
+    start : date
+        The apprenticeship's start date.
+    today : date
+        The date of the move.
+    gateway_allowed_from : date, optional
+        The first day gateway may come; defaults to ``start`` plus the minimum duration
+        (calendar months, clamped to the month's end: 31 Aug + 8 months is 30 April).
+
+    Raises
+    ------
+    StatusMoveRefused
+        With both statuses and the reason.
+    """
+    for status in (current, new):
+        if status not in STATUSES:
+            raise StatusMoveRefused(current, new, f"{status!r} is not a status; use one of "
+                                    f"{', '.join(STATUSES)}.")
+    if current == new:
+        raise StatusMoveRefused(current, new, f"the apprenticeship is already {_label(new)}.")
+    if new == "break_in_learning" and current in AFTER_GATEWAY:
+        raise StatusMoveRefused(current, new, "a break in learning cannot be recorded once "
+                                "gateway is reached.")
+    if new not in MOVES[current]:
+        allowed = ", ".join(_label(s) for s in MOVES[current]) or "nothing (it is final)"
+        raise StatusMoveRefused(current, new, f"from {_label(current)} the only moves are "
+                                f"to {allowed}.")
+    if new == "gateway":
+        allowed_from = gateway_allowed_from or add_months(start, minimum_duration_months(start))
+        if today < allowed_from:
+            raise StatusMoveRefused(
+                current, new, f"gateway cannot come before the minimum duration of "
+                f"{minimum_duration_months(start)} months from the start on "
+                f"{start.isoformat()}; the earliest is {allowed_from.isoformat()}.")
+
+
+def required_otj_hours(start: date, planned_end: date, weekly_hours: float,
+                       programme_minimum_hours: float | None = None) -> OtjRequirement:
+    """Work out the off-the-job hours an apprenticeship needs, showing the working.
+
+    Starts from 1 August 2025: the programme's published minimum, never below 187 (187
+    when none is published). Earlier starts: 20% of min(weekly hours, 30) for each week of
+    the planned duration, less 5.6 weeks' statutory leave a year pro rata (days / 365);
+    rounded to the nearest whole hour, halves up.
+
+    Parameters
+    ----------
+    start, planned_end : date
+        The planned duration; the end must be after the start.
+    weekly_hours : float
+        Contracted hours a week (above 0).
+    programme_minimum_hours : float, optional
+        The standard's published off-the-job minimum.
+
+    Returns
+    -------
+    OtjRequirement
+        The hours and the lines of working.
+
+    Raises
+    ------
+    InvalidInput
+        When the end is not after the start or the weekly hours are not positive.
+    """
+    problems = []
+    if planned_end <= start:
+        problems.append(Problem("planned_end_date", "must be after the start date"))
+    if weekly_hours <= 0:
+        problems.append(Problem("weekly_hours", "must be more than 0"))
+    if problems:
+        raise InvalidInput(problems, "Cannot work out off-the-job hours")
+    if start >= NEW_RULES_FROM:
+        if programme_minimum_hours is None:
+            return OtjRequirement(OTJ_FLOOR_HOURS, (
+                f"Start on {start.isoformat()} is from 1 August 2025: the standard's "
+                "published minimum applies.",
+                f"No minimum is published, so the {OTJ_FLOOR_HOURS}-hour floor applies.",
+            ))
+        hours = max(_round_hours(programme_minimum_hours), OTJ_FLOOR_HOURS)
+        floor = (f"Below the {OTJ_FLOOR_HOURS}-hour floor, so {OTJ_FLOOR_HOURS} hours."
+                 if programme_minimum_hours < OTJ_FLOOR_HOURS
+                 else f"At least the {OTJ_FLOOR_HOURS}-hour floor, so {hours} hours.")
+        return OtjRequirement(hours, (
+            f"Start on {start.isoformat()} is from 1 August 2025: the standard's "
+            "published minimum applies.",
+            f"Published minimum: {programme_minimum_hours:g} hours.",
+            floor,
+        ))
+    days = (planned_end - start).days
+    counted = min(weekly_hours, OTJ_WEEKLY_HOURS_CAP)
+    weeks = days / 7
+    leave = STATUTORY_LEAVE_WEEKS_A_YEAR * days / DAYS_A_YEAR
+    exact = OTJ_SHARE * counted * (weeks - leave)
+    hours = _round_hours(exact)
+    capped = (f" (capped at {OTJ_WEEKLY_HOURS_CAP})" if weekly_hours > OTJ_WEEKLY_HOURS_CAP
+              else "")
+    return OtjRequirement(hours, (
+        f"Start on {start.isoformat()} is before 1 August 2025: 20% of weekly hours.",
+        f"Weekly hours counted: {counted:g}{capped}; 20% is {OTJ_SHARE * counted:.2f} a week.",
+        f"Planned duration: {days} days = {weeks:.2f} weeks.",
+        f"Statutory leave: {STATUTORY_LEAVE_WEEKS_A_YEAR} x {days}/{DAYS_A_YEAR} = "
+        f"{leave:.2f} weeks, leaving {weeks - leave:.2f} weeks.",
+        f"{OTJ_SHARE * counted:.2f} x {weeks - leave:.2f} = {exact:.2f}, "
+        f"rounded to {hours} hours.",
+    ))
+
+
+def _round_hours(hours: float) -> int:
+    """Round hours to the nearest whole hour, halves up (after trimming float noise)."""
+    return int(round(hours, 6) + 0.5)
+
+
+def status_as_of(status: str, start: date, planned_end: date, otj_required: float,
+                 otj_logged: float, last_review: date | None = None, *,
+                 as_of: date | None = None, behind_share: float = 0.9,
+                 behind_after_days: int = 28, review_every_days: int = 84) -> ProgressStatus:
+    """Say whether an apprenticeship is on track on a date, with its RAG.
+
+    Parameters
+    ----------
+    status : str
+        The current status (from ``STATUSES``).
+    start, planned_end : date
+        The planned duration.
+    otj_required, otj_logged : float
+        Required off-the-job hours and hours logged by ``as_of``.
+    last_review : date, optional
+        The last progress review; the start counts when there is none.
+    as_of : date, optional
+        Defaults to today.
+    behind_share, behind_after_days, review_every_days : optional
+        Thresholds: OTJ is behind when logged < ``behind_share`` of expected once
+        ``behind_after_days`` have elapsed; a review is overdue after more than
+        ``review_every_days`` days (active apprenticeships only).
+
+    Returns
+    -------
+    ProgressStatus
+        RAG grey when withdrawn, completed or qualified; red when past end, or OTJ behind
+        and review overdue together; amber when exactly one of those; green otherwise.
+    """
+    as_of = as_of or date.today()
+    elapsed = max(0, (as_of - start).days)
+    planned = max(1, (planned_end - start).days)
+    expected = otj_required * min(1.0, elapsed / planned)
+    # 1e-9 keeps "exactly 90%" on track despite float noise in the multiplication.
+    behind = elapsed >= behind_after_days and otj_logged < behind_share * expected - 1e-9
+    since_review = (as_of - (last_review or start)).days
+    overdue = status == "active" and since_review > review_every_days
+    past_end = as_of > planned_end and status not in FINISHED
+    if status in FINISHED:
+        rag = "grey"
+    elif past_end or (behind and overdue):
+        rag = "red"
+    elif behind or overdue:
+        rag = "amber"
+    else:
+        rag = "green"
+    return ProgressStatus(as_of, status, elapsed, planned, otj_required, otj_logged,
+                          round(expected, 2), behind, since_review, overdue, past_end, rag)
