@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from pathways.db import make_engine, session_scope, upgrade_schema
 from pathways.interchange.store import save_document
+from tests.browser.live import serving
 from tests.factories import toy_document
-from webapp import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,27 +57,9 @@ def browser(playwright):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The base URL of the app serving the toy pathway from a new SQLite database."""
-    path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        save_document(session, toy_document())
-    engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            from webapp.extensions import db
-
-            db.engine.dispose()
+    database = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
+    with serving(database, lambda session: save_document(session, toy_document())) as (url, _):
+        yield url
 
 
 class ConsoleErrors(list):

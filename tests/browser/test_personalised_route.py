@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from pathways.db import make_engine, session_scope, upgrade_schema
 from pathways.interchange.store import save_document
+from tests.browser.live import serving
 from tests.browser.test_accessibility import BLOCKING, describe, run_axe
 from tests.factories import GOOD_PASSWORD, make_people, toy_document
-from webapp import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,29 +18,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def people_server(tmp_path_factory, browser):
     """The base URL of the app serving the toy pathway and its people (CSRF on, as live)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('people') / 'people.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
+    def populate(session):
         save_document(session, toy_document())
         make_people(session)
-    engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    if "accounts.login" not in app.view_functions:
-        pytest.skip("waiting for /login (the accounts issue): fields email and password")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="people-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            from webapp.extensions import db
 
-            db.engine.dispose()
+    database = tmp_path_factory.mktemp("people") / "people.sqlite3"
+    with serving(database, populate) as (url, _app):
+        yield url
 
 
 @pytest.fixture
