@@ -2,27 +2,14 @@
 
 import pytest
 
-from pathways.db import make_engine, session_scope, upgrade_schema
-from pathways.interchange.store import save_document
-from tests.factories import toy_document
-from webapp import create_app
+from tests.web.apps import running_app
 
 
 @pytest.fixture
 def app(database_url):
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        save_document(session, toy_document())
-    engine.dispose()
-    # CSRF is off for this suite; tests/web/test_csrf.py keeps it on.
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "WTF_CSRF_ENABLED": False, "REDIS_URL": None})
-    yield app
-    with app.app_context():
-        from webapp.extensions import db
-
-        db.engine.dispose()
+    # CSRF is off for this suite; tests/web/test_csrf.py and the browser tests keep it on.
+    with running_app(database_url, WTF_CSRF_ENABLED=False) as app:
+        yield app
 
 
 @pytest.fixture

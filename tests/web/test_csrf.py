@@ -4,30 +4,18 @@ import re
 
 import pytest
 
-from pathways.db import make_engine, session_scope, upgrade_schema
-from pathways.interchange.store import save_document
-from tests.factories import GOOD_PASSWORD, toy_document
-from webapp import create_app
+
+from tests.factories import GOOD_PASSWORD
+from tests.web.apps import running_app
 
 LOGIN = {"email": "staff@example.org", "password": GOOD_PASSWORD}
 
 
 @pytest.fixture
-def app(database_url, monkeypatch):
+def app(database_url):
     """The web app with CSRF protection on (the shared ``app`` fixture turns it off)."""
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        save_document(session, toy_document())
-    engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "WTF_CSRF_ENABLED": True})
-    yield app
-    with app.app_context():
-        from webapp.extensions import db
-
-        db.engine.dispose()
+    with running_app(database_url, WTF_CSRF_ENABLED=True) as app:
+        yield app
 
 
 def csrf_token(client, path: str) -> str:
