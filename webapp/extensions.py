@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -36,8 +36,10 @@ def node_path(node_id: str, data: dict) -> str:
 
 
 def current_graph():
-    """Return the current snapshot of the career graph for this process."""
-    return current_app.extensions["graph_cache"].get(db.session)
+    """Return the current snapshot of the career graph (the version is checked once a request)."""
+    if "graph" not in g:
+        g.graph = current_app.extensions["graph_cache"].get(db.session)
+    return g.graph
 
 
 def map_cache() -> MapCache:
