@@ -67,7 +67,8 @@ def wrk(url: str, miss: bool = False) -> dict:
     script = CACHE_MISS_LUA if miss else LUA
     finished = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{DURATION_SECONDS}s", "-s", str(script), url],
-        capture_output=True, text=True, check=True, timeout=DURATION_SECONDS + 30)
+        capture_output=True, text=True, check=True, timeout=DURATION_SECONDS + 30,
+        env={**os.environ, "WRK_REPORT_LUA": str(LUA)})
     line = [ln for ln in finished.stdout.splitlines() if ln.startswith("{")][-1]
     result = json.loads(line)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
