@@ -1,5 +1,22 @@
 """The SQLAlchemy models of the domain, on a plain declarative base."""
 
+from .apprenticeships import (
+    APPRENTICESHIP_MODELS,
+    BUDGET_KINDS,
+    OTJ_ACTIVITIES,
+    OTJ_STATES,
+    POST_STATES,
+    PROVIDER_KINDS,
+    Apprenticeship,
+    Cohort,
+    OtjEntry,
+    Placement,
+    Post,
+    PracticeEducator,
+    Programme,
+    ProgressReview,
+    StatusChange,
+)
 from .base import Base
 from .graph import (
     GRAPH_MODELS,
@@ -28,6 +45,21 @@ from .people import (
 )
 
 __all__ = [
+    "APPRENTICESHIP_MODELS",
+    "BUDGET_KINDS",
+    "OTJ_ACTIVITIES",
+    "OTJ_STATES",
+    "POST_STATES",
+    "PROVIDER_KINDS",
+    "Apprenticeship",
+    "Cohort",
+    "OtjEntry",
+    "Placement",
+    "Post",
+    "PracticeEducator",
+    "Programme",
+    "ProgressReview",
+    "StatusChange",
     "ACCESS_ROLES",
     "AuditEvent",
     "Base",
