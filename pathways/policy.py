@@ -10,14 +10,20 @@ existence is not revealed). The rules:
   in the organisation are forbidden); champions see the people they are paired with;
   anyone else is hidden (a champion cannot learn who another champion supports);
 - only L&D and admins edit the career graph and import staff; only admins read the audit
-  log and manage accounts.
+  log and manage accounts;
+- cohorts, programmes and posts belong to an organisation: its L&D and admins (or those with
+  partnership scope in its partnership) manage them; anyone else in the organisation is
+  forbidden, and anyone outside it gets "not found";
+- an apprenticeship is seen by the apprentice, by whoever may see the apprentice's profile,
+  and managed by whoever manages its cohort; the apprentice and their manager (same team)
+  log off-the-job hours; only those who manage the cohort approve or query them.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
-from .models import ChampionPairing, Person
+from .models import Apprenticeship, ChampionPairing, Organisation, Person
 
 
 class Decision(Enum):
@@ -100,3 +106,48 @@ def can_read_audit(actor: Person) -> Decision:
 def can_manage_accounts(actor: Person) -> Decision:
     """Decide whether ``actor`` may disable accounts and grant roles."""
     return can_read_audit(actor)
+
+
+def _reaches_organisation(actor: Person, organisation: Organisation) -> bool:
+    if actor.organisation_id == organisation.id:
+        return True
+    return any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES) and (
+        actor.organisation.partnership_id is not None
+        and actor.organisation.partnership_id == organisation.partnership_id)
+
+
+def can_manage_apprenticeships(actor: Person, organisation: Organisation) -> Decision:
+    """Decide whether ``actor`` may run the organisation's cohorts, programmes and posts."""
+    if not _reaches_organisation(actor, organisation):
+        return HIDE
+    if actor.has_role("lnd") or actor.has_role("admin"):
+        return ALLOW
+    return FORBID if actor.organisation_id == organisation.id else HIDE
+
+
+def can_view_apprenticeship(session, actor: Person, apprenticeship: Apprenticeship
+                            ) -> Decision:
+    """Decide whether ``actor`` may see an apprenticeship (as they may see the apprentice)."""
+    if can_manage_apprenticeships(actor, apprenticeship.cohort.organisation):
+        return ALLOW
+    return can_view_person(session, actor, apprenticeship.person)
+
+
+def can_log_otj(session, actor: Person, apprenticeship: Apprenticeship) -> Decision:
+    """Decide whether ``actor`` may log off-the-job hours: the apprentice, their manager, L&D."""
+    seen = can_view_apprenticeship(session, actor, apprenticeship)
+    if not seen:
+        return seen
+    person = apprenticeship.person
+    if actor.id == person.id or can_manage_apprenticeships(
+            actor, apprenticeship.cohort.organisation):
+        return ALLOW
+    if actor.has_role("manager") and actor.team_id is not None and (
+            actor.team_id == person.team_id):
+        return ALLOW
+    return FORBID
+
+
+def can_manage_apprenticeship(actor: Person, apprenticeship: Apprenticeship) -> Decision:
+    """Decide whether ``actor`` may change an apprenticeship's status, reviews and job steps."""
+    return can_manage_apprenticeships(actor, apprenticeship.cohort.organisation)

@@ -133,3 +133,39 @@ def make_people(session):
     session.add(ChampionPairing(champion_id=people["champion"].id, person_id=people["staff"].id))
     session.flush()
     return people
+
+
+def make_cohort_world(session):
+    """The seed pathway, ``make_people``, a social work programme and cohort, and a post.
+
+    Returns a dict with everything in ``make_people`` plus ``programme``, ``cohort``
+    (starting 1 September 2025 for 36 months), ``post`` (a vacant social worker post) and
+    ``educator`` (a social worker in the council holding PEPS stage 1).
+    """
+    from datetime import date
+
+    from pathways.apprenticeships.posts import create_post
+    from pathways.apprenticeships.setup import create_cohort, create_programme
+    from pathways.models import HeldQualification
+    from pathways.people.accounts import create_person
+    from pathways.snapshot import build_graph
+    from seed import load_pathway
+
+    load_pathway(session)
+    world = make_people(session)
+    council = world["staff"].organisation
+    world["G"] = build_graph(session)
+    world["programme"] = create_programme(
+        session, council, name="Social work degree apprenticeship",
+        qualification_id="social-work-degree-apprenticeship",
+        provider_name="Northshire University", leads_to_role_id="newly-qualified-social-worker", G=world["G"])
+    world["cohort"] = create_cohort(
+        session, world["programme"], name="SWDA 2025", start_date=date(2025, 9, 1),
+        planned_end_date=date(2028, 8, 31), budget_kind="levy", budget_gbp="72000")
+    world["post"] = create_post(session, council, reference="SW-101", role_id="newly-qualified-social-worker")
+    educator = create_person(session, email="educator@example.org", name="Eddie Educator",
+                             organisation=council, roles=["staff"])
+    educator.qualifications.append(HeldQualification(qualification_id="peps-stage-1"))
+    world["educator"] = educator
+    session.flush()
+    return world

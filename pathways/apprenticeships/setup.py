@@ -1,0 +1,233 @@
+"""Setting up apprenticeships: programmes, cohorts, and enrolling people on them.
+
+Services flush and record an audit event; the caller commits. Bad input raises
+:class:`~pathways.errors.InvalidInput` naming each field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import networkx as nx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import InvalidInput, Problem
+from ..models import (
+    BUDGET_KINDS,
+    PROVIDER_KINDS,
+    Apprenticeship,
+    Cohort,
+    Node,
+    Organisation,
+    Person,
+    Post,
+    Programme,
+    Qualification,
+    Role,
+    StatusChange,
+)
+from . import posts
+from .rules import STATUSES, funding_rule_year, required_otj_hours
+
+
+def _node(session: Session, node_id: str | None, kind: type[Node]) -> Node | None:
+    node = session.get(Node, node_id) if node_id else None
+    return node if isinstance(node, kind) and not node.retired else None
+
+
+def create_programme(session: Session, organisation: Organisation, *, name: str,
+                     qualification_id: str, provider_name: str, leads_to_role_id: str,
+                     provider_kind: str = "university", G: nx.DiGraph | None = None,
+                     actor: Person | None = None) -> Programme:
+    """Create a programme: an apprenticeship standard, its provider and the role it leads to.
+
+    Parameters
+    ----------
+    qualification_id : str
+        A qualification of the graph with a standard code (an apprenticeship).
+    leads_to_role_id : str
+        The role of the guaranteed job; the graph must hold a move from the
+        qualification to it (when ``G`` is given).
+    G : networkx.DiGraph, optional
+        The graph snapshot the move is checked in.
+
+    Raises
+    ------
+    InvalidInput
+        Naming each field that is wrong.
+    """
+    name, provider_name = (name or "").strip(), (provider_name or "").strip()
+    problems = []
+    if not name:
+        problems.append(Problem("name", "enter the programme's name"))
+    elif session.scalar(select(Programme.id).filter_by(organisation_id=organisation.id,
+                                                       name=name)):
+        problems.append(Problem("name", f"{organisation.name} already has a programme "
+                                f"called {name!r}"))
+    qualification = _node(session, qualification_id, Qualification)
+    if qualification is None or not qualification.is_apprenticeship:
+        problems.append(Problem("qualification_id", f"{qualification_id!r} is not an "
+                                "apprenticeship standard in the career pathway"))
+    role = _node(session, leads_to_role_id, Role)
+    if role is None:
+        problems.append(Problem("leads_to_role_id", f"{leads_to_role_id!r} is not a role in "
+                                "the career pathway"))
+    elif qualification is not None and G is not None and not G.has_edge(qualification.id,
+                                                                          role.id):
+        problems.append(Problem("leads_to_role_id", f"the career pathway has no move from "
+                                f"{qualification.title} to {role.title}"))
+    if not provider_name:
+        problems.append(Problem("provider_name", "enter the training provider"))
+    if provider_kind not in PROVIDER_KINDS:
+        problems.append(Problem("provider_kind", f"must be one of {', '.join(PROVIDER_KINDS)}"))
+    if problems:
+        raise InvalidInput(problems, "The programme was not saved")
+    programme = Programme(organisation=organisation, name=name, qualification=qualification,
+                          provider_name=provider_name, provider_kind=provider_kind,
+                          leads_to=role)
+    session.add(programme)
+    session.flush()
+    audit.record(session, actor, "create", "programme", programme.id, name)
+    return programme
+
+
+def parse_money(value: str | Decimal | None, field: str, problems: list[Problem]
+                ) -> Decimal | None:
+    """Read an amount of pounds (blank for none), adding a problem when it is not one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("£", "").strip())
+    except InvalidOperation:
+        problems.append(Problem(field, f"{value!r} is not an amount of money"))
+        return None
+    if not amount.is_finite() or amount < 0:
+        problems.append(Problem(field, "must be 0 or more"))
+        return None
+    return amount
+
+
+def create_cohort(session: Session, programme: Programme, *, name: str, start_date: date,
+                  planned_end_date: date, provider_contact: str = "",
+                  budget_kind: str = "levy", budget_gbp: Decimal | str | None = None,
+                  actor: Person | None = None) -> Cohort:
+    """Create a cohort of the programme's organisation.
+
+    Raises
+    ------
+    InvalidInput
+        When the name is empty or taken, the end is not after the start, or the budget is
+        not a kind in ``BUDGET_KINDS`` with an amount of 0 or more.
+    """
+    name = (name or "").strip()
+    problems = []
+    if not name:
+        problems.append(Problem("name", "enter the cohort's name"))
+    elif find_cohort(session, programme.organisation_id, name) is not None:
+        problems.append(Problem("name", f"there is already a cohort called {name!r}"))
+    if start_date and planned_end_date and planned_end_date <= start_date:
+        problems.append(Problem("planned_end_date", "must be after the start date"))
+    if budget_kind not in BUDGET_KINDS:
+        problems.append(Problem("budget_kind", f"must be one of {', '.join(BUDGET_KINDS)}"))
+    amount = parse_money(budget_gbp, "budget_gbp", problems)
+    if problems:
+        raise InvalidInput(problems, "The cohort was not saved")
+    cohort = Cohort(organisation_id=programme.organisation_id, programme=programme, name=name,
+                    start_date=start_date, planned_end_date=planned_end_date,
+                    provider_contact=(provider_contact or "").strip(),
+                    budget_kind=budget_kind, budget_gbp=amount)
+    session.add(cohort)
+    session.flush()
+    audit.record(session, actor, "create", "cohort", cohort.id, name)
+    return cohort
+
+
+def find_cohort(session: Session, organisation_id: int, id_or_name: str | int
+                ) -> Cohort | None:
+    """Return the organisation's cohort with this id or name (names in any case), or None."""
+    text = str(id_or_name).strip()
+    if text.isdigit():
+        cohort = session.get(Cohort, int(text))
+        if cohort is not None and cohort.organisation_id == organisation_id:
+            return cohort
+    folded = text.casefold()
+    cohorts = session.scalars(select(Cohort).where(Cohort.organisation_id == organisation_id))
+    return next((cohort for cohort in cohorts if cohort.name.casefold() == folded), None)
+
+
+def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
+          planned_end_date: date, weekly_hours: float | Decimal, post: Post | None = None,
+          guaranteed_role_id: str | None = None, status: str = "active",
+          reason: str = "Enrolled", actor: Person | None = None) -> Apprenticeship:
+    """Enrol a person on a cohort's programme, working out the funding year and OTJ hours.
+
+    A guaranteed job is a post (reserved for the apprenticeship here) or a role with no
+    post yet; a post's role becomes the guaranteed role.
+
+    Parameters
+    ----------
+    status : str
+        ``active`` for a new apprentice; the import may bring one part-way through.
+
+    Raises
+    ------
+    InvalidInput
+        Naming each field that is wrong; nothing is written.
+    """
+    problems = []
+    if person.organisation_id != cohort.organisation_id:
+        problems.append(Problem("email", f"{person.email} does not work for "
+                                f"{cohort.organisation.name}"))
+    elif session.scalar(select(Apprenticeship.id).filter_by(cohort_id=cohort.id,
+                                                            person_id=person.id)):
+        problems.append(Problem("email", f"{person.email} is already in {cohort.name}"))
+    if status not in STATUSES:
+        problems.append(Problem("status", f"{status!r} is not a status; use one of "
+                                f"{', '.join(STATUSES)}"))
+    try:
+        hours = Decimal(str(weekly_hours))
+    except InvalidOperation:
+        hours = Decimal(0)
+    if not hours.is_finite() or hours <= 0 or hours > 60:
+        problems.append(Problem("weekly_hours", "must be more than 0 and at most 60"))
+    if planned_end_date <= start_date:
+        problems.append(Problem("planned_end_date", "must be after the start date"))
+    role = None
+    if guaranteed_role_id:
+        role = _node(session, guaranteed_role_id, Role)
+        if role is None:
+            problems.append(Problem("guaranteed_role_id", f"{guaranteed_role_id!r} is not a "
+                                    "role in the career pathway"))
+    if post is not None:
+        if post.organisation_id != cohort.organisation_id:
+            problems.append(Problem("guaranteed_post", f"post {post.reference} belongs to "
+                                    "another organisation"))
+        elif post.state != "vacant":
+            problems.append(Problem("guaranteed_post", f"post {post.reference} is "
+                                    f"{post.state}, not vacant"))
+    if problems:
+        raise InvalidInput(problems, "The apprentice was not enrolled")
+    programme = cohort.programme
+    requirement = required_otj_hours(start_date, planned_end_date, float(hours),
+                                     programme.qualification.otj_min_hours)
+    apprenticeship = Apprenticeship(
+        cohort=cohort, person=person, start_date=start_date,
+        planned_end_date=planned_end_date, weekly_hours=hours,
+        funding_year=funding_rule_year(start_date), otj_required_hours=requirement.hours,
+        status=status, guaranteed_role_id=post.role_id if post is not None else (
+            role.id if role is not None else None))
+    session.add(apprenticeship)
+    apprenticeship.status_changes.append(StatusChange(
+        from_status=None, to_status=status, effective_on=start_date, reason=reason,
+        actor_id=actor.id if actor else None))
+    session.flush()
+    if post is not None:
+        posts.move_post(session, post, "reserved", apprenticeship=apprenticeship, actor=actor)
+    audit.record(session, actor, "enrol", "apprenticeship", apprenticeship.id,
+                 f"{person.email} in {cohort.name}",
+                 {"otj_required_hours": requirement.hours,
+                  "funding_year": apprenticeship.funding_year})
+    return apprenticeship
