@@ -135,12 +135,13 @@ def make_people(session):
     return people
 
 
-def make_cohort_world(session):
+def make_cohort_world(session, people=None):
     """The seed pathway, ``make_people``, a social work programme and cohort, and a post.
 
-    Returns a dict with everything in ``make_people`` plus ``programme``, ``cohort``
-    (starting 1 September 2025 for 36 months), ``post`` (a vacant social worker post) and
-    ``educator`` (a social worker in the council holding PEPS stage 1).
+    Returns a dict with everything in ``make_people`` (or ``people``, such a dict already
+    made) plus ``G`` (the seed graph), ``programme``, ``cohort`` (SWDA 2025, starting
+    1 September 2025 for 36 months), ``post`` (SW-101, a vacant newly qualified social
+    worker post) and ``educator`` (in the council, holding PEPS stage 1). Flushes.
     """
     from datetime import date
 
@@ -152,7 +153,7 @@ def make_cohort_world(session):
     from seed import load_pathway
 
     load_pathway(session)
-    world = make_people(session)
+    world = dict(people) if people is not None else make_people(session)
     council = world["staff"].organisation
     world["G"] = build_graph(session)
     world["programme"] = create_programme(

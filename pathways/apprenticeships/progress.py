@@ -41,6 +41,27 @@ class Thresholds:
     behind_after_days: int = 28
     review_every_days: int = 84
 
+    @classmethod
+    def from_mapping(cls, settings) -> Thresholds:
+        """Read ``OTJ_BEHIND_SHARE``, ``OTJ_BEHIND_AFTER_DAYS`` and ``REVIEW_EVERY_DAYS``.
+
+        ``settings`` is ``os.environ`` (the command line) or ``app.config`` (the web app);
+        missing keys keep the defaults.
+
+        Raises
+        ------
+        ValueError
+            When a value is not a number in range (0 < share <= 1, days >= 1).
+        """
+        defaults = cls()
+        share = float(settings.get("OTJ_BEHIND_SHARE") or defaults.behind_share)
+        after = int(settings.get("OTJ_BEHIND_AFTER_DAYS") or defaults.behind_after_days)
+        every = int(settings.get("REVIEW_EVERY_DAYS") or defaults.review_every_days)
+        if not 0 < share <= 1 or after < 0 or every < 1:
+            raise ValueError("OTJ_BEHIND_SHARE must be in (0, 1], OTJ_BEHIND_AFTER_DAYS >= 0 "
+                             "and REVIEW_EVERY_DAYS >= 1")
+        return cls(share, after, every)
+
 
 @dataclass(frozen=True)
 class ApprenticeProgress:

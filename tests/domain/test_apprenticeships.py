@@ -444,3 +444,13 @@ def test_an_apprentice_from_another_organisation_cannot_enrol(session, world):
         enrol(session, world["cohort"], stranger, start_date=date(2025, 9, 1),
               planned_end_date=date(2028, 8, 31), weekly_hours=37.5)
     assert isinstance(stranger, Person)
+
+
+def test_thresholds_come_from_settings_with_defaults():
+    from pathways.apprenticeships.progress import Thresholds
+
+    assert Thresholds.from_mapping({}) == Thresholds(0.9, 28, 84)
+    assert Thresholds.from_mapping({"OTJ_BEHIND_SHARE": "0.8", "REVIEW_EVERY_DAYS": "60"}) \
+        == Thresholds(0.8, 28, 60)
+    with pytest.raises(ValueError):
+        Thresholds.from_mapping({"OTJ_BEHIND_SHARE": "1.5"})

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, admin_graph, admin_people, api, explore, main, people, planner
+from . import (
+    accounts,
+    admin_graph,
+    admin_people,
+    api,
+    apprenticeships,
+    cohort_files,
+    cohorts,
+    explore,
+    main,
+    people,
+    planner,
+)
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
-    for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people):
+    for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
+                   cohorts, apprenticeships, cohort_files):
         app.register_blueprint(module.blueprint)
