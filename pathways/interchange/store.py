@@ -103,6 +103,11 @@ def _write(session: Session, current: GraphDocument, target: GraphDocument,
     gone_ids = [ids[k] for k in gone_edges]
     for batch in _batches(gone_ids):
         session.execute(delete(edges).where(edges.c.id.in_(batch)))
+    # Requirements of changed moves go before any node does: a move that stays may have
+    # required a qualification that is leaving (RESTRICT would refuse the delete).
+    changed_ids = [ids[(e["source"], e["target"])] for e in changed_edges]
+    for batch in _batches(changed_ids):
+        session.execute(delete(requirements).where(requirements.c.transition_id.in_(batch)))
     for batch in _batches(gone_nodes):
         session.execute(delete(nodes).where(nodes.c.id.in_(batch)))
 
@@ -128,9 +133,6 @@ def _write(session: Session, current: GraphDocument, target: GraphDocument,
         statement = update(edges).where(edges.c.id == bindparam("b_id")).values(
             {c: bindparam(f"b_{c}") for c in _EDGE_COLUMNS}
             | {"lock_version": edges.c.lock_version + 1})
-        changed_ids = [ids[(e["source"], e["target"])] for e in changed_edges]
-        for batch in _batches(changed_ids):
-            session.execute(delete(requirements).where(requirements.c.transition_id.in_(batch)))
         for batch in _batches(changed_edges):
             session.execute(statement, [
                 {"b_id": ids[(e["source"], e["target"])]}

@@ -154,3 +154,23 @@ def test_upgrading_a_populated_database_keeps_every_row(database_url):
     assert document.edges[("a", "b")]["requires"] == ["q"]
     assert not document.nodes["a"]["retired"]
     engine.dispose()
+
+
+def test_replacing_drops_a_required_qualification_that_a_staying_move_needed(engine):
+    """Regression: the seed replacing the toy graph failed on a RESTRICT foreign key."""
+    from pathways.db import session_scope
+    from pathways.interchange.store import import_document
+    from tests.factories import make_document, toy_document
+
+    with session_scope(engine) as session:
+        import_document(session, toy_document())
+    toy = toy_document()
+    nodes = [n for k, n in toy.nodes.items() if k != "care-cert"]
+    edges = [dict(e, requires=[r for r in e.get("requires", []) if r != "care-cert"])
+             for (s, t), e in toy.edges.items() if "care-cert" not in (s, t)]
+    with session_scope(engine) as session:
+        import_document(session, make_document(nodes, edges), replace=True)
+    with session_scope(engine) as session:
+        stored = load_document(session)
+        assert "care-cert" not in stored.nodes
+        assert stored.edges[("care-worker", "senior-care-worker")]["requires"] == []
