@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from pathways.apprenticeships.progress import RAG_ORDER
+from pathways.apprenticeships.rules import STATUSES
 from pathways.interchange.fields import (
     EDGE_FIELDS, ID_PATTERN, MAX_TITLE_LENGTH, NODE_FIELDS, STANDARD_CODE_PATTERN, Field,
 )
@@ -23,6 +25,10 @@ Schema = dict[str, Any]
 
 BASE_PATH = "/api/v1"
 CACHE_CONTROL = "public, max-age=60"
+#: Answers holding personal data are never stored by browsers or proxies.
+NO_STORE = "no-store"
+#: The largest id a URL may name (the database's integer range).
+MAX_ID = 2147483647
 #: The longest name (id or title) a query may give: longer matches nothing.
 MAX_NAME_LENGTH = MAX_TITLE_LENGTH
 
@@ -47,8 +53,19 @@ ERROR_RESPONSES = {
     404: ("NotFound", "No such role or qualification (with close matches), or no route "
                       "meets the options."),
 }
+#: Shared error answers of the signed-in endpoints (personal data).
+PERSONAL_ERROR_RESPONSES = {
+    401: ("Unauthorised", "Not signed in: sign in to the web service first (the session "
+                          "cookie)."),
+    403: ("Forbidden", "Signed in, but not one of the L&D team or administrators who run "
+                       "the organisation's apprenticeships."),
+    404: ("CohortNotFound", "No such cohort, or it belongs to an organisation outside your "
+                            "reach."),
+}
 STRING: Schema = {"type": "string"}
 MONTHS: Schema = {"type": "number", "minimum": 0}
+DATE: Schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+HOURS: Schema = {"type": "number", "minimum": 0}
 COUNT: Schema = {"type": "integer", "minimum": 0}
 
 
@@ -70,9 +87,15 @@ def openapi_document() -> dict:
             "parameters": _parameters(),
             "responses": {name: {"description": description,
                                  "content": {JSON: {"schema": _ref("Error")}}}
-                          for name, description in ERROR_RESPONSES.values()},
+                          for name, description in [*ERROR_RESPONSES.values(),
+                                                    *PERSONAL_ERROR_RESPONSES.values()]},
             "headers": {"CacheControl": {"description": "Answers may be cached for a minute.",
-                                         "schema": {"type": "string", "const": CACHE_CONTROL}}},
+                                         "schema": {"type": "string", "const": CACHE_CONTROL}},
+                        "NoStore": {"description": "Personal data: never stored.",
+                                    "schema": {"type": "string", "const": NO_STORE}}},
+            "securitySchemes": {"session": {
+                "type": "apiKey", "in": "cookie", "name": "session",
+                "description": "The session cookie set by signing in to the web service."}},
         },
     }
 
@@ -110,6 +133,10 @@ def _paths() -> Schema:
         "/reach": _get("Everything reachable from a place, quickest first (as `pathways "
                        "reach --json`)", "findReachable", _ref("ReachAnswer"),
                        ["from", *route_options], errors=[400, 404]),
+        "/cohorts/{cohort_id}/summary": _personal_get(
+            "A cohort's apprentices on a date: counts by RAG and status, and each apprentice, "
+            "most urgent first (L&D and administrators of the cohort's organisation)",
+            "getCohortSummary", _ref("CohortSummary"), ["cohort_id", "as_of"]),
         "/openapi.json": _get("This document", "getOpenapi",
                               {"type": "object", "required": ["openapi", "info", "paths"]}),
     }
@@ -130,6 +157,18 @@ def _get(summary: str, operation_id: str, answer: Schema, parameters: Sequence[s
         "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in parameters],
         "responses": responses,
     }}
+
+
+def _personal_get(summary: str, operation_id: str, answer: Schema,
+                  parameters: Sequence[str]) -> Schema:
+    """A GET for signed-in people only, answering personal data that is never stored."""
+    operation = _get(summary, operation_id, answer, parameters, errors=[400])
+    responses = operation["get"]["responses"]
+    responses["200"]["headers"] = {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}
+    for status, (name, _description) in PERSONAL_ERROR_RESPONSES.items():
+        responses[str(status)] = {"$ref": f"#/components/responses/{name}"}
+    operation["get"]["security"] = [{"session": []}]
+    return operation
 
 
 def _parameters() -> Schema:
@@ -157,6 +196,11 @@ def _parameters() -> Schema:
         "within_months": _query("within_months", "Only what can be done within this many "
                                 "months.", {"type": "number", "minimum": 0,
                                             "maximum": MAX_MONTHS}),
+        "cohort_id": {"name": "cohort_id", "in": "path", "required": True,
+                      "description": "A cohort's id.",
+                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        "as_of": _query("as_of", "The day to report on, YYYY-MM-DD from 2000-01-01 to "
+                        "2099-12-31 (default: today).", DATE),
     }
 
 
@@ -209,6 +253,28 @@ def _schemas() -> Schema:
                               "steps": {"type": "integer", "minimum": 1},
                               "path": _array(_node_id(), minItems=2)}),
         "ReachAnswer": _closed({"from": _ref("Node"), "reachable": _array(_ref("Reachable"))}),
+        "ApprenticeProgress": _closed({
+            "email": {"type": "string", "minLength": 1}, "name": STRING,
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "rag": {"type": "string", "enum": list(RAG_ORDER)},
+            "otj_logged": HOURS, "otj_expected": HOURS, "otj_required": COUNT,
+            "otj_behind": {"type": "boolean"}, "review_overdue": {"type": "boolean"},
+            "last_review": {"anyOf": [DATE, {"type": "null"}]},
+            "past_end": {"type": "boolean"},
+            "post": {"type": ["string", "null"], "minLength": 1},
+            "guaranteed_role": {"anyOf": [_node_id(), {"type": "null"}]},
+            "missing_educator": {"type": "boolean"},
+            "planned_end_date": DATE,
+        }),
+        "CohortSummary": _closed({
+            "cohort": _closed({"id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                               "name": {"type": "string", "minLength": 1}}),
+            "as_of": DATE,
+            "counts": _closed({rag: COUNT for rag in RAG_ORDER}),
+            "statuses": {"type": "object", "propertyNames": {"enum": list(STATUSES)},
+                         "additionalProperties": {"type": "integer", "minimum": 1}},
+            "apprentices": _array(_ref("ApprenticeProgress")),
+        }),
         "Problem": _closed({"where": STRING, "message": STRING, "suggestions": _array(STRING)},
                            optional={"suggestions"}),
         "Error": _closed({"error": _closed({

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 invalid input or data (every problem listed); 2 wrong u
 
 from __future__ import annotations
 
+from . import apprenticeship_commands  # noqa: F401  (registers import-apprenticeships etc.)
 from . import graph_commands  # noqa: F401  (registers the graph commands on ``cli``)
 from . import people_commands  # noqa: F401  (registers the people commands on ``cli``)
 from .base import cli

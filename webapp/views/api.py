@@ -12,9 +12,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, Response, jsonify, request
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from pathways.apprenticeships.progress import Thresholds, cohort_summary
 from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
 from pathways.lookup import resolve_node, suggest
 from pathways.options import RouteOptions, make_options
@@ -23,11 +27,13 @@ from pathways.routes import routes_between
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
 
-from ..extensions import current_graph, node_path
+from ..cohort_forms import read_day
+from ..extensions import current_graph, db, node_path
 from ..openapi import (
-    BASE_PATH, CACHE_CONTROL, MAX_NAME_LENGTH, MOVE_FIELDS, QUALIFICATION_FIELDS, ROLE_FIELDS,
-    openapi_document,
+    BASE_PATH, CACHE_CONTROL, MAX_NAME_LENGTH, MOVE_FIELDS, NO_STORE, QUALIFICATION_FIELDS,
+    ROLE_FIELDS, openapi_document,
 )
+from .apprenticeship_access import ID, cohort_or_404
 
 blueprint = Blueprint("api", __name__, url_prefix=BASE_PATH)
 
@@ -86,6 +92,14 @@ class Query:
         if value is not None and value.lower() not in TRUTH:
             return self.refuse(name, f"must be true or false, got {value!r}")
         return None if value is None else TRUTH[value.lower()]
+
+    def day(self, name: str) -> date | None:
+        """Return the parameter as a date written YYYY-MM-DD."""
+        value = self.text(name)
+        try:
+            return None if value is None else read_day(value)
+        except ValueError as bad:
+            return self.refuse(name, str(bad))
 
     def refuse(self, name: str, message: str) -> None:
         """Record a problem with parameter ``name``."""
@@ -158,6 +172,26 @@ def reach():
     options = route_options(G, query)
     source_id = resolve_node(G, source)
     return jsonify(reach_to_dict(G, source_id, reachable_from(G, source_id, options)))
+
+
+@blueprint.get(f"/cohorts/<{ID}:cohort_id>/summary")
+def cohort_summary_answer(cohort_id: int):
+    """Return a cohort's summary on ``?as_of=`` (default today), as the cohort page shows it.
+
+    Personal data: only for the L&D and admins who run the cohort's organisation (or its
+    partnership, with partnership scope); never stored by caches.
+    """
+    if not current_user.is_authenticated:
+        abort(401, "Sign in to see a cohort's summary.")
+    cohort = cohort_or_404(cohort_id)
+    query = Query(request.args)
+    as_of = query.day("as_of")
+    query.check()
+    summary = cohort_summary(db.session, cohort, as_of,
+                             Thresholds.from_mapping(current_app.config))
+    answer = jsonify(summary.to_json())
+    answer.headers["Cache-Control"] = NO_STORE
+    return answer
 
 
 @blueprint.get("/openapi.json")

@@ -1,7 +1,373 @@
-"""L&D pages for programmes, cohorts, apprentices and posts (filled in by issue 5's work)."""
+"""L&D pages for programmes, cohorts, apprentices and posts.
+
+Every page loads its records through ``apprenticeship_access``: another organisation's
+cohort or post is 404, and people of the organisation who do not run its apprenticeships
+get 403. A form is validated, one service of ``pathways.apprenticeships`` makes the change,
+the view commits and redirects; a refused form is shown again with the GOV.UK error summary
+(400) and nothing written. The numbers come from ``pathways.apprenticeships.progress``, the
+same functions ``GET /api/v1/cohorts/<id>/summary`` and ``pathways cohort-report`` use.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
 
-blueprint = Blueprint("cohorts", __name__)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from pathways.apprenticeships.posts import PostMoveRefused, create_post, move_post
+from pathways.apprenticeships.progress import (
+    RAG_ORDER,
+    ApprenticeProgress,
+    MonthPoint,
+    Thresholds,
+    cohort_summary,
+    otj_over_time,
+    progress_rows,
+    qualifiers_by_month,
+)
+from pathways.apprenticeships.rules import STATUSES
+from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
+from pathways.errors import InvalidInput, PathwayError
+from pathways.models import (
+    BUDGET_KINDS,
+    POST_STATES,
+    PROVIDER_KINDS,
+    Apprenticeship,
+    Cohort,
+    Organisation,
+    Person,
+    Post,
+    Programme,
+    Team,
+)
+
+from .. import charts
+from ..auth import personal_page, signed_in
+from ..cohort_forms import (
+    RAG_LABELS,
+    SORTS,
+    CohortForm,
+    DashboardForm,
+    EnrolForm,
+    PostForm,
+    ProgrammeForm,
+    ReleaseForm,
+)
+from ..extensions import current_graph, db
+from ..people_forms import DayMonthYearField
+from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
+from .shared import error_list
+
+blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+COHORT = f"/<{ID}:cohort_id>"
+#: How each order of the dashboard's apprentices table sorts (the default is the summary's).
+ORDERS: dict[str, Callable[[ApprenticeProgress], tuple]] = {
+    "name": lambda row: (row.name.casefold(), row.apprenticeship_id),
+    "rag": lambda row: (RAG_ORDER.index(row.rag), row.name.casefold(), row.apprenticeship_id),
+    "otj": lambda row: (row.otj_logged - row.otj_expected, row.name.casefold(),
+                        row.apprenticeship_id),
+}
+#: A refused service's field names that differ from the form's.
+ENROL_FIELDS = {"email": "person_id"}
+POST_FIELDS = {"team": "team_id"}
+
+
+@blueprint.context_processor
+def page_words() -> dict:
+    """Words and links the cohort pages share."""
+    return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "POST_STATES": POST_STATES,
+            "PROVIDER_KINDS": PROVIDER_KINDS, "BUDGET_KINDS": BUDGET_KINDS,
+            "SORTS": SORTS, "link_to": link_to}
+
+
+def link_to(endpoint: str, fallback: str, **values) -> str:
+    """Return the URL of a page another area serves, or ``fallback`` until it exists."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return fallback
+
+
+def thresholds() -> Thresholds:
+    """The configured thresholds of OTJ behind and review overdue."""
+    return Thresholds.from_mapping(current_app.config)
+
+
+@blueprint.get("")
+@personal_page
+def index():
+    """The organisation's cohorts (with today's RAG counts) and programmes."""
+    organisation = managed_organisation()
+    cohorts = db.session.scalars(
+        select(Cohort).where(Cohort.organisation_id == organisation.id)
+        .options(selectinload(Cohort.programme))
+        .order_by(Cohort.start_date.desc(), Cohort.name)).all()
+    programmes = db.session.scalars(
+        select(Programme).where(Programme.organisation_id == organisation.id)
+        .options(selectinload(Programme.cohorts)).order_by(Programme.name)).all()
+    return render_template("cohorts/index.html", organisation=organisation, cohorts=cohorts,
+                           programmes=programmes, counts=rag_counts(cohorts, date.today()),
+                           G=current_graph())
+
+
+def rag_counts(cohorts: list[Cohort], as_of: date) -> dict[int, Counter]:
+    """Count each cohort's apprentices by RAG on ``as_of``, in a fixed number of queries."""
+    counts: dict[int, Counter] = {cohort.id: Counter() for cohort in cohorts}
+    if not cohorts:
+        return counts
+    which = Apprenticeship.cohort_id.in_(list(counts))
+    cohort_of = dict(db.session.execute(select(Apprenticeship.id, Apprenticeship.cohort_id)
+                                        .where(which)).all())
+    for row in progress_rows(db.session, which, as_of, thresholds()):
+        counts[cohort_of[row.apprenticeship_id]][row.rag] += 1
+    return counts
+
+
+@blueprint.route("/programmes/new", methods=["GET", "POST"])
+@personal_page
+def new_programme():
+    """Set up a programme: an apprenticeship standard, its provider and the role it leads to."""
+    organisation = managed_organisation()
+    G = current_graph()
+    form = ProgrammeForm().fill(G)
+    programme = save(form, lambda: create_programme(
+        db.session, organisation, name=form.name.data, qualification_id=form.qualification_id.data,
+        provider_name=form.provider_name.data, provider_kind=form.provider_kind.data,
+        leads_to_role_id=form.leads_to_role_id.data, G=G, actor=signed_in()))
+    if programme is not None:
+        flash(f"Programme {programme.name} set up")
+        return redirect(url_for(".index"), 303)
+    return form_page("cohorts/programme_form.html", form, organisation=organisation)
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@personal_page
+def new_cohort():
+    """Start a cohort of one of the organisation's programmes."""
+    organisation = managed_organisation()
+    programmes = db.session.scalars(select(Programme).where(
+        Programme.organisation_id == organisation.id).order_by(Programme.name)).all()
+    form = CohortForm().fill(programmes)
+    cohort = save(form, lambda: create_cohort(
+        db.session, db.session.get(Programme, int(form.programme_id.data)),
+        name=form.name.data, start_date=form.start_date.data,
+        planned_end_date=form.planned_end_date.data,
+        provider_contact=form.provider_contact.data or "", budget_kind=form.budget_kind.data,
+        budget_gbp=form.budget_gbp.data or None, actor=signed_in()))
+    if cohort is not None:
+        flash(f"Cohort {cohort.name} started")
+        return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
+    return form_page("cohorts/cohort_form.html", form, organisation=organisation,
+                     programmes=programmes)
+
+
+@blueprint.get(COHORT)
+@personal_page
+def cohort(cohort_id: int):
+    """A cohort's dashboard on a date: RAG and status counts, charts and every apprentice."""
+    cohort = cohort_or_404(cohort_id)
+    form = DashboardForm(request.args)
+    form.validate()
+    as_of = form.day() or date.today()
+    summary = cohort_summary(db.session, cohort, as_of, thresholds())
+    rag = form.rag.data if form.rag.data and not form.rag.errors else ""
+    order = form.sort.data if form.sort.data in ORDERS and not form.sort.errors else "urgency"
+    rows = [row for row in summary.apprentices if rag in ("", row.rag)]
+    if order != "urgency":  # the summary's own order
+        rows.sort(key=ORDERS[order])
+    otj, qualifiers = otj_over_time(db.session, cohort, as_of), qualifiers_by_month(
+        db.session, cohort)
+    errors = error_list(form)
+    return render_template(
+        "cohorts/cohort.html", cohort=cohort, form=form, summary=summary, rows=rows,
+        rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
+        otj_chart=otj_chart(otj), qualifiers_chart=qualifiers_chart(qualifiers),
+        unallocated=[row for row in summary.apprentices if row.missing_educator],
+        month_label=charts.month_label, error_list=errors), 400 if errors else 200
+
+
+def otj_chart(points: list[MonthPoint]) -> Markup:
+    """Off-the-job hours logged against expected, cumulative by month (a line chart)."""
+    return charts.line_chart(
+        "otj-chart", "Off-the-job hours logged against expected",
+        "Cumulative off-the-job hours the cohort logged by the end of each month, against "
+        "the hours expected by then. The table below has the same numbers.",
+        [charts.month_label(point.month) for point in points],
+        [charts.Series("Logged", [point.first for point in points]),
+         charts.Series("Expected", [point.second for point in points])], unit="Hours")
+
+
+def qualifiers_chart(points: list[MonthPoint]) -> Markup:
+    """Apprentices expected to qualify each month against posts held for them (bars)."""
+    return charts.bar_chart(
+        "qualifiers-chart", "Expected qualifiers by month against posts held",
+        "How many apprentices are planned to finish each month, and how many of them hold "
+        "a reserved, offered or filled post. The table below has the same numbers.",
+        [charts.month_label(point.month) for point in points],
+        [charts.Series("Expected to qualify", [point.first for point in points]),
+         charts.Series("Holding a post", [point.second for point in points])],
+        unit="Apprentices")
+
+
+@blueprint.route(f"{COHORT}/enrol", methods=["GET", "POST"], endpoint="enrol")
+@personal_page
+def enrol_apprentice(cohort_id: int):
+    """Enrol one of the organisation's people, with a guaranteed post, role or neither."""
+    cohort = cohort_or_404(cohort_id)
+    G = current_graph()
+    form = EnrolForm(start_date=cohort.start_date,
+                     planned_end_date=cohort.planned_end_date).fill(
+        G, enrollable_people(cohort), vacant_posts(cohort.organisation))
+    apprenticeship = save(form, lambda: enrol(
+        db.session, cohort, db.session.get(Person, int(form.person_id.data)),
+        start_date=form.start_date.data, planned_end_date=form.planned_end_date.data,
+        weekly_hours=form.weekly_hours.data.strip(),
+        post=db.session.get(Post, int(form.guaranteed_post.data))
+        if form.guaranteed_post.data else None,
+        guaranteed_role_id=form.guaranteed_role_id.data or None, actor=signed_in()),
+        ENROL_FIELDS)
+    if apprenticeship is not None:
+        flash(f"{apprenticeship.person.name} enrolled on {cohort.name}: "
+              f"{apprenticeship.otj_required_hours} hours off the job required")
+        return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
+    return form_page("cohorts/enrol.html", form, cohort=cohort)
+
+
+def enrollable_people(cohort: Cohort) -> list[Person]:
+    """Active people of the cohort's organisation not already in it, by name."""
+    enrolled = select(Apprenticeship.person_id).where(Apprenticeship.cohort_id == cohort.id)
+    return list(db.session.scalars(select(Person).where(
+        Person.organisation_id == cohort.organisation_id, Person.active.is_(True),
+        Person.id.not_in(enrolled)).order_by(Person.name, Person.id)))
+
+
+def vacant_posts(organisation: Organisation) -> list[Post]:
+    """The organisation's vacant posts, by reference."""
+    return list(db.session.scalars(select(Post).where(
+        Post.organisation_id == organisation.id, Post.state == "vacant")
+        .options(selectinload(Post.role)).order_by(Post.reference)))
+
+
+@blueprint.route("/posts", methods=["GET", "POST"])
+@personal_page
+def posts():
+    """The organisation's posts, with their state and who each is held for; add a post."""
+    organisation = managed_organisation()
+    G = current_graph()
+    form = PostForm().fill(G, teams_of(organisation))
+    post = save(form, lambda: create_post(
+        db.session, organisation, reference=form.reference.data, role_id=form.role_id.data,
+        team=db.session.get(Team, int(form.team_id.data)) if form.team_id.data else None,
+        actor=signed_in()), POST_FIELDS)
+    if post is not None:
+        flash(f"Post {post.reference} added, vacant")
+        return redirect(url_for(".posts"), 303)
+    return posts_page(organisation, form, error_list(form), 400 if form.is_submitted() else 200)
+
+
+@blueprint.post(f"/posts/<{ID}:post_id>/release")
+@personal_page
+def release_post(post_id: int):
+    """Move a reserved, offered or filled post back to vacant."""
+    post = post_or_404(post_id)
+    organisation = managed_organisation()
+    form = PostForm(formdata=None).fill(current_graph(), teams_of(organisation))
+    if not ReleaseForm().validate_on_submit():
+        return posts_page(organisation, form, [{"text": "The form could not be sent: try again",
+                                                "href": f"#post-{post.id}"}], 400)
+    reference, before = post.reference, post.state
+    try:
+        move_post(db.session, post, "vacant", actor=signed_in())
+    except PostMoveRefused as refused:
+        db.session.rollback()
+        return posts_page(organisation, form, [{"text": str(refused), "href": f"#post-{post_id}"}],
+                          400)
+    db.session.commit()
+    flash(f"Post {reference} is vacant again (it was {POST_STATES[before].lower()})")
+    return redirect(url_for(".posts"), 303)
+
+
+def teams_of(organisation: Organisation) -> list[Team]:
+    """The organisation's teams, by name."""
+    return list(db.session.scalars(select(Team).where(
+        Team.organisation_id == organisation.id).order_by(Team.name)))
+
+
+def posts_page(organisation: Organisation, form: PostForm, errors: list[dict], status: int):
+    """Render the posts page (400 when it shows problems)."""
+    found = db.session.scalars(
+        select(Post).where(Post.organisation_id == organisation.id)
+        .options(selectinload(Post.role), selectinload(Post.team),
+                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.person),
+                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.cohort))
+        .order_by(Post.reference)).all()
+    return render_template("cohorts/posts.html", organisation=organisation, posts=found,
+                           form=form, release_form=ReleaseForm(formdata=None),
+                           error_list=errors), status
+
+
+def save(form: FlaskForm, change: Callable, fields: dict[str, str] | None = None):
+    """Validate a sent form, make the change and commit; return what it made.
+
+    Returns None when the form was not sent, or was refused: then the form's fields carry
+    the problems (a domain ``Problem.where`` names the field, through ``fields`` when the
+    names differ) and nothing is written.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        made = change()
+    except InvalidInput as invalid:
+        db.session.rollback()
+        add_problems(form, [(p.where, p.message) for p in invalid.problems], fields or {})
+        return None
+    except PathwayError as refused:
+        db.session.rollback()
+        add_problems(form, [("", str(refused))], {})
+        return None
+    except IntegrityError:  # someone saved the same thing at the same moment
+        db.session.rollback()
+        add_problems(form, [("", "Someone else saved a change at the same moment: nothing "
+                                 "was saved. Check the page and try again.")], {})
+        return None
+    db.session.commit()
+    return made
+
+
+def add_problems(form: FlaskForm, problems: list[tuple[str, str]], fields: dict[str, str]
+                 ) -> None:
+    """Put each problem on the field it names (else the first field), as a sentence."""
+    shown = [field for field in form if field.type != "CSRFTokenField"]
+    for where, message in problems:
+        field = form._fields.get(fields.get(where, where)) or shown[0]
+        field.errors = [*field.errors, message[:1].upper() + message[1:]]
+
+
+def errors_of(form: FlaskForm) -> list[dict]:
+    """The error summary items of a form; a date's link to its day box, as GOV.UK advises."""
+    dates = {f"#{field.id}" for field in form if isinstance(field, DayMonthYearField)}
+    return [{**item, "href": f"{item['href']}-day"} if item["href"] in dates else item
+            for item in error_list(form)]
+
+
+def form_page(template: str, form: FlaskForm, **context):
+    """Render a form page: 400 with the error summary when the form was sent and refused."""
+    refused = form.is_submitted()
+    return render_template(template, form=form, error_list=errors_of(form) if refused else [],
+                           G=current_graph(), **context), 400 if refused else 200

@@ -1,0 +1,217 @@
+"""Reading uploaded CSV files the same way in every import: text, header, rows and dates.
+
+The imports (staff, apprenticeships) share these rules: a file is a path, text or UTF-8
+bytes (a leading BOM is dropped); the first row names the columns in any case, with spaces,
+hyphens or underscores; rows are numbered as a spreadsheet shows them (the header is row
+1); blank rows are skipped; dates are YYYY-MM-DD or DD/MM/YYYY. Problems are collected as
+:class:`~pathways.errors.Problem` (``row N: column: reason``) so that an import can report
+every one of them at once; only a file that cannot be read at all raises at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO
+
+from .errors import InvalidInput, Problem
+
+#: The date formats accepted in a cell.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+#: A number with commas between its thousands, e.g. 1,250.5 (any other comma is refused).
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+#: The largest file accepted from an upload.
+MAX_BYTES = 5 * 1024 * 1024
+
+#: Adds a problem about one column of the current row: ``problem(column, message)``.
+RowProblem = Callable[[str, str], None]
+
+
+def read_upload(upload: IO[bytes], summary: str, max_bytes: int | None = None) -> bytes:
+    """Return an uploaded file's bytes (read in full, at most ``max_bytes``).
+
+    ``max_bytes`` defaults to ``MAX_BYTES``.
+
+    Raises
+    ------
+    InvalidInput
+        When the file is larger than ``max_bytes``.
+    """
+    max_bytes = max_bytes or MAX_BYTES
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput([Problem("file", f"is larger than {max_bytes // (1024 * 1024)} MB: "
+                                            "split it into smaller files")], summary)
+    return data if isinstance(data, bytes) else data.encode()
+
+
+def csv_text(path_or_text: str | os.PathLike | bytes, summary: str) -> str:
+    """Return the CSV text from a path, text or UTF-8 bytes (a leading BOM is dropped).
+
+    Parameters
+    ----------
+    path_or_text : str, PathLike or bytes
+        A path (a ``Path``, or a string naming an existing file), or the contents.
+    summary : str
+        The refusal's summary, e.g. "The staff were not imported".
+
+    Raises
+    ------
+    InvalidInput
+        When the path names no file, or the bytes are not UTF-8.
+    """
+    if isinstance(path_or_text, str) and not names_a_file(path_or_text):
+        return path_or_text.removeprefix("\ufeff")
+    if isinstance(path_or_text, (str, os.PathLike)):
+        path = Path(path_or_text)
+        if not path.is_file():
+            raise InvalidInput([Problem(str(path), "no such file")], summary)
+        path_or_text = path.read_bytes()
+    try:
+        return path_or_text.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput([Problem("file", f"is not UTF-8 text (byte {error.start}): save it "
+                                            "from your spreadsheet as 'CSV UTF-8'")],
+                           summary) from None
+
+
+def names_a_file(text: str) -> bool:
+    """Whether a string is a path to an existing file rather than CSV text."""
+    return "\n" not in text and 0 < len(text) < 4096 and Path(text).is_file()
+
+
+def read_csv(text: str, columns: Sequence[str], required: Sequence[str],
+             problems: list[Problem], summary: str, max_rows: int,
+             noun: str = "rows") -> list[tuple[int, dict[str, str]]]:
+    """Return the file's rows as ``(row number, {column: value})``; problems are collected.
+
+    Values are stripped; a row with more values than columns is accepted when the extra
+    values are empty (spreadsheets add trailing commas).
+
+    Parameters
+    ----------
+    columns, required : sequence of str
+        The columns the file may have, and those it must have.
+    max_rows : int
+        The most rows read; past it a problem says to split the file (``noun`` names
+        what a row is, e.g. "people").
+
+    Raises
+    ------
+    InvalidInput
+        When the header is unusable (then the rows cannot be read).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = check_header(next(reader, None), columns, required, problems)
+        if header is None:
+            raise InvalidInput(problems, summary)
+        for number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) > len(header) and not any(v.strip() for v in values[len(header):]):
+                values = values[:len(header)]
+            if len(values) != len(header):
+                problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
+                                                         f"header has {len(header)} columns"))
+                continue
+            rows.append((number, dict(zip(header, (v.strip() for v in values)))))
+            if len(rows) > max_rows:
+                problems.append(Problem("file", f"has more than {max_rows} {noun}: split it "
+                                                "into smaller files"))
+                break
+    except csv.Error as error:
+        hint = " (a quoted value is never closed)" if "end of data" in str(error) else ""
+        problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {error}{hint}"))
+    return rows
+
+
+def check_header(header: list[str] | None, columns: Sequence[str], required: Sequence[str],
+                 problems: list[Problem]) -> list[str] | None:
+    """Return the normalised column names, or None (with problems) when they are unusable."""
+    if not header or not any(name.strip() for name in header):
+        problems.append(Problem("row 1", "the first row must name the columns: "
+                                         + ", ".join(columns)))
+        return None
+    names = [normalise_column(name) for name in header]
+    found = len(problems)
+    for position, name in enumerate(names):
+        if name not in columns:
+            problems.append(Problem("row 1", f"unknown column {header[position].strip()!r}: "
+                                             f"the columns are {', '.join(columns)}"))
+        elif names.index(name) != position:
+            problems.append(Problem("row 1", f"column {name!r} appears more than once"))
+    for name in required:
+        if name not in names:
+            problems.append(Problem("row 1", f"required column {name!r} is missing"))
+    return None if len(problems) > found else names
+
+
+def normalise_column(name: str) -> str:
+    """Return a column name in lower case with spaces and hyphens as underscores."""
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+def row_problems(number: int, found: list[Problem]) -> RowProblem:
+    """Return ``problem(column, message)``, adding ``row N: column: message`` to ``found``."""
+    def problem(column: str, message: str) -> None:
+        found.append(Problem(f"row {number}: {column}", message))
+    return problem
+
+
+def parse_date(value: str | None, column: str, problem: RowProblem) -> date | None:
+    """Read a date (YYYY-MM-DD or DD/MM/YYYY); empty is None; otherwise report ``column``."""
+    if not value:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    problem(column, f"{value!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+    return None
+
+
+def parse_decimal(value: str | None, column: str, problem: RowProblem, *,
+                  minimum: Decimal = Decimal(0), maximum: Decimal | None = None,
+                  above_minimum: bool = False, what: str = "a number"
+                  ) -> Decimal | None:
+    """Read a number in a range, rounded to hundredths; empty is None; otherwise report.
+
+    Commas may separate thousands (``1,250``); a decimal comma (``37,5``) is refused rather
+    than misread.
+
+    Parameters
+    ----------
+    minimum, maximum : Decimal
+        The range; ``above_minimum`` makes the minimum itself refused.
+    what : str
+        What the number is, for the message, e.g. "a number of hours".
+    """
+    if not value:
+        return None
+    if "," in value and not THOUSANDS.fullmatch(value):
+        problem(column, f"{value!r} is not {what}: write decimals with a point, e.g. 37.5")
+        return None
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        problem(column, f"{value!r} is not {what}")
+        return None
+    number = number.quantize(Decimal("0.01"))
+    low = number <= minimum if above_minimum else number < minimum
+    if low or (maximum is not None and number > maximum):
+        lower = f"more than {minimum}" if above_minimum else f"at least {minimum}"
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        problem(column, f"must be {lower}{upper}")
+        return None
+    return number

@@ -1,0 +1,210 @@
+"""Forms of one apprenticeship's page. They check the shape of input;
+``pathways.apprenticeships`` enforces the rules (and says why a move or step is refused).
+Every form carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
+
+from pathways.apprenticeships.rules import MOVES, STATUSES
+from pathways.models import OTJ_ACTIVITIES
+
+from .people_forms import DATE_FORMAT, DayMonthYearField, date_field
+
+#: Longest note, reason or review text accepted.
+MAX_TEXT = 5000
+#: Who may take part in a three-way progress review.
+PRESENT = [("apprentice", "Apprentice"), ("employer", "Employer"),
+           ("provider", "Training provider")]
+
+
+class RequiredDate:
+    """Refuse three empty boxes, and explain a date that is not a real one."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None:
+            return
+        field.errors[:] = []
+        if any(field.raw_data or []):
+            raise StopValidation(f"{self.what[0].upper()}{self.what[1:]} must be a real date, "
+                                 "for example 27 3 2026")
+        raise StopValidation(f"Enter {self.what}")
+
+
+def required_date(label: str, what: str, hint: str = "For example, 27 3 2026"
+                  ) -> DayMonthYearField:
+    """A date entered as day, month and year that must be given; ``what`` names it in errors."""
+    return DayMonthYearField(label, format=DATE_FORMAT, validators=[RequiredDate(what)],
+                             description=hint, widget=GovDateInput())
+
+
+def text_area(label: str, required: str | None = None, hint: str = "") -> TextAreaField:
+    """A text area, required (with ``required`` as the message) or optional."""
+    first = DataRequired(message=required) if required else Optional()
+    return TextAreaField(label, validators=[first, Length(
+        max=MAX_TEXT, message=f"Must be {MAX_TEXT} characters or fewer")],
+        description=hint, widget=GovTextArea(), render_kw={"rows": 3})
+
+
+def identify(form: FlaskForm, suffix: int | str) -> FlaskForm:
+    """Give the form's fields ids ending in ``suffix``: one form per row of a table."""
+    for field in form:
+        if field.type != "CSRFTokenField":
+            field.id = f"{field.name.replace('_', '-')}-{suffix}"
+    return form
+
+
+class StatusMoveForm(FlaskForm):
+    """Move the apprenticeship to a new status (the rules decide whether it may)."""
+
+    # Only the moves allowed from the current status are offered, but any value is passed
+    # on, so a refused move is explained by the rules rather than "not a valid choice".
+    status = RadioField("New status", choices=[], validate_choice=False,
+                        validators=[DataRequired(message="Choose the new status")],
+                        widget=GovRadioInput())
+    effective_on = required_date("When did it take effect?", "the date it took effect")
+    reason = text_area("Why is the status changing?", "Say why the status is changing")
+
+    def fill(self, current: str) -> StatusMoveForm:
+        """Offer the statuses the current one may move to."""
+        self.status.choices = [(status, STATUSES[status].capitalize())
+                               for status in MOVES.get(current, ())]
+        return self
+
+
+class OtjForm(FlaskForm):
+    """Log hours of off-the-job training on one day."""
+
+    worked_on = required_date("Day of the training", "the day of the training")
+    hours = StringField("Hours", description="For example, 7.5",
+                        validators=[DataRequired(message="Enter the hours"), Length(max=10)],
+                        widget=GovTextInput(), render_kw={"inputmode": "decimal"})
+    activity = RadioField("Activity", choices=list(OTJ_ACTIVITIES.items()),
+                          validators=[DataRequired(message="Choose the activity")],
+                          widget=GovRadioInput())
+    note = text_area("Note (optional)", hint="For example, the module or who was shadowed")
+
+
+class OtjReviewForm(FlaskForm):
+    """Approve an off-the-job entry, or query it saying what is wrong (L&D)."""
+
+    decision = HiddenField(validators=[AnyOf(["approved", "queried"],
+                                             message="Approve or query the entry")])
+    query_note = text_area("Query note (needed to query)")
+
+
+class ReviewForm(FlaskForm):
+    """Record a three-way progress review."""
+
+    held_on = required_date("When was the review held?", "the date of the review")
+    present = SelectMultipleField("Who took part", choices=PRESENT,
+                                  default=[value for value, _ in PRESENT],
+                                  validators=[Optional()], widget=GovCheckboxesInput())
+    notes = text_area("Notes (optional)")
+    slippage = text_area("Slippage (optional)",
+                         hint="Anything behind plan, and what will be done about it")
+    next_review_on = date_field(
+        "Next review (optional)", "Leave blank for 84 days after this review, the latest "
+        "allowed", "The next review date")
+
+    def attendance(self) -> dict[str, bool]:
+        """Return who took part, as the service's keyword arguments."""
+        chosen = set(self.present.data or [])
+        return {f"{value}_present": value in chosen for value, _ in PRESENT}
+
+
+def educator_select(label: str, empty: str) -> SelectField:
+    """A select of practice educators; ``fill`` sets the choices."""
+    return SelectField(label, choices=[("", empty)], validators=[Optional()],
+                       widget=GovSelect())
+
+
+class PlacementForm(FlaskForm):
+    """Add a practice placement, with its educator if one is known."""
+
+    setting = StringField("Setting", description="For example, Hospital discharge team",
+                          validators=[DataRequired(message="Enter where the placement is"),
+                                      Length(max=200)], widget=GovTextInput())
+    start_date = required_date("Start date", "the start date")
+    end_date = required_date("End date", "the end date")
+    educator = educator_select("Practice educator (optional)", "No practice educator yet")
+
+    def fill(self, options: list[tuple[str, str]]) -> PlacementForm:
+        """Offer the eligible educators: ``(person id, label)`` pairs."""
+        self.educator.choices = [("", "No practice educator yet"), *options]
+        return self
+
+
+class AllocateForm(FlaskForm):
+    """Allocate or change a placement's practice educator (none takes them off)."""
+
+    educator = educator_select("Practice educator", "No practice educator")
+
+    def fill(self, options: list[tuple[str, str]]) -> AllocateForm:
+        """Offer the eligible educators: ``(person id, label)`` pairs."""
+        self.educator.choices = [("", "No practice educator"), *options]
+        return self
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; text that is not one is left for the validators to explain once."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+
+class CapacityForm(FlaskForm):
+    """Set how many placements at once a practice educator may supervise."""
+
+    capacity = WholeNumberField(
+        "Placements at once", validators=[
+            InputRequired(message="Enter a whole number from 0 to 20"),
+            NumberRange(min=0, max=20, message="Enter a whole number from 0 to 20")],
+        widget=GovTextInput(), render_kw={"inputmode": "numeric"})
+    #: The apprenticeship page the form was sent from, to go back to.
+    apprenticeship_id = HiddenField()
+
+    def back_to(self) -> int | None:
+        """Return the id of the apprenticeship page to go back to, if a sensible one."""
+        text = (self.apprenticeship_id.data or "").strip()
+        return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+class JobStepForm(FlaskForm):
+    """Record the next guaranteed-job step, and the day it happened."""
+
+    step = HiddenField(validators=[DataRequired(message="Say which step to record")])
+    on = required_date("Date", "the date")

@@ -1,0 +1,21 @@
+"""The form of the apprenticeship import page. It checks only that a CSV file was sent;
+``pathways.apprenticeships.importer`` checks every row. It carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+
+from pathways.apprenticeships.importer import COLUMNS, REQUIRED_COLUMNS
+
+
+class ApprenticeshipImportForm(FlaskForm):
+    """Upload a spreadsheet (CSV) of apprentices to enrol on cohorts."""
+
+    apprenticeships_file = FileField(
+        "Apprentices (CSV file)", widget=GovFileInput(),
+        description=f"Columns: {', '.join(COLUMNS)}. Required: {', '.join(REQUIRED_COLUMNS)}.",
+        validators=[FileRequired(message="Choose a CSV file to upload"),
+                    FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
