@@ -16,7 +16,10 @@ existence is not revealed). The rules:
   forbidden, and anyone outside it gets "not found";
 - an apprenticeship is seen by the apprentice, by whoever may see the apprentice's profile,
   and managed by whoever manages its cohort; the apprentice and their manager (same team)
-  log off-the-job hours; only those who manage the cohort approve or query them.
+  log off-the-job hours; only those who manage the cohort approve or query them;
+- a champion pairing is seen by the pair and by whoever may see the person supported
+  (their manager, L&D, admins), but a mentoring session's private notes are for the pair
+  only: others who may see the person are forbidden, anyone else gets "not found".
 """
 
 from __future__ import annotations
@@ -151,3 +154,21 @@ def can_log_otj(session, actor: Person, apprenticeship: Apprenticeship) -> Decis
 def can_manage_apprenticeship(actor: Person, apprenticeship: Apprenticeship) -> Decision:
     """Decide whether ``actor`` may change an apprenticeship's status, reviews and job steps."""
     return can_manage_apprenticeships(actor, apprenticeship.cohort.organisation)
+
+
+def _in_pair(actor: Person, pairing: ChampionPairing) -> bool:
+    return actor.id in (pairing.champion_id, pairing.person_id)
+
+
+def can_view_pairing(session, actor: Person, pairing: ChampionPairing) -> Decision:
+    """Decide whether ``actor`` may see that a pairing exists (and its agreement)."""
+    if _in_pair(actor, pairing):
+        return ALLOW
+    return can_view_person(session, actor, pairing.person)
+
+
+def can_read_mentoring_notes(session, actor: Person, pairing: ChampionPairing) -> Decision:
+    """Decide whether ``actor`` may read a pairing's private session notes: the pair only."""
+    if _in_pair(actor, pairing):
+        return ALLOW
+    return FORBID if can_view_person(session, actor, pairing.person) else HIDE

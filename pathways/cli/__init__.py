@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import apprenticeship_commands  # noqa: F401  (registers import-apprenticeships etc.)
 from . import graph_commands  # noqa: F401  (registers the graph commands on ``cli``)
+from . import mentoring_commands  # noqa: F401  (registers import-champions etc.)
 from . import people_commands  # noqa: F401  (registers the people commands on ``cli``)
 from .base import cli
 

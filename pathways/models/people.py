@@ -188,7 +188,12 @@ class EqualityRecord(Base):
 
 
 class ChampionPairing(Base):
-    """A career champion paired with a person they support (the mentoring issue extends it)."""
+    """A career champion and a person they support: requested, then active, until it ends.
+
+    Status: ``requested`` (waiting for the champion, until ``respond_by``), ``active``
+    (accepted, with an agreement: goals, how often to meet, until when), ``declined``,
+    ``expired`` (no answer in time) or ``ended``.
+    """
 
     __tablename__ = "champion_pairings"
 
@@ -198,6 +203,17 @@ class ChampionPairing(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
                                            index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    request_message: Mapped[str] = mapped_column(Text, default="")
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    meeting_frequency: Mapped[str] = mapped_column(String(100), default="")
+    agreed_until: Mapped[date | None] = mapped_column(Date)
+
+    champion: Mapped[Person] = relationship(foreign_keys=[champion_id])
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
 class AuditEvent(Base):

@@ -1,0 +1,1 @@
+"""Career champions and mentoring: profiles, matching, pairings and sessions."""

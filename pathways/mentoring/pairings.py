@@ -1,0 +1,147 @@
+"""Pairing a person with a champion: request, accept with an agreement, decline, expire, end.
+
+A person requests a champion from their match list; the champion has ``RESPOND_DAYS`` (10)
+to accept or decline. Accepting needs an agreement: goals, how often to meet, and until
+when. A request not answered by its ``respond_by`` date expires (``expire_requests`` marks
+them, and a late answer is refused). Either side can end an active pairing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import networkx as nx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import InvalidInput, PathwayError, Problem
+from ..models import ChampionPairing, Person
+from ..models.people import utcnow
+from .matching import match_champions
+
+#: Days a champion has to answer a request.
+RESPOND_DAYS = 10
+
+
+class PairingRefused(PathwayError):
+    """The pairing cannot move that way; says why."""
+
+
+def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: Person, *,
+                     message: str = "", today: date | None = None,
+                     respond_days: int = RESPOND_DAYS) -> ChampionPairing:
+    """Ask a champion to support ``person``; the champion must be on their match list.
+
+    Raises
+    ------
+    PairingRefused
+        When the champion is not among the person's matches (full, out of reach, already
+        paired or requested, or not a champion).
+    """
+    today = today or date.today()
+    if champion.id not in {m.champion.id for m in match_champions(session, G, person,
+                                                                  limit=1000)}:
+        raise PairingRefused(f"{champion.name} cannot take a request from you now: they may "
+                             "be full, already asked, or outside your partnership.")
+    pairing = ChampionPairing(champion_id=champion.id, person_id=person.id,
+                              status="requested", requested_at=utcnow(),
+                              respond_by=today + timedelta(days=respond_days),
+                              request_message=(message or "").strip())
+    session.add(pairing)
+    session.flush()
+    audit.record(session, person, "champion_request", "pairing", pairing.id,
+                 f"{person.email} asked {champion.email}")
+    return pairing
+
+
+def _check_open_request(pairing: ChampionPairing, today: date) -> None:
+    if pairing.status != "requested":
+        raise PairingRefused(f"This request is {pairing.status}, so it cannot be answered.")
+    if pairing.respond_by is not None and today > pairing.respond_by:
+        pairing.status = "expired"
+        raise PairingRefused(f"This request expired on {pairing.respond_by.isoformat()}; "
+                             "the person can ask again.")
+
+
+def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_frequency: str,
+           agreed_until: date, actor: Person | None = None,
+           today: date | None = None) -> ChampionPairing:
+    """Accept a request with the agreement that starts the pairing.
+
+    Raises
+    ------
+    InvalidInput
+        When goals or meeting frequency are empty, or the end is not after today.
+    PairingRefused
+        When the request is no longer open (answered or expired).
+    """
+    today = today or date.today()
+    problems = []
+    if not (goals or "").strip():
+        problems.append(Problem("goals", "say what you will work on together"))
+    if not (meeting_frequency or "").strip():
+        problems.append(Problem("meeting_frequency", "say how often you will meet"))
+    if agreed_until is None or agreed_until <= today:
+        problems.append(Problem("agreed_until", "must be after today"))
+    if problems:
+        raise InvalidInput(problems, "The request was not accepted")
+    _check_open_request(pairing, today)
+    pairing.status, pairing.responded_at = "active", utcnow()
+    pairing.goals, pairing.meeting_frequency = goals.strip(), meeting_frequency.strip()
+    pairing.agreed_until = agreed_until
+    session.flush()
+    audit.record(session, actor, "champion_accept", "pairing", pairing.id, "Accepted")
+    return pairing
+
+
+def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
+            actor: Person | None = None, today: date | None = None) -> ChampionPairing:
+    """Decline a request (a reason is optional and shown to the person).
+
+    Raises
+    ------
+    PairingRefused
+        When the request is no longer open.
+    """
+    _check_open_request(pairing, today or date.today())
+    pairing.status, pairing.responded_at = "declined", utcnow()
+    pairing.decline_reason = (reason or "").strip()
+    session.flush()
+    audit.record(session, actor, "champion_decline", "pairing", pairing.id, "Declined")
+    return pairing
+
+
+def end_pairing(session: Session, pairing: ChampionPairing, *,
+                actor: Person | None = None) -> ChampionPairing:
+    """End an active pairing (either side may).
+
+    Raises
+    ------
+    PairingRefused
+        When the pairing is not active.
+    """
+    if pairing.status != "active":
+        raise PairingRefused(f"This pairing is {pairing.status}, not active.")
+    pairing.status = "ended"
+    session.flush()
+    audit.record(session, actor, "champion_end", "pairing", pairing.id, "Ended")
+    return pairing
+
+
+def expire_requests(session: Session, today: date | None = None) -> int:
+    """Mark every request past its ``respond_by`` date as expired; return how many."""
+    today = today or date.today()
+    result = session.execute(
+        update(ChampionPairing)
+        .where(ChampionPairing.status == "requested", ChampionPairing.respond_by < today)
+        .values(status="expired").execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0
+
+
+def pairings_of(session: Session, person: Person, *, as_champion: bool = False
+                ) -> list[ChampionPairing]:
+    """Return the person's pairings (or, ``as_champion``, their caseload), newest first."""
+    column = ChampionPairing.champion_id if as_champion else ChampionPairing.person_id
+    return list(session.scalars(select(ChampionPairing).where(column == person.id)
+                                .order_by(ChampionPairing.id.desc())))

@@ -1,0 +1,203 @@
+"""Development conversations, role shadowing and career stories (both engines)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from pathways.errors import InvalidInput
+from pathways.interchange.store import save_document
+from pathways.mentoring import conversations, shadowing, stories
+from pathways.snapshot import build_graph
+from tests.factories import make_people, toy_document
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def world(session):
+    save_document(session, toy_document())
+    people = make_people(session)
+    staff = people["staff"]
+    staff.current_role_id, staff.target_role_id = "care-worker", "social-worker"
+    staff.chosen_route = ["care-worker", "sw-degree", "social-worker"]
+    session.flush()
+    people["G"] = build_graph(session)
+    return people
+
+
+# My Conversation ----------------------------------------------------------------------
+
+
+def test_a_conversation_snapshots_the_target_and_route(session, world):
+    staff = world["staff"]
+    first = conversations.record_conversation(
+        session, staff, held_on=date(2026, 5, 1), review_on=date(2026, 11, 1),
+        aspirations="Qualify as a social worker",
+        actions=[conversations.PlannedAction("shadowing", "Shadow the hospital team",
+                                             date(2026, 6, 1))],
+        actor=world["manager"], today=TODAY)
+    staff.chosen_route = None
+    latest = conversations.record_conversation(
+        session, staff, held_on=TODAY, review_on=TODAY + timedelta(days=180),
+        actor=world["manager"], today=TODAY)
+    assert first.chosen_route == ["care-worker", "sw-degree", "social-worker"]
+    assert first.target_role_id == "social-worker" and first.manager_id == world["manager"].id
+    assert latest.chosen_route is None
+    assert conversations.latest_conversation(session, staff) is latest
+
+
+def test_a_conversation_checks_dates_and_actions(session, world):
+    with pytest.raises(InvalidInput) as refused:
+        conversations.record_conversation(
+            session, world["staff"], held_on=TODAY + timedelta(days=1),
+            review_on=TODAY + timedelta(days=400),
+            actions=[conversations.PlannedAction("juggling", due_on=TODAY - timedelta(days=9))],
+            today=TODAY)
+    assert {p.where for p in refused.value.problems} == {
+        "held_on", "review_on", "actions[1].kind", "actions[1].due_on"}
+
+
+# Shadowing ----------------------------------------------------------------------------
+
+
+def _place(session, world, capacity=1, **kwargs):
+    return shadowing.publish_place(
+        session, world["other_team"], role_id="social-worker", starts_on=TODAY,
+        ends_on=TODAY + timedelta(days=5), capacity=capacity, today=TODAY, **kwargs)
+
+
+def test_publishing_a_place_checks_role_dates_and_capacity(session, world):
+    with pytest.raises(InvalidInput) as refused:
+        shadowing.publish_place(session, world["other_team"], role_id="diploma-l3",
+                                starts_on=TODAY, ends_on=TODAY - timedelta(days=1), capacity=0,
+                                today=TODAY)
+    assert {p.where for p in refused.value.problems} == {"role_id", "ends_on", "capacity"}
+
+
+def test_request_approve_and_reflect(session, world):
+    place = _place(session, world)
+    request = shadowing.request_place(session, place, world["staff"], today=TODAY)
+    assert shadowing.open_places(session, "social-worker", world["staff"], TODAY) == [place]
+    with pytest.raises(shadowing.ShadowingRefused, match="already asked"):
+        shadowing.request_place(session, place, world["staff"], today=TODAY)
+    with pytest.raises(shadowing.ShadowingRefused, match="Only approved"):
+        shadowing.reflect(session, request, reflection="x", still_my_goal=True, today=TODAY)
+    shadowing.decide(session, request, True, actor=world["manager"])
+    # The only place is taken: it is no longer open, and nobody else can ask.
+    assert shadowing.open_places(session, "social-worker", today=TODAY) == []
+    with pytest.raises(shadowing.ShadowingRefused, match="full"):
+        shadowing.request_place(session, place, world["colleague"], today=TODAY)
+    with pytest.raises(InvalidInput, match="reflection"):
+        shadowing.reflect(session, request, reflection=" ", still_my_goal=True, today=TODAY)
+    shadowing.reflect(session, request, reflection="Busy but rewarding", still_my_goal=False,
+                      today=TODAY + timedelta(days=5))
+    assert (request.status, request.still_my_goal) == ("completed", False)
+
+
+def test_a_declined_request_frees_nothing_and_cannot_be_decided_twice(session, world):
+    place = _place(session, world, capacity=2)
+    request = shadowing.request_place(session, place, world["staff"], today=TODAY)
+    shadowing.decide(session, request, False, actor=world["manager"])
+    assert request.status == "declined" and shadowing.places_taken(session, place) == 0
+    with pytest.raises(shadowing.ShadowingRefused, match="already declined"):
+        shadowing.decide(session, request, True, actor=world["manager"])
+
+
+def test_places_reach_the_partnership_only_when_open(session, world):
+    closed = _place(session, world)
+    opened = _place(session, world, open_to_partnership=True)
+    partner, outsider = world["partner_staff"], world["outsider"]
+    assert shadowing.open_places(session, "social-worker", partner, TODAY) == [opened]
+    assert shadowing.open_places(session, "social-worker", outsider, TODAY) == []
+    with pytest.raises(shadowing.ShadowingRefused, match="only for people"):
+        shadowing.request_place(session, closed, partner, today=TODAY)
+    with pytest.raises(shadowing.ShadowingRefused, match="cannot shadow a place you host"):
+        shadowing.request_place(session, closed, world["other_team"], today=TODAY)
+
+
+# Career stories -----------------------------------------------------------------------
+
+
+STEPS = [("Care worker", 2015), ("sw-degree", 2018), ("social-worker", 2021)]
+
+
+def _story(session, world, steps=STEPS):
+    return stories.write_story(session, world["G"], world["colleague"], title="From care to "
+                               "social work", body="I started on nights...", steps=steps,
+                               today=TODAY)
+
+
+def test_a_story_is_published_only_with_consent_and_approval(session, world):
+    story = _story(session, world)
+    assert story.node_ids == ["care-worker", "sw-degree", "social-worker"]
+    assert stories.published_stories(session) == []
+    with pytest.raises(stories.StoryRefused, match="only a submitted story"):
+        stories.approve(session, story, actor=world["lnd"])
+    with pytest.raises(InvalidInput, match="consent"):
+        stories.submit(session, story, consent=False)
+    stories.submit(session, story, consent=True)
+    assert stories.published_stories(session) == []
+    stories.approve(session, story, actor=world["lnd"])
+    assert stories.published_stories(session, "sw-degree") == [story]
+    assert stories.published_stories(session, "practitioner") == []
+
+
+def test_withdrawing_hides_a_story_at_once(session, world):
+    story = _story(session, world)
+    stories.submit(session, story, consent=True)
+    stories.approve(session, story, actor=world["lnd"])
+    stories.withdraw(session, story)
+    assert stories.published_stories(session) == []
+    assert story.consented_at is None
+    # Resubmitting needs consent again, and approval again.
+    stories.submit(session, story, consent=True)
+    assert stories.published_stories(session) == []
+
+
+def test_rewriting_a_published_story_unpublishes_it(session, world):
+    story = _story(session, world)
+    stories.submit(session, story, consent=True)
+    stories.approve(session, story, actor=world["lnd"])
+    stories.write_story(session, world["G"], world["colleague"], title="New title",
+                        body="Edited", steps=STEPS, story=story, today=TODAY)
+    assert story.status == "draft" and stories.published_stories(session) == []
+
+
+@pytest.mark.parametrize("steps, where", [
+    ([("Astronaut", 2015), ("social-worker", 2020)], "route[1]"),
+    ([("care-worker", 2020), ("social-worker", 2015)], "route[2].year"),
+    ([("care-worker", 1900), ("social-worker", 2015)], "route[1].year"),
+    ([("care-worker", 2020)], "route"),
+])
+def test_a_story_route_must_be_on_the_map_and_in_order(session, world, steps, where):
+    with pytest.raises(InvalidInput) as refused:
+        _story(session, world, steps)
+    assert where in {p.where for p in refused.value.problems}
+
+
+# The data download ---------------------------------------------------------------------
+
+
+def test_the_download_holds_everything_and_no_secrets(session, world):
+    import json
+
+    from pathways.people.data_download import everything_about
+
+    staff = world["staff"]
+    conversations.record_conversation(session, staff, held_on=TODAY,
+                                      review_on=TODAY + timedelta(days=90),
+                                      aspirations="Social work", actor=world["manager"],
+                                      today=TODAY)
+    request = shadowing.request_place(session, _place(session, world), staff, today=TODAY)
+    story = stories.write_story(session, world["G"], staff, title="Mine", body="Words",
+                                steps=STEPS, today=TODAY)
+    data = json.loads(json.dumps(everything_about(session, staff)))
+    assert data["person"]["email"] == staff.email
+    assert "password_hash" not in data["person"]
+    assert data["development_conversations"][0]["aspirations"] == "Social work"
+    assert data["development_conversations"][0]["manager"] == world["manager"].name
+    assert data["shadowing"][0]["id"] == request.id
+    assert data["career_stories"][0]["id"] == story.id
+    assert data["pairings"][0]["champion"] == world["champion"].name
+    assert data["pairings"][0]["you_are"] == "supported"
+    assert any(e["action"] == "shadowing_request" for e in data["things_you_did"])
