@@ -12,15 +12,18 @@ from . import (
     apprenticeships,
     cohort_files,
     cohorts,
+    development,
     explore,
     main,
+    mentoring,
     people,
     planner,
+    stories,
 )
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
-                   cohorts, apprenticeships, cohort_files):
+                   cohorts, apprenticeships, cohort_files, mentoring, development, stories):
         app.register_blueprint(module.blueprint)
