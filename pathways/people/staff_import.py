@@ -22,13 +22,10 @@ another organisation are refused (moving organisation is a separate action).
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import IO
 
 import networkx as nx
@@ -36,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..csv_input import MAX_BYTES, csv_text, parse_date, read_csv, read_upload, row_problems
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import HeldQualification, Organisation, Person, PersonRole
@@ -48,8 +46,6 @@ REQUIRED_COLUMNS = ("email", "name")
 #: Access roles only an administrator (or the command line) may hand out.
 PRIVILEGED_ROLES = ("lnd", "admin")
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 LIMITS = {"name": 200, "staff_id": 50, "team": 200}
 SUMMARY = "The staff were not imported"
@@ -121,10 +117,11 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     >>> import_staff(session, "email,name\\nann@example.org,Ann Lee\\n", council)  # doctest: +SKIP
     StaffImportResult(created=1, updated=0, unchanged=0)
     """
-    text = staff_text(path_or_text)
+    text = csv_text(path_or_text, SUMMARY)
     G = G if G is not None else build_graph(session)
     problems: list[Problem] = []
-    rows = [parsed for number, raw in read_staff_csv(text, problems)
+    rows = [parsed for number, raw in read_csv(text, COLUMNS, REQUIRED_COLUMNS, problems,
+                                                SUMMARY, MAX_ROWS, "people")
             if (parsed := parse_staff_row(G, number, raw, problems)) is not None]
     _refuse_duplicates(rows, problems)
     _match_people(session, organisation, rows, actor, problems)
@@ -137,98 +134,15 @@ def import_staff_upload(session: Session, upload: IO[bytes], organisation: Organ
                         actor: Person | None = None,
                         G: nx.DiGraph | None = None) -> StaffImportResult:
     """Import staff from an uploaded file object (read in full, at most ``MAX_BYTES``)."""
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidInput([Problem("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MB: "
-                                            "split it into smaller files")], SUMMARY)
-    return import_staff(session, data if isinstance(data, bytes) else data.encode(),
-                        organisation, actor, G)
-
-
-def staff_text(path_or_text: str | os.PathLike | bytes) -> str:
-    """Return the CSV text from a path, text or UTF-8 bytes (a leading BOM is dropped)."""
-    if isinstance(path_or_text, str) and not _names_a_file(path_or_text):
-        return path_or_text.removeprefix("\ufeff")
-    if isinstance(path_or_text, (str, os.PathLike)):
-        path = Path(path_or_text)
-        if not path.is_file():
-            raise InvalidInput([Problem(str(path), "no such file")], SUMMARY)
-        path_or_text = path.read_bytes()
-    try:
-        return path_or_text.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput([Problem("file", f"is not UTF-8 text (byte {error.start}): save it "
-                                            "from your spreadsheet as 'CSV UTF-8'")],
-                           SUMMARY) from None
-
-
-def _names_a_file(text: str) -> bool:
-    return "\n" not in text and 0 < len(text) < 4096 and Path(text).is_file()
-
-
-def read_staff_csv(text: str, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
-    """Return the file's rows as ``(row number, {column: value})``; problems are collected.
-
-    Raises
-    ------
-    InvalidInput
-        When the header is unusable (then the rows cannot be read).
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        header = next(reader, None)
-        columns = _check_header(header, problems)
-        if columns is None:
-            raise InvalidInput(problems, SUMMARY)
-        for number, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) > len(columns) and not any(v.strip() for v in values[len(columns):]):
-                values = values[:len(columns)]
-            if len(values) != len(columns):
-                problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
-                                                         f"header has {len(columns)} columns"))
-                continue
-            rows.append((number, dict(zip(columns, (v.strip() for v in values)))))
-            if len(rows) > MAX_ROWS:
-                problems.append(Problem("file", f"has more than {MAX_ROWS} people: split it "
-                                                "into smaller files"))
-                break
-    except csv.Error as error:
-        hint = " (a quoted value is never closed)" if "end of data" in str(error) else ""
-        problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {error}{hint}"))
-    return rows
-
-
-def _check_header(header: list[str] | None, problems: list[Problem]) -> list[str] | None:
-    """Return the normalised column names, or None (with problems) when they are unusable."""
-    if not header or not any(name.strip() for name in header):
-        problems.append(Problem("row 1", "the first row must name the columns: "
-                                         + ", ".join(COLUMNS)))
-        return None
-    columns = [re.sub(r"[\s-]+", "_", name.strip().lower()) for name in header]
-    found = len(problems)
-    for position, name in enumerate(columns):
-        if name not in COLUMNS:
-            problems.append(Problem("row 1", f"unknown column {header[position].strip()!r}: "
-                                             f"the columns are {', '.join(COLUMNS)}"))
-        elif columns.index(name) != position:
-            problems.append(Problem("row 1", f"column {name!r} appears more than once"))
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            problems.append(Problem("row 1", f"required column {name!r} is missing"))
-    return None if len(problems) > found else columns
+    return import_staff(session, read_upload(upload, SUMMARY, MAX_BYTES), organisation,
+                        actor, G)
 
 
 def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
                     problems: list[Problem]) -> StaffRow | None:
     """Check one row's values; return it, or None with its problems collected."""
     found: list[Problem] = []
-
-    def problem(column: str, message: str) -> None:
-        found.append(Problem(f"row {number}: {column}", message))
-
+    problem = row_problems(number, found)
     email = normalise_email(raw.get("email", ""))
     if not email:
         problem("email", "enter the person's email address")
@@ -247,7 +161,7 @@ def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
         held = _node(G, name, "qualification", "qualifications", problem)
         if held and held not in row.qualifications:
             row.qualifications.append(held)
-    row.role_start_date = _date(raw.get("role_start_date"), problem)
+    row.role_start_date = parse_date(raw.get("role_start_date"), "role_start_date", problem)
     row.roles = list(dict.fromkeys(role.lower() for role in _split(raw.get("roles"))))
     for message in check_roles(row.roles):
         problem("roles", message.replace("Unknown role", "unknown access role"))
@@ -277,18 +191,6 @@ def _node(G: nx.DiGraph, name: str | None, kind: str, column: str, problem) -> s
         problem(column, f"{G.nodes[node]['title']!r} is a {found}, not a {kind}")
         return None
     return node
-
-
-def _date(value: str | None, problem) -> date | None:
-    if not value:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    problem("role_start_date", f"{value!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
-    return None
 
 
 def _refuse_duplicates(rows: list[StaffRow], problems: list[Problem]) -> None:
