@@ -166,6 +166,21 @@ def row_problems(number: int, found: list[Problem]) -> RowProblem:
     return problem
 
 
+#: A plausible email address: something@something.tld with no spaces or separators.
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def parse_email(value: str | None, problem: RowProblem, whose: str = "the person's"
+                ) -> str:
+    """Read an email address (trimmed, lower case), reporting a missing or malformed one."""
+    email = (value or "").strip().lower()
+    if not email:
+        problem("email", f"enter {whose} email address")
+    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
+        problem("email", f"{email!r} is not an email address like name@example.org")
+    return email
+
+
 def parse_date(value: str | None, column: str, problem: RowProblem) -> date | None:
     """Read a date (YYYY-MM-DD or DD/MM/YYYY); empty is None; otherwise report ``column``."""
     if not value:

@@ -61,6 +61,7 @@ from ..csv_input import (
     csv_text,
     parse_date,
     parse_decimal,
+    parse_email,
     read_csv,
     read_upload,
     row_problems,
@@ -76,8 +77,6 @@ from ..models import (
     Programme,
     Qualification,
 )
-from ..people.accounts import normalise_email
-from ..people.staff_import import EMAIL_PATTERN
 from .records import REVIEW_EVERY_DAYS, record_review
 from .rules import STATUSES
 from .setup import create_cohort, enrol
@@ -232,11 +231,7 @@ def parse_row(number: int, raw: dict[str, str], today: date,
     """Check one row's values on their own; return it, or None with its problems collected."""
     found: list[Problem] = []
     problem = row_problems(number, found)
-    email = normalise_email(raw.get("email", ""))
-    if not email:
-        problem("email", "enter the apprentice's email address")
-    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
-        problem("email", f"{email!r} is not an email address like name@example.org")
+    email = parse_email(raw.get("email"), problem, "the apprentice's")
     for column, what in (("cohort", "the cohort's name"),
                          ("standard_code", "the apprenticeship standard's code, e.g. ST0510")):
         if not raw.get(column):

@@ -23,7 +23,6 @@ another organisation are refused (moving organisation is a separate action).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -33,12 +32,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_input import MAX_BYTES, csv_text, parse_date, read_csv, read_upload, row_problems
+from ..csv_input import (
+    MAX_BYTES,
+    csv_text,
+    parse_date,
+    parse_email,
+    read_csv,
+    read_upload,
+    row_problems,
+)
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import HeldQualification, Organisation, Person, PersonRole
 from ..snapshot import build_graph
-from .accounts import check_roles, create_person, normalise_email, team_named
+from .accounts import check_roles, create_person, team_named
 
 COLUMNS = ("email", "name", "staff_id", "team", "current_role", "role_start_date",
            "qualifications", "target_role", "roles")
@@ -46,7 +53,6 @@ REQUIRED_COLUMNS = ("email", "name")
 #: Access roles only an administrator (or the command line) may hand out.
 PRIVILEGED_ROLES = ("lnd", "admin")
 MAX_ROWS = 5000
-EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 LIMITS = {"name": 200, "staff_id": 50, "team": 200}
 SUMMARY = "The staff were not imported"
 
@@ -143,11 +149,7 @@ def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
     """Check one row's values; return it, or None with its problems collected."""
     found: list[Problem] = []
     problem = row_problems(number, found)
-    email = normalise_email(raw.get("email", ""))
-    if not email:
-        problem("email", "enter the person's email address")
-    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
-        problem("email", f"{email!r} is not an email address like name@example.org")
+    email = parse_email(raw.get("email"), problem)
     if not raw.get("name"):
         problem("name", "enter the person's name")
     for column, limit in LIMITS.items():
