@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -30,42 +29,19 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
 )
 
 from pathways.apprenticeships.rules import MOVES, STATUSES
 from pathways.models import OTJ_ACTIVITIES
 
-from .people_forms import DATE_FORMAT, DayMonthYearField, date_field
+from .form_fields import required_date
+from .people_forms import date_field
 
 #: Longest note, reason or review text accepted.
 MAX_TEXT = 5000
 #: Who may take part in a three-way progress review.
 PRESENT = [("apprentice", "Apprentice"), ("employer", "Employer"),
            ("provider", "Training provider")]
-
-
-class RequiredDate:
-    """Refuse three empty boxes, and explain a date that is not a real one."""
-
-    def __init__(self, what: str):
-        self.what = what
-
-    def __call__(self, form, field) -> None:
-        if field.data is not None:
-            return
-        field.errors[:] = []
-        if any(field.raw_data or []):
-            raise StopValidation(f"{self.what[0].upper()}{self.what[1:]} must be a real date, "
-                                 "for example 27 3 2026")
-        raise StopValidation(f"Enter {self.what}")
-
-
-def required_date(label: str, what: str, hint: str = "For example, 27 3 2026"
-                  ) -> DayMonthYearField:
-    """A date entered as day, month and year that must be given; ``what`` names it in errors."""
-    return DayMonthYearField(label, format=DATE_FORMAT, validators=[RequiredDate(what)],
-                             description=hint, widget=GovDateInput())
 
 
 def text_area(label: str, required: str | None = None, hint: str = "") -> TextAreaField:

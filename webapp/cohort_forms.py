@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import networkx as nx
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
@@ -22,11 +22,9 @@ from pathways.apprenticeships.progress import RAG_ORDER
 from pathways.models import BUDGET_KINDS, PROVIDER_KINDS
 
 from .forms import SearchForm
-from .people_forms import DATE_FORMAT, DayMonthYearField
+from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
 from .views.shared import choices
 
-#: Dates outside these are refused: a summary works month by month from the start.
-EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 #: The largest budget the database holds (12 digits, 2 after the point).
 BUDGET_LIMIT = Decimal("10000000000")
 #: How the apprentices table may be ordered, with labels.
@@ -92,30 +90,6 @@ class RadioChoice(ChoiceMixin, RadioField):
                          **kwargs)
         self.message = message
         self.flags.required = True
-
-
-class RequiredDate:
-    """A date must be given, be a real one, and fall from 2000 to 2099."""
-
-    def __init__(self, what: str):
-        self.what = what
-
-    def __call__(self, form, field) -> None:
-        field.errors[:] = []
-        if field.data is None:
-            if any(field.raw_data or []):
-                raise StopValidation(f"{self.what} must be a real date, for example 1 9 2025")
-            raise StopValidation(f"Enter {self.what[0].lower()}{self.what[1:]}")
-        if not EARLIEST_DAY <= field.data <= LATEST_DAY:
-            raise StopValidation(f"{self.what} must be from {EARLIEST_DAY.year} to "
-                                 f"{LATEST_DAY.year}")
-
-
-def required_date(label: str, what: str, hint: str = "For example, 1 9 2025"
-                  ) -> DayMonthYearField:
-    """A date typed as day, month and year (the GOV.UK date input); ``what`` names it."""
-    return DayMonthYearField(label, format=DATE_FORMAT, validators=[RequiredDate(what)],
-                             description=hint, widget=GovDateInput())
 
 
 def text(label: str, limit: int, required_message: str | None = None, hint: str = ""
