@@ -4,13 +4,15 @@ Everything here is made up, for trying the app in development. ``demo/organisati
 names the organisations and their staff files (HR exports in the staff import format, loaded
 with ``pathways.people.staff_import``); ``demo/accounts.csv`` names one sign-in account per
 kind of user, all with :data:`DEMO_PASSWORD`; ``demo/pairings.csv`` pairs career champions
-with the people they support. Never load it in production (``pathways seed --demo`` refuses).
+with the people they support; ``seed.demo_cohorts`` adds the council's two apprenticeship
+cohorts, part-way through. Never load it in production (``pathways seed --demo`` refuses).
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,10 +25,14 @@ from pathways.people.accounts import create_organisation, find_person, set_passw
 from pathways.people.staff_import import import_staff
 from pathways.snapshot import build_graph
 
+from .demo_cohorts import load_demo_cohorts
+
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 COUNCIL = "Northshire County Council Adult Social Care"
 #: The password of every demo account: for development only, and published on purpose.
 DEMO_PASSWORD = "demo-kettle-harbour-73"  # nosec B105
+#: The L&D lead, who sets up the demo cohorts.
+LND_EMAIL = "lnd@northshire.example"
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,12 @@ def demo_is_loaded(session: Session) -> bool:
         Organisation.name == COUNCIL)) > 0
 
 
-def load_demo(session: Session) -> bool:
+def load_demo(session: Session, today: date | None = None) -> bool:
     """Load the demo partnership unless its council exists; return whether it was loaded.
 
     Needs the pathway (``seed.load_pathway``) first: staff hold real roles and
-    qualifications. Flushes; the caller commits.
+    qualifications. The apprenticeship cohorts' activity runs up to ``today`` (default the
+    day it is loaded). Flushes; the caller commits.
 
     Raises
     ------
@@ -78,6 +85,8 @@ def load_demo(session: Session) -> bool:
         for role in ("lnd", "admin"):
             if person.has_role(role) and person.scope_of(role) != row["scope"]:
                 grant_role(session, person, role, row["scope"])
+    council = session.scalar(select(Organisation).where(Organisation.name == COUNCIL))
+    load_demo_cohorts(session, council, G, actor=_person(session, LND_EMAIL), today=today)
     session.flush()
     return True
 

@@ -1,4 +1,8 @@
-"""The demo partnership: loaded by the staff import, one account per kind of user, idempotent."""
+"""The demo partnership: loaded by the staff import, one account per kind of user, two
+apprenticeship cohorts part-way through (made through the services), idempotent."""
+
+from collections import Counter
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -8,7 +12,23 @@ import seed
 from pathways.cli import cli
 from pathways.document import load_document
 from pathways.errors import InvalidInput
-from pathways.models import ChampionPairing, Organisation, Person
+from pathways.apprenticeships.placements import capacity_of, overlapping_load
+from pathways.apprenticeships.progress import cohort_summary, qualifiers_by_month
+from pathways.apprenticeships.rules import NEW_RULES_FROM, required_otj_hours
+from pathways.models import (
+    APPRENTICESHIP_MODELS,
+    OTJ_ACTIVITIES,
+    Apprenticeship,
+    AuditEvent,
+    ChampionPairing,
+    Cohort,
+    Organisation,
+    OtjEntry,
+    Person,
+    Placement,
+    Post,
+    ProgressReview,
+)
 from pathways.options import make_options
 from pathways.people.accounts import password_problems, verify_password
 from pathways.policy import can_view_person
@@ -16,13 +36,19 @@ from pathways.routes import routes_between
 from pathways.snapshot import build_graph
 from pathways.validation import validate_document
 from seed import demo
+from seed.demo_cohorts import load_demo_cohorts
+
+
+#: The day the fixture loads the demo: fixed, so that these tests do not age (the cohorts'
+#: dates are fixed; activity is generated up to the day of loading).
+LOAD_DAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def loaded(session):
-    """A database holding the real pathway and the demo partnership."""
+    """A database holding the real pathway and the demo partnership, loaded on LOAD_DAY."""
     seed.load_pathway(session)
-    assert demo.load_demo(session) is True
+    assert demo.load_demo(session, today=LOAD_DAY) is True
     session.commit()
     return session
 
@@ -37,7 +63,7 @@ def test_the_demo_is_a_council_and_three_providers_in_one_partnership(loaded):
     assert demo.COUNCIL in {o.name for o in organisations}
     assert len({o.partnership_id for o in organisations}) == 1
     staff = people(loaded)
-    assert 20 <= len(staff) <= 30
+    assert 35 <= len(staff) <= 50
     assert all(len([p for p in staff if p.organisation_id == o.id]) >= 4 for o in organisations)
 
 
@@ -79,10 +105,19 @@ def test_demo_staff_hold_real_roles_with_a_route_to_their_target(loaded):
     assert sum(len(p.qualifications) for p in people(loaded)) >= 30
 
 
+def row_counts(session) -> dict[str, int]:
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Person, AuditEvent, *APPRENTICESHIP_MODELS)}
+
+
 def test_loading_again_changes_nothing_and_the_graph_still_validates(loaded):
-    before = len(people(loaded))
+    before = row_counts(loaded)
     assert demo.load_demo(loaded) is False
-    assert len(people(loaded)) == before
+    council = loaded.scalar(select(Organisation).where(Organisation.name == demo.COUNCIL))
+    lnd = loaded.scalar(select(Person).where(Person.email == demo.LND_EMAIL))
+    assert load_demo_cohorts(loaded, council, build_graph(loaded), actor=lnd) is False
+    loaded.flush()
+    assert row_counts(loaded) == before
     assert validate_document(load_document(loaded).active()).errors == []
 
 
@@ -118,3 +153,153 @@ def test_seed_demo_is_refused_in_production(run):
     assert result.exit_code == 0
     assert "PATHWAYS_ENV is production: the demo people were not loaded." in result.output
     assert "northshire.example" not in result.output
+
+
+# The council's two apprenticeship cohorts, part-way through ------------------------------
+
+SW_COHORT = "Social work degree apprenticeship 2025"
+L3_COHORT = "Adult care Level 3 spring 2026"
+
+
+def cohort_named(session, name) -> Cohort:
+    return session.scalar(select(Cohort).where(Cohort.name == name))
+
+
+def test_the_council_runs_a_social_work_and_an_adult_care_cohort(loaded):
+    council = loaded.scalar(select(Organisation).where(Organisation.name == demo.COUNCIL))
+    social_work, adult_care = cohort_named(loaded, SW_COHORT), cohort_named(loaded, L3_COHORT)
+    assert {social_work.organisation_id, adult_care.organisation_id} == {council.id}
+    expected = [
+        (social_work, "Social work degree apprenticeship", "ST0510", "Northshire University",
+         "university", "newly-qualified-social-worker", date(2025, 9, 1), date(2028, 8, 31)),
+        (adult_care, "Lead adult care worker Level 3", "ST0006", "Northshire College",
+         "college", "senior-care-worker", date(2026, 2, 2), date(2027, 8, 2)),
+    ]
+    for cohort, name, code, provider, kind, role, start, end in expected:
+        programme = cohort.programme
+        assert (programme.name, programme.qualification.standard_code, programme.provider_name,
+                programme.provider_kind, programme.leads_to_role_id) == (name, code, provider,
+                                                                         kind, role)
+        assert (cohort.start_date, cohort.planned_end_date, cohort.budget_kind) == (start, end,
+                                                                                    "levy")
+        assert all(a.person.organisation_id == council.id for a in cohort.apprenticeships)
+    assert len(social_work.apprenticeships) == 6 and len(adult_care.apprenticeships) == 8
+    hours = sorted(float(a.weekly_hours) for a in social_work.apprenticeships)
+    assert hours == [22.5] + [37.0] * 5
+    assert all(30 <= a.weekly_hours <= 37.5 for a in adult_care.apprenticeships)
+
+
+def test_one_social_work_apprentice_transferred_in_under_the_old_20_percent_rule(loaded):
+    cohort = cohort_named(loaded, SW_COHORT)
+    early = [a for a in cohort.apprenticeships if a.start_date < NEW_RULES_FROM]
+    assert len(early) == 1
+    transferred = early[0]
+    assert transferred.start_date == date(2025, 3, 3) and transferred.funding_year == "2024/25"
+    working = required_otj_hours(transferred.start_date, transferred.planned_end_date,
+                                 float(transferred.weekly_hours))
+    assert transferred.otj_required_hours == working.hours > 187
+    assert "20% of weekly hours" in working.working[0]
+    assert "Transferred in" in transferred.status_changes[0].reason
+    later = [a for a in cohort.apprenticeships if a is not transferred]
+    assert {a.funding_year for a in later} == {"2025/26"}
+    assert {a.otj_required_hours for a in later} == {187}
+
+
+def test_the_summaries_show_red_amber_and_green_apprentices(loaded):
+    today = LOAD_DAY
+    for name in (SW_COHORT, L3_COHORT):
+        summary = cohort_summary(loaded, cohort_named(loaded, name), today)
+        counts = summary.counts
+        assert counts["red"] >= 1 and counts["amber"] >= 1 and counts["green"] >= 1, counts
+        assert counts["green"] >= counts["red"] + counts["amber"], "most should be on track"
+        red = [row for row in summary.apprentices if row.rag == "red"]
+        assert all(row.otj_behind and row.review_overdue for row in red)
+    rows = [row for name in (SW_COHORT, L3_COHORT)
+            for row in cohort_summary(loaded, cohort_named(loaded, name), today).apprentices]
+    behind_only = [row for row in rows if row.otj_behind and not row.review_overdue
+                   and row.status == "active"]
+    assert behind_only and all(row.rag == "amber" for row in behind_only)
+    assert all(0.5 <= row.otj_logged / row.otj_expected < 0.9 for row in behind_only)
+    assert any(row.days_since_review > 84 for row in rows)
+    assert {row.status for row in rows} >= {"active", "break_in_learning", "withdrawn"}
+    assert [row.rag for row in rows if row.status == "withdrawn"] == ["grey"]
+
+
+def test_statuses_reviews_and_the_log_came_through_the_services(loaded):
+    today = LOAD_DAY
+    apprenticeships = loaded.scalars(select(Apprenticeship)).all()
+    for apprenticeship in apprenticeships:
+        history = apprenticeship.status_changes
+        assert history[0].from_status is None and history[-1].to_status == apprenticeship.status
+        for entry in apprenticeship.otj_entries:
+            assert apprenticeship.start_date <= entry.worked_on <= today
+            assert 3 <= entry.hours <= 7.5 and entry.activity in OTJ_ACTIVITIES
+        held = [review.held_on for review in apprenticeship.reviews]
+        assert all(0 < (b - a).days <= 84 for a, b in zip(held, held[1:]))
+        assert all(apprenticeship.start_date <= day <= today for day in held)
+    paused = [a for a in apprenticeships if a.status == "break_in_learning"]
+    assert len(paused) == 1 and paused[0].status_changes[-1].reason
+    states = Counter(entry.state for a in apprenticeships for entry in a.otj_entries)
+    assert states["approved"] > states["submitted"] > 0 and states["queried"] == 2
+    queried = [e for a in apprenticeships for e in a.otj_entries if e.state == "queried"]
+    assert all(entry.query_note for entry in queried)
+    actions = Counter(loaded.scalars(select(AuditEvent.action)))
+    assert actions["log_otj"] == sum(states.values())
+    assert actions["enrol"] == len(apprenticeships) and actions["status"] == 2
+    assert actions["review"] == loaded.scalar(select(func.count()).select_from(ProgressReview))
+
+
+def test_social_work_placements_have_educators_but_one_current_placement_has_none(loaded):
+    today = LOAD_DAY
+    cohort = cohort_named(loaded, SW_COHORT)
+    all_placements = loaded.scalars(select(Placement)).all()
+    assert {p.apprenticeship.cohort_id for p in all_placements} == {cohort.id}
+    missing = [p for p in all_placements if p.educator is None and p.end_date >= today]
+    assert len(missing) == 1 and missing[0].start_date <= today
+    assert any(p.end_date < today for p in all_placements), "a first placement has ended"
+    summary = cohort_summary(loaded, cohort, today)
+    assert [row.apprenticeship_id for row in summary.apprentices if row.missing_educator] == [
+        missing[0].apprenticeship_id]
+    educators = {p.educator for p in all_placements if p.educator is not None}
+    assert len(educators) == 3
+    for educator in educators:
+        assert {"peps-stage-1", "peps-stage-2"} & {q.qualification_id
+                                                  for q in educator.qualifications}
+        capacity = capacity_of(loaded, educator)
+        assert 1 <= capacity <= 2
+        mine = [p for p in all_placements if p.educator_id == educator.id]
+        for placement in mine:
+            assert overlapping_load(loaded, educator, placement.start_date,
+                                    placement.end_date) <= capacity
+
+
+def test_every_post_state_matches_its_apprenticeship(loaded):
+    all_posts = loaded.scalars(select(Post)).all()
+    assert {p.reference for p in all_posts} >= {"SW-2028-01", "SW-2028-04", "SCW-01"}
+    for post in all_posts:
+        apprenticeship = post.apprenticeship
+        if post.state == "vacant":
+            assert apprenticeship is None, post.reference
+        else:
+            assert post.state == "reserved" and apprenticeship.status != "withdrawn"
+            assert apprenticeship.cohort.organisation_id == post.organisation_id
+            assert apprenticeship.guaranteed_role_id == post.role_id
+            assert apprenticeship.cohort.programme.leads_to_role_id == post.role_id
+    assert len([p for p in all_posts if p.state == "vacant"]) >= 2
+    withdrawn = loaded.scalars(select(Apprenticeship).filter_by(status="withdrawn")).all()
+    assert len(withdrawn) == 1 and withdrawn[0].post is None
+    released = loaded.scalars(select(AuditEvent.summary).filter_by(action="post_vacant")).all()
+    assert len(released) == 1 and "reserved to vacant" in released[0]
+    points = qualifiers_by_month(loaded, cohort_named(loaded, SW_COHORT))
+    assert any(point.second < point.first for point in points), "some qualify without a post"
+
+
+@pytest.mark.parametrize("today", [date(2026, 3, 2), date(2027, 7, 20)])
+def test_the_cohorts_look_part_way_through_whenever_the_demo_is_loaded(session, today):
+    seed.load_pathway(session)
+    demo.load_demo(session, today=today)
+    for name in (SW_COHORT, L3_COHORT):
+        counts = cohort_summary(session, cohort_named(session, name), today).counts
+        assert counts["amber"] >= 1 and counts["green"] >= 1, (name, counts)
+        assert counts["red"] >= 1 or name == L3_COHORT and today < date(2026, 5, 1), counts
+    assert not session.scalars(select(OtjEntry).where(OtjEntry.worked_on > today)).all()
