@@ -278,7 +278,7 @@ def test_l_and_d_moves_the_status_and_the_history_shows_it(app, client, world, a
         "break_in_learning", "gateway", "withdrawn"]
     answer = client.post(f"{page}/status", data=move("break_in_learning", date(2026, 1, 5),
                                                      "Long illness"))
-    assert answer.status_code == 303 and answer.location.endswith(f"{page}#status")
+    assert answer.status_code == 303 and answer.location.endswith(f"{page}#status-section")
     assert count(app, Apprenticeship, status="break_in_learning") == 1
     words = text_of(client.get(page))
     assert "Status changed to break in learning" in words

@@ -81,6 +81,8 @@ def status_label(status: str) -> str:
 def _rag_reasons(progress) -> list[str]:
     """Say why the apprenticeship has its RAG colour."""
     reasons = []
+    if progress.rag == "grey":  # finished: nothing is behind or overdue any more
+        return reasons
     if progress.past_end:
         end = progress.planned_end_date
         reasons.append(f"Past the planned end on {end.day} {end:%B %Y}")
@@ -243,7 +245,7 @@ def move(apprenticeship_id: int):
         db.session, found, form.status.data, effective_on=form.effective_on.data,
         reason=form.reason.data, actor=signed_in()),
         f"Status changed to {STATUSES.get(form.status.data, form.status.data)}",
-        "status", "status")
+        "status-section", "status")
 
 
 @blueprint.post(f"{PAGE}/otj")
