@@ -26,6 +26,7 @@ from pathways.people.staff_import import import_staff
 from pathways.snapshot import build_graph
 
 from .demo_cohorts import load_demo_cohorts
+from .demo_mentoring import load_demo_mentoring
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 COUNCIL = "Northshire County Council Adult Social Care"
@@ -87,6 +88,7 @@ def load_demo(session: Session, today: date | None = None) -> bool:
                 grant_role(session, person, role, row["scope"])
     council = session.scalar(select(Organisation).where(Organisation.name == COUNCIL))
     load_demo_cohorts(session, council, G, actor=_person(session, LND_EMAIL), today=today)
+    load_demo_mentoring(session, G, lnd=_person(session, LND_EMAIL), today=today)
     session.flush()
     return True
 

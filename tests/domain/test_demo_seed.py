@@ -303,3 +303,213 @@ def test_the_cohorts_look_part_way_through_whenever_the_demo_is_loaded(session, 
         assert counts["amber"] >= 1 and counts["green"] >= 1, (name, counts)
         assert counts["red"] >= 1 or name == L3_COHORT and today < date(2026, 5, 1), counts
     assert not session.scalars(select(OtjEntry).where(OtjEntry.worked_on > today)).all()
+
+
+# Champions, mentoring, a development conversation, shadowing and career stories -----------
+
+from pathways.mentoring import conversations, shadowing, stories  # noqa: E402
+from pathways.mentoring.matching import match_champions  # noqa: E402
+from pathways.mentoring.sessions import caseload  # noqa: E402
+from pathways.models import (  # noqa: E402
+    CareerStory,
+    ChampionProfile,
+    DevelopmentAction,
+    DevelopmentConversation,
+    MentoringAction,
+    MentoringSession,
+    ShadowingPlace,
+    ShadowingRequest,
+)
+from seed.demo_mentoring import load_demo_mentoring  # noqa: E402
+
+MENTORING_MODELS = (ChampionProfile, ChampionPairing, MentoringSession, MentoringAction,
+                    DevelopmentConversation, DevelopmentAction, ShadowingPlace,
+                    ShadowingRequest, CareerStory, AuditEvent, OtjEntry, Person)
+
+
+def person_named(session, email) -> Person:
+    return session.scalar(select(Person).where(Person.email == email))
+
+
+def test_champions_across_the_partnership_have_profiles_the_role_and_real_routes(loaded):
+    G = build_graph(loaded)
+    profiles = loaded.scalars(select(ChampionProfile)).all()
+    champions = [profile.person for profile in profiles]
+    assert 4 <= len(profiles) <= 5
+    assert "champion@northshire.example" in {c.email for c in champions}
+    assert len({c.organisation_id for c in champions}) >= 3
+    assert all(c.has_role("champion") for c in champions)
+    assert [p.person.email for p in profiles if p.open_to_partnership] == [
+        "ian.walker@meadowside.example"]
+    for profile in profiles:
+        assert 2 <= profile.capacity <= 4 and profile.specialisms and profile.availability
+        held = profile.roles_held
+        assert len(held) >= 2 and held[-1] == profile.person.current_role_id
+        assert all(G.nodes[role]["kind"] == "role" for role in held)
+        for earlier, later in zip(held, held[1:]):
+            assert routes_between(G, earlier, later, make_options(G, k=1)), (earlier, later)
+
+
+def test_staff_are_matched_with_champions_and_told_why(loaded):
+    G = build_graph(loaded)
+    staff = person_named(loaded, "staff@northshire.example")
+    matches = match_champions(loaded, G, staff)
+    assert len(matches) >= 2
+    assert all(m.reasons and m.active_mentees < m.capacity for m in matches)
+    assert "champion@northshire.example" not in {m.champion.email for m in matches}, \
+        "already paired"
+    assert any("Specialises in social work." in m.reasons for m in matches)
+    assert any("in your partnership" in m.reasons[0] for m in matches)
+
+
+def test_active_pairings_have_an_agreement_and_past_sessions_with_actions(loaded):
+    today = LOAD_DAY
+    active = loaded.scalars(select(ChampionPairing).filter_by(status="active")).all()
+    assert len(active) >= 6
+    for pairing in active:
+        assert pairing.goals and pairing.meeting_frequency and pairing.agreed_until > today
+        assert pairing.responded_at is not None and pairing.responded_at.date() < today
+        held = loaded.scalars(select(MentoringSession).filter_by(pairing_id=pairing.id)).all()
+        assert 1 <= len(held) <= 3, pairing.person.email
+        assert all(s.held_on < today and s.private_notes and s.topics and s.actions
+                   for s in held)
+    by_flow = [p for p in active if p.requested_at is not None]
+    assert len(by_flow) >= 4 and all(p.request_message for p in by_flow)
+    assert {p.person.organisation_id for p in by_flow} != {p.champion.organisation_id
+                                                           for p in by_flow}
+    actions = loaded.scalars(select(MentoringAction)).all()
+    done = [a for a in actions if a.done_on is not None]
+    overdue = [a for a in actions if a.done_on is None and a.due_on < today]
+    assert len(done) >= 5 and all(a.session.held_on <= a.done_on < today for a in done)
+    assert len(overdue) == 1 and overdue[0].session.pairing.person.email == \
+        "staff@northshire.example"
+    audited = Counter(loaded.scalars(select(AuditEvent.action)))
+    assert audited["champion_request"] == len(by_flow) + 1
+    assert audited["champion_accept"] == len(active)
+    assert audited["mentoring_session"] == loaded.scalar(
+        select(func.count()).select_from(MentoringSession))
+
+
+def test_one_session_counts_as_off_the_job_mentoring_for_an_apprentice(loaded):
+    counted = loaded.scalars(select(MentoringSession).where(
+        MentoringSession.otj_entry_id.is_not(None))).all()
+    assert len(counted) == 1
+    entry = loaded.get(OtjEntry, counted[0].otj_entry_id)
+    assert entry.activity == "mentoring" and entry.state == "approved"
+    assert entry.worked_on == counted[0].held_on and entry.hours == 3
+    assert entry.apprenticeship.person_id == counted[0].pairing.person_id
+
+
+def test_the_champion_has_a_request_waiting_and_a_caseload_to_follow_up(loaded):
+    champion = person_named(loaded, "champion@northshire.example")
+    waiting = loaded.scalars(select(ChampionPairing).filter_by(
+        champion_id=champion.id, status="requested")).all()
+    assert len(waiting) == 1 and waiting[0].request_message
+    assert waiting[0].requested_at.date() < LOAD_DAY < waiting[0].respond_by
+    entries = caseload(loaded, champion, LOAD_DAY)
+    assert len(entries) == 3
+    assert any(e.follow_up_overdue for e in entries) and any(e.overdue_actions for e in entries)
+
+
+def test_staff_have_a_development_conversation_with_their_manager(loaded):
+    staff = person_named(loaded, "staff@northshire.example")
+    manager = person_named(loaded, "manager@northshire.example")
+    latest = conversations.latest_conversation(loaded, staff)
+    assert latest is not None and latest.manager_id == manager.id
+    assert manager.has_role("manager") and manager.team_id == staff.team_id
+    assert latest.held_on < LOAD_DAY < latest.review_on
+    assert latest.target_role_id == staff.target_role_id and latest.aspirations
+    assert {a.kind for a in latest.actions} >= {"shadowing", "course"}
+    assert all(a.due_on > LOAD_DAY for a in latest.actions)
+
+
+def test_shadowing_places_are_open_with_a_request_waiting_and_a_reflection_written(loaded):
+    today = LOAD_DAY
+    staff = person_named(loaded, "staff@northshire.example")
+    places = loaded.scalars(select(ShadowingPlace)).all()
+    assert 3 <= len(places) <= 4
+    assert {p.role_id for p in places} >= {"social-worker", "occupational-therapist",
+                                           "registered-manager"}
+    assert [p.role_id for p in shadowing.open_places(loaded, "social-worker", staff, today)] \
+        == ["social-worker"]
+    provider_worker = person_named(loaded, "hannah.boyd@meadowside.example")
+    across = shadowing.open_places(loaded, "occupational-therapist", provider_worker, today)
+    assert len(across) == 1 and across[0].open_to_partnership
+    assert shadowing.open_places(loaded, "registered-manager", today=today)
+    pending = loaded.scalars(select(ShadowingRequest).filter_by(status="requested")).all()
+    assert [r.person.email for r in pending] == ["staff@northshire.example"]
+    assert pending[0].place.role_id == "social-worker"
+    completed = loaded.scalars(select(ShadowingRequest).filter_by(status="completed")).all()
+    assert len(completed) == 1
+    reflected = completed[0]
+    assert reflected.reflection and reflected.still_my_goal is True
+    assert reflected.decided_at.date() < today and reflected.place.starts_on < today
+    decider = loaded.get(Person, reflected.decided_by_id)
+    assert decider.has_role("manager") and decider.team_id == reflected.person.team_id
+
+
+MAIN_ROUTES = (
+    {"care-worker", "senior-care-worker", "registered-manager"},
+    {"care-worker", "social-work-degree-apprenticeship", "social-worker"},
+    {"healthcare-support-worker", "nursing-associate", "registered-nurse-care-home"},
+    {"support-worker", "ot-degree-apprenticeship", "occupational-therapist"},
+    {"social-worker", "peps-stage-1", "practice-educator", "senior-practitioner"},
+)
+
+
+def test_at_least_five_consented_stories_are_published_along_the_main_routes(loaded):
+    G = build_graph(loaded)
+    lnd = person_named(loaded, demo.LND_EMAIL)
+    published = stories.published_stories(loaded)
+    assert len(published) >= 5
+    assert len({s.person_id for s in published}) == len(published)
+    for story in published:
+        nodes = story.node_ids
+        assert len(nodes) >= 2 and all(node in G for node in nodes), story.title
+        years = [step["year"] for step in story.route]
+        assert years == sorted(years) and 2000 <= years[0] and years[-1] <= LOAD_DAY.year
+        assert story.consented_at is not None and story.approved_by_id == lnd.id
+        assert story.consented_at <= story.approved_at
+        assert 100 <= len(story.body.split()) <= 200
+        assert story.person.current_role_id in nodes, "the route ends in their job"
+    for route in MAIN_ROUTES:
+        assert any(route <= set(s.node_ids) for s in published), route
+    for email in ("marta.silva@larchhouse.example", "nadia.rahman@northshire.example"):
+        assert any(s.person.email == email for s in stories.published_stories(
+            loaded, person_named(loaded, email).current_role_id))
+
+
+def test_a_withdrawn_story_is_not_published(loaded):
+    withdrawn = loaded.scalars(select(CareerStory).filter_by(status="withdrawn")).all()
+    assert len(withdrawn) == 1
+    assert withdrawn[0].consented_at is None and withdrawn[0].withdrawn_at is not None
+    assert withdrawn[0].id not in {s.id for s in stories.published_stories(loaded)}
+    for node in withdrawn[0].node_ids:
+        assert withdrawn[0] not in stories.published_stories(loaded, node)
+
+
+def mentoring_counts(session) -> dict[str, int]:
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in MENTORING_MODELS}
+
+
+def test_loading_the_mentoring_again_changes_nothing(loaded):
+    before = mentoring_counts(loaded)
+    assert demo.load_demo(loaded, today=LOAD_DAY) is False
+    lnd = person_named(loaded, demo.LND_EMAIL)
+    assert load_demo_mentoring(loaded, build_graph(loaded), lnd=lnd, today=LOAD_DAY) is False
+    loaded.flush()
+    assert mentoring_counts(loaded) == before
+
+
+def test_the_mentoring_is_the_same_whenever_the_demo_is_loaded(session):
+    """Dates move with the day of loading; what happened and when, relative to it, does not."""
+    day = date(2027, 3, 10)
+    seed.load_pathway(session)
+    demo.load_demo(session, today=day)
+    held = sorted((day - s.held_on).days for s in session.scalars(select(MentoringSession)))
+    counted = session.scalars(select(MentoringSession).where(
+        MentoringSession.otj_entry_id.is_not(None))).all()
+    assert held[0] > 0 and len(held) == 16 and len(counted) == 1
+    assert all(a.due_on >= a.session.held_on for a in session.scalars(select(MentoringAction)))
+    assert len(stories.published_stories(session)) >= 5
