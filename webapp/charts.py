@@ -20,10 +20,10 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 48, 44
 #: Room between the axis ends and the first and last points, for their labels.
 PAD = 28
 #: At most this many labels along the bottom; others are left out (the table has them all).
-MAX_X_LABELS = 12
+MAX_X_LABELS = 7
 TEXT_COLOUR = "#0b0c0c"
-#: The GOV.UK font stack (SVG text does not inherit it from the page's classes).
-FONT = "GDS Transport, arial, sans-serif"
+#: The page's system font stack (SVG text does not inherit it from the page's classes).
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 GRID_COLOUR = "#b1b4b6"
 #: GOV.UK blue and black (lines), GOV.UK blue and green (bars).
 LINE_COLOURS = ("#1d70b8", "#0b0c0c")
