@@ -5,6 +5,10 @@ own words) and submits it, which records their consent; L&D approves it, and onl
 it published. The person can withdraw it at any time, and a withdrawn story is shown
 nowhere. Published stories appear on the page of every role and qualification they pass
 through, and on the map when opened.
+
+Public pages are cached per process, keyed by the public-content version
+(``models.graph.bump_public_content_version``): publishing, withdrawing, and rewriting a
+published story bump it in the same transaction, so the change shows at once everywhere.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from .. import audit
 from ..errors import InvalidInput, PathwayError, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import CareerStory, Person
+from ..models.graph import bump_public_content_version
 from ..models.people import utcnow
 
 MAX_BODY = 5000
@@ -70,11 +75,14 @@ def write_story(session: Session, G: nx.DiGraph, person: Person, *, title: str, 
     route = check_route(G, steps, problems, today)
     if problems:
         raise InvalidInput(problems, "The story was not saved")
+    was_published = story is not None and story.status == "published"
     story = story or CareerStory(person=person)
     story.title, story.body, story.route = title, body, route
     story.status, story.consented_at, story.approved_at = "draft", None, None
     session.add(story)
     session.flush()
+    if was_published:
+        bump_public_content_version(session)
     audit.record(session, person, "story_write", "career_story", story.id, title)
     return story
 
@@ -114,6 +122,7 @@ def approve(session: Session, story: CareerStory, *, actor: Person) -> CareerSto
                            "person's consent can be published.")
     story.status, story.approved_by_id, story.approved_at = "published", actor.id, utcnow()
     session.flush()
+    bump_public_content_version(session)
     audit.record(session, actor, "story_publish", "career_story", story.id, "Published")
     return story
 
@@ -123,6 +132,7 @@ def withdraw(session: Session, story: CareerStory, *, actor: Person | None = Non
     """Withdraw a story at any time: it is shown nowhere until submitted and approved again."""
     story.status, story.withdrawn_at, story.consented_at = "withdrawn", utcnow(), None
     session.flush()
+    bump_public_content_version(session)
     audit.record(session, actor or story.person, "story_withdraw", "career_story", story.id,
                  "Withdrawn")
     return story

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -138,7 +139,10 @@ class TransitionRequirement(Base):
 
 
 class GraphState(Base):
-    """The single row holding ``graph_version``, bumped by every change to the graph's rows."""
+    """Version counters: row 1 holds ``graph_version``, bumped by every change to the graph's
+    rows; row 2 (made on its first bump) the public-content version, bumped whenever what the
+    public pages show besides the graph changes (a career story published or withdrawn).
+    """
 
     __tablename__ = "graph_state"
 
@@ -147,6 +151,8 @@ class GraphState(Base):
 
 
 GRAPH_MODELS = (Node, Transition, TransitionRequirement)
+#: The ``graph_state`` rows: the graph's version, and the public-content version.
+GRAPH_ROW, PUBLIC_CONTENT_ROW = 1, 2
 
 
 def bump_graph_version(session: Session) -> None:
@@ -172,6 +178,56 @@ def read_graph_version(session: Session) -> int:
         )
     ).scalar()
     return int(version or 1)
+
+
+def bump_public_content_version(session: Session) -> None:
+    """Increase the public-content version by one in the session's current transaction.
+
+    Call it in the transaction that changes what public pages show besides the graph (a
+    story published, withdrawn or unpublished by a rewrite): cached public pages are keyed
+    by it, so every process serves the change on its next request. The row is made on the
+    first bump (as version 2: a database that never bumped reads as version 1); two first
+    bumps at once both count, through the dialect's "insert or update" where it has one.
+
+    Parameters
+    ----------
+    session : Session
+        The session whose transaction is changing the public content.
+    """
+    connection = session.connection()
+    table = GraphState.__table__
+    result = connection.execute(update(table).where(table.c.id == PUBLIC_CONTENT_ROW)
+                                .values(version=table.c.version + 1))
+    if result.rowcount:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the service runs on PostgreSQL and SQLite only
+        connection.execute(table.insert().values(id=PUBLIC_CONTENT_ROW, version=2))
+        return
+    connection.execute(insert(table).values(id=PUBLIC_CONTENT_ROW, version=2)
+                       .on_conflict_do_update(index_elements=[table.c.id],
+                                              set_={"version": table.c.version + 1}))
+
+
+def read_versions(session: Session) -> tuple[int, int]:
+    """Return ``(graph_version, public-content version)`` read together in one query.
+
+    Both count from 1; a row not made yet reads as 1. ``read_graph_version`` stays the way
+    to read the graph's version alone.
+
+    Examples
+    --------
+    >>> read_versions(session)  # doctest: +SKIP
+    (7, 3)
+    """
+    table = GraphState.__table__
+    rows = dict(session.connection().execute(
+        select(table.c.id, table.c.version).where(
+            table.c.id.in_((GRAPH_ROW, PUBLIC_CONTENT_ROW)))).all())
+    return int(rows.get(GRAPH_ROW) or 1), int(rows.get(PUBLIC_CONTENT_ROW) or 1)
 
 
 @event.listens_for(Session, "before_flush")

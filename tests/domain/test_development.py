@@ -201,3 +201,73 @@ def test_the_download_holds_everything_and_no_secrets(session, world):
     assert data["pairings"][0]["champion"] == world["champion"].name
     assert data["pairings"][0]["you_are"] == "supported"
     assert any(e["action"] == "shadowing_request" for e in data["things_you_did"])
+
+
+# The public-content version: cached public pages move on when a story is shown or hidden
+
+
+def _versions(session):
+    from pathways.models.graph import read_versions
+
+    return read_versions(session)
+
+
+def test_a_new_database_reads_version_one_for_public_content(session, world):
+    from pathways.models import read_graph_version
+
+    graph_version, content_version = _versions(session)
+    assert content_version == 1 and graph_version == read_graph_version(session)
+
+
+def test_publishing_and_withdrawing_bump_the_public_version_only(session, world):
+    from pathways.models import read_graph_version
+
+    graph_version = read_graph_version(session)
+    story = _story(session, world)
+    stories.submit(session, story, consent=True)
+    assert _versions(session) == (graph_version, 1)  # drafts and submissions are not shown
+    stories.approve(session, story, actor=world["lnd"])
+    assert _versions(session) == (graph_version, 2)
+    stories.withdraw(session, story)
+    assert _versions(session) == (graph_version, 3)
+    assert read_graph_version(session) == graph_version
+
+
+def test_rewriting_bumps_only_when_it_unpublishes(session, world):
+    story = _story(session, world)
+    stories.write_story(session, world["G"], world["colleague"], title="Draft again",
+                        body="Edited", steps=STEPS, story=story, today=TODAY)
+    assert _versions(session)[1] == 1
+    stories.submit(session, story, consent=True)
+    stories.approve(session, story, actor=world["lnd"])
+    stories.write_story(session, world["G"], world["colleague"], title="New title",
+                        body="Edited", steps=STEPS, story=story, today=TODAY)
+    assert _versions(session)[1] == 3
+
+
+def test_a_refused_rewrite_changes_no_version(session, world):
+    story = _story(session, world)
+    stories.submit(session, story, consent=True)
+    stories.approve(session, story, actor=world["lnd"])
+    with pytest.raises(InvalidInput):
+        stories.write_story(session, world["G"], world["colleague"], title="", body="",
+                            steps=STEPS, story=story, today=TODAY)
+    assert _versions(session)[1] == 2 and story.status == "published"
+
+
+def test_both_versions_are_read_in_one_query(session, world):
+    from sqlalchemy import event
+
+    from pathways.models.graph import bump_public_content_version
+
+    bump_public_content_version(session)
+    bump_public_content_version(session)
+    statements = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        versions = _versions(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert versions[1] == 3 and len(statements) == 1

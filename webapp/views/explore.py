@@ -1,27 +1,51 @@
-"""The career map and the pages of roles and qualifications."""
+"""The career map and the pages of roles and qualifications.
+
+Role and qualification pages show the published career stories passing through them
+("Real people, real careers"); a role's page also shows signed-in people the shadowing
+places they could ask for. ``/map?story=<id>`` highlights a published story's route.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from markupsafe import Markup
 
 from pathways.errors import RouteNotFound
+from pathways.mentoring.shadowing import open_places, places_taken
+from pathways.models import Team
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
 from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
 from pathways.routes import routes_between
 from pathways.vocabulary import FAMILIES
 
-from ..extensions import current_graph, map_cache
+from ..auth import signed_in
+from ..extensions import current_graph, db, map_cache
 from ..forms import MapForm
-from ..page_cache import cached_page
+from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
 from .shared import choices, error_list, resolve_field
 
 blueprint = Blueprint("explore", __name__)
 
 
 def _map_view():
-    """Read the map's filters and route from the query; return what the map needs."""
+    """Read the map's filters and route (or story) from the query; return what the map needs.
+
+    ``story=<id>`` highlights a published story's route instead of a planned one (404 for
+    an id that is not a published story).
+    """
     G = current_graph()
     form = MapForm(request.args)
     form.family.choices = list(FAMILIES.items())
@@ -30,7 +54,10 @@ def _map_view():
     levels = [int(v) for v in form.level.data or [] if v in {c[0] for c in form.level.choices}]
     highlight: tuple[str, ...] = ()
     message = None
-    if form.source.data or form.target.data:
+    story = _story_on_map()
+    if story is not None:
+        highlight = story.path_on(G)
+    elif form.source.data or form.target.data:
         source = resolve_field(G, form.source) if form.source.data else None
         target = resolve_field(G, form.target) if form.target.data else None
         if not (form.source.data and form.target.data):
@@ -43,14 +70,25 @@ def _map_view():
                 highlight = found[min(number, len(found)) - 1].path
             except RouteNotFound as no_route:
                 message = str(no_route)
-    return G, form, families, levels, highlight, message
+    return G, form, families, levels, highlight, message, story
+
+
+def _story_on_map() -> StoryCard | None:
+    """Return the published story ``?story=`` names, None without one; 404 when unknown."""
+    text = request.args.get("story")
+    if text is None or text == "":
+        return None
+    story = published_story_card(text)
+    if story is None:
+        abort(404)
+    return story
 
 
 @blueprint.get("/map")
 @cached_page
 def career_map():
     """Show the career map, a legend, filters, and the same roles and moves as text."""
-    G, form, families, levels, highlight, message = _map_view()
+    G, form, families, levels, highlight, message, story = _map_view()
     svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
     shown = [n for n in sorted(G, key=lambda n: G.nodes[n]["title"].casefold())
              if (not families or G.nodes[n].get("family") in families)
@@ -66,7 +104,7 @@ def career_map():
     picture = Markup(_inline(svg))  # nosec B704
     return render_template(
         "map.html", G=G, form=form, svg=picture, by_family=by_family,
-        highlight=highlight, message=message, error_list=errors,
+        highlight=highlight, message=message, error_list=errors, story=story,
         svg_url=url_for("explore.map_svg", **request.args.to_dict(flat=False)),
         titles=choices(G, "role") + choices(G, "qualification"),
     ), (400 if errors else 200)
@@ -76,7 +114,7 @@ def career_map():
 @cached_page
 def map_svg():
     """Return the map picture itself (same filters and route as ``/map``)."""
-    G, form, families, levels, highlight, _message = _map_view()
+    G, form, families, levels, highlight, _message, _story = _map_view()
     if error_list(form):
         abort(400, description="; ".join(e["text"] for e in error_list(form)))
     svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
@@ -123,7 +161,10 @@ def role(node_id: str):
         "role.html", G=G, node_id=node_id, node=node, ways_in=into, ways_on=ways_on(G, node_id),
         roles_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "role"],
         apprenticeships=[(s, d) for s, d in into if G.nodes[s].get("standard_code")],
-        qualifications_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "qualification"])
+        qualifications_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "qualification"],
+        stories=published_story_cards(node_id),
+        shadowing=_shadowing_places(node_id) if current_user.is_authenticated else None,
+        shadowing_url=_shadowing_url())
 
 
 @blueprint.get("/qualifications/<node_id>")
@@ -134,4 +175,27 @@ def qualification(node_id: str):
     if moved:
         return moved
     return render_template("qualification.html", G=G, node_id=node_id, node=node,
-                           ways_in=ways_into(G, node_id), ways_on=ways_on(G, node_id))
+                           ways_in=ways_into(G, node_id), ways_on=ways_on(G, node_id),
+                           stories=published_story_cards(node_id))
+
+
+def _shadowing_places(role_id: str) -> list[dict]:
+    """Return the open shadowing places for a role that the signed-in person could ask for.
+
+    Each is a dict: ``place``, ``team`` (name or None), ``organisation`` and ``left`` (how
+    many places are still free).
+    """
+    session = db.session
+    places = open_places(session, role_id, viewer=signed_in(), today=date.today())
+    teams = {team.id: team.name for team in session.query(Team).filter(
+        Team.id.in_({place.team_id for place in places if place.team_id}))} if places else {}
+    return [{"place": place, "team": teams.get(place.team_id),
+             "organisation": place.host.organisation.name,
+             "left": place.capacity - places_taken(session, place)} for place in places]
+
+
+def _shadowing_url() -> str:
+    """Return the address of the shadowing page (by path while that page is not there yet)."""
+    if "development.shadowing" in current_app.view_functions:
+        return url_for("development.shadowing")
+    return "/shadowing"

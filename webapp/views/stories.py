@@ -1,7 +1,275 @@
-"""Career stories: writing, consenting, approving, withdrawing and reading them."""
+"""Career stories: writing, consenting, approving, withdrawing and reading them.
+
+``/stories`` and a published story's page are public (and cached, keyed by the
+public-content version that publishing and withdrawing bump, so a withdrawn story is gone
+from every process at once). What the public sees of the author is their first name only,
+the name their consent names: never their email, full name, organisation or current role.
+
+A person has one story: ``/stories/mine`` writes it and rewrites it (a rewrite is a draft
+again, and a published story leaves the public pages until approved again), sends it with
+their consent to be published, and withdraws it at any time. L&D and admins who run the
+author's organisation (``policy.can_manage_apprenticeships``, the organisation-level L&D
+check) see unpublished stories, approve them from ``/stories/review`` and withdraw them.
+An unpublished story is "not found" for everyone else.
+
+A view checks the policy first (404 hidden, 403 forbidden), validates the form, calls one
+service, commits and redirects; a refused form shows the page again (400) with the GOV.UK
+error summary, the domain's problems on their fields and its refusals in its own words.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pathways.errors import InvalidInput, Problem
+from pathways.mentoring import stories
+from pathways.models import STORY_STATES, CareerStory, Person
+from pathways.policy import ALLOW, FORBID, HIDE, Decision, can_manage_apprenticeships
+
+from ..auth import personal_page, require, signed_in
+from ..extensions import current_graph, db
+from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
+from ..stories_forms import CONSENT, StoryActionForm, StoryForm, SubmitForm
+from .shared import error_list
 
 blueprint = Blueprint("stories", __name__)
+#: A story's address; ids past the database's integer range are simply not found.
+STORY = "/stories/<int(max=2147483647):story_id>"
+
+
+@blueprint.get("/stories")
+@cached_page
+def index():
+    """Show every published story: title, route with years, the words, the first name."""
+    return render_template("stories/index.html", G=current_graph(),
+                           stories=published_story_cards())
+
+
+@blueprint.get(STORY)
+@cached_page
+def story(story_id: int):
+    """Show one story: to everyone when published; else to its author and L&D (else 404)."""
+    if not current_user.is_authenticated:
+        card = published_story_card(str(story_id))
+        if card is None:
+            abort(404)
+        return _story_page(card)
+    found = _story_or_404(story_id)
+    me = signed_in()
+    if found.status != "published":
+        require(_may_read_unpublished_story(me, found))
+    return _story_page(StoryCard.of(found), found)
+
+
+def _story_page(card: StoryCard, found: CareerStory | None = None):
+    """Render a story's page, with the author's and L&D's buttons when they are looking."""
+    me = signed_in() if found is not None else None
+    mine = me is not None and found.person_id == me.id
+    moderator = me is not None and bool(_may_moderate_story(me, found))
+    return render_template(
+        "stories/story.html", G=current_graph(), story=card, labels=STORY_STATES,
+        mine=mine, moderator=moderator and not mine,
+        may_approve=moderator and found.status == "submitted"
+        and bool(_may_approve_story(me, found)),
+        may_withdraw=(mine or moderator) and found.status in ("submitted", "published"),
+        action_form=StoryActionForm(formdata=None))
+
+
+@blueprint.route("/stories/mine", methods=["GET", "POST"])
+@personal_page
+def mine():
+    """Write or rewrite the signed-in person's story (a draft until sent and approved)."""
+    me, G = signed_in(), current_graph()
+    story = _my_story(me)
+    form = StoryForm().fill(G)
+    if not form.is_submitted():
+        return _mine_page(story)
+    was_published = story is not None and story.status == "published"
+    if form.validate():
+        try:
+            stories.write_story(db.session, G, me, title=form.title.data, body=form.body.data,
+                                steps=form.steps(), story=story)
+        except InvalidInput as invalid:
+            db.session.rollback()
+            form.place_problems(invalid.problems)
+        else:
+            db.session.commit()
+            flash("Your story is saved as a draft. It is no longer published: send it again "
+                  "when you are ready." if was_published else
+                  "Your story is saved as a draft. Send it to be published when you are ready.")
+            return redirect(url_for(".mine"), 303)
+    return _mine_page(story, story_form=form, status=400)
+
+
+@blueprint.post(f"{STORY}/submit")
+@personal_page
+def submit(story_id: int):
+    """Send the signed-in person's story to L&D to publish, with their consent."""
+    found = _own_story_or_404(story_id)
+    form = SubmitForm()
+    if form.validate():
+        try:
+            stories.submit(db.session, found, consent=bool(form.consent.data))
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _add_problems(form, invalid.problems)
+        except stories.StoryRefused as refused:
+            db.session.rollback()
+            _add_problems(form, [Problem("consent", str(refused))])
+        else:
+            db.session.commit()
+            flash("Your story is sent. Learning and development will read it before it is "
+                  "published.")
+            return redirect(url_for(".mine"), 303)
+    return _mine_page(found, submit_form=form, status=400)
+
+
+@blueprint.post(f"{STORY}/withdraw")
+@personal_page
+def withdraw(story_id: int):
+    """Withdraw a story at any time (its author, or L&D): it is shown nowhere at once."""
+    found = _story_or_404(story_id)
+    me = signed_in()
+    mine = found.person_id == me.id
+    if not mine:
+        require(_may_moderate_story(me, found))
+    if StoryActionForm().validate():
+        stories.withdraw(db.session, found, actor=me)
+        db.session.commit()
+        flash("The story is withdrawn: it is no longer shown anywhere.")
+    return redirect(url_for(".mine" if mine else ".review"), 303)
+
+
+@blueprint.get("/stories/review")
+@personal_page
+def review():
+    """Show L&D the stories waiting to be published, and those published, in their reach."""
+    require(_may_review_stories(signed_in()))
+    return _review_page()
+
+
+@blueprint.post(f"{STORY}/approve")
+@personal_page
+def approve(story_id: int):
+    """Publish a story sent with its author's consent (L&D of the author's organisation)."""
+    found = _story_or_404(story_id)
+    me = signed_in()
+    require(_may_approve_story(me, found))
+    if StoryActionForm().validate():
+        try:
+            stories.approve(db.session, found, actor=me)
+        except stories.StoryRefused as refused:
+            db.session.rollback()
+            return _review_page([{"text": str(refused), "href": f"#story-{found.id}"}], 400)
+        db.session.commit()
+        flash(f"“{found.title}” is published.")
+    return redirect(url_for(".review"), 303)
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def _mine_page(story: CareerStory | None, story_form: StoryForm | None = None,
+               submit_form: SubmitForm | None = None, status: int = 200):
+    """Show the signed-in person's story, its state and what they can do with it."""
+    G = current_graph()
+    if story_form is None:
+        story_form = StoryForm(formdata=None).fill(G)
+        if story is not None:
+            story_form.fill_from(story)
+    submit_form = submit_form or SubmitForm(formdata=None)
+    return render_template(
+        "stories/mine.html", G=G, story=story, labels=STORY_STATES,
+        card=StoryCard.of(story) if story is not None else None,
+        story_form=story_form, submit_form=submit_form, consent_text=CONSENT,
+        action_form=StoryActionForm(formdata=None),
+        error_list=error_list(story_form) + error_list(submit_form),
+    ), status
+
+
+def _review_page(errors: list[dict] | None = None, status: int = 200):
+    """Show the stories in the signed-in L&D person's reach, waiting and published."""
+    me = signed_in()
+    found = db.session.scalars(
+        select(CareerStory).where(CareerStory.status.in_(("submitted", "published")))
+        .options(selectinload(CareerStory.person).selectinload(Person.organisation))
+        .order_by(CareerStory.consented_at, CareerStory.id)).all()
+    reach = [story for story in found if _may_moderate_story(me, story)]
+    return render_template(
+        "stories/review.html", G=current_graph(), labels=STORY_STATES,
+        waiting=[s for s in reach if s.status == "submitted"],
+        published=[s for s in reach if s.status == "published"],
+        me=me, action_form=StoryActionForm(formdata=None), error_list=errors or [],
+    ), status
+
+
+# Finding stories -----------------------------------------------------------------------
+
+
+def _story_or_404(story_id: int) -> CareerStory:
+    """Return the story with this id, or answer 404."""
+    found = db.session.get(CareerStory, story_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _own_story_or_404(story_id: int) -> CareerStory:
+    """Return the signed-in person's own story with this id; anyone else's is not found."""
+    found = _story_or_404(story_id)
+    if found.person_id != signed_in().id:
+        abort(404)
+    return found
+
+
+def _my_story(me: Person) -> CareerStory | None:
+    """Return the person's story (their latest, should there be more than one)."""
+    return db.session.scalars(select(CareerStory).where(CareerStory.person_id == me.id)
+                              .order_by(CareerStory.id.desc()).limit(1)).first()
+
+
+def _add_problems(form: FlaskForm, problems: list[Problem]) -> None:
+    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
+    fields = [field for field in form if field.type != "CSRFTokenField"]
+    for problem in problems:
+        field = form._fields.get(problem.where) or fields[0]
+        message = problem.message
+        field.errors = [*field.errors, message[:1].upper() + message[1:]]
+
+
+# Who may do what with a story. Built only from ``pathways.policy``; to move into it. -----
+
+
+def _may_moderate_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may see an unpublished story and withdraw it: L&D and admins
+    who run the author's organisation (or its partnership, with partnership scope).
+
+    Others in the author's organisation are forbidden; anyone else gets "not found".
+    """
+    return can_manage_apprenticeships(actor, story.person.organisation)
+
+
+def _may_read_unpublished_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may read a story not published: its author and L&D of its
+    reach; anyone else is not told it exists (HIDE, never FORBID)."""
+    if actor.id == story.person_id or _may_moderate_story(actor, story):
+        return ALLOW
+    return HIDE
+
+
+def _may_approve_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may publish a story: L&D of its reach, but not its author
+    (a story is checked by someone else before it is public)."""
+    decision = _may_moderate_story(actor, story)
+    if decision and actor.id == story.person_id:
+        return FORBID
+    return decision
+
+
+def _may_review_stories(actor: Person) -> Decision:
+    """Decide whether ``actor`` may open the approval queue: L&D and admins."""
+    return ALLOW if can_manage_apprenticeships(actor, actor.organisation) else FORBID
