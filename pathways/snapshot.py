@@ -85,13 +85,20 @@ class GraphCache:
         self._lock = threading.Lock()
         self.builds = 0
 
-    def get(self, session: Session) -> nx.DiGraph:
-        """Return the current snapshot, rebuilding it first if the graph has changed."""
+    def get(self, session: Session, version: int | None = None) -> nx.DiGraph:
+        """Return the current snapshot, rebuilding it first if the graph has changed.
+
+        Parameters
+        ----------
+        version : int, optional
+            ``graph_version`` if the caller has just read it (saves asking again).
+        """
         snapshot = self._snapshot
         now = time.monotonic()
-        if snapshot is not None and now - self._checked_at < self.max_age_seconds:
+        if version is None and snapshot is not None and (
+                now - self._checked_at < self.max_age_seconds):
             return snapshot
-        version = read_graph_version(session)
+        version = read_graph_version(session) if version is None else version
         if snapshot is not None and snapshot.graph["version"] == version:
             self._checked_at = now
             return snapshot

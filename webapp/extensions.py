@@ -35,10 +35,14 @@ def node_path(node_id: str, data: dict) -> str:
     return f"/{area}/{node_id}"
 
 
-def current_graph():
-    """Return the current snapshot of the career graph (the version is checked once a request)."""
+def current_graph(version: int | None = None):
+    """Return the current snapshot of the career graph (the version is checked once a request).
+
+    ``version`` is ``graph_version`` when the caller has just read it (the page cache reads
+    it with the public-content version in one query).
+    """
     if "graph" not in g:
-        g.graph = current_app.extensions["graph_cache"].get(db.session)
+        g.graph = current_app.extensions["graph_cache"].get(db.session, version)
     return g.graph
 
 

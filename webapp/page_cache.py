@@ -159,18 +159,6 @@ def published_story_card(text: str | None) -> StoryCard | None:
     return next((card for card in published_story_cards() if card.id == int(text)), None)
 
 
-def _graph_at(version: int) -> nx.DiGraph:
-    """Return the graph snapshot, without asking the database its version again when this
-    process's snapshot is already at ``version`` (just read with the public-content one)."""
-    if "graph" not in g:
-        # The snapshot cache has no public way to take a version read elsewhere; its
-        # ``get`` would ask the database again. Looking is read-only and thread-safe.
-        snapshot = getattr(current_app.extensions["graph_cache"], "_snapshot", None)
-        if snapshot is not None and snapshot.graph["version"] == version:
-            g.graph = snapshot
-    return current_graph()
-
-
 def cached_page(view: Callable) -> Callable:
     """Serve a public GET view from the page cache, keyed by both versions and full path."""
 
@@ -180,7 +168,7 @@ def cached_page(view: Callable) -> Callable:
         if not cache.maxsize or request.method != "GET" or current_user.is_authenticated:
             return view(*args, **kwargs)
         graph_version, content_version = public_versions()
-        key = (_graph_at(graph_version).graph["version"], content_version, request.full_path)
+        key = (current_graph(graph_version).graph["version"], content_version, request.full_path)
         entry = cache.get(key)
         if entry is not None:
             body, status, mimetype, headers = entry
