@@ -1,7 +1,438 @@
-"""Development: My Conversation, role shadowing and the personal data download."""
+"""Development: My Conversation, role shadowing and the personal data download.
+
+- My Conversation: a person's development conversations, newest first, seen by whoever may
+  see the person; recorded by their manager (same team), L&D and admins of their reach,
+  never by the person themself (they read it).
+- Role shadowing: open places anyone signed in could request, offering a place in one's
+  own organisation, one's own requests with the reflection afterwards, and a manager's
+  approvals of their team's requests.
+- The data download: everything held about the signed-in person, as a JSON attachment.
+
+Each view checks the policy first (403 forbidden, 404 hidden), validates the form, calls
+one service, commits and goes back; a refused form shows the page again (400) with the
+GOV.UK error summary: the domain's problems on their fields, its refusals in its own words.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from pathways.errors import InvalidInput, Problem
+from pathways.mentoring import conversations, shadowing
+from pathways.models import (
+    DEVELOPMENT_ACTIONS,
+    SHADOWING_STATES,
+    DevelopmentConversation,
+    Person,
+    ShadowingPlace,
+    ShadowingRequest,
+    Team,
+)
+from pathways.people.data_download import everything_about
+from pathways.policy import ALLOW, FORBID, HIDE, Decision, can_view_person
+
+from ..apprenticeship_forms import identify
+from ..auth import personal_page, require, signed_in
+from ..development_forms import (
+    ConversationForm,
+    DecisionForm,
+    PlaceForm,
+    ReflectionForm,
+    months_later,
+)
+from ..extensions import current_graph, db
+from .shared import error_list
 
 blueprint = Blueprint("development", __name__)
+#: The largest id the database holds: ids past it are simply not found.
+LARGEST_ID = 2147483647
+ID = f"int(max={LARGEST_ID})"
+#: A person's pages. Not ``ID``: with a GET and a POST rule on one address, a converter
+#: refusing a huge id makes Werkzeug answer 405, so ``_found`` checks the range instead.
+PERSON = "/people/<int:person_id>"
+#: Months from a conversation to its review, unless the manager says otherwise.
+REVIEW_AFTER_MONTHS = 6
+#: The place form's field for each field the shadowing service names differently.
+PLACE_FIELDS = {"role_id": "role"}
+#: The GOV.UK tag colour of each shadowing request state.
+STATE_TAGS = {"requested": "govuk-tag--blue", "approved": "govuk-tag--green",
+              "declined": "govuk-tag--red", "withdrawn": "govuk-tag--grey",
+              "completed": "govuk-tag--purple"}
+
+
+# For the profile page ------------------------------------------------------------------
+
+
+@blueprint.app_template_global()
+def latest_conversation_of(person: Person) -> DevelopmentConversation | None:
+    """Return the person's latest development conversation (for the profile's summary)."""
+    return conversations.latest_conversation(db.session, person)
+
+
+@blueprint.app_template_global()
+def shadowing_requests_of(person: Person) -> list[ShadowingRequest]:
+    """Return the person's shadowing requests, newest first (for the profile's section)."""
+    return list(db.session.scalars(
+        select(ShadowingRequest).where(ShadowingRequest.person_id == person.id)
+        .order_by(ShadowingRequest.requested_at.desc(), ShadowingRequest.id.desc())))
+
+
+@blueprint.app_template_global()
+def may_record_conversation(person: Person) -> bool:
+    """Whether the signed-in person may record a conversation for ``person``."""
+    return bool(_can_record_conversation(db.session, signed_in(), person))
+
+
+@blueprint.app_template_global()
+def conversation_review_due(conversation: DevelopmentConversation) -> bool:
+    """Whether a conversation's review date has come."""
+    return conversation.review_on <= date.today()
+
+
+@blueprint.app_template_filter("development_action")
+def development_action(kind: str) -> str:
+    """Return a development action kind's words, e.g. ``course`` is "Take a course"."""
+    return DEVELOPMENT_ACTIONS.get(kind, kind)
+
+
+@blueprint.app_template_filter("shadowing_state")
+def shadowing_state(status: str) -> str:
+    """Return a shadowing request state's words, e.g. ``requested`` is "Waiting for the manager"."""
+    return SHADOWING_STATES.get(status, status)
+
+
+@blueprint.app_template_filter("shadowing_tag")
+def shadowing_tag(status: str) -> str:
+    """Return the GOV.UK tag class of a shadowing request state."""
+    return STATE_TAGS.get(status, "govuk-tag--grey")
+
+
+# Shared helpers --------------------------------------------------------------------------
+
+
+def _person(person_id: int | None) -> Person:
+    """Return the person a page is about (the signed-in one for None), as the policy allows."""
+    me = signed_in()
+    if person_id is None or person_id == me.id:
+        return me
+    person = _found(Person, person_id)
+    require(can_view_person(db.session, me, person))
+    return person
+
+
+def _found(model, record_id: int):
+    """Return the record with this id, or answer 404."""
+    record = db.session.get(model, record_id) if 0 < record_id <= LARGEST_ID else None
+    if record is None:
+        abort(404)
+    return record
+
+
+def _add_problems(form: FlaskForm, problems: list[Problem], field_for=lambda where: where
+                  ) -> None:
+    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
+    fields = [field for field in form if field.type != "CSRFTokenField"]
+    for problem in problems:
+        field = form._fields.get(field_for(problem.where)) or fields[0]
+        field.errors = [*field.errors, problem.message]
+
+
+# My Conversation -------------------------------------------------------------------------
+
+
+def _conversation_form(today: date) -> ConversationForm:
+    """A blank conversation form: held today, reviewed six months on."""
+    return ConversationForm(formdata=None, held_on=today,
+                            review_on=months_later(today, REVIEW_AFTER_MONTHS))
+
+
+def _conversations_page(person: Person, form: ConversationForm | None = None,
+                        status: int = 200):
+    """Show the person's conversations, newest first, with the form when allowed."""
+    me, today = signed_in(), date.today()
+    own_page = person.id == me.id
+    may_record = bool(_can_record_conversation(db.session, me, person))
+    found = list(db.session.scalars(
+        select(DevelopmentConversation).where(DevelopmentConversation.person_id == person.id)
+        .order_by(DevelopmentConversation.held_on.desc(), DevelopmentConversation.id.desc())))
+    if form is None and may_record:
+        form = _conversation_form(today)
+    return render_template(
+        "development/conversations.html", G=current_graph(), person=person,
+        own_page=own_page, conversations=found, today=today, may_record=may_record,
+        form=form,
+        error_list=error_list(form) if form is not None and status != 200 else []), status
+
+
+@blueprint.get("/profile/conversations", defaults={"person_id": None},
+               endpoint="conversations")
+@blueprint.get(f"{PERSON}/conversations", endpoint="conversations")
+@personal_page
+def conversations_page(person_id: int | None):
+    """Show someone's development conversations (the signed-in person's own for /profile)."""
+    return _conversations_page(_person(person_id))
+
+
+@blueprint.post(f"{PERSON}/conversations")
+@personal_page
+def record_conversation(person_id: int):
+    """Record a development conversation (the person's manager, L&D or an admin)."""
+    me = signed_in()
+    person = _found(Person, person_id)
+    require(_can_record_conversation(db.session, me, person))
+    form = ConversationForm()
+    if form.validate():
+        try:
+            conversations.record_conversation(
+                db.session, person, held_on=form.held_on.data, review_on=form.review_on.data,
+                aspirations=form.aspirations.data or "", actions=form.planned_actions(),
+                actor=me)
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _add_problems(form, invalid.problems, form.field_for)
+        else:
+            db.session.commit()
+            flash("Conversation recorded")
+            return redirect(url_for(".conversations", person_id=person.id), 303)
+    return _conversations_page(person, form, status=400)
+
+
+# Role shadowing -------------------------------------------------------------------------
+
+
+def _open_places(me: Person, today: date) -> list[ShadowingPlace]:
+    """Return the open places of every role that ``me`` could request, soonest first."""
+    role_ids = db.session.scalars(select(ShadowingPlace.role_id).distinct().where(
+        ShadowingPlace.ends_on >= today)).all()
+    places = [place for role_id in role_ids
+              for place in shadowing.open_places(db.session, role_id, me, today)]
+    return sorted(places, key=lambda place: (place.starts_on, place.id))
+
+
+def _teams(me: Person) -> list[Team]:
+    """Return the teams of the signed-in person's organisation, by name."""
+    return list(db.session.scalars(select(Team).where(
+        Team.organisation_id == me.organisation_id).order_by(Team.name)))
+
+
+def _team_names(team_ids: set[int | None]) -> dict[int, str]:
+    """Return the names of these teams by id."""
+    ids = {team_id for team_id in team_ids if team_id is not None}
+    return {team.id: team.name for team in db.session.scalars(
+        select(Team).where(Team.id.in_(ids)))} if ids else {}
+
+
+def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
+                    errors: list[dict] | None = None, status: int = 200):
+    """Show open places, the offer form, and the signed-in person's requests and places."""
+    me, G, today, session = signed_in(), current_graph(), date.today(), db.session
+    forms = forms or {}
+    places = _open_places(me, today)
+    mine = shadowing_requests_of(me)
+    hosted = list(session.scalars(select(ShadowingPlace).where(
+        ShadowingPlace.host_id == me.id).order_by(ShadowingPlace.starts_on.desc())))
+    reflectable = [request for request in mine
+                   if request.status == "approved" and request.place.starts_on <= today]
+    return render_template(
+        "development/shadowing.html", G=G, me=me, today=today, places=places,
+        left={place.id: place.capacity - shadowing.places_taken(session, place)
+              for place in places + hosted},
+        asked={request.place_id for request in mine}, mine=mine, hosted=hosted,
+        team_names=_team_names({place.team_id for place in places}),
+        is_manager=me.has_role("manager"),
+        place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, _teams(me)),
+        action_form=DecisionForm(formdata=None),
+        reflection_forms={request.id: forms.get(f"reflection-{request.id}") or identify(
+            ReflectionForm(formdata=None), request.id) for request in reflectable},
+        error_list=(errors or []) + [item for form in forms.values()
+                                     for item in error_list(form)],
+    ), status
+
+
+@blueprint.get("/shadowing", endpoint="shadowing")
+@personal_page
+def shadowing_page():
+    """Show the shadowing places the signed-in person could request, and their own requests."""
+    return _shadowing_page()
+
+
+@blueprint.post(f"/shadowing/<{ID}:place_id>/request")
+@personal_page
+def request_place(place_id: int):
+    """Ask for a shadowing place (the person's manager decides)."""
+    place = _found(ShadowingPlace, place_id)  # the app checks every post's CSRF token
+    try:
+        shadowing.request_place(db.session, place, signed_in())
+    except shadowing.ShadowingRefused as refused:
+        db.session.rollback()
+        return _shadowing_page(errors=[{"text": str(refused), "href": f"#place-{place.id}"}],
+                               status=400)
+    db.session.commit()
+    flash("Place requested: your manager will decide")
+    return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+
+
+@blueprint.post("/shadowing/places")
+@personal_page
+def publish():
+    """Offer a shadowing place for a role in the signed-in person's organisation."""
+    me, G = signed_in(), current_graph()
+    form = PlaceForm().fill(G, _teams(me))
+    if form.validate():
+        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
+        try:
+            shadowing.publish_place(
+                db.session, me, role_id=form.role.data, starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data, capacity=form.capacity.data, team=team,
+                description=form.description.data or "",
+                open_to_partnership=bool(form.open_to_partnership.data))
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _add_problems(form, invalid.problems, lambda where: PLACE_FIELDS.get(where, where))
+        else:
+            db.session.commit()
+            flash("Shadowing place published")
+            return redirect(url_for(".shadowing", _anchor="your-places"), 303)
+    return _shadowing_page({"place": form}, status=400)
+
+
+@blueprint.post(f"/shadowing/requests/<{ID}:request_id>/reflection")
+@personal_page
+def reflect(request_id: int):
+    """Write the reflection after shadowing (only the person who asked)."""
+    me = signed_in()
+    found = _found(ShadowingRequest, request_id)
+    require(_can_reflect(db.session, me, found))
+    form = identify(ReflectionForm(), found.id)
+    name = f"reflection-{found.id}"
+    if form.validate():
+        try:
+            shadowing.reflect(db.session, found, reflection=form.reflection.data,
+                              still_my_goal=form.still_my_goal.data == "yes")
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _add_problems(form, invalid.problems)
+        except shadowing.ShadowingRefused as refused:
+            db.session.rollback()
+            return _shadowing_page(errors=[{"text": str(refused), "href": "#your-requests"}],
+                                   status=400)
+        else:
+            db.session.commit()
+            flash("Reflection saved. Thank you.")
+            return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+    return _shadowing_page({name: form}, status=400)
+
+
+def _approvals_page(errors: list[dict] | None = None, status: int = 200):
+    """Show the requests of the signed-in manager's team: waiting ones first, then decided."""
+    me = signed_in()
+    if not me.has_role("manager"):
+        abort(403)
+    team_requests = [] if me.team_id is None else list(db.session.scalars(
+        select(ShadowingRequest).join(ShadowingRequest.person).where(
+            Person.team_id == me.team_id, Person.organisation_id == me.organisation_id,
+            Person.id != me.id)
+        .order_by(ShadowingRequest.requested_at.desc(), ShadowingRequest.id.desc())))
+    return render_template(
+        "development/approvals.html", G=current_graph(), me=me,
+        waiting=[r for r in team_requests if r.status == "requested"],
+        decided=[r for r in team_requests if r.status != "requested"],
+        form=DecisionForm(formdata=None), error_list=errors or []), status
+
+
+@blueprint.get("/shadowing/approvals")
+@personal_page
+def approvals():
+    """Show the shadowing requests of the signed-in manager's team, to approve or decline."""
+    return _approvals_page()
+
+
+@blueprint.post(f"/shadowing/requests/<{ID}:request_id>/decide")
+@personal_page
+def decide(request_id: int):
+    """Approve or decline a shadowing request (the requester's manager)."""
+    me = signed_in()
+    found = _found(ShadowingRequest, request_id)
+    require(_can_decide_shadowing(db.session, me, found))
+    form = DecisionForm()
+    if not form.validate():
+        return _approvals_page([{"text": message, "href": f"#request-{found.id}"}
+                                for field in form for message in field.errors], status=400)
+    approve = form.decision.data == "approve"
+    try:
+        shadowing.decide(db.session, found, approve, actor=me)
+    except shadowing.ShadowingRefused as refused:
+        db.session.rollback()
+        return _approvals_page([{"text": str(refused), "href": f"#request-{found.id}"}],
+                               status=400)
+    db.session.commit()
+    flash(f"{'Approved' if approve else 'Declined'}: {found.person.name}")
+    return redirect(url_for(".approvals"), 303)
+
+
+# The data download -----------------------------------------------------------------------
+
+
+@blueprint.get("/profile/download.json")
+@personal_page
+def download():
+    """Send everything held about the signed-in person, as a JSON file (never cached)."""
+    data = everything_about(db.session, signed_in())
+    response = Response(json.dumps(data, indent=2, ensure_ascii=False, default=str),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=my-data-{date.today().isoformat()}.json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Policy decisions this area needs, built only from ``pathways.policy`` (to move there) ----
+
+
+def _can_record_conversation(session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may record a development conversation for ``person``.
+
+    Their manager (same team), L&D and admins of their reach may; the person themself and
+    others who may see them are forbidden; anyone else gets "not found".
+    """
+    seen = can_view_person(session, actor, person)
+    if not seen:
+        return seen
+    if actor.id == person.id:
+        return FORBID
+    if actor.has_role("lnd") or actor.has_role("admin"):
+        return ALLOW
+    if actor.has_role("manager") and actor.team_id is not None and (
+            actor.team_id == person.team_id):
+        return ALLOW
+    return FORBID
+
+
+def _can_decide_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
+    """Decide whether ``actor`` may approve or decline a shadowing request.
+
+    Only the requester's manager (same team, not the requester) may; others who may see
+    the requester are forbidden; anyone else gets "not found".
+    """
+    seen = can_view_person(session, actor, request.person)
+    if not seen:
+        return seen
+    if actor.id != request.person_id and actor.has_role("manager") and (
+            actor.team_id is not None and actor.team_id == request.person.team_id):
+        return ALLOW
+    return FORBID
+
+
+def _can_reflect(session, actor: Person, request: ShadowingRequest) -> Decision:
+    """Decide whether ``actor`` may write the reflection on a shadowing request: the requester.
+
+    Others who may see the requester are forbidden; anyone else gets "not found".
+    """
+    if actor.id == request.person_id:
+        return ALLOW
+    return HIDE if can_view_person(session, actor, request.person) is HIDE else FORBID
