@@ -19,14 +19,26 @@ existence is not revealed). The rules:
   log off-the-job hours; only those who manage the cohort approve or query them;
 - a champion pairing is seen by the pair and by whoever may see the person supported
   (their manager, L&D, admins), but a mentoring session's private notes are for the pair
-  only: others who may see the person are forbidden, anyone else gets "not found".
+  only: others who may see the person are forbidden, anyone else gets "not found";
+- development conversations are recorded by the person's manager (same team), L&D and
+  admins, and read by whoever may see the person; shadowing requests are decided by the
+  requester's manager and reflected on by the requester;
+- career stories: unpublished ones are seen by their author and the L&D of the author's
+  reach (anyone else: "not found"); L&D approve them, but never their own.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
-from .models import Apprenticeship, ChampionPairing, Organisation, Person
+from .models import (
+    Apprenticeship,
+    CareerStory,
+    ChampionPairing,
+    Organisation,
+    Person,
+    ShadowingRequest,
+)
 
 
 class Decision(Enum):
@@ -172,3 +184,78 @@ def can_read_mentoring_notes(session, actor: Person, pairing: ChampionPairing) -
     if _in_pair(actor, pairing):
         return ALLOW
     return FORBID if can_view_person(session, actor, pairing.person) else HIDE
+
+
+def can_record_conversation(session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may record a development conversation for ``person``.
+
+    Their manager (same team), L&D and admins of their reach may; the person themself and
+    others who may see them are forbidden; anyone else gets "not found".
+    """
+    seen = can_view_person(session, actor, person)
+    if not seen:
+        return seen
+    if actor.id == person.id:
+        return FORBID
+    if actor.has_role("lnd") or actor.has_role("admin"):
+        return ALLOW
+    if actor.has_role("manager") and actor.team_id is not None and (
+            actor.team_id == person.team_id):
+        return ALLOW
+    return FORBID
+
+
+def can_decide_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
+    """Decide whether ``actor`` may approve or decline a shadowing request.
+
+    Only the requester's manager (same team, not the requester) may; others who may see
+    the requester are forbidden; anyone else gets "not found".
+    """
+    seen = can_view_person(session, actor, request.person)
+    if not seen:
+        return seen
+    if actor.id != request.person_id and actor.has_role("manager") and (
+            actor.team_id is not None and actor.team_id == request.person.team_id):
+        return ALLOW
+    return FORBID
+
+
+def can_reflect_on_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
+    """Decide whether ``actor`` may write the reflection on a shadowing request: the requester.
+
+    Others who may see the requester are forbidden; anyone else gets "not found".
+    """
+    if actor.id == request.person_id:
+        return ALLOW
+    return HIDE if can_view_person(session, actor, request.person) is HIDE else FORBID
+
+
+def can_moderate_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may see an unpublished story and withdraw it: L&D and admins
+    who run the author's organisation (or its partnership, with partnership scope).
+
+    Others in the author's organisation are forbidden; anyone else gets "not found".
+    """
+    return can_manage_apprenticeships(actor, story.person.organisation)
+
+
+def can_read_unpublished_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may read a story not published: its author and L&D of its
+    reach; anyone else is not told it exists (HIDE, never FORBID)."""
+    if actor.id == story.person_id or can_moderate_story(actor, story):
+        return ALLOW
+    return HIDE
+
+
+def can_approve_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may publish a story: L&D of its reach, but not its author
+    (a story is checked by someone else before it is public)."""
+    decision = can_moderate_story(actor, story)
+    if decision and actor.id == story.person_id:
+        return FORBID
+    return decision
+
+
+def can_review_stories(actor: Person) -> Decision:
+    """Decide whether ``actor`` may open the approval queue: L&D and admins."""
+    return ALLOW if can_manage_apprenticeships(actor, actor.organisation) else FORBID

@@ -34,7 +34,12 @@ from pathways.models import (
     Team,
 )
 from pathways.people.data_download import everything_about
-from pathways.policy import ALLOW, FORBID, HIDE, Decision, can_view_person
+from pathways.policy import (
+    can_decide_shadowing,
+    can_record_conversation,
+    can_reflect_on_shadowing,
+    can_view_person,
+)
 
 from ..apprenticeship_forms import identify
 from ..auth import personal_page, require, signed_in
@@ -85,7 +90,7 @@ def shadowing_requests_of(person: Person) -> list[ShadowingRequest]:
 @blueprint.app_template_global()
 def may_record_conversation(person: Person) -> bool:
     """Whether the signed-in person may record a conversation for ``person``."""
-    return bool(_can_record_conversation(db.session, signed_in(), person))
+    return bool(can_record_conversation(db.session, signed_in(), person))
 
 
 @blueprint.app_template_global()
@@ -156,7 +161,7 @@ def _conversations_page(person: Person, form: ConversationForm | None = None,
     """Show the person's conversations, newest first, with the form when allowed."""
     me, today = signed_in(), date.today()
     own_page = person.id == me.id
-    may_record = bool(_can_record_conversation(db.session, me, person))
+    may_record = bool(can_record_conversation(db.session, me, person))
     found = list(db.session.scalars(
         select(DevelopmentConversation).where(DevelopmentConversation.person_id == person.id)
         .order_by(DevelopmentConversation.held_on.desc(), DevelopmentConversation.id.desc())))
@@ -184,7 +189,7 @@ def record_conversation(person_id: int):
     """Record a development conversation (the person's manager, L&D or an admin)."""
     me = signed_in()
     person = _found(Person, person_id)
-    require(_can_record_conversation(db.session, me, person))
+    require(can_record_conversation(db.session, me, person))
     form = ConversationForm()
     if form.validate():
         try:
@@ -307,7 +312,7 @@ def reflect(request_id: int):
     """Write the reflection after shadowing (only the person who asked)."""
     me = signed_in()
     found = _found(ShadowingRequest, request_id)
-    require(_can_reflect(db.session, me, found))
+    require(can_reflect_on_shadowing(db.session, me, found))
     form = identify(ReflectionForm(), found.id)
     name = f"reflection-{found.id}"
     if form.validate():
@@ -358,7 +363,7 @@ def decide(request_id: int):
     """Approve or decline a shadowing request (the requester's manager)."""
     me = signed_in()
     found = _found(ShadowingRequest, request_id)
-    require(_can_decide_shadowing(db.session, me, found))
+    require(can_decide_shadowing(db.session, me, found))
     form = DecisionForm()
     if not form.validate():
         return _approvals_page([{"text": message, "href": f"#request-{found.id}"}
@@ -390,49 +395,3 @@ def download():
     response.headers["Cache-Control"] = "no-store"
     return response
 
-
-# Policy decisions this area needs, built only from ``pathways.policy`` (to move there) ----
-
-
-def _can_record_conversation(session, actor: Person, person: Person) -> Decision:
-    """Decide whether ``actor`` may record a development conversation for ``person``.
-
-    Their manager (same team), L&D and admins of their reach may; the person themself and
-    others who may see them are forbidden; anyone else gets "not found".
-    """
-    seen = can_view_person(session, actor, person)
-    if not seen:
-        return seen
-    if actor.id == person.id:
-        return FORBID
-    if actor.has_role("lnd") or actor.has_role("admin"):
-        return ALLOW
-    if actor.has_role("manager") and actor.team_id is not None and (
-            actor.team_id == person.team_id):
-        return ALLOW
-    return FORBID
-
-
-def _can_decide_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
-    """Decide whether ``actor`` may approve or decline a shadowing request.
-
-    Only the requester's manager (same team, not the requester) may; others who may see
-    the requester are forbidden; anyone else gets "not found".
-    """
-    seen = can_view_person(session, actor, request.person)
-    if not seen:
-        return seen
-    if actor.id != request.person_id and actor.has_role("manager") and (
-            actor.team_id is not None and actor.team_id == request.person.team_id):
-        return ALLOW
-    return FORBID
-
-
-def _can_reflect(session, actor: Person, request: ShadowingRequest) -> Decision:
-    """Decide whether ``actor`` may write the reflection on a shadowing request: the requester.
-
-    Others who may see the requester are forbidden; anyone else gets "not found".
-    """
-    if actor.id == request.person_id:
-        return ALLOW
-    return HIDE if can_view_person(session, actor, request.person) is HIDE else FORBID

@@ -28,7 +28,12 @@ from sqlalchemy.orm import selectinload
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring import stories
 from pathways.models import STORY_STATES, CareerStory, Person
-from pathways.policy import ALLOW, FORBID, HIDE, Decision, can_manage_apprenticeships
+from pathways.policy import (
+    can_approve_story,
+    can_moderate_story,
+    can_read_unpublished_story,
+    can_review_stories,
+)
 
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
@@ -61,7 +66,7 @@ def story(story_id: int):
     found = _story_or_404(story_id)
     me = signed_in()
     if found.status != "published":
-        require(_may_read_unpublished_story(me, found))
+        require(can_read_unpublished_story(me, found))
     return _story_page(StoryCard.of(found), found)
 
 
@@ -69,12 +74,12 @@ def _story_page(card: StoryCard, found: CareerStory | None = None):
     """Render a story's page, with the author's and L&D's buttons when they are looking."""
     me = signed_in() if found is not None else None
     mine = me is not None and found.person_id == me.id
-    moderator = me is not None and bool(_may_moderate_story(me, found))
+    moderator = me is not None and bool(can_moderate_story(me, found))
     return render_template(
         "stories/story.html", G=current_graph(), story=card, labels=STORY_STATES,
         mine=mine, moderator=moderator and not mine,
         may_approve=moderator and found.status == "submitted"
-        and bool(_may_approve_story(me, found)),
+        and bool(can_approve_story(me, found)),
         may_withdraw=(mine or moderator) and found.status in ("submitted", "published"),
         action_form=StoryActionForm(formdata=None))
 
@@ -136,7 +141,7 @@ def withdraw(story_id: int):
     me = signed_in()
     mine = found.person_id == me.id
     if not mine:
-        require(_may_moderate_story(me, found))
+        require(can_moderate_story(me, found))
     if StoryActionForm().validate():
         stories.withdraw(db.session, found, actor=me)
         db.session.commit()
@@ -148,7 +153,7 @@ def withdraw(story_id: int):
 @personal_page
 def review():
     """Show L&D the stories waiting to be published, and those published, in their reach."""
-    require(_may_review_stories(signed_in()))
+    require(can_review_stories(signed_in()))
     return _review_page()
 
 
@@ -158,7 +163,7 @@ def approve(story_id: int):
     """Publish a story sent with its author's consent (L&D of the author's organisation)."""
     found = _story_or_404(story_id)
     me = signed_in()
-    require(_may_approve_story(me, found))
+    require(can_approve_story(me, found))
     if StoryActionForm().validate():
         try:
             stories.approve(db.session, found, actor=me)
@@ -198,7 +203,7 @@ def _review_page(errors: list[dict] | None = None, status: int = 200):
         select(CareerStory).where(CareerStory.status.in_(("submitted", "published")))
         .options(selectinload(CareerStory.person).selectinload(Person.organisation))
         .order_by(CareerStory.consented_at, CareerStory.id)).all()
-    reach = [story for story in found if _may_moderate_story(me, story)]
+    reach = [story for story in found if can_moderate_story(me, story)]
     return render_template(
         "stories/review.html", G=current_graph(), labels=STORY_STATES,
         waiting=[s for s in reach if s.status == "submitted"],
@@ -240,36 +245,3 @@ def _add_problems(form: FlaskForm, problems: list[Problem]) -> None:
         message = problem.message
         field.errors = [*field.errors, message[:1].upper() + message[1:]]
 
-
-# Who may do what with a story. Built only from ``pathways.policy``; to move into it. -----
-
-
-def _may_moderate_story(actor: Person, story: CareerStory) -> Decision:
-    """Decide whether ``actor`` may see an unpublished story and withdraw it: L&D and admins
-    who run the author's organisation (or its partnership, with partnership scope).
-
-    Others in the author's organisation are forbidden; anyone else gets "not found".
-    """
-    return can_manage_apprenticeships(actor, story.person.organisation)
-
-
-def _may_read_unpublished_story(actor: Person, story: CareerStory) -> Decision:
-    """Decide whether ``actor`` may read a story not published: its author and L&D of its
-    reach; anyone else is not told it exists (HIDE, never FORBID)."""
-    if actor.id == story.person_id or _may_moderate_story(actor, story):
-        return ALLOW
-    return HIDE
-
-
-def _may_approve_story(actor: Person, story: CareerStory) -> Decision:
-    """Decide whether ``actor`` may publish a story: L&D of its reach, but not its author
-    (a story is checked by someone else before it is public)."""
-    decision = _may_moderate_story(actor, story)
-    if decision and actor.id == story.person_id:
-        return FORBID
-    return decision
-
-
-def _may_review_stories(actor: Person) -> Decision:
-    """Decide whether ``actor`` may open the approval queue: L&D and admins."""
-    return ALLOW if can_manage_apprenticeships(actor, actor.organisation) else FORBID
