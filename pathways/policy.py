@@ -23,6 +23,10 @@ existence is not revealed). The rules:
 - development conversations are recorded by the person's manager (same team), L&D and
   admins, and read by whoever may see the person; shadowing requests are decided by the
   requester's manager and reflected on by the requester;
+- champions: only a pairing's champion answers its request; only the pair records sessions
+  and ends it; a champion is asked only within their organisation, or their partnership when
+  open to it (others: "not found"); the mentoring report (counts only) is for L&D, admins
+  and champions;
 - career stories: unpublished ones are seen by their author and the L&D of the author's
   reach (anyone else: "not found"); L&D approve them, but never their own.
 """
@@ -35,6 +39,7 @@ from .models import (
     Apprenticeship,
     CareerStory,
     ChampionPairing,
+    ChampionProfile,
     Organisation,
     Person,
     ShadowingRequest,
@@ -259,3 +264,46 @@ def can_approve_story(actor: Person, story: CareerStory) -> Decision:
 def can_review_stories(actor: Person) -> Decision:
     """Decide whether ``actor`` may open the approval queue: L&D and admins."""
     return ALLOW if can_manage_apprenticeships(actor, actor.organisation) else FORBID
+
+
+def can_act_as_champion(actor: Person) -> Decision:
+    """Decide whether ``actor`` may use the champion's own pages: the champion access role."""
+    return ALLOW if actor.has_role("champion") else FORBID
+
+
+def can_answer_request(actor: Person, pairing: ChampionPairing) -> Decision:
+    """Decide whether ``actor`` may accept or decline a request: its champion only.
+
+    Others who may see the pairing (the person, their manager, L&D) are forbidden; anyone
+    else was already told "not found" by ``can_view_pairing``.
+    """
+    return ALLOW if actor.id == pairing.champion_id else FORBID
+
+
+def can_write_mentoring(session, actor: Person, pairing: ChampionPairing) -> Decision:
+    """Decide whether ``actor`` may record sessions, mark actions done and end the pairing.
+
+    The pair only, exactly as for reading the private notes: others who may see the person
+    are forbidden, anyone else gets "not found".
+    """
+    return can_read_mentoring_notes(session, actor, pairing)
+
+
+def can_see_mentoring_report(actor: Person) -> Decision:
+    """Decide whether ``actor`` may see their organisation's mentoring report (counts only).
+
+    Its L&D and administrators (``can_manage_apprenticeships``), and its champions.
+    """
+    if can_manage_apprenticeships(actor, actor.organisation) or actor.has_role("champion"):
+        return ALLOW
+    return FORBID
+
+
+def champion_in_reach(actor: Person, champion: Person, profile: ChampionProfile) -> bool:
+    """Decide whether ``actor`` could ask ``champion`` at all: same organisation, or the same
+    partnership when the champion is open to it (matching's own reach rule). Outside it the
+    champion is "not found", so a request by id does not reveal a name."""
+    if champion.organisation_id == actor.organisation_id:
+        return True
+    mine, theirs = actor.organisation.partnership_id, champion.organisation.partnership_id
+    return bool(profile.open_to_partnership) and mine is not None and mine == theirs

@@ -50,12 +50,13 @@ from pathways.models import (
     Person,
 )
 from pathways.policy import (
-    ALLOW,
-    FORBID,
-    Decision,
-    can_manage_apprenticeships,
+    can_act_as_champion,
+    can_answer_request,
     can_read_mentoring_notes,
+    can_see_mentoring_report,
     can_view_pairing,
+    can_write_mentoring,
+    champion_in_reach,
 )
 from pathways.vocabulary import FAMILIES
 
@@ -150,8 +151,8 @@ def _find_page(forms: dict[int, FlaskForm] | None = None, errors: list[dict] | N
         requested=[p for p in mine if p.status == "requested"],
         active=[p for p in mine if p.status == "active"],
         past=[p for p in mine if p.status in PAST],
-        champion_links=bool(_can_act_as_champion(me)), today=date.today(),
-        report_link=bool(_can_see_mentoring_report(me)),
+        champion_links=bool(can_act_as_champion(me)), today=date.today(),
+        report_link=bool(can_see_mentoring_report(me)),
         error_list=items), status
 
 
@@ -185,7 +186,7 @@ def _champion_or_404(me: Person, person_id: int) -> Person:
     person = db.session.get(Person, person_id)
     profile = db.session.get(ChampionProfile, person_id) if person is not None else None
     if person is None or profile is None or not person.active or not person.has_role(
-            "champion") or not _champion_in_reach(me, person, profile):
+            "champion") or not champion_in_reach(me, person, profile):
         abort(404)
     return person
 
@@ -196,7 +197,7 @@ def _champion_or_404(me: Person, person_id: int) -> Person:
 def _champion_me() -> Person:
     """Return the signed-in person if they hold the champion access role (else 403)."""
     me = signed_in()
-    require(_can_act_as_champion(me))
+    require(can_act_as_champion(me))
     return me
 
 
@@ -268,7 +269,7 @@ def _request_or_404(pairing_id: int) -> ChampionPairing:
     """Return a request the signed-in champion may answer: theirs (others 403 or 404)."""
     me = _champion_me()
     pairing = _pairing_or_404(pairing_id)
-    require(_can_answer_request(me, pairing))
+    require(can_answer_request(me, pairing))
     return pairing
 
 
@@ -344,7 +345,7 @@ def _pairing_or_404(pairing_id: int, write: bool = False) -> ChampionPairing:
     me = signed_in()
     require(can_view_pairing(db.session, me, pairing))
     if write:
-        require(_can_write_mentoring(db.session, me, pairing))
+        require(can_write_mentoring(db.session, me, pairing))
     return pairing
 
 
@@ -360,7 +361,7 @@ def _pairing_page(pairing: ChampionPairing, forms: dict[str, FlaskForm] | None =
     """Show the pairing; ``forms`` holds a refused session form, ``errors`` other refusals."""
     me, session = signed_in(), db.session
     forms = forms or {}
-    writer = bool(_can_write_mentoring(session, me, pairing))
+    writer = bool(can_write_mentoring(session, me, pairing))
     recording = writer and pairing.status == "active"
     held = list(session.scalars(select(MentoringSession).where(
         MentoringSession.pairing_id == pairing.id)
@@ -451,7 +452,7 @@ def _confirm(pairing: ChampionPairing, change, done: str, anchor: str, href: str
 
 def _report_period() -> tuple[ReportForm, tuple[date, date] | None]:
     """Read the report's period from the query; None when it is not valid."""
-    require(_can_see_mentoring_report(signed_in()))
+    require(can_see_mentoring_report(signed_in()))
     form = ReportForm(request.args)
     return form, form.period(date.today()) if form.validate() else None
 
@@ -552,50 +553,3 @@ def _add_problems(form: FlaskForm, problems: list[Problem], field_for=lambda whe
 
 def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "no set date"
-
-
-# Policy helpers: built from ``pathways.policy``; candidates to move into it ------------------
-
-
-def _can_act_as_champion(actor: Person) -> Decision:
-    """Whether ``actor`` may use the champion's own pages: the champion access role."""
-    return ALLOW if actor.has_role("champion") else FORBID
-
-
-def _can_answer_request(actor: Person, pairing: ChampionPairing) -> Decision:
-    """Whether ``actor`` may accept or decline a request: its champion only.
-
-    Others who may see the pairing (the person, their manager, L&D) are forbidden; anyone
-    else was already told "not found" by ``can_view_pairing``.
-    """
-    return ALLOW if actor.id == pairing.champion_id else FORBID
-
-
-def _can_write_mentoring(session, actor: Person, pairing: ChampionPairing) -> Decision:
-    """Whether ``actor`` may record sessions, mark actions done and end the pairing.
-
-    The pair only, exactly as for reading the private notes: others who may see the person
-    are forbidden, anyone else gets "not found".
-    """
-    return can_read_mentoring_notes(session, actor, pairing)
-
-
-def _can_see_mentoring_report(actor: Person) -> Decision:
-    """Whether ``actor`` may see their organisation's mentoring report (counts only).
-
-    Its L&D and administrators (``can_manage_apprenticeships``), and its champions.
-    """
-    if can_manage_apprenticeships(actor, actor.organisation) or actor.has_role("champion"):
-        return ALLOW
-    return FORBID
-
-
-def _champion_in_reach(actor: Person, champion: Person, profile: ChampionProfile) -> bool:
-    """Whether ``actor`` could ask ``champion`` at all: same organisation, or the same
-    partnership when the champion is open to it (matching's own reach rule). Outside it the
-    champion is "not found", so a request by id does not reveal a name."""
-    if champion.organisation_id == actor.organisation_id:
-        return True
-    mine, theirs = actor.organisation.partnership_id, champion.organisation.partnership_id
-    return bool(profile.open_to_partnership) and mine is not None and mine == theirs
-
