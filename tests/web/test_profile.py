@@ -264,3 +264,16 @@ def test_every_profile_form_carries_a_csrf_token(csrf_app):
     client.post("/profile/role", data={"role": "care-worker", "csrf_token": token})
     planner = client.get("/routes?to=social-worker").text.split('id="main-content"')[1]
     assert planner.count('name="csrf_token"') == planner.count('name="route"') > 0
+
+
+@pytest.mark.parametrize("who, shown, hidden", [
+    ("staff", ["/champions", "/shadowing", "/stories"], ["/cohorts", "/stories/review"]),
+    ("lnd", ["/champions", "/shadowing", "/stories", "/cohorts", "/stories/review"], []),
+])
+def test_the_menu_offers_each_area_to_those_who_may_use_it(client, enter, who, shown, hidden):
+    enter(who)
+    page = client.get("/profile").get_data(as_text=True)
+    menu = page[page.index('aria-label="Menu"'):page.index("</nav>", page.index('aria-label="Menu"'))]
+    links = set(re.findall(r'href="([^"]+)"', menu))
+    assert set(shown) <= links and not links & set(hidden)
+    assert 'href="/stories/mine"' in page  # the own profile invites a career story
