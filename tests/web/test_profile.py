@@ -277,3 +277,15 @@ def test_the_menu_offers_each_area_to_those_who_may_use_it(client, enter, who, s
     links = set(re.findall(r'href="([^"]+)"', menu))
     assert set(shown) <= links and not links & set(hidden)
     assert 'href="/stories/mine"' in page  # the own profile invites a career story
+
+
+def test_the_manager_sees_that_a_pairing_exists_and_can_follow_it(app, client, enter, people):
+    from webapp.extensions import db
+    from pathways.models import ChampionPairing
+
+    enter("manager")
+    page = client.get(f"/people/{people['staff']}").get_data(as_text=True)
+    with app.app_context():
+        pairing = db.session.query(ChampionPairing).filter_by(person_id=people["staff"]).one()
+    assert f'href="/pairings/{pairing.id}"' in page and ">champion</a>" in page
+    assert client.get(f"/pairings/{pairing.id}").status_code == 200
