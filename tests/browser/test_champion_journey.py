@@ -47,7 +47,16 @@ import seed
 import seed.demo
 from pathways.people.accounts import find_person, set_password
 from tests.browser.live import serving
-from tests.browser.test_accessibility import AXE, BLOCKING, describe, run_axe
+from tests.browser import journeys
+from tests.browser.journeys import (
+    accessible,
+    axe_script,
+    fill_date,
+    new_page,
+    open_details,
+    settled,
+    submitted,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,39 +88,17 @@ def demo_server(tmp_path_factory, browser):
 @pytest.fixture
 def page(browser, demo_server):
     """A page on the demo server; ``page.errors`` collects console errors."""
-    context = browser.new_context(base_url=demo_server,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(f"{m.type}: {m.text} ({m.location})")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(f"uncaught: {e}"))
+    page = new_page(browser, demo_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="module")
 def axe_source():
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make install` (it copies node_modules/axe-core)")
-    return AXE.read_text(encoding="utf-8")
+    return axe_script()
 
 
-# Helpers (as in test_cohort_journey) -------------------------------------------------------
-
-
-def settled(page, where: str = "") -> None:
-    """Wait for the page to load, then check it logged no console error (nor a CSP one)."""
-    page.wait_for_load_state("networkidle")
-    errors, page.errors[:] = list(page.errors), []
-    assert not errors, f"console errors on {where or page.url}:\n" + "\n".join(errors)
-
-
-def accessible(page, axe_source: str, where: str) -> None:
-    """No serious or critical axe-core violations on the page."""
-    blocking = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
-    assert not blocking, f"axe-core on {where}:\n{describe(blocking)}"
+# Steps of this journey ---------------------------------------------------------------------
 
 
 def day(value: date) -> str:
@@ -119,46 +106,9 @@ def day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def fill_date(scope, legend: str, value: date) -> None:
-    """Type a date into the GOV.UK date input whose legend is ``legend``."""
-    group = scope.get_by_role("group", name=legend, exact=True)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
-
-
-def open_details(scope, summary: str):
-    """Open the GOV.UK details whose summary is ``summary``; return the details."""
-    page = getattr(scope, "page", scope)  # a locator's ``has`` is built on the page
-    details = scope.locator("details.govuk-details").filter(
-        has=page.locator("summary", has_text=re.compile(rf"^\s*{re.escape(summary)}")))
-    details.locator("summary").click()
-    expect(details).to_have_attribute("open", "")
-    return details
-
-
-def submitted(page, button_name: str, scope=None, message: str | None = None) -> None:
-    """Press a form's button, then see the success banner (and no error summary)."""
-    (scope or page).get_by_role("button", name=button_name, exact=True).click()
-    page.wait_for_load_state("networkidle")
-    summary = page.locator(".govuk-error-summary")
-    if summary.count():
-        pytest.fail(f"{button_name!r} on {page.url} was refused:\n{summary.inner_text()}")
-    if message:
-        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(message)
-    settled(page)
-
-
 def sign_in(page, email: str) -> None:
     """Sign in through the login form with the demo password."""
-    page.goto("/login")
-    settled(page, "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(seed.demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    settled(page)
+    journeys.sign_in(page, email, seed.demo.DEMO_PASSWORD)
 
 
 def sign_out(page) -> None:

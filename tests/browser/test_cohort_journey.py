@@ -6,29 +6,31 @@ gateway to qualified, and record the guaranteed-job steps until the post is fill
 apprentice's current role is the post's. Every page visited is checked for console errors
 (CSP violations included); the dashboard, the enrol page and the apprenticeship page also
 with axe-core.
-
-With ``PATHWAYS_UPDATE_DOCS_SCREENSHOTS=1`` the dashboard and apprenticeship screenshots are
-also copied to ``docs/screenshots/`` (the README's pictures); otherwise the docs are left alone.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import REPO_ROOT
 from tests.browser.live import serving
-from tests.browser.test_accessibility import AXE, BLOCKING, describe, run_axe
+from tests.browser import journeys
+from tests.browser.journeys import (
+    accessible,
+    axe_script,
+    fill_date,
+    new_page,
+    open_details,
+    settled,
+    submitted,
+)
 from tests.factories import GOOD_PASSWORD, make_cohort_world
 
 pytestmark = pytest.mark.browser
 
-DOCS_SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 NQSW = "Newly qualified social worker (ASYE)"
 #: JavaScript listing the ids used more than once on a page.
 DUPLICATE_IDS = """() => {
@@ -51,84 +53,19 @@ def cohort_server(tmp_path_factory, browser):
 @pytest.fixture
 def page(browser, cohort_server):
     """A page on the cohort server; ``page.errors`` collects console errors."""
-    context = browser.new_context(base_url=cohort_server,
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(f"{m.type}: {m.text} ({m.location})")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(f"uncaught: {e}"))
+    page = new_page(browser, cohort_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="module")
 def axe_source():
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make install` (it copies node_modules/axe-core)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def settled(page, where: str = "") -> None:
-    """Wait for the page to load, then check it logged no console error (nor a CSP one)."""
-    page.wait_for_load_state("networkidle")
-    errors, page.errors[:] = list(page.errors), []
-    assert not errors, f"console errors on {where or page.url}:\n" + "\n".join(errors)
-
-
-def accessible(page, axe_source: str, where: str) -> None:
-    """No serious or critical axe-core violations on the page."""
-    blocking = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
-    assert not blocking, f"axe-core on {where}:\n{describe(blocking)}"
-
-
-def fill_date(scope, legend: str, day: date) -> None:
-    """Type a date into the GOV.UK date input whose legend is ``legend``."""
-    group = scope.get_by_role("group", name=legend, exact=True)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
-def open_details(page, summary: str):
-    """Open the GOV.UK details whose summary is ``summary``; return the details."""
-    details = page.locator("details.govuk-details").filter(
-        has=page.locator("summary", has_text=re.compile(rf"^\s*{re.escape(summary)}\s*$")))
-    details.locator("summary").click()
-    expect(details).to_have_attribute("open", "")
-    return details
-
-
-def submitted(page, button_name: str, scope=None, message: str | None = None) -> None:
-    """Press a form's button, then see the success banner (and no error summary)."""
-    (scope or page).get_by_role("button", name=button_name, exact=True).click()
-    page.wait_for_load_state("networkidle")
-    summary = page.locator(".govuk-error-summary")
-    if summary.count():
-        pytest.fail(f"{button_name!r} on {page.url} was refused:\n{summary.inner_text()}")
-    if message:
-        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(message)
-    settled(page)
+    return axe_script()
 
 
 def sign_in(page, email: str = "lnd@example.org") -> None:
-    """Sign in through the login form."""
-    page.goto("/login")
-    settled(page, "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("textbox", name="Password").fill(GOOD_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    settled(page)
-
-
-def publish(shot, name: str) -> None:
-    """Copy a screenshot to docs/screenshots when asked to (PATHWAYS_UPDATE_DOCS_SCREENSHOTS=1)."""
-    if os.environ.get("PATHWAYS_UPDATE_DOCS_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS_SCREENSHOTS / name)
+    """Sign in through the login form (test accounts share one password)."""
+    journeys.sign_in(page, email, GOOD_PASSWORD)
 
 
 def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, axe_source):
@@ -272,7 +209,7 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     expect(page.locator("#placements ~ p").first).to_contain_text(
         "Every current and future placement has a practice educator.")
     accessible(page, axe_source, "the cohort dashboard (with progress)")
-    publish(screenshot(page, "cohort-dashboard"), "cohort-dashboard.png")
+    screenshot(page, "cohort-dashboard")
     row.get_by_role("link", name="staff", exact=True).click()
     expect(page).to_have_url(apprenticeship_url)
     settled(page)
@@ -319,7 +256,7 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     rag = page.locator("dl.govuk-summary-list").first.locator("[data-rag]")
     expect(rag).to_have_attribute("data-rag", "grey")
     accessible(page, axe_source, "the apprenticeship page (in post)")
-    publish(screenshot(page, "apprenticeship-page"), "apprenticeship.png")
+    screenshot(page, "apprenticeship-page")
 
     # The person's profile: their current role is the post's, the degree held.
     page.locator("dl.govuk-summary-list").first.get_by_role("link", name="staff",
