@@ -301,7 +301,7 @@ def can_see_mentoring_report(actor: Person) -> Decision:
 
 def champion_in_reach(actor: Person, champion: Person, profile: ChampionProfile) -> bool:
     """Decide whether ``actor`` could ask ``champion`` at all: same organisation, or the same
-    partnership when the champion is open to it (matching's own reach rule). Outside it the
+    partnership when the champion is open to it (matching uses the same rule). Outside it the
     champion is "not found", so a request by id does not reveal a name."""
     if champion.organisation_id == actor.organisation_id:
         return True

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidInput, Problem, RouteNotFound
 from ..models import ChampionPairing, ChampionProfile, Person, PersonRole
 from ..options import RouteOptions
+from ..policy import champion_in_reach
 from ..routes import routes_between
 from ..vocabulary import FAMILIES
 
@@ -98,17 +99,16 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
     matches = []
     for champion, profile in candidates:
         load = loads.get(champion.id, 0)
-        if champion.id in taken or load >= profile.capacity:
+        if champion.id in taken or load >= profile.capacity or not champion_in_reach(
+                person, champion, profile):
             continue
         reasons, score = [], 0
         if champion.organisation_id == person.organisation_id:
             score += SAME_ORGANISATION
             reasons.append("Works in your organisation.")
-        elif profile.open_to_partnership and _same_partnership(champion, person):
+        else:
             reasons.append(f"Works at {champion.organisation.name}, in your partnership, "
                            "and supports people across it.")
-        else:
-            continue
         held = list(profile.roles_held or [])
         if target in held:
             score += WALKED_TARGET
@@ -128,11 +128,6 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
     matches.sort(key=lambda m: (-m.score, m.active_mentees, m.champion.name.casefold(),
                                 m.champion.id))
     return matches[:limit]
-
-
-def _same_partnership(one: Person, other: Person) -> bool:
-    mine, theirs = one.organisation.partnership_id, other.organisation.partnership_id
-    return mine is not None and mine == theirs
 
 
 def _title(G: nx.DiGraph, node: str) -> str:
