@@ -7,7 +7,7 @@ apprenticeship, and the state says what that link means.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -65,9 +65,9 @@ def create_post(session: Session, organisation: Organisation, *, reference: str,
 
 def find_post(session: Session, organisation: Organisation, reference: str) -> Post | None:
     """Return the organisation's post with this reference (any case), or None."""
-    folded = reference.strip().casefold()
-    candidates = session.scalars(select(Post).where(Post.organisation_id == organisation.id))
-    return next((post for post in candidates if post.reference.casefold() == folded), None)
+    return session.scalars(select(Post).where(
+        Post.organisation_id == organisation.id,
+        func.lower(Post.reference) == reference.strip().lower())).first()
 
 
 def move_post(session: Session, post: Post, new: str, *,

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -153,9 +153,9 @@ def find_cohort(session: Session, organisation_id: int, id_or_name: str | int
         cohort = session.get(Cohort, int(text))
         if cohort is not None and cohort.organisation_id == organisation_id:
             return cohort
-    folded = text.casefold()
-    cohorts = session.scalars(select(Cohort).where(Cohort.organisation_id == organisation_id))
-    return next((cohort for cohort in cohorts if cohort.name.casefold() == folded), None)
+    return session.scalars(select(Cohort).where(
+        Cohort.organisation_id == organisation_id,
+        func.lower(Cohort.name) == text.lower())).first()
 
 
 def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
