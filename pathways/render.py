@@ -8,7 +8,9 @@ backslashes in data can neither break the picture nor inject markup.
 from __future__ import annotations
 
 import html
+import itertools
 import shutil
+
 # Runs Graphviz's dot with a fixed argument list and no shell; the graph goes in on stdin.
 import subprocess  # nosec B404
 import threading
@@ -105,7 +107,7 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
     """
     chosen = list(nodes) if nodes is not None else sorted(G)
     chosen_set = set(chosen) | set(highlight)
-    route_edges = set(zip(highlight, highlight[1:]))
+    route_edges = set(itertools.pairwise(highlight))
     lines = [
         "digraph career_map {",
         '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.25, ranksep=0.6, '
@@ -137,7 +139,8 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
         if source in chosen_set and target in chosen_set:
             attrs = {"id": quoted(f"edge-{source}--{target}")}
             if (source, target) in route_edges:
-                attrs.update(penwidth="3", color=quoted("#0b0c0c"), **{"class": quoted("highlighted")})
+                attrs.update(penwidth="3", color=quoted("#0b0c0c"),
+                             **{"class": quoted("highlighted")})
             elif G.edges[source, target]["kind"] in ("sideways", "change_of_employer"):
                 attrs["style"] = "dashed"
             lines.append(f"  {quoted(source)} -> {quoted(target)} [{_attrs(attrs)}];")

@@ -9,6 +9,7 @@ are not met in order (held, or gained earlier on the route) are skipped.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,7 @@ import networkx as nx
 from .corridor import Dijkstra, corridor_graph
 from .errors import RouteNotFound
 from .explain import describe_step, why_this_order
-from .options import HELD, RouteOptions, edge_allowed
+from .options import HELD, RouteOptions
 
 MAX_STEPS = 20
 #: Candidate paths examined before giving up on finding ``k`` valid ones.
@@ -157,7 +158,7 @@ def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
     for examined, path in enumerate(candidates):
         if examined >= MAX_CANDIDATES:
             return routes, True, None  # enough looking: report what was found
-        length = sum(search.edges[u, v]["w"] for u, v in zip(path, path[1:]))
+        length = sum(search.edges[u, v]["w"] for u, v in itertools.pairwise(path))
         if length > bound:
             return routes, False, length
         if len(path) - 1 > MAX_STEPS:
@@ -182,7 +183,7 @@ def make_route(G: nx.DiGraph, path: list[str], options: RouteOptions) -> Route |
     steps: list[Step] = []
     total_months = total_cost = 0.0
     self_funded = 0
-    for number, (u, v) in enumerate(zip(path, path[1:]), start=1):
+    for number, (u, v) in enumerate(itertools.pairwise(path), start=1):
         if v in options.have:  # the virtual step from the start to a held qualification
             steps.append(_held_step(G, number, u, v))
             continue

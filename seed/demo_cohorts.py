@@ -41,6 +41,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways import clock
 from pathways.apprenticeships import lifecycle, placements, posts, records
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
 from pathways.errors import InvalidInput, Problem
@@ -136,7 +137,7 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
     InvalidInput
         When a demo file names someone or something that is not there.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if demo_cohorts_loaded(session, organisation):
         return False
     programmes = {row["name"]: create_programme(

@@ -43,13 +43,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways import audit
+from pathways import audit, clock
 from pathways.apprenticeships import records
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring import conversations, pairings, sessions, shadowing, stories
@@ -84,7 +84,7 @@ def load_demo_mentoring(session: Session, G: nx.DiGraph, *, lnd: Person,
         When a demo file names someone or something that is not there, or a service
         refuses a row.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if demo_mentoring_loaded(session):
         return False
     load_champions(session, G, lnd)
@@ -99,7 +99,7 @@ def load_demo_mentoring(session: Session, G: nx.DiGraph, *, lnd: Person,
 
 def stamp(day: date) -> datetime:
     """The time an event of the demo happened on ``day``: 10:00 UTC."""
-    return datetime.combine(day, time(10), tzinfo=timezone.utc)
+    return datetime.combine(day, time(10), tzinfo=UTC)
 
 
 def split(value: str) -> list[str]:
@@ -116,10 +116,12 @@ def load_champions(session: Session, G: nx.DiGraph, lnd: Person) -> None:
     """Save each champion's profile (granting the champion role)."""
     for row in rows("champions.csv"):
         found: list[Problem] = []
+
+        def problem(field, message, found=found, email=row["email"]):
+            found.append(Problem(f"{email}: {field}", message))
         details = check_details(
             G, split(row["specialisms"]), split(row["roles_held"]), row["capacity"],
-            row["open_to_partnership"],
-            lambda field, message: found.append(Problem(f"{row['email']}: {field}", message)))
+            row["open_to_partnership"], problem)
         if found:
             raise InvalidInput(found, SUMMARY)
         save_profile(session, person(session, row["email"]),

@@ -159,11 +159,13 @@ def make_cohort_world(session, people=None):
     world["programme"] = create_programme(
         session, council, name="Social work degree apprenticeship",
         qualification_id="social-work-degree-apprenticeship",
-        provider_name="Northshire University", leads_to_role_id="newly-qualified-social-worker", G=world["G"])
+        provider_name="Northshire University", leads_to_role_id="newly-qualified-social-worker",
+        G=world["G"])
     world["cohort"] = create_cohort(
         session, world["programme"], name="SWDA 2025", start_date=date(2025, 9, 1),
         planned_end_date=date(2028, 8, 31), budget_kind="levy", budget_gbp="72000")
-    world["post"] = create_post(session, council, reference="SW-101", role_id="newly-qualified-social-worker")
+    world["post"] = create_post(session, council, reference="SW-101",
+                                role_id="newly-qualified-social-worker")
     educator = create_person(session, email="educator@example.org", name="Eddie Educator",
                              organisation=council, roles=["staff"])
     educator.qualifications.append(HeldQualification(qualification_id="peps-stage-1"))

@@ -94,7 +94,7 @@ def _axes(top: float, step: float, labels: Sequence[str], xs: Sequence[float],
     """Gridlines with their values on the left, and thinned labels along the bottom."""
     plot_bottom, plot_height = HEIGHT - BOTTOM, HEIGHT - TOP - BOTTOM
     parts = []
-    for index in range(int(round(top / step)) + 1):
+    for index in range(round(top / step) + 1):
         value = index * step
         y = plot_bottom - plot_height * value / top
         parts += [tag("line", x1=LEFT, y1=_at(y), x2=WIDTH - RIGHT, y2=_at(y),

@@ -13,16 +13,15 @@ from decimal import Decimal, InvalidOperation
 
 import networkx as nx
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextInput
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from pathways.apprenticeships.progress import RAG_ORDER
 from pathways.models import BUDGET_KINDS, PROVIDER_KINDS
 
-from .forms import SearchForm
 from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
+from .forms import SearchForm
 from .views.shared import choices
 
 #: The largest budget the database holds (12 digits, 2 after the point).

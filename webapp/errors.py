@@ -94,4 +94,5 @@ def register(app: Flask) -> None:
 def _title(status: int) -> str:
     return {404: "Page not found", 400: "There is a problem with your request",
             409: "Someone else changed this while you were editing",
-            503: "Sorry, the career map cannot be drawn right now"}.get(status, "There is a problem")
+            503: "Sorry, the career map cannot be drawn right now",
+            }.get(status, "There is a problem")

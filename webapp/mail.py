@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -33,7 +33,7 @@ def send_email(to: str, subject: str, body: str) -> Path:
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2]
                                        or "localhost")

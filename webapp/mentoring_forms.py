@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput, G
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
+from pathways import clock
 from pathways.mentoring.champions import MAX_CAPACITY
 from pathways.mentoring.sessions import MAX_MINUTES, AgreedAction
 from pathways.models import ACTION_OWNERS, SESSION_MODES
@@ -247,7 +248,7 @@ class ReportForm(SearchForm):
         """Check each date, then that the period runs forwards and is not too long."""
         if not super().validate(extra_validators):
             return False
-        since, until = self.period(date.today())
+        since, until = self.period(clock.today())
         if since > until:
             self.until.errors = [*self.until.errors, "The end date must be on or after the "
                                  "start date"]

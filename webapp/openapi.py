@@ -14,7 +14,12 @@ from typing import Any
 from pathways.apprenticeships.progress import RAG_ORDER
 from pathways.apprenticeships.rules import STATUSES
 from pathways.interchange.fields import (
-    EDGE_FIELDS, ID_PATTERN, MAX_TITLE_LENGTH, NODE_FIELDS, STANDARD_CODE_PATTERN, Field,
+    EDGE_FIELDS,
+    ID_PATTERN,
+    MAX_TITLE_LENGTH,
+    NODE_FIELDS,
+    STANDARD_CODE_PATTERN,
+    Field,
 )
 from pathways.options import HELD, MAX_K, MAX_MONTHS, RouteOptions
 from pathways.serialise import NODE_SUMMARY_FIELDS

@@ -1,4 +1,4 @@
-"""Jinja set-up: the GOV.UK Frontend macros beside our templates, and filters in the field's words."""
+"""Jinja set-up: the GOV.UK Frontend macros beside our templates; filters in the domain's words."""
 
 from __future__ import annotations
 

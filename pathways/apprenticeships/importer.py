@@ -56,7 +56,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..csv_input import (
     csv_text,
     parse_date,
@@ -185,7 +185,7 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     >>> import_apprenticeships(session, open("cohort.csv").read(), council)  # doctest: +SKIP
     ApprenticeshipImportResult(apprenticeships=12, cohorts=1, ...)
     """
-    today = today or date.today()
+    today = today or clock.today()
     text = csv_text(path_or_text, SUMMARY)
     problems: list[Problem] = []
     rows = [parsed for number, raw in read_csv(text, COLUMNS, REQUIRED_COLUMNS, problems,

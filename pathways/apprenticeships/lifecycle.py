@@ -14,7 +14,7 @@ from datetime import date
 import networkx as nx
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, PathwayError, Problem
 from ..models import Apprenticeship, HeldQualification, Person, StatusChange
 from . import posts
@@ -55,7 +55,7 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
     StatusMoveRefused
         When the funding rules do not allow the move (see ``rules.check_move``).
     """
-    today = today or date.today()
+    today = today or clock.today()
     reason = (reason or "").strip()
     problems = []
     if not reason:
@@ -118,7 +118,7 @@ def record_job_step(session: Session, apprenticeship: Apprenticeship, step: str,
     InvalidInput
         When the date is in the future or before the previous step.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if step not in JOB_STEPS:
         raise InvalidInput([Problem("step", f"use one of {', '.join(JOB_STEPS)}")],
                            "The step was not recorded")

@@ -97,8 +97,9 @@ def check_educator(session: Session, apprenticeship: Apprenticeship, educator: P
     if educator.organisation_id != apprenticeship.cohort.organisation_id:
         raise EducatorRefused(f"{educator.name} works for another organisation.")
     if not any(held.qualification_id in wanted for held in educator.qualifications):
+        wanted_titles = ", ".join(wanted) or "the educator qualifications"
         raise EducatorRefused(f"{educator.name} cannot supervise this placement: their profile "
-                              f"holds none of {', '.join(wanted) or 'the educator qualifications'}.")
+                              f"holds none of {wanted_titles}.")
     capacity = capacity_of(session, educator)
     load = overlapping_load(session, educator, start, end, excluding=placement)
     if load >= capacity:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     Apprenticeship,
     Cohort,
@@ -150,7 +151,7 @@ def cohort_summary(session: Session, cohort: Cohort, as_of: date | None = None,
     Only hours logged and reviews held on or before ``as_of`` count, queried hours never
     do, and each apprentice's status is the one their history gives on that date.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     rows = progress_rows(session, Apprenticeship.cohort_id == cohort.id, as_of, thresholds)
     return CohortSummary(cohort.id, cohort.name, as_of, sorted(rows, key=urgency))
 
@@ -159,7 +160,7 @@ def apprenticeship_progress(session: Session, apprenticeship: Apprenticeship,
                             as_of: date | None = None,
                             thresholds: Thresholds = Thresholds()) -> ApprenticeProgress:
     """Return one apprenticeship's standing on ``as_of`` (default today)."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     return progress_rows(session, Apprenticeship.id == apprenticeship.id, as_of,
                          thresholds)[0]
 
@@ -240,7 +241,7 @@ def otj_over_time(session: Session, cohort: Cohort, as_of: date | None = None
     ``first`` is hours logged (counted states only), ``second`` hours expected by then,
     summed over apprentices who have not withdrawn.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     apprenticeships = session.execute(
         select(Apprenticeship.id, Apprenticeship.start_date, Apprenticeship.planned_end_date,
                Apprenticeship.otj_required_hours)

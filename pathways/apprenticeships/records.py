@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, Problem
 from ..models import OTJ_ACTIVITIES, Apprenticeship, OtjEntry, Person, ProgressReview
 
@@ -47,7 +47,7 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
         When the day is before the start or in the future, the hours are not more than 0
         and at most 24, or the activity is not one of ``OTJ_ACTIVITIES``.
     """
-    today = today or date.today()
+    today = today or clock.today()
     problems: list[Problem] = []
     amount = parse_hours(hours, problems)
     if worked_on < apprenticeship.start_date:
@@ -106,7 +106,7 @@ def record_review(session: Session, apprenticeship: Apprenticeship, *, held_on: 
         When the review is in the future or before the start, the next date is not after it
         or more than 84 days later, or nobody was present.
     """
-    today = today or date.today()
+    today = today or clock.today()
     latest = held_on + timedelta(days=REVIEW_EVERY_DAYS)
     next_review_on = next_review_on or latest
     problems = []

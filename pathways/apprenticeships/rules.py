@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from .. import clock
 from ..errors import InvalidInput, PathwayError, Problem
 
 #: The day the 2025/26 funding rules begin.
@@ -277,7 +278,7 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
         RAG grey when withdrawn, completed or qualified; red when past end, or OTJ behind
         and review overdue together; amber when exactly one of those; green otherwise.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     elapsed = max(0, (as_of - start).days)
     planned = max(1, (planned_end - start).days)
     expected = otj_required * min(1.0, elapsed / planned)

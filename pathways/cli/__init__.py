@@ -7,10 +7,12 @@ Exit codes: 0 success; 1 invalid input or data (every problem listed); 2 wrong u
 
 from __future__ import annotations
 
-from . import apprenticeship_commands  # noqa: F401  (registers import-apprenticeships etc.)
-from . import graph_commands  # noqa: F401  (registers the graph commands on ``cli``)
-from . import mentoring_commands  # noqa: F401  (registers import-champions etc.)
-from . import people_commands  # noqa: F401  (registers the people commands on ``cli``)
+from . import (
+    apprenticeship_commands,  # noqa: F401  (registers import-apprenticeships etc.)
+    graph_commands,  # noqa: F401  (registers the graph commands on ``cli``)
+    mentoring_commands,  # noqa: F401  (registers import-champions etc.)
+    people_commands,  # noqa: F401  (registers the people commands on ``cli``)
+)
 from .base import cli
 
 __all__ = ["cli", "main"]

@@ -149,9 +149,9 @@ def _check_type(field: Field, value: Any) -> Any:
             if isinstance(value, float) and not value.is_integer():
                 raise bad
             value = int(value)
-    if field.type == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise bad
+    if field.type == "list" and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise bad
     return value
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, Problem
 from ..models import DEVELOPMENT_ACTIONS, DevelopmentAction, DevelopmentConversation, Person
 
@@ -42,7 +42,7 @@ def record_conversation(session: Session, person: Person, *, held_on: date, revi
     InvalidInput
         Naming each field that is wrong (``actions[N].field`` for an action).
     """
-    today = today or date.today()
+    today = today or clock.today()
     problems = []
     if held_on > today:
         problems.append(Problem("held_on", "cannot be in the future"))

@@ -14,7 +14,7 @@ import networkx as nx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, PathwayError, Problem
 from ..models import ChampionPairing, Person
 from ..models.people import utcnow
@@ -39,7 +39,7 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
         When the champion is not among the person's matches (full, out of reach, already
         paired or requested, or not a champion).
     """
-    today = today or date.today()
+    today = today or clock.today()
     if champion.id not in {m.champion.id for m in match_champions(session, G, person,
                                                                   limit=1000)}:
         raise PairingRefused(f"{champion.name} cannot take a request from you now: they may "
@@ -76,7 +76,7 @@ def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_fr
     PairingRefused
         When the request is no longer open (answered or expired).
     """
-    today = today or date.today()
+    today = today or clock.today()
     problems = []
     if not (goals or "").strip():
         problems.append(Problem("goals", "say what you will work on together"))
@@ -104,7 +104,7 @@ def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
     PairingRefused
         When the request is no longer open.
     """
-    _check_open_request(pairing, today or date.today())
+    _check_open_request(pairing, today or clock.today())
     pairing.status, pairing.responded_at = "declined", utcnow()
     pairing.decline_reason = (reason or "").strip()
     session.flush()
@@ -131,7 +131,7 @@ def end_pairing(session: Session, pairing: ChampionPairing, *,
 
 def expire_requests(session: Session, today: date | None = None) -> int:
     """Mark every request past its ``respond_by`` date as expired; return how many."""
-    today = today or date.today()
+    today = today or clock.today()
     result = session.execute(
         update(ChampionPairing)
         .where(ChampionPairing.status == "requested", ChampionPairing.respond_by < today)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..apprenticeships import records
 from ..errors import InvalidInput, Problem
 from ..models import (
@@ -60,7 +60,7 @@ def record_session(session: Session, pairing: ChampionPairing, *, held_on: date,
         Naming each field that is wrong (``actions[N].field`` for an action); nothing is
         written. Counting as off-the-job needs an active apprenticeship.
     """
-    today = today or date.today()
+    today = today or clock.today()
     problems = []
     if pairing.status != "active":
         problems.append(Problem("pairing", f"the pairing is {pairing.status}, not active"))
@@ -136,7 +136,7 @@ def caseload(session: Session, champion: Person, today: date | None = None
     A follow-up is overdue when the last session's next date has passed with no session
     since, or when there has been no session at all 28 days after accepting.
     """
-    today = today or date.today()
+    today = today or clock.today()
     pairings = list(session.scalars(select(ChampionPairing).where(
         ChampionPairing.champion_id == champion.id, ChampionPairing.status == "active")))
     sessions = list(session.scalars(select(MentoringSession).where(

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, PathwayError, Problem
 from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
 from ..models.people import utcnow
@@ -37,7 +37,7 @@ def publish_place(session: Session, host: Person, *, role_id: str, starts_on: da
     InvalidInput
         When the role is not a current role, the dates are wrong or the capacity is not 1-20.
     """
-    today = today or date.today()
+    today = today or clock.today()
     problems = []
     role = session.get(Node, role_id) if role_id else None
     if not isinstance(role, Role) or role.retired:
@@ -73,7 +73,7 @@ def places_taken(session: Session, place: ShadowingPlace) -> int:
 def open_places(session: Session, role_id: str, viewer: Person | None = None,
                 today: date | None = None) -> list[ShadowingPlace]:
     """Return the open places for a role that ``viewer`` could request (all when None)."""
-    today = today or date.today()
+    today = today or clock.today()
     places = session.scalars(select(ShadowingPlace).where(
         ShadowingPlace.role_id == role_id, ShadowingPlace.ends_on >= today)
         .order_by(ShadowingPlace.starts_on)).all()
@@ -99,7 +99,7 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
         When the place is full, over, out of the person's reach, hosted by them, or
         already requested by them.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if place.host_id == person.id:
         raise ShadowingRefused("You cannot shadow a place you host.")
     if not _may_request(person, place):
@@ -151,7 +151,7 @@ def reflect(session: Session, request: ShadowingRequest, *, reflection: str,
     InvalidInput
         When the reflection is empty.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if request.status != "approved":
         raise ShadowingRefused(f"Only approved shadowing can be reflected on; this is "
                                f"{request.status}.")

@@ -19,7 +19,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, PathwayError, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import CareerStory, Person
@@ -36,7 +36,7 @@ class StoryRefused(PathwayError):
 def check_route(G: nx.DiGraph, steps: list[tuple[str, int | None]], problems: list[Problem],
                 today: date | None = None) -> list[dict]:
     """Return the route as ``[{"node", "year"}]``, adding problems for unknown or odd steps."""
-    this_year = (today or date.today()).year
+    this_year = (today or clock.today()).year
     route, last_year = [], None
     for number, (name, year) in enumerate(steps, start=1):
         where = f"route[{number}]"

@@ -7,7 +7,7 @@ reported in aggregate.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from .base import Base
 
 #: The roles a person can hold in the system (several at once).
@@ -37,8 +38,8 @@ SCOPES = ("organisation", "partnership")
 
 
 def utcnow() -> datetime:
-    """Return the current time in UTC."""
-    return datetime.now(timezone.utc)
+    """Return the current time in UTC (the model defaults' clock; see ``pathways.clock``)."""
+    return clock.now()
 
 
 class Partnership(Base):

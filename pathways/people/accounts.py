@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import (
     ACCESS_ROLES,
@@ -160,7 +160,7 @@ def create_person(session: Session, *, email: str, name: str, organisation: Orga
     person.access = [PersonRole(role=role, scope=scope if role in ("lnd", "admin")
                                 else "organisation") for role in dict.fromkeys(roles)]
     person.memberships = [OrganisationMembership(organisation=organisation,
-                                                 started_on=started_on or date.today())]
+                                                 started_on=started_on or clock.today())]
     session.add(person)
     session.flush()
     audit.record(session, actor, "create", "person", person.id, f"account for {email}",
@@ -207,7 +207,7 @@ def enable_person(session: Session, person: Person, actor: Person | None = None)
 def move_organisation(session: Session, person: Person, organisation: Organisation,
                       on: date | None = None, actor: Person | None = None) -> None:
     """Move a person to another organisation, keeping the history of where they worked."""
-    on = on or date.today()
+    on = on or clock.today()
     for spell in person.memberships:
         if spell.ended_on is None:
             spell.ended_on = on

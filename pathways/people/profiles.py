@@ -10,6 +10,7 @@ smaller than :data:`SMALLEST_GROUP` suppressed, and never written to audit detai
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -18,7 +19,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import EqualityRecord, HeldQualification, Person
 from ..options import RouteOptions
@@ -69,7 +70,7 @@ def _check_node(G: nx.DiGraph, node_id: str | None, kind: str, where: str) -> li
 def _check_date(value: date | None, where: str, what: str) -> list[Problem]:
     if value is None:
         return []
-    if value > date.today():
+    if value > clock.today():
         return [Problem(where, f"{what} must be today or in the past")]
     if value < EARLIEST_DATE:
         return [Problem(where, f"{what} must be after {EARLIEST_DATE:%Y}")]
@@ -175,7 +176,7 @@ def route_problems(G: nx.DiGraph, person: Person, path: list[str],
     unknown = [node for node in path if node not in G]
     if unknown:
         return [f"{', '.join(unknown)} is not on the career map"]
-    for u, v in zip(path, path[1:]):
+    for u, v in itertools.pairwise(path):
         if not G.has_edge(u, v) and not (u == path[0] and v in held):
             return [f"There is no move from {G.nodes[u]['title']} to {G.nodes[v]['title']}"]
     if make_route(G, path, RouteOptions(have=held)) is None:

@@ -26,12 +26,14 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import itertools
 
 from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Engine, make_url
@@ -60,7 +62,7 @@ APPRENTICES = 5000
 ENTRIES_EACH = 50
 OTHER_APPRENTICES = 1000
 AS_OF = date(2026, 11, 24)
-NOW = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 COHORT_START, COHORT_END = date(2025, 9, 1), date(2028, 8, 31)
 TARGET_MS = 300
 REPEAT = 30
@@ -178,7 +180,7 @@ def postgres_engine():
     try:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means "skip"
+    except Exception as error:
         admin.dispose()
         print(f"\nPostgreSQL skipped ({make_url(base).render_as_string()} unreachable: "
               f"{type(error).__name__})")
@@ -236,7 +238,7 @@ def breakdown(statements: list[list], ended: float) -> list[tuple[str, float]]:
     The last statement runs to its cursor's return; what follows it is Python's share.
     """
     rows = []
-    for (statement, _, started, _), following in zip(statements, statements[1:]):
+    for (statement, _, started, _), following in itertools.pairwise(statements):
         rows.append((statement, (following[2] - started) * 1000))
     statement, _, started, returned = statements[-1]
     rows.append((statement, (returned - started) * 1000))
@@ -301,7 +303,6 @@ def measure(engine: Engine, label: str) -> dict:
         cohort = session.get(Cohort, cohort_id)
         with log.recording() as statements:
             summary = cohort_summary(session, cohort, AS_OF)
-            ended = time.perf_counter()
         summary_statements = list(statements)
         summary_ms = sample(lambda: cohort_summary(session, cohort, AS_OF), REPEAT, warmup=1)
         with log.recording() as statements:

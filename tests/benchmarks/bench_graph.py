@@ -106,7 +106,7 @@ def main() -> dict:
               f"{R.number_of_edges()} edges --")
         print(row(f"5 best routes, {size} organisations", pruned,
                   "(target p95 <= 25 ms at 50)" if size == 50 else ""))
-        print(row(f"  baseline: plain shortest_simple_paths, unpruned", plain))
+        print(row("  baseline: plain shortest_simple_paths, unpruned", plain))
         print(f"  speed-up over the baseline: median {ratio:.1f}x, mean {mean_ratio:.1f}x, "
               f"p95 {p95(plain) / p95(pruned):.1f}x (target >= 2x)")
         print(f"  snapshot from SQL (median of 3): {build_seconds:.3f} s (target <= 1 s at 50)")

@@ -109,7 +109,8 @@ def main() -> dict:
             for name, path, miss in ENDPOINTS:
                 result = wrk(base + path, miss)
                 results[name] = result
-                print(f"{name:<34} {result['rps']:8.0f} req/s  p50 {result['p50_us'] / 1000:7.2f} ms"
+                print(f"{name:<34} {result['rps']:8.0f} req/s"
+                      f"  p50 {result['p50_us'] / 1000:7.2f} ms"
                       f"  p95 {result['p95_us'] / 1000:7.2f} ms  (errors {result['socket_errors']},"
                       f" non-2xx {result['non_2xx']})")
         finally:

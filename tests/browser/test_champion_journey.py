@@ -46,7 +46,6 @@ from playwright.sync_api import expect
 import seed
 import seed.demo
 from pathways.people.accounts import find_person, set_password
-from tests.browser.live import serving
 from tests.browser import journeys
 from tests.browser.journeys import (
     accessible,
@@ -57,6 +56,7 @@ from tests.browser.journeys import (
     settled,
     submitted,
 )
+from tests.browser.live import serving
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.live import serving
 from tests.browser import journeys
 from tests.browser.journeys import (
     accessible,
@@ -27,6 +26,7 @@ from tests.browser.journeys import (
     settled,
     submitted,
 )
+from tests.browser.live import serving
 from tests.factories import GOOD_PASSWORD, make_cohort_world
 
 pytestmark = pytest.mark.browser
@@ -153,7 +153,8 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     expect(page.locator("h1")).to_have_text("staff")
     settled(page)
     accessible(page, axe_source, "the apprenticeship page (new)")
-    expect(page.locator("#status-section ~ p").first.locator("[data-status]")).to_have_text("Active")
+    status = page.locator("#status-section ~ p").first.locator("[data-status]")
+    expect(status).to_have_text("Active")
 
     # Off-the-job hours: 7.5 hours of taught learning a week ago.
     worked_on = today - timedelta(days=7)

@@ -1,4 +1,4 @@
-"""A visitor's journey through the site in a real Chromium: search, plan a route, see it on the map."""
+"""A visitor's journey in a real Chromium: search, plan a route, see it on the map."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from pathways.mentoring.matching import (
 )
 from pathways.models import AuditEvent, ChampionPairing, ChampionProfile, Person
 from pathways.people.accounts import create_person
+from pathways.policy import ALLOW, FORBID, HIDE, can_read_mentoring_notes, can_view_pairing
 from pathways.snapshot import build_graph
 from tests.factories import make_people, toy_document
 
@@ -154,13 +155,14 @@ def test_a_bad_row_writes_nothing(session, world, row, message):
 
 def test_the_same_email_twice_is_refused(session, world):
     text = GOOD + "colleague@example.org,,,,\n"
-    with pytest.raises(InvalidInput, match="row 4: email: colleague@example.org is also on row 2"):
+    with pytest.raises(InvalidInput,
+                       match=r"row 4: email: colleague@example\.org is also on row 2"):
         import_champions(session, text, world["staff"].organisation, world["G"])
 
 
 # Requests, agreements, declines and expiry ---------------------------------------------
 
-from datetime import date, timedelta  # noqa: E402
+from datetime import UTC, date, timedelta  # noqa: E402
 
 from pathways.mentoring import pairings  # noqa: E402
 
@@ -302,9 +304,6 @@ def test_the_caseload_puts_overdue_follow_ups_first(session, world):
 
 # Privacy ------------------------------------------------------------------------------
 
-from pathways.policy import ALLOW, FORBID, HIDE, can_read_mentoring_notes, \
-    can_view_pairing  # noqa: E402
-
 #: actor -> (may see the pairing exists, may read its notes) for the staff member's pairing
 PRIVACY = {
     "staff": (ALLOW, ALLOW),         # the person supported
@@ -333,13 +332,13 @@ def test_notes_are_for_the_pair_only(session, world, actor, expected):
 
 
 def test_the_report_numbers(session, world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pathways.mentoring import shadowing
     from pathways.mentoring.reports import mentoring_report
 
-    chosen, pairing = _active(session, world)
-    pairing.responded_at = datetime(2026, 10, 1, 9, tzinfo=timezone.utc)
+    _chosen, pairing = _active(session, world)
+    pairing.responded_at = datetime(2026, 10, 1, 9, tzinfo=UTC)
     for day, done in ((date(2026, 10, 6), True), (date(2026, 11, 3), False)):
         record = mentoring.record_session(
             session, pairing, held_on=day, duration_minutes=30, mode="video",

@@ -1,6 +1,7 @@
 """The demo partnership: loaded by the staff import, one account per kind of user, two
 apprenticeship cohorts part-way through (made through the services), idempotent."""
 
+import itertools
 from collections import Counter
 from datetime import date
 
@@ -9,12 +10,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import seed
-from pathways.cli import cli
-from pathways.document import load_document
-from pathways.errors import InvalidInput
 from pathways.apprenticeships.placements import capacity_of, overlapping_load
 from pathways.apprenticeships.progress import cohort_summary, qualifiers_by_month
 from pathways.apprenticeships.rules import NEW_RULES_FROM, required_otj_hours
+from pathways.cli import cli
+from pathways.document import load_document
+from pathways.errors import InvalidInput
 from pathways.models import (
     APPRENTICESHIP_MODELS,
     OTJ_ACTIVITIES,
@@ -37,7 +38,6 @@ from pathways.snapshot import build_graph
 from pathways.validation import validate_document
 from seed import demo
 from seed.demo_cohorts import load_demo_cohorts
-
 
 #: The day the fixture loads the demo: fixed, so that these tests do not age (the cohorts'
 #: dates are fixed; activity is generated up to the day of loading).
@@ -235,7 +235,7 @@ def test_statuses_reviews_and_the_log_came_through_the_services(loaded):
             assert apprenticeship.start_date <= entry.worked_on <= today
             assert 3 <= entry.hours <= 7.5 and entry.activity in OTJ_ACTIVITIES
         held = [review.held_on for review in apprenticeship.reviews]
-        assert all(0 < (b - a).days <= 84 for a, b in zip(held, held[1:]))
+        assert all(0 < (b - a).days <= 84 for a, b in itertools.pairwise(held))
         assert all(apprenticeship.start_date <= day <= today for day in held)
     paused = [a for a in apprenticeships if a.status == "break_in_learning"]
     assert len(paused) == 1 and paused[0].status_changes[-1].reason
@@ -301,7 +301,7 @@ def test_the_cohorts_look_part_way_through_whenever_the_demo_is_loaded(session, 
     for name in (SW_COHORT, L3_COHORT):
         counts = cohort_summary(session, cohort_named(session, name), today).counts
         assert counts["amber"] >= 1 and counts["green"] >= 1, (name, counts)
-        assert counts["red"] >= 1 or name == L3_COHORT and today < date(2026, 5, 1), counts
+        assert counts["red"] >= 1 or (name == L3_COHORT and today < date(2026, 5, 1)), counts
     assert not session.scalars(select(OtjEntry).where(OtjEntry.worked_on > today)).all()
 
 
@@ -346,7 +346,7 @@ def test_champions_across_the_partnership_have_profiles_the_role_and_real_routes
         held = profile.roles_held
         assert len(held) >= 2 and held[-1] == profile.person.current_role_id
         assert all(G.nodes[role]["kind"] == "role" for role in held)
-        for earlier, later in zip(held, held[1:]):
+        for earlier, later in itertools.pairwise(held):
             assert routes_between(G, earlier, later, make_options(G, k=1)), (earlier, later)
 
 
@@ -467,7 +467,7 @@ def test_at_least_five_consented_stories_are_published_along_the_main_routes(loa
         nodes = story.node_ids
         assert len(nodes) >= 2 and all(node in G for node in nodes), story.title
         years = [step["year"] for step in story.route]
-        assert years == sorted(years) and 2000 <= years[0] and years[-1] <= LOAD_DAY.year
+        assert years == sorted(years) and years[0] >= 2000 and years[-1] <= LOAD_DAY.year
         assert story.consented_at is not None and story.approved_by_id == lnd.id
         assert story.consented_at <= story.approved_at
         assert 100 <= len(story.body.split()) <= 200

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy.orm import object_session
 
 from pathways.models import ChampionProfile
-
 from tests.domain.test_people_cli import STAFF, db, person, run  # noqa: F401  (fixtures)
 
 CHAMPIONS = ("email,specialisms,roles_held,capacity,open_to_partnership\n"

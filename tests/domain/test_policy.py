@@ -2,8 +2,15 @@
 
 import pytest
 
-from pathways.policy import ALLOW, FORBID, HIDE, can_edit_graph, can_edit_person, \
-    can_read_audit, can_view_person
+from pathways.policy import (
+    ALLOW,
+    FORBID,
+    HIDE,
+    can_edit_graph,
+    can_edit_person,
+    can_read_audit,
+    can_view_person,
+)
 from tests.factories import make_people
 
 

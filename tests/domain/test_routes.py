@@ -5,9 +5,9 @@ import math
 import networkx as nx
 import pytest
 
+from pathways.corridor import Dijkstra, corridor_graph
 from pathways.errors import InvalidInput, RouteNotFound, UnknownNode
 from pathways.options import make_options
-from pathways.corridor import Dijkstra, corridor_graph
 from pathways.routes import routes_between
 from pathways.snapshot import graph_from_document
 from tests.factories import toy_graph
@@ -79,10 +79,10 @@ def test_held_qualifications_satisfy_prerequisites_and_drop_study(G):
     options = make_options(G, have=["care-cert"], k=5)
     routes = routes_between(G, "care-worker", "senior-care-worker", options)
     assert ("care-worker", "senior-care-worker") in paths(routes)
-    held_first = [r for r in routes if r.path[1] == "care-cert"][0]
+    held_first = next(r for r in routes if r.path[1] == "care-cert")
     assert held_first.steps[0].kind == "held"
     assert held_first.total_months == 1  # no study time for what you hold
-    direct = [r for r in routes if r.path == ("care-worker", "senior-care-worker")][0]
+    direct = next(r for r in routes if r.path == ("care-worker", "senior-care-worker"))
     assert direct.steps[0].requires[0].met_by == "held"
 
 
@@ -107,9 +107,9 @@ def test_every_step_is_explained(G):
 def test_step_months_include_the_experience_needed_first():
     G = toy_graph()
     options = make_options(G, have=["care-cert"])
-    direct = [r for r in routes_between(G, "care-worker", "senior-care-worker",
+    direct = next(r for r in routes_between(G, "care-worker", "senior-care-worker",
                                         make_options(G, have=["care-cert"], k=5))
-              if len(r.path) == 2][0]
+              if len(r.path) == 2)
     assert direct.total_months == 14
     assert options.have == frozenset({"care-cert"})
 
@@ -148,7 +148,7 @@ def test_routes_beyond_the_first_corridor_are_still_found():
 def test_hostile_options_are_refused_with_a_reason(G, bad):
     with pytest.raises(InvalidInput) as refused:
         make_options(G, **bad)
-    assert list(bad)[0] in str(refused.value)
+    assert next(iter(bad)) in str(refused.value)
 
 
 def test_holding_a_role_is_refused(G):
@@ -176,8 +176,8 @@ def test_corridor_search_agrees_with_plain_k_shortest_paths(seed, by):
     import itertools
     import random
 
-    from tests.factories import make_document, make_edge, make_role
     from pathways.snapshot import graph_from_document
+    from tests.factories import make_document, make_edge, make_role
 
     rng = random.Random(seed)
     ids = [f"r{i}" for i in range(25)]

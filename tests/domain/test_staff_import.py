@@ -182,8 +182,8 @@ def test_a_staff_id_matches_within_the_organisation_and_updates_the_email(sessio
 
 def test_an_email_and_staff_id_of_two_different_people_are_refused(session, council, G):
     import_staff(session, GOOD, council, G=G)
-    with pytest.raises(InvalidInput, match="row 2: staff_id: 'E2' is the staff id of "
-                                           "bob@example.org, not of ann@example.org"):
+    with pytest.raises(InvalidInput, match=r"row 2: staff_id: 'E2' is the staff id of "
+                                           r"bob@example\.org, not of ann@example\.org"):
         import_staff(session, HEADER + ANN.replace("E1", "E2"), council, G=G)
 
 

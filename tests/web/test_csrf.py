@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-
 from tests.factories import GOOD_PASSWORD
 from tests.web.apps import running_app
 

@@ -11,7 +11,7 @@ champion, who must not see staff's pairing.
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -628,7 +628,7 @@ def report_world(app, world):
             pairings.accept(session, pairing, goals="g", meeting_frequency="Monthly",
                             agreed_until=TODAY + timedelta(days=100))
             pairing.responded_at = datetime.combine(accepted, datetime.min.time(),
-                                                    tzinfo=timezone.utc)
+                                                    tzinfo=UTC)
             accepted_on[pairing.id] = accepted
             made[key] = pairing
         plan = [("staff", 60, 2), ("staff", 30, 1), ("staff", 0, 0), ("colleague", 5, 1),

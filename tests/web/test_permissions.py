@@ -24,6 +24,7 @@ Away Care (no partnership).
 
 
 import pytest
+
 from tests.web.sessions import start_session
 
 ACTORS = ["staff", "manager", "champion", "lnd", "admin", "partnership_lnd", "outsider",

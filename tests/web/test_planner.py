@@ -40,7 +40,8 @@ def test_route_planner_within_years(client):
 @pytest.mark.parametrize("query, message", [
     ("from=&to=social-worker", "Enter where you are now"),
     ("from=care-worker", "Enter where you want to get to"),
-    ("from=care+wroker&to=social-worker", "We could not find ‘care wroker’. Did you mean Care worker"),
+    ("from=care+wroker&to=social-worker",
+     "We could not find ‘care wroker’. Did you mean Care worker"),
     ("from=care-worker&to=social-worker&within_years=0", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&within_years=5000", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&within_years=soon", "Not a valid integer value"),

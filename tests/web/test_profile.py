@@ -4,11 +4,11 @@ import re
 from html import unescape
 
 import pytest
-from tests.web.apps import running_app
-from tests.web.sessions import start_session
 
 from pathways.models import AuditEvent, EqualityRecord, Person
 from tests.factories import GOOD_PASSWORD
+from tests.web.apps import running_app
+from tests.web.sessions import start_session
 
 EARN_WHILE_LEARNING = "care-worker,diploma-l3,practitioner,sw-apprenticeship,social-worker"
 
@@ -273,15 +273,16 @@ def test_every_profile_form_carries_a_csrf_token(csrf_app):
 def test_the_menu_offers_each_area_to_those_who_may_use_it(client, enter, who, shown, hidden):
     enter(who)
     page = client.get("/profile").get_data(as_text=True)
-    menu = page[page.index('aria-label="Menu"'):page.index("</nav>", page.index('aria-label="Menu"'))]
+    start = page.index('aria-label="Menu"')
+    menu = page[start:page.index("</nav>", start)]
     links = set(re.findall(r'href="([^"]+)"', menu))
     assert set(shown) <= links and not links & set(hidden)
     assert 'href="/stories/mine"' in page  # the own profile invites a career story
 
 
 def test_the_manager_sees_that_a_pairing_exists_and_can_follow_it(app, client, enter, people):
-    from webapp.extensions import db
     from pathways.models import ChampionPairing
+    from webapp.extensions import db
 
     enter("manager")
     page = client.get(f"/people/{people['staff']}").get_data(as_text=True)

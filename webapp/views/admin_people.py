@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import String, and_, cast, exists, func, or_, select
@@ -278,7 +278,7 @@ def _audit_in_reach(organisation_ids: list[int]):
 
 def _in_utc(moment: datetime) -> datetime:
     """Return a stored time in UTC (SQLite gives it back naive, PostgreSQL in its time zone)."""
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment
+    return moment.astimezone(UTC) if moment.tzinfo else moment
 
 
 def _shown_details(event: AuditEvent) -> list[tuple[str, str]]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import networkx as nx
-from datetime import date
-
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -30,8 +29,14 @@ from pathways.vocabulary import FAMILIES
 from ..cohort_forms import read_day
 from ..extensions import current_graph, db, node_path
 from ..openapi import (
-    BASE_PATH, CACHE_CONTROL, MAX_NAME_LENGTH, MOVE_FIELDS, NO_STORE, QUALIFICATION_FIELDS,
-    ROLE_FIELDS, openapi_document,
+    BASE_PATH,
+    CACHE_CONTROL,
+    MAX_NAME_LENGTH,
+    MOVE_FIELDS,
+    NO_STORE,
+    QUALIFICATION_FIELDS,
+    ROLE_FIELDS,
+    openapi_document,
 )
 from .apprenticeship_access import ID, cohort_or_404
 

@@ -9,12 +9,13 @@ problems on their fields, and a refused status move, job step or educator in its
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from pathways import clock
 from pathways.apprenticeships import lifecycle, placements, records
 from pathways.apprenticeships.posts import PostMoveRefused
 from pathways.apprenticeships.progress import Thresholds, apprenticeship_progress
@@ -98,7 +99,7 @@ def _rag_reasons(progress) -> list[str]:
 def _educators(apprenticeship: Apprenticeship
                ) -> tuple[list[Person], dict[int, tuple[int, int]]]:
     """Return who may supervise the placements, and each one's placements now and capacity."""
-    session, today = db.session, date.today()
+    session, today = db.session, clock.today()
     educators = placements.eligible_educators(session, apprenticeship)
     return educators, {person.id: (placements.overlapping_load(session, person, today,
                                                                today + timedelta(days=1)),
@@ -116,7 +117,7 @@ def _educator_options(educators: list[Person], loads: dict[int, tuple[int, int]]
 def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None = None,
             status: int = 200):
     """Show the page, with the forms the signed-in person may use; ``forms`` holds refused ones."""
-    me, G, today, session = signed_in(), current_graph(), date.today(), db.session
+    me, G, today, session = signed_in(), current_graph(), clock.today(), db.session
     forms = forms or {}
     thresholds = Thresholds.from_mapping(current_app.config)
     progress = apprenticeship_progress(session, apprenticeship, today, thresholds)
@@ -156,14 +157,15 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
         review_form=form("review", lambda: ReviewForm(formdata=None)),
         placement_form=form("placement", lambda: PlacementForm(formdata=None).fill(options)),
         job_form=form("job", lambda: JobStepForm(formdata=None, step=next_step)),
-        entry_forms={entry.id: form(f"entry-{entry.id}", lambda: identify(
+        entry_forms={entry.id: form(f"entry-{entry.id}", lambda entry=entry: identify(
             OtjReviewForm(formdata=None), entry.id))
             for entry in (apprenticeship.otj_entries if manage else ())},
-        allocate_forms={placement.id: form(f"placement-{placement.id}", lambda: identify(
-            AllocateForm(formdata=None, educator=str(placement.educator_id or "")).fill(
-                options), placement.id))
+        allocate_forms={placement.id: form(
+            f"placement-{placement.id}", lambda placement=placement: identify(
+                AllocateForm(formdata=None, educator=str(placement.educator_id or "")).fill(
+                    options), placement.id))
             for placement in (apprenticeship.placements if manage else ())},
-        capacity_forms={person.id: form(f"capacity-{person.id}", lambda: identify(
+        capacity_forms={person.id: form(f"capacity-{person.id}", lambda person=person: identify(
             CapacityForm(formdata=None, capacity=loads[person.id][1],
                          apprenticeship_id=str(apprenticeship.id)), person.id))
             for person in educators},

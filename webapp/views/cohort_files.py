@@ -27,6 +27,7 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
+from pathways import clock
 from pathways.apprenticeships.importer import (
     REQUIRED_COLUMNS,
     ApprenticeshipImportResult,
@@ -158,7 +159,7 @@ def posts(fmt: str):
     """Download the organisation's posts, with who holds each."""
     organisation = managed_organisation()
     headers, rows = posts_table(db.session, organisation)
-    return download(fmt, headers, rows, f"{slug(organisation.name)}-posts-{date.today()}",
+    return download(fmt, headers, rows, f"{slug(organisation.name)}-posts-{clock.today()}",
                     "Posts")
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
+from pathways import clock
 from pathways.apprenticeships.posts import PostMoveRefused, create_post, move_post
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
@@ -122,7 +123,7 @@ def index():
         select(Programme).where(Programme.organisation_id == organisation.id)
         .options(selectinload(Programme.cohorts)).order_by(Programme.name)).all()
     return render_template("cohorts/index.html", organisation=organisation, cohorts=cohorts,
-                           programmes=programmes, counts=rag_counts(cohorts, date.today()),
+                           programmes=programmes, counts=rag_counts(cohorts, clock.today()),
                            G=current_graph())
 
 
@@ -184,7 +185,7 @@ def cohort(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
     form = DashboardForm(request.args)
     form.validate()
-    as_of = form.day() or date.today()
+    as_of = form.day() or clock.today()
     summary = cohort_summary(db.session, cohort, as_of, thresholds())
     rag = form.rag.data if form.rag.data and not form.rag.errors else ""
     order = form.sort.data if form.sort.data in ORDERS and not form.sort.errors else "urgency"

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from pathways import clock
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring import conversations, shadowing
 from pathways.models import (
@@ -96,7 +97,7 @@ def may_record_conversation(person: Person) -> bool:
 @blueprint.app_template_global()
 def conversation_review_due(conversation: DevelopmentConversation) -> bool:
     """Whether a conversation's review date has come."""
-    return conversation.review_on <= date.today()
+    return conversation.review_on <= clock.today()
 
 
 @blueprint.app_template_filter("development_action")
@@ -159,7 +160,7 @@ def _conversation_form(today: date) -> ConversationForm:
 def _conversations_page(person: Person, form: ConversationForm | None = None,
                         status: int = 200):
     """Show the person's conversations, newest first, with the form when allowed."""
-    me, today = signed_in(), date.today()
+    me, today = signed_in(), clock.today()
     own_page = person.id == me.id
     may_record = bool(can_record_conversation(db.session, me, person))
     found = list(db.session.scalars(
@@ -235,7 +236,7 @@ def _team_names(team_ids: set[int | None]) -> dict[int, str]:
 def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
                     errors: list[dict] | None = None, status: int = 200):
     """Show open places, the offer form, and the signed-in person's requests and places."""
-    me, G, today, session = signed_in(), current_graph(), date.today(), db.session
+    me, G, today, session = signed_in(), current_graph(), clock.today(), db.session
     forms = forms or {}
     places = _open_places(me, today)
     mine = shadowing_requests_of(me)
@@ -391,7 +392,7 @@ def download():
     response = Response(json.dumps(data, indent=2, ensure_ascii=False, default=str),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=my-data-{date.today().isoformat()}.json")
+        f"attachment; filename=my-data-{clock.today().isoformat()}.json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -7,8 +7,6 @@ places they could ask for. ``/map?story=<id>`` highlights a published story's ro
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 
+from pathways import clock
 from pathways.errors import RouteNotFound
 from pathways.mentoring.shadowing import open_places, places_taken
 from pathways.models import Team
@@ -186,7 +185,7 @@ def _shadowing_places(role_id: str) -> list[dict]:
     many places are still free).
     """
     session = db.session
-    places = open_places(session, role_id, viewer=signed_in(), today=date.today())
+    places = open_places(session, role_id, viewer=signed_in(), today=clock.today())
     teams = {team.id: team.name for team in session.query(Team).filter(
         Team.id.in_({place.team_id for place in places if place.team_id}))} if places else {}
     return [{"place": place, "team": teams.get(place.team_id),

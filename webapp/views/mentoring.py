@@ -32,6 +32,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 
+from pathways import clock
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring import pairings
 from pathways.mentoring import sessions as mentoring_sessions
@@ -151,7 +152,7 @@ def _find_page(forms: dict[int, FlaskForm] | None = None, errors: list[dict] | N
         requested=[p for p in mine if p.status == "requested"],
         active=[p for p in mine if p.status == "active"],
         past=[p for p in mine if p.status in PAST],
-        champion_links=bool(can_act_as_champion(me)), today=date.today(),
+        champion_links=bool(can_act_as_champion(me)), today=clock.today(),
         report_link=bool(can_see_mentoring_report(me)),
         error_list=items), status
 
@@ -256,7 +257,7 @@ def _requests_page(me: Person, forms: dict[str, FlaskForm] | None = None,
                       if p.status == "requested"),
                      key=lambda p: (p.respond_by or date.max, p.id))
     return render_template(
-        "mentoring/requests.html", G=current_graph(), waiting=waiting, today=date.today(),
+        "mentoring/requests.html", G=current_graph(), waiting=waiting, today=clock.today(),
         accept_forms={p.id: forms.get(f"accept-{p.id}") or identify(
             AcceptForm(formdata=None), p.id) for p in waiting},
         decline_forms={p.id: forms.get(f"decline-{p.id}") or identify(
@@ -329,7 +330,7 @@ def caseload():
     me = _champion_me()
     return render_template(
         "mentoring/caseload.html", entries=mentoring_sessions.caseload(db.session, me),
-        today=date.today(), owners=ACTION_OWNERS,
+        today=clock.today(), owners=ACTION_OWNERS,
         waiting=sum(1 for p in pairings.pairings_of(db.session, me, as_champion=True)
                     if p.status == "requested"))
 
@@ -374,7 +375,7 @@ def _pairing_page(pairing: ChampionPairing, forms: dict[str, FlaskForm] | None =
         writer=writer, recording=recording, apprenticeship=apprenticeship,
         session_form=forms.get("session") or SessionForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None), modes=SESSION_MODES, owners=ACTION_OWNERS,
-        today=date.today(),
+        today=clock.today(),
         error_list=list(errors or []) + [item for form in forms.values()
                                          for item in error_list(form)]), status
 
@@ -413,7 +414,7 @@ def action_done(pairing_id: int, action_id: int):
     if action is None or action.session.pairing_id != found.id:
         abort(404)
     return _confirm(found, lambda: mentoring_sessions.complete_action(
-        db.session, action, date.today(), actor=signed_in()),
+        db.session, action, clock.today(), actor=signed_in()),
         f"Action done: {action.description}", "sessions", f"#action-{action.id}")
 
 
@@ -454,7 +455,7 @@ def _report_period() -> tuple[ReportForm, tuple[date, date] | None]:
     """Read the report's period from the query; None when it is not valid."""
     require(can_see_mentoring_report(signed_in()))
     form = ReportForm(request.args)
-    return form, form.period(date.today()) if form.validate() else None
+    return form, form.period(clock.today()) if form.validate() else None
 
 
 def _months(since: date, until: date) -> list[date]:

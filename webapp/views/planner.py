@@ -17,8 +17,8 @@ from pathways.vocabulary import FAMILIES
 from ..auth import signed_in
 from ..extensions import current_graph, map_cache
 from ..forms import CompareForm, ReachForm, RouteForm
-from ..people_forms import PersonalRouteForm
 from ..page_cache import cached_page
+from ..people_forms import PersonalRouteForm
 from .explore import _inline
 from .shared import choices, error_list, resolve_field
 
@@ -108,7 +108,8 @@ def reach():
     if submitted and form.validate():
         source = resolve_field(G, form.source)
         if source:
-            found = reachable_from(G, source, make_options(G, within_months=form.within_months.data))
+            options = make_options(G, within_months=form.within_months.data)
+            found = reachable_from(G, source, options)
             for item in found:
                 family = G.nodes[item.node].get("family") or ""
                 band = next(label for bound, label in TIME_BANDS if item.months <= bound)
@@ -148,7 +149,8 @@ def compare():
             months = None
             if source and source != role_id:
                 try:
-                    months = routes_between(G, source, role_id, make_options(G, k=1))[0].total_months
+                    best = routes_between(G, source, role_id, make_options(G, k=1))[0]
+                    months = best.total_months
                 except RouteNotFound:
                     months = None
             into = ways_into(G, role_id)
