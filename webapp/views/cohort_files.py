@@ -16,7 +16,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -37,13 +36,13 @@ from pathways.apprenticeships.progress import Thresholds, cohort_summary
 from pathways.apprenticeships.rules import STATUSES
 from pathways.apprenticeships.tables import cohort_table, otj_table, posts_table
 from pathways.errors import InvalidInput, Problem
-from pathways.exports import FORMATS, export
+from pathways.exports import FORMATS
 
 from ..auth import personal_page, signed_in
 from ..cohort_files_forms import ApprenticeshipImportForm
 from ..extensions import current_graph, db
 from .apprenticeship_access import ID, apprenticeship_or_404, cohort_or_404, managed_organisation
-from .shared import error_list
+from .shared import download, error_list
 
 blueprint = Blueprint("cohort_files", __name__)
 #: The download formats in a URL; any other is 404.
@@ -195,12 +194,3 @@ def slug(text: str) -> str:
     """Return text fit for a file name: ASCII letters and digits joined by hyphens."""
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-") or "export"
-
-
-def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str) -> Response:
-    """Answer with the table as an attachment ``name.fmt`` (CSV or XLSX)."""
-    response = Response(export(fmt, headers, rows, sheet), mimetype=FORMATS[fmt])
-    response.headers["Content-Type"] = FORMATS[fmt]
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

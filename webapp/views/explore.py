@@ -34,7 +34,7 @@ from ..auth import signed_in
 from ..extensions import current_graph, db, map_cache
 from ..forms import MapForm
 from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
-from .shared import choices, error_list, resolve_field
+from .shared import choices, error_list, inline_svg, resolve_field
 
 blueprint = Blueprint("explore", __name__)
 
@@ -100,7 +100,7 @@ def career_map():
             (node_id, G.nodes[node_id], moves))
     errors = error_list(form)
     # Markup: Graphviz's own SVG output, every label escaped before drawing.
-    picture = Markup(_inline(svg))  # nosec B704
+    picture = Markup(inline_svg(svg))  # nosec B704
     return render_template(
         "map.html", G=G, form=form, svg=picture, by_family=by_family,
         highlight=highlight, message=message, error_list=errors, story=story,
@@ -129,12 +129,6 @@ def family_colours():
     rules.append(f".app-family--none {{ background-color: {NO_FAMILY_COLOUR}; }}")
     return Response("\n".join(rules) + "\n", mimetype="text/css",
                     headers={"Cache-Control": "public, max-age=3600"})
-
-
-def _inline(svg: str) -> str:
-    """Return Graphviz's SVG without its XML prolog, to sit inside a page."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else ""
 
 
 def _node_or_404(node_id: str, kind: str):

@@ -75,8 +75,7 @@ from ..mentoring_forms import (
 )
 from ..people_forms import ConfirmForm
 from .apprenticeship_access import ID
-from .cohort_files import download
-from .shared import error_list
+from .shared import download, error_list
 
 blueprint = Blueprint("mentoring", __name__)
 PAIRING = f"/pairings/<{ID}:pairing_id>"

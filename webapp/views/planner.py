@@ -19,8 +19,7 @@ from ..extensions import current_graph, map_cache
 from ..forms import CompareForm, ReachForm, RouteForm
 from ..page_cache import cached_page
 from ..people_forms import PersonalRouteForm
-from .explore import _inline
-from .shared import choices, error_list, resolve_field
+from .shared import choices, error_list, inline_svg, resolve_field
 
 blueprint = Blueprint("planner", __name__)
 
@@ -68,7 +67,7 @@ def routes():
     errors = error_list(form) if submitted else []
     # Markup: Graphviz's own SVG output, every label escaped before drawing.
     svgs = [map_cache().svg(G, highlight=r.path, only_route=True) for r in found]
-    small_maps = [Markup(_inline(svg)) for svg in svgs]  # nosec B704
+    small_maps = [Markup(inline_svg(svg)) for svg in svgs]  # nosec B704
     choosable = [bool(me) and not route_problems(G, me, list(r.path), r.path[-1]) for r in found]
     return render_template("routes.html", G=G, form=form, routes=found, small_maps=small_maps,
                            message=message, source=source, target=target, options=options,

@@ -1,11 +1,18 @@
-"""Helpers the page views share: choices from the graph, and named places from forms."""
+"""Helpers the page views share: choices from the graph, named places from forms, the GOV.UK
+error summary, maps inside a page and table downloads.
+
+The view areas (one module each in ``webapp.views``) do not import one another; what two of
+them need lives here (``lint-imports`` checks it).
+"""
 
 from __future__ import annotations
 
 import networkx as nx
+from flask import Response
 from wtforms import Field
 
 from pathways.errors import UnknownNode
+from pathways.exports import FORMATS, export
 from pathways.lookup import resolve_node
 
 
@@ -32,3 +39,18 @@ def error_list(form) -> list[dict]:
         for message in field.errors:
             items.append({"text": message, "href": f"#{field.id}"})
     return items
+
+
+def inline_svg(svg: str) -> str:
+    """Return Graphviz's SVG without its XML prolog, to sit inside a page."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else ""
+
+
+def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str) -> Response:
+    """Answer with the table as an attachment ``name.fmt`` (CSV or XLSX)."""
+    response = Response(export(fmt, headers, rows, sheet), mimetype=FORMATS[fmt])
+    response.headers["Content-Type"] = FORMATS[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
