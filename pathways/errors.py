@@ -51,6 +51,15 @@ class RouteNotFound(PathwayError):
     """No route satisfies the request."""
 
 
+class Refused(PathwayError):
+    """A rule of the domain says no to this action; nothing was written.
+
+    Each area names its own (``StatusMoveRefused``, ``PairingRefused``...) and says why in
+    words fit to show the person who asked. The web app shows the message on the form or
+    page (409 under ``/api/``); the command line exits 6.
+    """
+
+
 class EditConflict(PathwayError):
     """Someone else saved the record first: nothing was written and the editor must look again."""
 

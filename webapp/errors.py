@@ -1,7 +1,9 @@
 """Errors mapped to answers in one place: HTML pages in the house style, JSON under /api/.
 
-Bad input never gives a 500: unknown names are 404, invalid input 400, a map that cannot
-be drawn 503. A real 500 rolls the session back.
+Bad input never gives a 500: unknown names are 404, invalid input 400, an edit someone else
+saved first and a refusal by a rule of the domain 409, a map that cannot be drawn 503. A
+real 500 rolls the session back. Forms show invalid input and refusals on the form itself
+(``webapp.submit``); this table answers what reaches the app unhandled, and the API.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathways.errors import (
     InvalidInput,
     NotFound,
     PathwayError,
+    Refused,
     RouteNotFound,
     UnknownNode,
 )
@@ -22,15 +25,22 @@ from pathways.render import RenderError
 
 from .extensions import db
 
-STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
-    (UnknownNode, 404),
-    (NotFound, 404),
-    (RouteNotFound, 404),
-    (InvalidInput, 400),
-    (EditConflict, 409),
-    (RenderError, 503),
-    (PathwayError, 400),
+#: Each error's status and page title, the most particular first: the one place they are set.
+ANSWERS: list[tuple[type[Exception], int, str]] = [
+    (UnknownNode, 404, "Page not found"),
+    (NotFound, 404, "Page not found"),
+    (RouteNotFound, 404, "Page not found"),
+    (InvalidInput, 400, "There is a problem with your request"),
+    (EditConflict, 409, "Someone else changed this while you were editing"),
+    (Refused, 409, "Sorry, that cannot be done"),
+    (RenderError, 503, "Sorry, the career map cannot be drawn right now"),
+    (PathwayError, 400, "There is a problem with your request"),
 ]
+
+
+def answer_for(error: PathwayError) -> tuple[int, str]:
+    """Return the HTTP status and page title of a domain error."""
+    return next((status, title) for kind, status, title in ANSWERS if isinstance(error, kind))
 
 
 def wants_json() -> bool:
@@ -51,7 +61,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(PathwayError)
     def domain_error(error: PathwayError):
-        status = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+        status, title = answer_for(error)
         problems = getattr(error, "problems", None)
         message = str(error).splitlines()[0] if problems else str(error)
         if wants_json():
@@ -60,7 +70,7 @@ def register(app: Flask) -> None:
                 details = [{"where": error.name, "message": "unknown",
                             "suggestions": error.suggestions}]
             return json_error(status, message, details)
-        return render_template("error.html", title=_title(status), message=message,
+        return render_template("error.html", title=title, message=message,
                                problems=problems or []), status
 
     @app.errorhandler(CSRFError)
@@ -90,9 +100,3 @@ def register(app: Flask) -> None:
         return render_template("error.html", title="Sorry, there is a problem with the service",
                                message="Try again later."), 500
 
-
-def _title(status: int) -> str:
-    return {404: "Page not found", 400: "There is a problem with your request",
-            409: "Someone else changed this while you were editing",
-            503: "Sorry, the career map cannot be drawn right now",
-            }.get(status, "There is a problem")

@@ -15,7 +15,7 @@ import networkx as nx
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 from ..models import Apprenticeship, HeldQualification, Person, StatusChange
 from . import posts
 from .rules import STATUSES, check_move
@@ -29,7 +29,7 @@ JOB_STEPS = {
 }
 
 
-class JobStepRefused(PathwayError):
+class JobStepRefused(Refused):
     """A guaranteed-job step is out of order or not possible; says why."""
 
 

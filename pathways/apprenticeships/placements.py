@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 from ..models import Apprenticeship, HeldQualification, Person, Placement, PracticeEducator
 
 #: The qualifications that make someone a practice educator, by programme family.
@@ -27,7 +27,7 @@ EDUCATOR_QUALIFICATIONS = {
 DEFAULT_CAPACITY = 1
 
 
-class EducatorRefused(PathwayError):
+class EducatorRefused(Refused):
     """The person cannot supervise this placement: not qualified, or over capacity."""
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 from ..models import POST_STATES, Apprenticeship, Node, Organisation, Person, Post, Role, Team
 
 #: The only valid moves of a post's state.
@@ -23,7 +23,7 @@ POST_MOVES = {
 }
 
 
-class PostMoveRefused(PathwayError):
+class PostMoveRefused(Refused):
     """A post cannot move to that state; says from what, to what and why."""
 
     def __init__(self, post: Post, new: str, reason: str):

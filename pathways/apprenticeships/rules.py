@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import clock
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 
 #: The day the 2025/26 funding rules begin.
 NEW_RULES_FROM = date(2025, 8, 1)
@@ -52,7 +52,7 @@ AFTER_GATEWAY = frozenset({"gateway", "epa", "failed", "completed", "qualified"}
 FINISHED = frozenset({"completed", "qualified", "withdrawn"})
 
 
-class StatusMoveRefused(PathwayError):
+class StatusMoveRefused(Refused):
     """A status move is not allowed; says from what, to what and why."""
 
     def __init__(self, current: str, new: str, reason: str):

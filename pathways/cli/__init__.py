@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 invalid input or data (every problem listed); 2 wrong usage
 (click's own); 3 unknown role or qualification (close matches suggested); 4 no route;
-5 the database or Graphviz could not be used.
+5 the database or Graphviz could not be used; 6 refused by a rule of the domain (nothing
+written).
 """
 
 from __future__ import annotations

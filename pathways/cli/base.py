@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 invalid input or data (every problem listed); 2 wrong usage
 (click's own); 3 unknown role or qualification (close matches suggested); 4 no route;
-5 the database or Graphviz could not be used.
+5 the database or Graphviz could not be used; 6 refused by a rule of the domain (nothing
+written).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import InvalidInput, NotFound, PathwayError, RouteNotFound
+from ..errors import InvalidInput, NotFound, PathwayError, Refused, RouteNotFound
 from .context import CliContext
 
 EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (InvalidInput, 1),
     (NotFound, 3),
     (RouteNotFound, 4),
+    (Refused, 6),
     (PathwayError, 5),
     (SQLAlchemyError, 5),
 ]

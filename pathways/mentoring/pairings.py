@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 from ..models import ChampionPairing, Person
 from ..models.people import utcnow
 from .matching import match_champions
@@ -24,8 +24,12 @@ from .matching import match_champions
 RESPOND_DAYS = 10
 
 
-class PairingRefused(PathwayError):
-    """The pairing cannot move that way; says why."""
+class PairingRefused(Refused):
+    """The pairing cannot move that way; says why.
+
+    The one refusal that writes: an answer that comes too late marks the request expired
+    first, and that mark is kept (the web app commits it), so the person may ask again.
+    """
 
 
 def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: Person, *,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..errors import InvalidInput, PathwayError, Problem
+from ..errors import InvalidInput, Problem, Refused
 from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
 from ..models.people import utcnow
 
@@ -22,7 +22,7 @@ from ..models.people import utcnow
 TAKING_A_PLACE = ("approved", "completed")
 
 
-class ShadowingRefused(PathwayError):
+class ShadowingRefused(Refused):
     """The request cannot be made or moved that way; says why."""
 
 

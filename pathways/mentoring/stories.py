@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..errors import InvalidInput, PathwayError, Problem, UnknownNode
+from ..errors import InvalidInput, Problem, Refused, UnknownNode
 from ..lookup import resolve_node
 from ..models import CareerStory, Person
 from ..models.graph import bump_public_content_version
@@ -29,7 +29,7 @@ from ..models.people import utcnow
 MAX_BODY = 5000
 
 
-class StoryRefused(PathwayError):
+class StoryRefused(Refused):
     """The story cannot move that way; says why."""
 
 
