@@ -2,9 +2,10 @@
 
 The page is seen by whoever may see the apprentice (``policy.can_view_apprenticeship``).
 Each form posts to its own address; the view checks the policy first (404 hidden, 403
-forbidden), validates the form, calls one service, commits and goes back to the page. A
-refused form shows the page again (400) with the GOV.UK error summary: the domain's
-problems on their fields, and a refused status move, job step or educator in its own words.
+forbidden), then submits the form (``webapp.submit``: validate, one service, commit) and
+goes back to the page. A refused form shows the page again (400) with the GOV.UK error
+summary: the domain's problems on their fields, and a refused status move, job step or
+educator in its own words.
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ from sqlalchemy import select
 
 from pathways import clock
 from pathways.apprenticeships import lifecycle, placements, records
-from pathways.apprenticeships.posts import PostMoveRefused
 from pathways.apprenticeships.progress import Thresholds, apprenticeship_progress
 from pathways.apprenticeships.rules import (
     FINISHED,
     MOVES,
     STATUSES,
-    StatusMoveRefused,
     required_otj_hours,
 )
-from pathways.errors import InvalidInput, Problem
 from pathways.models import (
     OTJ_ACTIVITIES,
     OTJ_STATES,
@@ -52,14 +50,12 @@ from ..apprenticeship_forms import (
 )
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
+from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404
 from .shared import error_list
 
 blueprint = Blueprint("apprenticeships", __name__)
 PAGE = f"/apprenticeships/<{ID}:apprenticeship_id>"
-#: Refusals the domain explains in its own words: shown in the error summary, never a 500.
-REFUSALS = (StatusMoveRefused, lifecycle.JobStepRefused, placements.EducatorRefused,
-            PostMoveRefused)
 #: Words for each RAG colour, and the GOV.UK tag colour that shows it.
 RAG_TAGS = {"red": ("Red", "govuk-tag--red"), "amber": ("Amber", "govuk-tag--orange"),
             "green": ("Green", "govuk-tag--green"), "grey": ("Grey", "govuk-tag--grey")}
@@ -173,17 +169,9 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
     ), status
 
 
-def _add_problems(form: FlaskForm, problems: list[Problem]) -> None:
-    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
-    fields = [field for field in form if field.type != "CSRFTokenField"]
-    for problem in problems:
-        field = form._fields.get(problem.where) or fields[0]
-        field.errors = [*field.errors, problem.message]
-
-
 def _save(apprenticeship: Apprenticeship, name: str, form: FlaskForm, change, done: str,
           anchor: str, refused_on: str):
-    """Validate ``form``, make the change, commit and go back to the page; or show the errors.
+    """Submit ``form`` and go back to the page's section; or show the page with the errors.
 
     Parameters
     ----------
@@ -198,20 +186,10 @@ def _save(apprenticeship: Apprenticeship, name: str, form: FlaskForm, change, do
     refused_on : str
         The field that carries a refusal's message (a refused move, step or educator).
     """
-    if form.validate():
-        try:
-            change()
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems)
-        except REFUSALS as refused:
-            db.session.rollback()
-            _add_problems(form, [Problem(refused_on, str(refused))])
-        else:
-            db.session.commit()
-            flash(done)
-            return redirect(url_for(".apprenticeship", apprenticeship_id=apprenticeship.id,
-                                    _anchor=anchor), 303)
+    if submit(form, change, refused_on=refused_on):
+        flash(done)
+        return redirect(url_for(".apprenticeship", apprenticeship_id=apprenticeship.id,
+                                _anchor=anchor), 303)
     return _render(apprenticeship, {name: form}, status=400)
 
 
@@ -330,23 +308,17 @@ def set_capacity(person_id: int):
     require(can_manage_apprenticeships(signed_in(), educator.organisation))
     form = identify(CapacityForm(), educator.id)
     back = _back_to(form.back_to(), educator)
-    if form.validate():
-        try:
-            placements.set_capacity(db.session, educator, form.capacity.data,
-                                    actor=signed_in())
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems)
-        else:
-            db.session.commit()
-            flash(f"{educator.name} may now take {form.capacity.data} placement(s) at once")
-            return redirect(url_for(".apprenticeship", apprenticeship_id=back.id,
-                                    _anchor="placements") if back else
-                            url_for("people.person", person_id=educator.id), 303)
+    if submit(form, lambda: placements.set_capacity(db.session, educator, form.capacity.data,
+                                                    actor=signed_in())):
+        flash(f"{educator.name} may now take {form.capacity.data} placement(s) at once")
+        return redirect(url_for(".apprenticeship", apprenticeship_id=back.id,
+                                _anchor="placements") if back else
+                        url_for("people.person", person_id=educator.id), 303)
     if back is None:
         return render_template("error.html", title="The capacity was not saved",
                                message="Go back and try again.",
-                               problems=[m for field in form for m in field.errors]), 400
+                               problems=[*form.form_errors,
+                                         *(m for field in form for m in field.errors)]), 400
     return _render(back, {f"capacity-{educator.id}": form}, status=400)
 
 

@@ -32,12 +32,20 @@ def resolve_field(G: nx.DiGraph, field: Field) -> str | None:
         return None
 
 
-def error_list(form) -> list[dict]:
-    """Return the GOV.UK error summary items for a form's errors, each linking to its field."""
-    items = []
+def error_list(form, href: str | None = None) -> list[dict]:
+    """Return the GOV.UK error summary items for a form's errors, each linking to its field.
+
+    Errors of the form as a whole (``webapp.submit`` puts refusals there) come first,
+    linking to the form's ``error_anchor``, else its first field. ``href`` links every
+    item there instead (a row's buttons have no field of their own to link to).
+    """
+    fields = [field for field in form if field.type != "CSRFTokenField"]
+    whole = href or getattr(form, "error_anchor", None) or (
+        f"#{fields[0].id}" if fields else "#main-content")
+    items = [{"text": message, "href": whole} for message in form.form_errors]
     for field in form:
         for message in field.errors:
-            items.append({"text": message, "href": f"#{field.id}"})
+            items.append({"text": message, "href": href or f"#{field.id}"})
     return items
 
 

@@ -1,0 +1,153 @@
+"""One submit path for forms: validate, call one service, commit; or roll back and say why.
+
+A view loads what its page is about and checks the policy, then hands the form and the one
+service call to :func:`submit`; when the change is saved it flashes and redirects, otherwise
+it shows the page again with the form's errors (400). This is the only place the web app
+commits a form's change or rolls it back:
+
+- the form's own checks fail: nothing is called;
+- ``InvalidInput``: rolled back; each ``Problem`` goes on the field its ``where`` names
+  (through ``fields``, or the form's own ``field_for`` or ``place_problems``), else on the
+  form as a whole;
+- ``Refused`` and any other ``PathwayError``: rolled back; the message goes on the
+  ``refused_on`` field, else on the form as a whole;
+- ``EditConflict``: rolled back; the submission carries it, for the editor's 409 page;
+- ``IntegrityError`` (someone saved the same thing at the same moment): rolled back, and
+  said on the form as a whole;
+- ``NotFound``: rolled back and raised, so the app answers 404 as for any page.
+
+Errors of the form as a whole are ``form.form_errors``: ``views.shared.error_list`` lists
+them first, linking to the ``anchor`` given here (the page's section the form sits in), or
+else to the form's first field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+
+from pathways.errors import EditConflict, InvalidInput, NotFound, PathwayError, Problem
+
+from .extensions import db
+
+#: Said when two people save the same thing at the same moment and the database refuses one.
+SAVED_AT_THE_SAME_MOMENT = ("Someone else saved a change at the same moment: nothing was "
+                            "saved. Check the page and try again.")
+
+FieldNames = Mapping[str, str] | Callable[[str], str]
+
+
+@dataclass
+class Submission:
+    """What came of a submitted form: saved, with what the service returned; or not."""
+
+    saved: bool = False
+    value: Any = None
+    conflict: EditConflict | None = None
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | None = None,
+           refused_on: str | None = None, anchor: str | None = None,
+           sentences: bool = False, keep_refused: bool = False,
+           check: FlaskForm | None = None) -> Submission:
+    """Validate ``form``, call ``change`` (one service) and commit; or roll back and say why.
+
+    Parameters
+    ----------
+    form : FlaskForm
+        The form sent; it carries the problems when the change is refused.
+    change : callable
+        Calls the one service; what it returns is the submission's ``value``.
+    fields : mapping or callable, optional
+        The form's field for a ``Problem.where`` the service names differently (default:
+        the form's ``field_for`` when it has one, else the same name).
+    refused_on : str, optional
+        The field that shows a refusal's message (default: the form as a whole).
+    anchor : str, optional
+        Where errors of the form as a whole link to, e.g. ``"#post-3"``.
+    sentences : bool
+        Start every message placed here with a capital letter.
+    keep_refused : bool
+        Commit what the domain noted before refusing (a request that expired on being
+        answered) instead of rolling it back.
+    check : FlaskForm, optional
+        The form to validate when it is not ``form`` (a button's lock beside the editor).
+
+    Returns
+    -------
+    Submission
+        True when saved. Otherwise nothing was written (but ``keep_refused``'s note) and
+        the form's fields, or the form as a whole, say why; an edit someone else saved
+        first is ``conflict``.
+
+    Raises
+    ------
+    NotFound
+        When the service finds no such thing: the app answers 404.
+    """
+    if anchor is not None:
+        form.error_anchor = anchor
+    if not (check or form).validate_on_submit():
+        return Submission()
+    try:
+        value = change()
+    except EditConflict as conflict:
+        db.session.rollback()
+        return Submission(conflict=conflict)
+    except InvalidInput as invalid:
+        db.session.rollback()
+        place_problems(form, invalid, fields, sentences)
+    except NotFound:
+        db.session.rollback()
+        raise
+    except PathwayError as refused:  # Refused, and any other rule the domain enforces
+        if keep_refused:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        place_problems(form, InvalidInput([Problem(refused_on or "", str(refused))]),
+                       {}, sentences)
+    except IntegrityError:
+        db.session.rollback()
+        place_problems(form, InvalidInput([Problem("", SAVED_AT_THE_SAME_MOMENT)]), {},
+                       sentences)
+    else:
+        db.session.commit()
+        return Submission(saved=True, value=value)
+    return Submission()
+
+
+def place_problems(form: FlaskForm, invalid: InvalidInput, fields: FieldNames | None = None,
+                   sentences: bool = False) -> None:
+    """Put each problem on the field it names, else on the form as a whole.
+
+    A form with its own ``place_problems(invalid)`` places them itself (a story's steps,
+    the graph editor's labels).
+    """
+    if fields is None and hasattr(form, "place_problems"):
+        form.place_problems(invalid)
+        return
+    field_for = _field_for(form, fields)
+    for problem in invalid.problems:
+        message = problem.message[:1].upper() + problem.message[1:] if sentences \
+            else problem.message
+        field = form._fields.get(field_for(problem.where)) if problem.where else None
+        if field is None or field.type == "CSRFTokenField":
+            form.form_errors = [*form.form_errors, message]
+        else:
+            field.errors = [*field.errors, message]
+
+
+def _field_for(form: FlaskForm, fields: FieldNames | None) -> Callable[[str], str]:
+    if fields is None:
+        return getattr(form, "field_for", lambda where: where)
+    if isinstance(fields, Mapping):
+        return lambda where: fields.get(where, where)
+    return fields
