@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeGuard
 
 import xlsxwriter
 
@@ -43,7 +44,7 @@ MAX_COLUMN_WIDTH = 60
 Row = Sequence[object]
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float | Decimal]:
     """Whether a value is a real, finite number (not a yes/no)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False

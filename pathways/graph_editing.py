@@ -324,7 +324,7 @@ def _parse(raw: Mapping[str, Any], fields: tuple[Field, ...], text: bool,
            summary: str) -> dict[str, Any]:
     """Return the checked record, or raise every problem, each named by its field."""
     record, problems = parse_item(dict(raw), fields, "", text=text)
-    if problems:
+    if problems or record is None:
         names = {f.name for f in fields}
         raise InvalidInput([Problem(p.message.split(" ", 1)[0], p.message)
                             if p.message.split(" ", 1)[0] in names else p for p in problems],

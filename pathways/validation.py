@@ -147,8 +147,8 @@ def _check_prerequisite_cycles(document: GraphDocument, report: ValidationReport
         previous = needed[target]
         needed[target] = requires if previous is None else previous & requires
     dependencies = nx.DiGraph()
-    for qualification, requires in needed.items():
-        for required in requires or ():
+    for qualification, always_required in needed.items():
+        for required in always_required or ():
             dependencies.add_edge(required, qualification)
     for component in nx.strongly_connected_components(dependencies):
         if len(component) > 1:

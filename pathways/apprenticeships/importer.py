@@ -256,7 +256,7 @@ def parse_row(number: int, raw: dict[str, str], today: date,
     if start is not None:
         _check_history(start, end, logged, review, today, problem)
     problems.extend(found)
-    if found:
+    if found or start is None or end is None or status is None:  # each None is a problem too
         return None
     return ApprenticeshipRow(number, email, raw["cohort"], raw["standard_code"].upper(), start,
                              end, hours, logged, review, status,
@@ -431,7 +431,7 @@ def _match_posts(session: Session, organisation: Organisation, rows: list[Appren
         elif post.state != "vacant":
             problems.append(Problem(where, f"post {post.reference} is {post.state}, not "
                                            "vacant"))
-        elif not _role_follows(G, row.programme, post):
+        elif row.programme is not None and not _role_follows(G, row.programme, post):
             qualification = row.programme.qualification
             problems.append(Problem(where, f"the career pathway has no move from "
                                            f"{qualification.title} to {post.role.title}, so "
@@ -500,6 +500,8 @@ def _write(session: Session, organisation: Organisation, rows: list[Apprenticesh
 def _write_row(session: Session, row: ApprenticeshipRow, cohort: Cohort, actor: Person | None,
                today: date, result: ApprenticeshipImportResult) -> None:
     """Enrol one row's person, with their hours logged so far and their last review."""
+    if row.person is None:  # every row was matched to its person before any is written
+        raise PathwayError(f"nobody with the email address {row.email} works here")
     apprenticeship = enrol(session, cohort, row.person, start_date=row.start_date,
                            planned_end_date=row.planned_end_date,
                            weekly_hours=row.weekly_hours, post=row.post, status=row.status,

@@ -71,7 +71,8 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
     if problems:
         raise InvalidInput(problems, "The status was not changed")
     check_move(apprenticeship.status, new, start=apprenticeship.start_date, today=effective_on)
-    change = StatusChange(from_status=apprenticeship.status, to_status=new,
+    old = apprenticeship.status
+    change = StatusChange(from_status=old, to_status=new,
                           effective_on=effective_on, reason=reason,
                           actor_id=actor.id if actor else None)
     apprenticeship.status_changes.append(change)
@@ -81,8 +82,8 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
         posts.move_post(session, post, "vacant", actor=actor)
     session.flush()
     audit.record(session, actor, "status", "apprenticeship", apprenticeship.id,
-                 f"{STATUSES[change.from_status]} to {STATUSES[new]}: {reason}",
-                 {"from": change.from_status, "to": new,
+                 f"{STATUSES[old]} to {STATUSES[new]}: {reason}",
+                 {"from": old, "to": new,
                   "effective_on": effective_on.isoformat()})
     return change
 

@@ -19,7 +19,7 @@ from ..errors import InvalidInput, Problem, Refused
 from ..models import Apprenticeship, HeldQualification, Person, Placement, PracticeEducator
 
 #: The qualifications that make someone a practice educator, by programme family.
-EDUCATOR_QUALIFICATIONS = {
+EDUCATOR_QUALIFICATIONS: dict[str | None, tuple[str, ...]] = {
     "social_work": ("peps-stage-1", "peps-stage-2"),
     "occupational_therapy": ("rcot-apple",),
 }

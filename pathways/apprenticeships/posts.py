@@ -54,7 +54,7 @@ def create_post(session: Session, organisation: Organisation, *, reference: str,
         problems.append(Problem("role_id", f"{role_id!r} is not a role in the career pathway"))
     if team is not None and team.organisation_id != organisation.id:
         problems.append(Problem("team", "the team belongs to another organisation"))
-    if problems:
+    if problems or not isinstance(role, Role):
         raise InvalidInput(problems, "The post was not saved")
     post = Post(organisation=organisation, reference=reference, role=role, team=team)
     session.add(post)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 import networkx as nx
 from sqlalchemy import func, select
@@ -32,8 +33,10 @@ from ..models import (
 from . import posts
 from .rules import STATUSES, funding_rule_year, required_otj_hours
 
+_N = TypeVar("_N", bound=Node)
 
-def _node(session: Session, node_id: str | None, kind: type[Node]) -> Node | None:
+
+def _node(session: Session, node_id: str | None, kind: type[_N]) -> _N | None:
     node = session.get(Node, node_id) if node_id else None
     return node if isinstance(node, kind) and not node.retired else None
 

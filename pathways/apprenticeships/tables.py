@@ -44,12 +44,12 @@ def cohort_table(summary: CohortSummary) -> Table:
     summary : CohortSummary
         From ``progress.cohort_summary`` (the cohort page and the API give the same).
     """
-    rows = [[row.email, row.name, STATUSES.get(row.status, row.status), row.rag,
-             row.start_date, row.planned_end_date, row.otj_logged, row.otj_expected,
-             row.otj_required, row.otj_behind, row.last_review, row.days_since_review,
-             row.review_overdue, row.past_end, row.post, row.guaranteed_role_id,
-             row.placements_without_educator]
-            for row in summary.apprentices]
+    rows: list[list[object]] = [
+        [row.email, row.name, STATUSES.get(row.status, row.status), row.rag, row.start_date,
+         row.planned_end_date, row.otj_logged, row.otj_expected, row.otj_required,
+         row.otj_behind, row.last_review, row.days_since_review, row.review_overdue,
+         row.past_end, row.post, row.guaranteed_role_id, row.placements_without_educator]
+        for row in summary.apprentices]
     return list(COHORT_HEADERS), rows
 
 
@@ -65,18 +65,19 @@ def posts_table(session: Session, organisation: Organisation) -> Table:
         .outerjoin(Person, Person.id == Apprenticeship.person_id)
         .outerjoin(Cohort, Cohort.id == Apprenticeship.cohort_id)
         .where(Post.organisation_id == organisation.id)).all()
-    rows = [[reference, title, role_id, team, POST_STATES.get(state, state), email, name,
-             cohort, planned_end]
-            for reference, title, role_id, team, state, email, name, cohort, planned_end
-            in sorted(found, key=lambda row: (row[0].casefold(), row[0]))]
+    rows: list[list[object]] = [
+        [reference, title, role_id, team, POST_STATES.get(state, state), email, name, cohort,
+         planned_end]
+        for reference, title, role_id, team, state, email, name, cohort, planned_end
+        in sorted(found, key=lambda row: (row[0].casefold(), row[0]))]
     return list(POST_HEADERS), rows
 
 
 def otj_table(apprenticeship: Apprenticeship) -> Table:
     """Return an apprenticeship's off-the-job log, oldest first."""
-    rows = [[entry.worked_on, entry.hours, OTJ_ACTIVITIES.get(entry.activity, entry.activity),
-             OTJ_STATES.get(entry.state, entry.state), entry.note or None,
-             entry.query_note or None,
-             entry.recorded_by.name if entry.recorded_by is not None else None]
-            for entry in apprenticeship.otj_entries]
+    rows: list[list[object]] = [
+        [entry.worked_on, entry.hours, OTJ_ACTIVITIES.get(entry.activity, entry.activity),
+         OTJ_STATES.get(entry.state, entry.state), entry.note or None, entry.query_note or None,
+         entry.recorded_by.name if entry.recorded_by is not None else None]
+        for entry in apprenticeship.otj_entries]
     return list(OTJ_HEADERS), rows

@@ -198,9 +198,9 @@ def parse_item(
         except ValueError as reason:
             problems.append(Problem(label, f"{field.name} {reason}"))
             continue
-        reason = _check_value(field, value)
-        if reason:
-            problems.append(Problem(label, f"{field.name} {reason}"))
+        wrong = _check_value(field, value)
+        if wrong:
+            problems.append(Problem(label, f"{field.name} {wrong}"))
             continue
         if node_kind in BOTH and node_kind not in field.applies_to and value != field.default:
             only = " and ".join(sorted(field.applies_to))

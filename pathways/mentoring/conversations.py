@@ -8,6 +8,7 @@ team), L&D and admins record it; the person reads it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +33,7 @@ class PlannedAction:
 
 
 def record_conversation(session: Session, person: Person, *, held_on: date, review_on: date,
-                        aspirations: str = "", actions: list[PlannedAction] = (),
+                        aspirations: str = "", actions: Sequence[PlannedAction] = (),
                         actor: Person | None = None,
                         today: date | None = None) -> DevelopmentConversation:
     """Record a development conversation, taking the person's target and route as they are.

@@ -57,16 +57,15 @@ class ChampionMatch:
 
 def route_roles(G: nx.DiGraph, person: Person) -> list[str]:
     """Return the roles on the person's way to their target: chosen route, else quickest."""
-    target = person.target_role_id
+    current, target = person.current_role_id, person.target_role_id
     path: list[str] = list(person.chosen_route or [])
-    if not path and person.current_role_id in G and target in G:
+    if not path and current is not None and target is not None and current in G and target in G:
         try:
-            path = list(routes_between(G, person.current_role_id, target,
-                                       RouteOptions(k=1))[0].path)
+            path = list(routes_between(G, current, target, RouteOptions(k=1))[0].path)
         except RouteNotFound:
             path = []
     return [node for node in path if node in G and G.nodes[node]["kind"] == "role"
-            and node not in (target, person.current_role_id)]
+            and node not in (target, current)]
 
 
 def match_champions(session: Session, G: nx.DiGraph, person: Person,

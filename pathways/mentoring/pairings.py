@@ -140,7 +140,9 @@ def expire_requests(session: Session, today: date | None = None) -> int:
         update(ChampionPairing)
         .where(ChampionPairing.status == "requested", ChampionPairing.respond_by < today)
         .values(status="expired").execution_options(synchronize_session="fetch"))
-    return result.rowcount or 0
+    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult, which
+    # has rowcount (SQLAlchemy's typing gap)
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def pairings_of(session: Session, person: Person, *, as_champion: bool = False

@@ -100,7 +100,7 @@ def mentoring_report(session: Session, organisation: Organisation, since: date,
         MentoringSession.pairing_id.in_([p.id for p in pairings])))) if pairings else []
     in_period = [s for s in sessions if since <= s.held_on <= until]
     by_month = Counter(s.held_on.strftime("%Y-%m") for s in in_period)
-    first = {}
+    first: dict[int, date] = {}
     for record in sorted(sessions, key=lambda s: s.held_on):
         first.setdefault(record.pairing_id, record.held_on)
     accepted = {p.id: p.responded_at.date() for p in pairings

@@ -8,6 +8,7 @@ log as mentoring, for the session's length, and linked to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,7 +49,7 @@ def active_apprenticeship(session: Session, person: Person) -> Apprenticeship | 
 
 def record_session(session: Session, pairing: ChampionPairing, *, held_on: date,
                    duration_minutes: int, mode: str, topics: str = "",
-                   private_notes: str = "", actions: list[AgreedAction] = (),
+                   private_notes: str = "", actions: Sequence[AgreedAction] = (),
                    next_session_on: date | None = None, count_as_otj: bool = False,
                    actor: Person | None = None, today: date | None = None
                    ) -> MentoringSession:

@@ -50,7 +50,7 @@ def publish_place(session: Session, host: Person, *, role_id: str, starts_on: da
         problems.append(Problem("capacity", "must be a whole number from 1 to 20"))
     if team is not None and team.organisation_id != host.organisation_id:
         problems.append(Problem("team", "must be a team of the host's organisation"))
-    if problems:
+    if problems or not isinstance(role, Role):
         raise InvalidInput(problems, "The shadowing place was not published")
     place = ShadowingPlace(organisation_id=host.organisation_id, host=host, role_id=role.id,
                            team_id=team.id if team else None, starts_on=starts_on,

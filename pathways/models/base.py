@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import ClassVar
+
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -18,3 +20,6 @@ class Base(DeclarativeBase):
     """Base class of all models; the web layer binds to it with ``SQLAlchemy(model_class=Base)``."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    #: Every model maps one table (none a join or a subquery), so ``Model.__table__`` is a
+    #: ``Table`` for the type checker too (SQLAlchemy types it as any ``FromClause``).
+    __table__: ClassVar[Table]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import Base
@@ -200,14 +201,15 @@ def bump_public_content_version(session: Session) -> None:
                                 .values(version=table.c.version + 1))
     if result.rowcount:
         return
+    statement: postgresql.Insert | sqlite.Insert
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        statement = postgresql.insert(table)
     elif connection.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        statement = sqlite.insert(table)
     else:  # pragma: no cover - the service runs on PostgreSQL and SQLite only
         connection.execute(table.insert().values(id=PUBLIC_CONTENT_ROW, version=2))
         return
-    connection.execute(insert(table).values(id=PUBLIC_CONTENT_ROW, version=2)
+    connection.execute(statement.values(id=PUBLIC_CONTENT_ROW, version=2)
                        .on_conflict_do_update(index_elements=[table.c.id],
                                               set_={"version": table.c.version + 1}))
 

@@ -269,7 +269,7 @@ def _write(session: Session, organisation: Organisation, rows: list[StaffRow],
         if row.person is None:
             _create(session, organisation, row, actor)
             result.created += 1
-        elif _update(session, organisation, row, actor):
+        elif _update(session, organisation, row, row.person, actor):
             result.updated += 1
         else:
             result.unchanged += 1
@@ -296,10 +296,9 @@ def _create(session: Session, organisation: Organisation, row: StaffRow,
     return person
 
 
-def _update(session: Session, organisation: Organisation, row: StaffRow,
+def _update(session: Session, organisation: Organisation, row: StaffRow, person: Person,
             actor: Person | None) -> bool:
-    """Apply a row to its existing person; return whether anything changed."""
-    person = row.person
+    """Apply a row to its existing (matched) person; return whether anything changed."""
     changed: list[str] = []
     wanted = {"email": row.email, "name": row.name, "staff_id": row.staff_id,
               "current_role_id": row.current_role, "role_start_date": row.role_start_date,
