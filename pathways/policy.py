@@ -1,9 +1,10 @@
-"""Who may see and change what: every per-record permission decision, in one place.
+"""Who may see and change what: every permission decision, in one place.
 
 Decisions are ``ALLOW``, ``FORBID`` (the web answers 403) or ``HIDE`` (404: the record's
 existence is not revealed). The rules:
 
-- everyone may see and change their own profile;
+- everyone may see and change their own profile, and use the pages about themselves (their
+  profile and data, finding a champion, shadowing, their story);
 - records outside the actor's reach are hidden: another organisation, unless the actor
   holds L&D or admin with partnership scope and both organisations are in one partnership;
 - within reach: admins and L&D see everyone; managers see their own team's people (others
@@ -22,18 +23,28 @@ existence is not revealed). The rules:
   only: others who may see the person are forbidden, anyone else gets "not found";
 - development conversations are recorded by the person's manager (same team), L&D and
   admins, and read by whoever may see the person; shadowing requests are decided by the
-  requester's manager and reflected on by the requester;
+  requester's manager (managers open their team's approvals) and reflected on by the
+  requester; a shadowing place is for its host's organisation, or the partnership when open
+  to it;
 - champions: only a pairing's champion answers its request; only the pair records sessions
   and ends it; a champion is asked only within their organisation, or their partnership when
   open to it (others: "not found"); the mentoring report (counts only) is for L&D, admins
   and champions;
 - career stories: unpublished ones are seen by their author and the L&D of the author's
-  reach (anyone else: "not found"); L&D approve them, but never their own.
+  reach (anyone else: "not found"); L&D approve them, but never their own; only the author
+  rewrites and sends their story; the author or those L&D withdraw it.
+
+Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
+same rule as an SQL condition, for lists). The menu shows what these decisions allow
+(:func:`menu_for`).
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from .models import (
     Apprenticeship,
@@ -42,8 +53,13 @@ from .models import (
     ChampionProfile,
     Organisation,
     Person,
+    ShadowingPlace,
     ShadowingRequest,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import QueryableAttribute, Session
+    from sqlalchemy.sql import ColumnElement
 
 
 class Decision(Enum):
@@ -58,29 +74,116 @@ class Decision(Enum):
 
 
 ALLOW, FORBID, HIDE = Decision.ALLOW, Decision.FORBID, Decision.HIDE
+#: The access roles whose reach can be widened to the whole partnership.
 WIDE_ROLES = ("lnd", "admin")
 
 
-def _same_partnership(actor: Person, person: Person) -> bool:
-    mine, theirs = actor.organisation, person.organisation
-    return mine.partnership_id is not None and mine.partnership_id == theirs.partnership_id
+# Reach: same organisation, or same partnership where granted ------------------------------
+
+
+def partnership_scoped(actor: Person) -> bool:
+    """Whether ``actor`` holds L&D or admin with partnership scope."""
+    return any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES)
+
+
+def reaches(organisation: Organisation, other: Organisation, *, across_partnership: bool
+            ) -> bool:
+    """Whether ``other`` is within reach of ``organisation``: the rule, in one place.
+
+    Parameters
+    ----------
+    organisation, other : Organisation
+        Where the actor (or host) works, and where the record belongs.
+    across_partnership : bool
+        Whether the reach is widened to the partnership (partnership scope, or a champion
+        or a shadowing place open to it).
+
+    Returns
+    -------
+    bool
+        True for the same organisation; with ``across_partnership``, also for another
+        organisation of the same partnership (an organisation in none reaches only itself).
+
+    Examples
+    --------
+    >>> council = Organisation(id=1, partnership_id=7)
+    >>> provider = Organisation(id=2, partnership_id=7)
+    >>> [reaches(council, provider, across_partnership=wide) for wide in (False, True)]
+    [False, True]
+    """
+    if organisation.id == other.id:
+        return True
+    return across_partnership and organisation.partnership_id is not None and (
+        organisation.partnership_id == other.partnership_id)
+
+
+def reach_filter(actor: Person, organisation_id: QueryableAttribute[int] | ColumnElement[int]
+                 ) -> ColumnElement[bool]:
+    """Return the SQL condition "``organisation_id`` is within the actor's reach".
+
+    The same rule as :func:`reaches` with the actor's partnership scope, for lists, so a
+    query can only ever hold what the actor may reach, e.g.
+    ``select(Person).where(reach_filter(actor, Person.organisation_id))``.
+    """
+    own = actor.organisation
+    if not partnership_scoped(actor) or own.partnership_id is None:
+        return organisation_id == own.id
+    return organisation_id.in_(
+        select(Organisation.id).where(Organisation.partnership_id == own.partnership_id))
 
 
 def within_reach(actor: Person, person: Person) -> bool:
     """Whether ``person`` is in the actor's organisation, or partnership where granted."""
-    if actor.organisation_id == person.organisation_id:
-        return True
-    return any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES) and (
-        _same_partnership(actor, person))
+    return reaches_organisation(actor, person.organisation)
 
 
-def is_paired(session, champion: Person, person: Person) -> bool:
+def reaches_organisation(actor: Person, organisation: Organisation) -> bool:
+    """Whether ``organisation`` is the actor's, or in their partnership where granted."""
+    return reaches(actor.organisation, organisation,
+                   across_partnership=partnership_scoped(actor))
+
+
+def champion_in_reach(actor: Person, champion: Person, profile: ChampionProfile) -> bool:
+    """Decide whether ``actor`` could ask ``champion`` at all: same organisation, or the same
+    partnership when the champion is open to it (matching uses the same rule). Outside it the
+    champion is "not found", so a request by id does not reveal a name."""
+    return reaches(actor.organisation, champion.organisation,
+                   across_partnership=bool(profile.open_to_partnership))
+
+
+def shadowing_place_in_reach(person: Person, place: ShadowingPlace) -> bool:
+    """Whether ``person`` could ask for a shadowing place: in its host's organisation, or in
+    the same partnership when the place is open to it."""
+    return reaches(place.host.organisation, person.organisation,
+                   across_partnership=bool(place.open_to_partnership))
+
+
+# Relationships between people --------------------------------------------------------------
+
+
+def manages(actor: Person, person: Person) -> bool:
+    """Whether ``actor`` is a manager of ``person``'s team (a manager is in their own team)."""
+    return actor.has_role("manager") and actor.team_id is not None and (
+        actor.team_id == person.team_id)
+
+
+def is_paired(session: Session, champion: Person, person: Person) -> bool:
     """Whether ``champion`` is actively paired with ``person``."""
     return session.query(ChampionPairing.id).filter_by(
         champion_id=champion.id, person_id=person.id, status="active").first() is not None
 
 
-def can_view_person(session, actor: Person, person: Person) -> Decision:
+# Decisions ---------------------------------------------------------------------------------
+
+
+def can_use_own_pages(actor: Person) -> Decision:
+    """Decide whether ``actor`` may use the pages about themselves: their profile and data,
+    finding a champion, shadowing and their story. Everyone with an account that is not
+    disabled may."""
+    return FORBID if actor.active is False else ALLOW
+
+
+def can_view_person(session: Session, actor: Person, person: Person) -> Decision:
     """Decide whether ``actor`` may see ``person``'s profile."""
     if actor.id == person.id:
         return ALLOW
@@ -89,7 +192,7 @@ def can_view_person(session, actor: Person, person: Person) -> Decision:
     if actor.has_role("admin") or actor.has_role("lnd"):
         return ALLOW
     if actor.has_role("manager"):
-        if actor.team_id is not None and actor.team_id == person.team_id:
+        if manages(actor, person):
             return ALLOW
         if not (actor.has_role("champion") and is_paired(session, actor, person)):
             return FORBID
@@ -98,7 +201,7 @@ def can_view_person(session, actor: Person, person: Person) -> Decision:
     return HIDE
 
 
-def can_edit_person(session, actor: Person, person: Person) -> Decision:
+def can_edit_person(session: Session, actor: Person, person: Person) -> Decision:
     """Decide whether ``actor`` may change ``person``'s profile (their own, L&D, admins)."""
     seen = can_view_person(session, actor, person)
     if not seen:
@@ -128,24 +231,16 @@ def can_manage_accounts(actor: Person) -> Decision:
     return can_read_audit(actor)
 
 
-def _reaches_organisation(actor: Person, organisation: Organisation) -> bool:
-    if actor.organisation_id == organisation.id:
-        return True
-    return any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES) and (
-        actor.organisation.partnership_id is not None
-        and actor.organisation.partnership_id == organisation.partnership_id)
-
-
 def can_manage_apprenticeships(actor: Person, organisation: Organisation) -> Decision:
     """Decide whether ``actor`` may run the organisation's cohorts, programmes and posts."""
-    if not _reaches_organisation(actor, organisation):
+    if not reaches_organisation(actor, organisation):
         return HIDE
     if actor.has_role("lnd") or actor.has_role("admin"):
         return ALLOW
     return FORBID if actor.organisation_id == organisation.id else HIDE
 
 
-def can_view_apprenticeship(session, actor: Person, apprenticeship: Apprenticeship
+def can_view_apprenticeship(session: Session, actor: Person, apprenticeship: Apprenticeship
                             ) -> Decision:
     """Decide whether ``actor`` may see an apprenticeship (as they may see the apprentice)."""
     if can_manage_apprenticeships(actor, apprenticeship.cohort.organisation):
@@ -153,7 +248,7 @@ def can_view_apprenticeship(session, actor: Person, apprenticeship: Apprenticesh
     return can_view_person(session, actor, apprenticeship.person)
 
 
-def can_log_otj(session, actor: Person, apprenticeship: Apprenticeship) -> Decision:
+def can_log_otj(session: Session, actor: Person, apprenticeship: Apprenticeship) -> Decision:
     """Decide whether ``actor`` may log off-the-job hours: the apprentice, their manager, L&D."""
     seen = can_view_apprenticeship(session, actor, apprenticeship)
     if not seen:
@@ -162,10 +257,7 @@ def can_log_otj(session, actor: Person, apprenticeship: Apprenticeship) -> Decis
     if actor.id == person.id or can_manage_apprenticeships(
             actor, apprenticeship.cohort.organisation):
         return ALLOW
-    if actor.has_role("manager") and actor.team_id is not None and (
-            actor.team_id == person.team_id):
-        return ALLOW
-    return FORBID
+    return ALLOW if manages(actor, person) else FORBID
 
 
 def can_manage_apprenticeship(actor: Person, apprenticeship: Apprenticeship) -> Decision:
@@ -177,21 +269,22 @@ def _in_pair(actor: Person, pairing: ChampionPairing) -> bool:
     return actor.id in (pairing.champion_id, pairing.person_id)
 
 
-def can_view_pairing(session, actor: Person, pairing: ChampionPairing) -> Decision:
+def can_view_pairing(session: Session, actor: Person, pairing: ChampionPairing) -> Decision:
     """Decide whether ``actor`` may see that a pairing exists (and its agreement)."""
     if _in_pair(actor, pairing):
         return ALLOW
     return can_view_person(session, actor, pairing.person)
 
 
-def can_read_mentoring_notes(session, actor: Person, pairing: ChampionPairing) -> Decision:
+def can_read_mentoring_notes(session: Session, actor: Person, pairing: ChampionPairing
+                             ) -> Decision:
     """Decide whether ``actor`` may read a pairing's private session notes: the pair only."""
     if _in_pair(actor, pairing):
         return ALLOW
     return FORBID if can_view_person(session, actor, pairing.person) else HIDE
 
 
-def can_record_conversation(session, actor: Person, person: Person) -> Decision:
+def can_record_conversation(session: Session, actor: Person, person: Person) -> Decision:
     """Decide whether ``actor`` may record a development conversation for ``person``.
 
     Their manager (same team), L&D and admins of their reach may; the person themself and
@@ -202,15 +295,18 @@ def can_record_conversation(session, actor: Person, person: Person) -> Decision:
         return seen
     if actor.id == person.id:
         return FORBID
-    if actor.has_role("lnd") or actor.has_role("admin"):
-        return ALLOW
-    if actor.has_role("manager") and actor.team_id is not None and (
-            actor.team_id == person.team_id):
+    if actor.has_role("lnd") or actor.has_role("admin") or manages(actor, person):
         return ALLOW
     return FORBID
 
 
-def can_decide_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
+def can_decide_team_shadowing(actor: Person) -> Decision:
+    """Decide whether ``actor`` may open the shadowing approvals of their team: managers."""
+    return ALLOW if actor.has_role("manager") else FORBID
+
+
+def can_decide_shadowing(session: Session, actor: Person, request: ShadowingRequest
+                         ) -> Decision:
     """Decide whether ``actor`` may approve or decline a shadowing request.
 
     Only the requester's manager (same team, not the requester) may; others who may see
@@ -219,13 +315,13 @@ def can_decide_shadowing(session, actor: Person, request: ShadowingRequest) -> D
     seen = can_view_person(session, actor, request.person)
     if not seen:
         return seen
-    if actor.id != request.person_id and actor.has_role("manager") and (
-            actor.team_id is not None and actor.team_id == request.person.team_id):
+    if actor.id != request.person_id and manages(actor, request.person):
         return ALLOW
     return FORBID
 
 
-def can_reflect_on_shadowing(session, actor: Person, request: ShadowingRequest) -> Decision:
+def can_reflect_on_shadowing(session: Session, actor: Person, request: ShadowingRequest
+                             ) -> Decision:
     """Decide whether ``actor`` may write the reflection on a shadowing request: the requester.
 
     Others who may see the requester are forbidden; anyone else gets "not found".
@@ -252,6 +348,21 @@ def can_read_unpublished_story(actor: Person, story: CareerStory) -> Decision:
     return HIDE
 
 
+def can_edit_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may rewrite and send a story: its author only (anyone else is
+    not told it exists)."""
+    return ALLOW if actor.id == story.person_id else HIDE
+
+
+def can_withdraw_story(actor: Person, story: CareerStory) -> Decision:
+    """Decide whether ``actor`` may withdraw a story: its author at any time, or L&D of its
+    reach (``can_moderate_story``: others in the author's organisation are forbidden, anyone
+    else gets "not found")."""
+    if actor.id == story.person_id:
+        return ALLOW
+    return can_moderate_story(actor, story)
+
+
 def can_approve_story(actor: Person, story: CareerStory) -> Decision:
     """Decide whether ``actor`` may publish a story: L&D of its reach, but not its author
     (a story is checked by someone else before it is public)."""
@@ -271,6 +382,18 @@ def can_act_as_champion(actor: Person) -> Decision:
     return ALLOW if actor.has_role("champion") else FORBID
 
 
+def can_ask_champion(actor: Person, champion: Person, profile: ChampionProfile | None
+                     ) -> Decision:
+    """Decide whether ``actor`` may ask ``champion`` for support.
+
+    Only an active person holding the champion role, with a champion profile, within reach
+    (``champion_in_reach``); anyone else is "not found", so an id reveals no name.
+    """
+    if profile is None or not champion.active or not champion.has_role("champion"):
+        return HIDE
+    return ALLOW if champion_in_reach(actor, champion, profile) else HIDE
+
+
 def can_answer_request(actor: Person, pairing: ChampionPairing) -> Decision:
     """Decide whether ``actor`` may accept or decline a request: its champion only.
 
@@ -280,7 +403,8 @@ def can_answer_request(actor: Person, pairing: ChampionPairing) -> Decision:
     return ALLOW if actor.id == pairing.champion_id else FORBID
 
 
-def can_write_mentoring(session, actor: Person, pairing: ChampionPairing) -> Decision:
+def can_write_mentoring(session: Session, actor: Person, pairing: ChampionPairing
+                        ) -> Decision:
     """Decide whether ``actor`` may record sessions, mark actions done and end the pairing.
 
     The pair only, exactly as for reading the private notes: others who may see the person
@@ -299,11 +423,39 @@ def can_see_mentoring_report(actor: Person) -> Decision:
     return FORBID
 
 
-def champion_in_reach(actor: Person, champion: Person, profile: ChampionProfile) -> bool:
-    """Decide whether ``actor`` could ask ``champion`` at all: same organisation, or the same
-    partnership when the champion is open to it (matching uses the same rule). Outside it the
-    champion is "not found", so a request by id does not reveal a name."""
-    if champion.organisation_id == actor.organisation_id:
-        return True
-    mine, theirs = actor.organisation.partnership_id, champion.organisation.partnership_id
-    return bool(profile.open_to_partnership) and mine is not None and mine == theirs
+# The menu ----------------------------------------------------------------------------------
+
+#: What the menu always offers, signed in or not.
+PUBLIC_MENU = ("map", "routes", "reach", "compare", "stories")
+
+
+def menu_for(actor: Person | None) -> frozenset[str]:
+    """Return the areas the menu offers ``actor`` (None: someone not signed in).
+
+    Each is offered exactly when the decision behind its first page allows it, so a link is
+    never shown to someone the page would refuse: ``profile``, ``champions`` and
+    ``shadowing`` (``can_use_own_pages``), ``edit_map`` (``can_edit_graph``), ``people``
+    (``can_import_staff``), ``cohorts`` and ``story_review`` (``can_manage_apprenticeships``
+    for the actor's organisation, ``can_review_stories``), ``audit`` (``can_read_audit``),
+    besides ``PUBLIC_MENU``.
+
+    Examples
+    --------
+    >>> sorted(menu_for(None))
+    ['compare', 'map', 'reach', 'routes', 'stories']
+    """
+    areas = set(PUBLIC_MENU)
+    if actor is None:
+        return frozenset(areas)
+    decided = {
+        ("profile", "champions", "shadowing"): can_use_own_pages(actor),
+        ("edit_map",): can_edit_graph(actor),
+        ("people",): can_import_staff(actor),
+        ("cohorts",): can_manage_apprenticeships(actor, actor.organisation),
+        ("story_review",): can_review_stories(actor),
+        ("audit",): can_read_audit(actor),
+    }
+    for names, decision in decided.items():
+        if decision:
+            areas.update(names)
+    return frozenset(areas)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..errors import InvalidInput, Problem
 from ..models import ACCESS_ROLES, SCOPES, Organisation, Person, PersonRole
-from ..policy import WIDE_ROLES
+from ..policy import WIDE_ROLES, reach_filter
 from .accounts import disable_person, enable_person
 
 #: Roles whose reach can be widened to the whole partnership.
@@ -23,14 +23,12 @@ def organisations_in_reach(session: Session, actor: Person) -> list[Organisation
     """Return the organisations whose people ``actor`` may reach, their own first.
 
     The actor's own organisation, plus every organisation of its partnership when the
-    actor holds L&D or admin with partnership scope (as ``policy.within_reach`` decides).
+    actor holds L&D or admin with partnership scope (``policy.reach_filter``, the SQL form
+    of the rule ``policy.within_reach`` applies to one person).
     """
     own = actor.organisation
-    wide = any(actor.scope_of(role) == "partnership" for role in WIDE_ROLES)
-    if not wide or own.partnership_id is None:
-        return [own]
     others = session.scalars(select(Organisation).where(
-        Organisation.partnership_id == own.partnership_id, Organisation.id != own.id)
+        reach_filter(actor, Organisation.id), Organisation.id != own.id)
         .order_by(Organisation.name)).all()
     return [own, *others]
 

@@ -1,4 +1,7 @@
-"""The permission policy, decision by decision, on real rows."""
+"""The permission policy on real rows: pairings looked up, and the SQL reach filter.
+
+Every decision is also tested on plain objects in ``tests/domain/test_policy_decisions.py``.
+"""
 
 import pytest
 
@@ -59,3 +62,22 @@ def test_graph_editing_and_audit_reading(people):
     assert [bool(can_edit_graph(people[k])) for k in ("staff", "manager", "lnd", "admin")] == [
         False, False, True, True]
     assert [bool(can_read_audit(people[k])) for k in ("lnd", "admin")] == [False, True]
+
+
+@pytest.mark.parametrize("actor", ["staff", "lnd", "partnership_lnd", "partner_staff",
+                                   "outsider"])
+def test_the_sql_reach_filter_keeps_exactly_the_people_within_reach(session, people, actor):
+    from sqlalchemy import select
+
+    from pathways.models import Person
+    from pathways.people.access import organisations_in_reach
+    from pathways.policy import reach_filter, within_reach
+
+    me = people[actor]
+    listed = set(session.scalars(select(Person.email).where(
+        reach_filter(me, Person.organisation_id))))
+    assert listed == {p.email for p in session.scalars(select(Person)) if within_reach(me, p)}
+    reached = [o.id for o in organisations_in_reach(session, me)]
+    assert reached[0] == me.organisation_id  # their own first
+    assert set(reached) == set(session.scalars(
+        select(Person.organisation_id).where(reach_filter(me, Person.organisation_id))))

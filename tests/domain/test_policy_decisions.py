@@ -1,0 +1,371 @@
+"""Every decision of ``pathways.policy``, on plain objects: no database, no app.
+
+``CASES`` is the matrix: decision, actor, what it is about, and the answer written out from
+the rules in the policy's docstring (not computed by calling the policy). A decision added
+to the policy without a row here fails ``test_every_decision_has_cases``, and one that
+cannot answer both yes and no fails ``test_every_decision_can_answer_yes_and_no``.
+
+The people mirror ``tests.factories.make_people``: Testshire Council (partnership 7) has
+staff, colleague and manager (team Home care), other_team, champion and other_manager
+(team Reablement; the champion is paired with staff), lnd and admin (organisation scope) and
+partnership_lnd; partner_staff works at Sunrise Care (same partnership), outsider at Far
+Away Care (no partnership). open_champion is a council champion open to the partnership;
+retired_champion's account is disabled.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import SimpleNamespace
+
+import pytest
+
+from pathways import policy
+from pathways.models import (
+    Apprenticeship,
+    CareerStory,
+    ChampionPairing,
+    ChampionProfile,
+    Cohort,
+    Organisation,
+    Person,
+    PersonRole,
+    ShadowingPlace,
+    ShadowingRequest,
+)
+from pathways.policy import ALLOW, FORBID, HIDE
+
+HOME_CARE, REABLEMENT = 10, 11
+
+
+class Pairings:
+    """A stand-in for the database session: answers ``policy.is_paired`` from active pairs
+    of (champion id, person id)."""
+
+    def __init__(self, *pairs: tuple[int, int]):
+        self.pairs = set(pairs)
+        self._found = False
+
+    def query(self, *_columns):
+        return self
+
+    def filter_by(self, *, champion_id, person_id, status):
+        self._found = status == "active" and (champion_id, person_id) in self.pairs
+        return self
+
+    def first(self):
+        return (1,) if self._found else None
+
+
+def organisation(organisation_id: int, name: str, partnership_id: int | None = None
+                 ) -> Organisation:
+    return Organisation(id=organisation_id, name=name, partnership_id=partnership_id)
+
+
+def person(person_id: int, key: str, where: Organisation, *roles: str, team: int | None = None,
+           scope: str = "organisation", active: bool = True) -> Person:
+    """An unsaved person with ids set, holding ``roles`` (L&D and admin with ``scope``)."""
+    return Person(id=person_id, email=f"{key}@example.org", name=key, organisation=where,
+                  organisation_id=where.id, team_id=team, active=active,
+                  access=[PersonRole(role=role, scope=scope if role in policy.WIDE_ROLES
+                                     else "organisation") for role in roles])
+
+
+def make_world() -> dict:
+    council = organisation(1, "Testshire Council", partnership_id=7)
+    provider = organisation(2, "Sunrise Care", partnership_id=7)
+    elsewhere = organisation(3, "Far Away Care")
+    world: dict = {"council": council, "provider": provider, "elsewhere": elsewhere}
+    world.update({
+        "staff": person(1, "staff", council, "staff", team=HOME_CARE),
+        "colleague": person(2, "colleague", council, "staff", team=HOME_CARE),
+        "other_team": person(3, "other_team", council, "staff", team=REABLEMENT),
+        "manager": person(4, "manager", council, "staff", "manager", team=HOME_CARE),
+        "champion": person(5, "champion", council, "staff", "champion", team=REABLEMENT),
+        "lnd": person(6, "lnd", council, "lnd"),
+        "admin": person(7, "admin", council, "admin"),
+        "partnership_lnd": person(8, "partnership_lnd", council, "lnd", scope="partnership"),
+        "partner_staff": person(9, "partner_staff", provider, "staff"),
+        "outsider": person(10, "outsider", elsewhere, "staff"),
+        "other_manager": person(11, "other_manager", council, "staff", "manager",
+                                team=REABLEMENT),
+        "open_champion": person(12, "open_champion", council, "staff", "champion"),
+        "retired_champion": person(13, "retired_champion", council, "staff", "champion",
+                                   active=False),
+        "disabled": person(14, "disabled", council, "staff", active=False),
+    })
+    world["champion_profile"] = ChampionProfile(person_id=5, open_to_partnership=False)
+    world["open_profile"] = ChampionProfile(person_id=12, open_to_partnership=True)
+    world["retired_profile"] = ChampionProfile(person_id=13, open_to_partnership=True)
+    world["no_profile"] = None
+    world["pairing"] = ChampionPairing(id=1, champion_id=5, person_id=1, status="active",
+                                       champion=world["champion"], person=world["staff"])
+    cohort = Cohort(id=1, organisation=council, organisation_id=council.id)
+    world["apprenticeship"] = Apprenticeship(id=1, cohort=cohort, person=world["staff"],
+                                             person_id=1)
+    world["story"] = CareerStory(id=1, person=world["staff"], person_id=1, status="submitted")
+    world["lnd_story"] = CareerStory(id=2, person=world["lnd"], person_id=6,
+                                     status="submitted")
+    world["request"] = ShadowingRequest(id=1, person=world["staff"], person_id=1)
+    world["manager_request"] = ShadowingRequest(id=2, person=world["manager"], person_id=4)
+    return world
+
+
+@pytest.fixture
+def world() -> SimpleNamespace:
+    return SimpleNamespace(**make_world(), session=Pairings((5, 1)))
+
+
+#: (decision, actor, what it is about: a name, several names or None, expected answer)
+CASES = [
+    ("can_use_own_pages", "staff", None, ALLOW),
+    ("can_use_own_pages", "outsider", None, ALLOW),
+    ("can_use_own_pages", "disabled", None, FORBID),
+
+    ("can_view_person", "staff", "staff", ALLOW),
+    ("can_view_person", "staff", "colleague", HIDE),
+    ("can_view_person", "staff", "partner_staff", HIDE),
+    ("can_view_person", "manager", "colleague", ALLOW),
+    ("can_view_person", "manager", "other_team", FORBID),
+    ("can_view_person", "manager", "partner_staff", HIDE),
+    ("can_view_person", "champion", "staff", ALLOW),
+    ("can_view_person", "champion", "colleague", HIDE),
+    ("can_view_person", "lnd", "other_team", ALLOW),
+    ("can_view_person", "lnd", "partner_staff", HIDE),
+    ("can_view_person", "partnership_lnd", "partner_staff", ALLOW),
+    ("can_view_person", "partnership_lnd", "outsider", HIDE),
+    ("can_view_person", "admin", "manager", ALLOW),
+    ("can_view_person", "outsider", "staff", HIDE),
+
+    ("can_edit_person", "staff", "staff", ALLOW),
+    ("can_edit_person", "manager", "staff", FORBID),
+    ("can_edit_person", "champion", "staff", FORBID),
+    ("can_edit_person", "lnd", "staff", ALLOW),
+    ("can_edit_person", "staff", "colleague", HIDE),
+
+    ("can_edit_graph", "staff", None, FORBID),
+    ("can_edit_graph", "manager", None, FORBID),
+    ("can_edit_graph", "lnd", None, ALLOW),
+    ("can_edit_graph", "admin", None, ALLOW),
+
+    ("can_import_staff", "staff", None, FORBID),
+    ("can_import_staff", "lnd", None, ALLOW),
+    ("can_import_staff", "admin", None, ALLOW),
+
+    ("can_read_audit", "lnd", None, FORBID),
+    ("can_read_audit", "admin", None, ALLOW),
+
+    ("can_manage_accounts", "lnd", None, FORBID),
+    ("can_manage_accounts", "admin", None, ALLOW),
+
+    ("can_manage_apprenticeships", "lnd", "council", ALLOW),
+    ("can_manage_apprenticeships", "staff", "council", FORBID),
+    ("can_manage_apprenticeships", "lnd", "provider", HIDE),
+    ("can_manage_apprenticeships", "partnership_lnd", "provider", ALLOW),
+    ("can_manage_apprenticeships", "partnership_lnd", "elsewhere", HIDE),
+    ("can_manage_apprenticeships", "partner_staff", "council", HIDE),
+
+    ("can_view_apprenticeship", "staff", "apprenticeship", ALLOW),
+    ("can_view_apprenticeship", "manager", "apprenticeship", ALLOW),
+    ("can_view_apprenticeship", "lnd", "apprenticeship", ALLOW),
+    ("can_view_apprenticeship", "other_manager", "apprenticeship", FORBID),
+    ("can_view_apprenticeship", "colleague", "apprenticeship", HIDE),
+    ("can_view_apprenticeship", "partner_staff", "apprenticeship", HIDE),
+
+    ("can_log_otj", "staff", "apprenticeship", ALLOW),
+    ("can_log_otj", "manager", "apprenticeship", ALLOW),
+    ("can_log_otj", "lnd", "apprenticeship", ALLOW),
+    ("can_log_otj", "champion", "apprenticeship", FORBID),
+    ("can_log_otj", "colleague", "apprenticeship", HIDE),
+
+    ("can_manage_apprenticeship", "lnd", "apprenticeship", ALLOW),
+    ("can_manage_apprenticeship", "staff", "apprenticeship", FORBID),
+    ("can_manage_apprenticeship", "partner_staff", "apprenticeship", HIDE),
+
+    ("can_view_pairing", "champion", "pairing", ALLOW),
+    ("can_view_pairing", "staff", "pairing", ALLOW),
+    ("can_view_pairing", "manager", "pairing", ALLOW),
+    ("can_view_pairing", "lnd", "pairing", ALLOW),
+    ("can_view_pairing", "colleague", "pairing", HIDE),
+    ("can_view_pairing", "open_champion", "pairing", HIDE),
+
+    ("can_read_mentoring_notes", "champion", "pairing", ALLOW),
+    ("can_read_mentoring_notes", "staff", "pairing", ALLOW),
+    ("can_read_mentoring_notes", "manager", "pairing", FORBID),
+    ("can_read_mentoring_notes", "lnd", "pairing", FORBID),
+    ("can_read_mentoring_notes", "colleague", "pairing", HIDE),
+
+    ("can_write_mentoring", "staff", "pairing", ALLOW),
+    ("can_write_mentoring", "lnd", "pairing", FORBID),
+    ("can_write_mentoring", "other_team", "pairing", HIDE),
+
+    ("can_record_conversation", "manager", "staff", ALLOW),
+    ("can_record_conversation", "lnd", "staff", ALLOW),
+    ("can_record_conversation", "staff", "staff", FORBID),
+    ("can_record_conversation", "champion", "staff", FORBID),
+    ("can_record_conversation", "other_manager", "staff", FORBID),
+    ("can_record_conversation", "colleague", "staff", HIDE),
+
+    ("can_decide_team_shadowing", "manager", None, ALLOW),
+    ("can_decide_team_shadowing", "staff", None, FORBID),
+    ("can_decide_team_shadowing", "lnd", None, FORBID),
+
+    ("can_decide_shadowing", "manager", "request", ALLOW),
+    ("can_decide_shadowing", "staff", "request", FORBID),
+    ("can_decide_shadowing", "lnd", "request", FORBID),
+    ("can_decide_shadowing", "other_manager", "request", FORBID),
+    ("can_decide_shadowing", "manager", "manager_request", FORBID),
+    ("can_decide_shadowing", "colleague", "request", HIDE),
+
+    ("can_reflect_on_shadowing", "staff", "request", ALLOW),
+    ("can_reflect_on_shadowing", "manager", "request", FORBID),
+    ("can_reflect_on_shadowing", "colleague", "request", HIDE),
+
+    ("can_moderate_story", "lnd", "story", ALLOW),
+    ("can_moderate_story", "partnership_lnd", "story", ALLOW),
+    ("can_moderate_story", "staff", "story", FORBID),
+    ("can_moderate_story", "colleague", "story", FORBID),
+    ("can_moderate_story", "partner_staff", "story", HIDE),
+
+    ("can_read_unpublished_story", "staff", "story", ALLOW),
+    ("can_read_unpublished_story", "lnd", "story", ALLOW),
+    ("can_read_unpublished_story", "colleague", "story", HIDE),
+    ("can_read_unpublished_story", "partner_staff", "story", HIDE),
+
+    ("can_edit_story", "staff", "story", ALLOW),
+    ("can_edit_story", "lnd", "story", HIDE),
+    ("can_edit_story", "colleague", "story", HIDE),
+
+    ("can_withdraw_story", "staff", "story", ALLOW),
+    ("can_withdraw_story", "lnd", "story", ALLOW),
+    ("can_withdraw_story", "colleague", "story", FORBID),
+    ("can_withdraw_story", "partner_staff", "story", HIDE),
+
+    ("can_approve_story", "lnd", "story", ALLOW),
+    ("can_approve_story", "lnd", "lnd_story", FORBID),
+    ("can_approve_story", "colleague", "story", FORBID),
+    ("can_approve_story", "partner_staff", "story", HIDE),
+
+    ("can_review_stories", "lnd", None, ALLOW),
+    ("can_review_stories", "admin", None, ALLOW),
+    ("can_review_stories", "staff", None, FORBID),
+
+    ("can_act_as_champion", "champion", None, ALLOW),
+    ("can_act_as_champion", "staff", None, FORBID),
+
+    ("can_ask_champion", "staff", ("champion", "champion_profile"), ALLOW),
+    ("can_ask_champion", "partner_staff", ("champion", "champion_profile"), HIDE),
+    ("can_ask_champion", "partner_staff", ("open_champion", "open_profile"), ALLOW),
+    ("can_ask_champion", "outsider", ("open_champion", "open_profile"), HIDE),
+    ("can_ask_champion", "staff", ("colleague", "no_profile"), HIDE),
+    ("can_ask_champion", "staff", ("retired_champion", "retired_profile"), HIDE),
+    ("can_ask_champion", "staff", ("colleague", "open_profile"), HIDE),
+
+    ("can_answer_request", "champion", "pairing", ALLOW),
+    ("can_answer_request", "staff", "pairing", FORBID),
+
+    ("can_see_mentoring_report", "lnd", None, ALLOW),
+    ("can_see_mentoring_report", "champion", None, ALLOW),
+    ("can_see_mentoring_report", "staff", None, FORBID),
+    ("can_see_mentoring_report", "manager", None, FORBID),
+]
+
+
+def decisions_in_policy() -> set[str]:
+    """Every decision the policy offers: its public functions named ``can_*``."""
+    return {name for name in dir(policy)
+            if name.startswith("can_") and callable(getattr(policy, name))}
+
+
+def test_every_decision_has_cases():
+    covered = {decision for decision, *_ in CASES}
+    assert decisions_in_policy() - covered == set(), "decisions without a row in CASES"
+    assert covered - decisions_in_policy() == set(), "rows naming no decision of the policy"
+
+
+def test_every_decision_can_answer_yes_and_no():
+    answers: dict[str, set] = {}
+    for decision, _actor, _about, expected in CASES:
+        answers.setdefault(decision, set()).add(expected)
+    assert {d for d, seen in answers.items() if ALLOW not in seen or len(seen) < 2} == set()
+
+
+def takes_session(decision: str) -> bool:
+    """Whether a decision takes the database session first (to look up pairings)."""
+    return next(iter(inspect.signature(getattr(policy, decision)).parameters)) == "session"
+
+
+@pytest.mark.parametrize("decision, actor, about, expected", CASES,
+                         ids=[f"{d}-{a}-{s}" for d, a, s, _ in CASES])
+def test_decision(world, decision, actor, about, expected):
+    names = () if about is None else (about,) if isinstance(about, str) else about
+    args = [getattr(world, actor), *(getattr(world, name) for name in names)]
+    if takes_session(decision):
+        args.insert(0, world.session)
+    assert getattr(policy, decision)(*args) is expected
+
+
+# The reach rule ------------------------------------------------------------------------
+
+
+def test_reach_is_the_organisation_or_the_partnership_when_widened(world):
+    council, provider, elsewhere = world.council, world.provider, world.elsewhere
+    assert policy.reaches(council, council, across_partnership=False)
+    assert not policy.reaches(council, provider, across_partnership=False)
+    assert policy.reaches(council, provider, across_partnership=True)
+    assert policy.reaches(provider, council, across_partnership=True)
+    assert not policy.reaches(council, elsewhere, across_partnership=True)
+    # two organisations in no partnership are not "in the same one"
+    alone = organisation(4, "Also alone")
+    assert not policy.reaches(elsewhere, alone, across_partnership=True)
+
+
+def test_the_reach_rule_reads_the_same_everywhere(world):
+    wide = world.partnership_lnd
+    assert policy.partnership_scoped(wide) and not policy.partnership_scoped(world.lnd)
+    assert policy.within_reach(wide, world.partner_staff)
+    assert not policy.within_reach(world.lnd, world.partner_staff)
+    assert policy.reaches_organisation(wide, world.provider)
+    assert not policy.reaches_organisation(wide, world.elsewhere)
+    assert policy.champion_in_reach(world.partner_staff, world.open_champion,
+                                    world.open_profile)
+    assert not policy.champion_in_reach(world.partner_staff, world.champion,
+                                        world.champion_profile)
+    place = ShadowingPlace(host=world.staff, open_to_partnership=False)
+    assert policy.shadowing_place_in_reach(world.colleague, place)
+    assert not policy.shadowing_place_in_reach(world.partner_staff, place)
+    place.open_to_partnership = True
+    assert policy.shadowing_place_in_reach(world.partner_staff, place)
+    assert not policy.shadowing_place_in_reach(world.outsider, place)
+
+
+def test_a_manager_manages_their_own_team_only(world):
+    assert policy.manages(world.manager, world.staff)
+    assert policy.manages(world.manager, world.manager)
+    assert not policy.manages(world.manager, world.other_team)
+    assert not policy.manages(world.colleague, world.staff)  # same team, not a manager
+    teamless = person(20, "teamless_manager", world.council, "manager")
+    assert not policy.manages(teamless, person(21, "teamless", world.council, "staff"))
+
+
+# The menu --------------------------------------------------------------------------------
+
+PUBLIC = {"map", "routes", "reach", "compare", "stories"}
+SIGNED_IN = PUBLIC | {"profile", "champions", "shadowing"}
+RUNS_THINGS = SIGNED_IN | {"edit_map", "people", "cohorts", "story_review"}
+
+#: actor -> the menu's areas.
+MENU = {
+    None: PUBLIC,
+    "staff": SIGNED_IN,
+    "manager": SIGNED_IN,
+    "champion": SIGNED_IN,
+    "lnd": RUNS_THINGS,
+    "partnership_lnd": RUNS_THINGS,
+    "admin": RUNS_THINGS | {"audit"},
+}
+
+
+@pytest.mark.parametrize("actor", list(MENU))
+def test_the_menu_offers_what_the_decisions_allow(world, actor):
+    assert policy.menu_for(getattr(world, actor) if actor else None) == MENU[actor]
