@@ -158,3 +158,27 @@ def test_the_matrix_covers_every_actor_and_subject():
         assert list(table) == ACTORS
         assert all(list(row) == ["own", *SUBJECTS] for row in table.values())
     assert set(ADMIN) == set(ACTORS)
+
+
+PUBLIC_MENU = ["Career map", "Plan a route", "What can I reach?", "Compare roles",
+               "Career stories"]
+SIGNED_IN_MENU = PUBLIC_MENU + ["Your profile", "Champions", "Shadowing"]
+LND_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Stories to approve"]
+#: actor -> the menu's links, in order (``policy.menu_for`` decides which).
+MENU = {
+    "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU, "champion": SIGNED_IN_MENU,
+    "lnd": LND_MENU, "admin": LND_MENU + ["Audit log"], "partnership_lnd": LND_MENU,
+    "outsider": SIGNED_IN_MENU, "anonymous": PUBLIC_MENU,
+}
+
+
+@pytest.mark.parametrize("actor_client", ACTORS, indirect=True)
+def test_the_menu_shows_what_the_policy_allows(actor_client):
+    import re
+
+    actor, client = actor_client
+    page = client.get("/").text
+    menu = page[page.index('aria-label="Menu"'):]
+    links = re.findall(r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>\s*([^<]+?)\s*<',
+                       menu)
+    assert links == MENU[actor]
