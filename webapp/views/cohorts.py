@@ -2,10 +2,11 @@
 
 Every page loads its records through ``apprenticeship_access``: another organisation's
 cohort or post is 404, and people of the organisation who do not run its apprenticeships
-get 403. A form is validated, one service of ``pathways.apprenticeships`` makes the change,
-the view commits and redirects; a refused form is shown again with the GOV.UK error summary
-(400) and nothing written. The numbers come from ``pathways.apprenticeships.progress``, the
-same functions ``GET /api/v1/cohorts/<id>/summary`` and ``pathways cohort-report`` use.
+get 403. A form is submitted (``webapp.submit``: validated, one service of
+``pathways.apprenticeships`` makes the change, committed) and the view redirects; a refused
+form is shown again with the GOV.UK error summary (400) and nothing written. The numbers
+come from ``pathways.apprenticeships.progress``, the same functions
+``GET /api/v1/cohorts/<id>/summary`` and ``pathways cohort-report`` use.
 """
 
 from __future__ import annotations
@@ -26,12 +27,11 @@ from flask import (
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from pathways import clock
-from pathways.apprenticeships.posts import PostMoveRefused, create_post, move_post
+from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
     ApprenticeProgress,
@@ -44,7 +44,6 @@ from pathways.apprenticeships.progress import (
 )
 from pathways.apprenticeships.rules import STATUSES
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
-from pathways.errors import InvalidInput, PathwayError
 from pathways.models import (
     BUDGET_KINDS,
     POST_STATES,
@@ -72,6 +71,7 @@ from ..cohort_forms import (
 )
 from ..extensions import current_graph, db
 from ..people_forms import DayMonthYearField
+from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
 from .shared import error_list
 
@@ -147,12 +147,12 @@ def new_programme():
     organisation = managed_organisation()
     G = current_graph()
     form = ProgrammeForm().fill(G)
-    programme = save(form, lambda: create_programme(
+    saved = submit(form, lambda: create_programme(
         db.session, organisation, name=form.name.data, qualification_id=form.qualification_id.data,
         provider_name=form.provider_name.data, provider_kind=form.provider_kind.data,
-        leads_to_role_id=form.leads_to_role_id.data, G=G, actor=signed_in()))
-    if programme is not None:
-        flash(f"Programme {programme.name} set up")
+        leads_to_role_id=form.leads_to_role_id.data, G=G, actor=signed_in()), sentences=True)
+    if saved:
+        flash(f"Programme {saved.value.name} set up")
         return redirect(url_for(".index"), 303)
     return form_page("cohorts/programme_form.html", form, organisation=organisation)
 
@@ -165,15 +165,15 @@ def new_cohort():
     programmes = db.session.scalars(select(Programme).where(
         Programme.organisation_id == organisation.id).order_by(Programme.name)).all()
     form = CohortForm().fill(programmes)
-    cohort = save(form, lambda: create_cohort(
+    saved = submit(form, lambda: create_cohort(
         db.session, db.session.get(Programme, int(form.programme_id.data)),
         name=form.name.data, start_date=form.start_date.data,
         planned_end_date=form.planned_end_date.data,
         provider_contact=form.provider_contact.data or "", budget_kind=form.budget_kind.data,
-        budget_gbp=form.budget_gbp.data or None, actor=signed_in()))
-    if cohort is not None:
-        flash(f"Cohort {cohort.name} started")
-        return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
+        budget_gbp=form.budget_gbp.data or None, actor=signed_in()), sentences=True)
+    if saved:
+        flash(f"Cohort {saved.value.name} started")
+        return redirect(url_for(".cohort", cohort_id=saved.value.id), 303)
     return form_page("cohorts/cohort_form.html", form, organisation=organisation,
                      programmes=programmes)
 
@@ -235,17 +235,17 @@ def enrol_apprentice(cohort_id: int):
     form = EnrolForm(start_date=cohort.start_date,
                      planned_end_date=cohort.planned_end_date).fill(
         G, enrollable_people(cohort), vacant_posts(cohort.organisation))
-    apprenticeship = save(form, lambda: enrol(
+    saved = submit(form, lambda: enrol(
         db.session, cohort, db.session.get(Person, int(form.person_id.data)),
         start_date=form.start_date.data, planned_end_date=form.planned_end_date.data,
         weekly_hours=form.weekly_hours.data.strip(),
         post=db.session.get(Post, int(form.guaranteed_post.data))
         if form.guaranteed_post.data else None,
         guaranteed_role_id=form.guaranteed_role_id.data or None, actor=signed_in()),
-        ENROL_FIELDS)
-    if apprenticeship is not None:
-        flash(f"{apprenticeship.person.name} enrolled on {cohort.name}: "
-              f"{apprenticeship.otj_required_hours} hours off the job required")
+        fields=ENROL_FIELDS, sentences=True)
+    if saved:
+        flash(f"{saved.value.person.name} enrolled on {cohort.name}: "
+              f"{saved.value.otj_required_hours} hours off the job required")
         return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
     return form_page("cohorts/enrol.html", form, cohort=cohort)
 
@@ -272,12 +272,12 @@ def posts():
     organisation = managed_organisation()
     G = current_graph()
     form = PostForm().fill(G, teams_of(organisation))
-    post = save(form, lambda: create_post(
+    saved = submit(form, lambda: create_post(
         db.session, organisation, reference=form.reference.data, role_id=form.role_id.data,
         team=db.session.get(Team, int(form.team_id.data)) if form.team_id.data else None,
-        actor=signed_in()), POST_FIELDS)
-    if post is not None:
-        flash(f"Post {post.reference} added, vacant")
+        actor=signed_in()), fields=POST_FIELDS, sentences=True)
+    if saved:
+        flash(f"Post {saved.value.reference} added, vacant")
         return redirect(url_for(".posts"), 303)
     return posts_page(organisation, form, error_list(form), 400 if form.is_submitted() else 200)
 
@@ -289,19 +289,14 @@ def release_post(post_id: int):
     post = post_or_404(post_id)
     organisation = managed_organisation()
     form = PostForm(formdata=None).fill(current_graph(), teams_of(organisation))
-    if not ReleaseForm().validate_on_submit():
-        return posts_page(organisation, form, [{"text": "The form could not be sent: try again",
-                                                "href": f"#post-{post.id}"}], 400)
     reference, before = post.reference, post.state
-    try:
-        move_post(db.session, post, "vacant", actor=signed_in())
-    except PostMoveRefused as refused:
-        db.session.rollback()
-        return posts_page(organisation, form, [{"text": str(refused), "href": f"#post-{post_id}"}],
-                          400)
-    db.session.commit()
-    flash(f"Post {reference} is vacant again (it was {POST_STATES[before].lower()})")
-    return redirect(url_for(".posts"), 303)
+    release = ReleaseForm()
+    if submit(release, lambda: move_post(db.session, post, "vacant", actor=signed_in())):
+        flash(f"Post {reference} is vacant again (it was {POST_STATES[before].lower()})")
+        return redirect(url_for(".posts"), 303)
+    return posts_page(organisation, form, [
+        {"text": text, "href": f"#post-{post.id}"}
+        for text in release.form_errors or ["The form could not be sent: try again"]], 400)
 
 
 def teams_of(organisation: Organisation) -> list[Team]:
@@ -321,43 +316,6 @@ def posts_page(organisation: Organisation, form: PostForm, errors: list[dict], s
     return render_template("cohorts/posts.html", organisation=organisation, posts=found,
                            form=form, release_form=ReleaseForm(formdata=None),
                            error_list=errors), status
-
-
-def save(form: FlaskForm, change: Callable, fields: dict[str, str] | None = None):
-    """Validate a sent form, make the change and commit; return what it made.
-
-    Returns None when the form was not sent, or was refused: then the form's fields carry
-    the problems (a domain ``Problem.where`` names the field, through ``fields`` when the
-    names differ) and nothing is written.
-    """
-    if not form.validate_on_submit():
-        return None
-    try:
-        made = change()
-    except InvalidInput as invalid:
-        db.session.rollback()
-        add_problems(form, [(p.where, p.message) for p in invalid.problems], fields or {})
-        return None
-    except PathwayError as refused:
-        db.session.rollback()
-        add_problems(form, [("", str(refused))], {})
-        return None
-    except IntegrityError:  # someone saved the same thing at the same moment
-        db.session.rollback()
-        add_problems(form, [("", "Someone else saved a change at the same moment: nothing "
-                                 "was saved. Check the page and try again.")], {})
-        return None
-    db.session.commit()
-    return made
-
-
-def add_problems(form: FlaskForm, problems: list[tuple[str, str]], fields: dict[str, str]
-                 ) -> None:
-    """Put each problem on the field it names (else the first field), as a sentence."""
-    shown = [field for field in form if field.type != "CSRFTokenField"]
-    for where, message in problems:
-        field = form._fields.get(fields.get(where, where)) or shown[0]
-        field.errors = [*field.errors, message[:1].upper() + message[1:]]
 
 
 def errors_of(form: FlaskForm) -> list[dict]:
