@@ -71,7 +71,9 @@ def create_node(session: Session, actor: Person | None, fields: Mapping[str, Any
 
     Examples
     --------
-    >>> create_node(session, lnd, {"id": "cook", "kind": "role", "title": "Cook"})  # doctest: +SKIP
+    >>> added = create_node(session, lnd, {"id": "cook", "kind": "role", "title": "Cook"})
+    >>> added.record, [finding.code for finding in added.warnings]
+    (<Role 'cook'>, ['unreachable', 'dead-end'])
     """
     current = load_document(session)
     record = _parse(fields, NODE_FIELDS, text, "The role or qualification was not added")

@@ -30,7 +30,7 @@ def resolve_node(G: nx.DiGraph, name: str) -> str:
 
     Examples
     --------
-    >>> resolve_node(G, "care WORKER")  # doctest: +SKIP
+    >>> resolve_node(G, "care WORKER")
     'care-worker'
     """
     key = (name or "").strip()

@@ -60,9 +60,9 @@ def build_graph(session: Session) -> nx.DiGraph:
 
     Examples
     --------
-    >>> G = build_graph(session)  # doctest: +SKIP
-    >>> G.graph["version"]  # doctest: +SKIP
-    7
+    >>> G = build_graph(session)
+    >>> G.graph["version"], G.nodes["care-worker"]["kind"]
+    (2, 'role')
     """
     version = read_graph_version(session)
     return graph_from_document(load_document(session), version)

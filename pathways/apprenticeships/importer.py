@@ -182,6 +182,9 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
 
     Examples
     --------
+    Not run as a doctest: it needs a programme for the file's standard and a file to read
+    (``tests/domain/test_apprenticeship_import.py`` has both).
+
     >>> import_apprenticeships(session, open("cohort.csv").read(), council)  # doctest: +SKIP
     ApprenticeshipImportResult(apprenticeships=12, cohorts=1, ...)
     """

@@ -222,8 +222,8 @@ def read_versions(session: Session) -> tuple[int, int]:
 
     Examples
     --------
-    >>> read_versions(session)  # doctest: +SKIP
-    (7, 3)
+    >>> read_versions(session)  # the seed pathway loaded once, no story published yet
+    (2, 1)
     """
     table = GraphState.__table__
     rows = dict(session.connection().execute(

@@ -120,7 +120,7 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
 
     Examples
     --------
-    >>> import_staff(session, "email,name\\nann@example.org,Ann Lee\\n", council)  # doctest: +SKIP
+    >>> import_staff(session, "email,name\\nsam@example.org,Sam Poole\\n", council)
     StaffImportResult(created=1, updated=0, unchanged=0)
     """
     text = csv_text(path_or_text, SUMMARY)

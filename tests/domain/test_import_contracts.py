@@ -12,9 +12,10 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Top-level folders holding Python that is not a package, and why no contract names them.
+#: Top-level Python that is not a package the code imports, and why no contract names it.
 NOT_PACKAGES = {
     "docs": "take_screenshots.py, a script run by hand",
+    "conftest": "pytest's set-up for the doctests in pathways",
 }
 #: Top-level folders never holding the project's own code.
 SKIPPED = {"node_modules", "build", "dist", "instance"}
