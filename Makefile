@@ -6,7 +6,7 @@ PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 ASSETS := webapp/static/dist/.built
 
-.PHONY: install run test audit bench system-packages clean
+.PHONY: install run test lint audit bench system-packages clean
 
 ## install: the set-up alone (virtual environment, Python packages, system tools)
 install: system-packages $(INSTALLED) $(ASSETS)
@@ -44,6 +44,12 @@ run: install
 ## browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
 test: install
 	$(PY) -m pytest
+
+## lint: static checks: ruff, the import contracts (lint-imports) and mypy (pyproject.toml)
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 ## audit: static security checks (bandit) and known-vulnerable dependencies (pip-audit)
 audit: install
