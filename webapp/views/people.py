@@ -2,8 +2,9 @@
 
 Each edit has two addresses: ``/profile/...`` for the signed-in person and
 ``/people/<id>/...`` for someone the policy lets the actor edit. A view checks the policy
-first (403 or 404 before looking at the form), validates the form, calls one service,
-commits, and redirects back; a refused form shows the page again with its errors (400).
+first (403 or 404 before looking at the form), submits the form (``webapp.submit``:
+validate, one service, commit) and redirects back; a refused form shows the page again
+with its errors (400).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
-from pathways.errors import InvalidInput
 from pathways.models import Person
 from pathways.people import profiles
 from pathways.policy import can_edit_person, can_view_person
@@ -26,6 +26,7 @@ from ..people_forms import (
     EqualityForm,
     TargetForm,
 )
+from ..submit import submit
 from .shared import error_list
 
 blueprint = Blueprint("people", __name__)
@@ -74,26 +75,11 @@ def _render(person: Person, own_page: bool, forms: dict[str, FlaskForm] | None =
     ), status
 
 
-def _add_problems(form: FlaskForm, invalid: InvalidInput) -> None:
-    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
-    fields = [field for field in form if field.type != "CSRFTokenField"]
-    for problem in invalid.problems:
-        field = form._fields.get(problem.where) or fields[0]
-        field.errors = [*field.errors, problem.message]
-
-
 def _save(person: Person, own_page: bool, name: str, form: FlaskForm, change, done: str):
-    """Validate ``form``, make the change, commit and go back; or show the errors."""
-    if form.validate():
-        try:
-            change()
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid)
-        else:
-            db.session.commit()
-            flash(done)
-            return redirect(_page(person, own_page), 303)
+    """Submit ``form`` and go back to the profile; or show it with the errors."""
+    if submit(form, change):
+        flash(done)
+        return redirect(_page(person, own_page), 303)
     return _render(person, own_page, {name: form}, status=400)
 
 
@@ -170,20 +156,12 @@ def choose_route():
     """Make a route found by the planner the signed-in person's route (and its end the target)."""
     me, G = signed_in(), current_graph()
     form = ChooseRouteForm()
-    if form.validate():
-        path = form.path()
-        try:
-            profiles.set_target(db.session, G, me, me, path[-1], path)
-        except InvalidInput as invalid:
-            db.session.rollback()
-            return _render(me, True, errors=[{"text": p.message, "href": "#my-route"}
-                                             for p in invalid.problems], status=400)
-        db.session.commit()
+    if submit(form, lambda: profiles.set_target(db.session, G, me, me, form.path()[-1],
+                                                form.path())):
         flash("Route chosen: it is now your route")
         return redirect(url_for("people.profile", _anchor="my-route"), 303)
-    return _render(me, True, errors=[{"text": m, "href": "#my-route"}
-                                     for m in form.route.errors or ["Choose a route"]],
-                   status=400)
+    return _render(me, True, errors=error_list(form, href="#my-route") or [
+        {"text": "Choose a route", "href": "#my-route"}], status=400)
 
 
 @blueprint.post("/profile/equality")
