@@ -6,18 +6,23 @@ with ``pathways.people.staff_import``); ``demo/accounts.csv`` names one sign-in 
 kind of user, all with :data:`DEMO_PASSWORD`; ``demo/pairings.csv`` pairs career champions
 with the people they support; ``seed.demo_cohorts`` adds the council's two apprenticeship
 cohorts, part-way through. Never load it in production (``pathways seed --demo`` refuses).
+
+The demo is dated relative to the day it is loaded (``seed.demo_dates``): the staff files
+give ``role_start`` as an offset such as ``-4y2m``, written into the import format's
+``role_start_date`` before the import, and everything else moves with the load day too.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pathways import clock
 from pathways.errors import InvalidInput, Problem
 from pathways.models import ChampionPairing, Organisation, Person
 from pathways.people.access import grant_role
@@ -26,9 +31,9 @@ from pathways.people.staff_import import import_staff
 from pathways.snapshot import build_graph
 
 from .demo_cohorts import load_demo_cohorts
+from .demo_dates import DEMO_DIR, dated_rows, on
 from .demo_mentoring import load_demo_mentoring
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
 COUNCIL = "Northshire County Council Adult Social Care"
 #: The password of every demo account: for development only, and published on purpose.
 DEMO_PASSWORD = "demo-kettle-harbour-73"  # nosec B105
@@ -60,14 +65,16 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     """Load the demo partnership unless its council exists; return whether it was loaded.
 
     Needs the pathway (``seed.load_pathway``) first: staff hold real roles and
-    qualifications. The apprenticeship cohorts' activity runs up to ``today`` (default the
-    day it is loaded). Flushes; the caller commits.
+    qualifications. Every date is relative to ``today`` (default ``pathways.clock.today()``):
+    role starts, cohorts, their activity up to ``today``, mentoring, shadowing and stories.
+    Flushes; the caller commits.
 
     Raises
     ------
     InvalidInput
         When the graph is empty, or a demo file does not import cleanly.
     """
+    today = today or clock.today()
     if demo_is_loaded(session):
         return False
     G = build_graph(session)
@@ -76,7 +83,8 @@ def load_demo(session: Session, today: date | None = None) -> bool:
                            "The demo was not loaded")
     for row in _rows("organisations.csv"):
         organisation = create_organisation(session, row["name"], row["partnership"])
-        import_staff(session, DEMO_DIR / row["staff_file"], organisation, actor=None, G=G)
+        import_staff(session, staff_file(row["staff_file"], today), organisation, actor=None,
+                     G=G)
     for row in _rows("pairings.csv"):
         session.add(ChampionPairing(champion_id=_person(session, row["champion"]).id,
                                     person_id=_person(session, row["person"]).id))
@@ -91,6 +99,21 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     load_demo_mentoring(session, G, lnd=_person(session, LND_EMAIL), today=today)
     session.flush()
     return True
+
+
+def staff_file(name: str, today: date) -> str:
+    """A demo staff file in the staff import format, its role starts dated from ``today``."""
+    rows = dated_rows(name, today)
+    columns = [column if column != "role_start" else "role_start_date"
+               for column in rows[0]] if rows else []
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        started = row.pop("role_start")
+        row["role_start_date"] = on(started, today).isoformat() if started.strip() else ""
+        writer.writerow(row)
+    return out.getvalue()
 
 
 def demo_accounts(session: Session) -> list[DemoAccount]:

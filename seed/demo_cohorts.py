@@ -1,26 +1,39 @@
 """The demo council's two apprenticeship cohorts, part-way through, made through the services.
 
-Northshire council runs a social work degree apprenticeship (starting 1 September 2025, one
-apprentice transferred in with a pre-August 2025 start so the old 20% rule shows its working)
-and a Lead adult care worker Level 3 cohort (starting 2 February 2026). The files in ``demo/``
-say who is on which cohort and what their record should look like:
+Northshire council runs a social work degree apprenticeship (started 14 months before the day
+the demo is loaded, for three years; one apprentice transferred in with a pre-August 2025 start
+so the old 20% rule shows its working) and a Lead adult care worker Level 3 cohort (started
+10 months before, for 18 months). Every date is relative to the load day (``seed.demo_dates``:
+offsets such as ``-14m`` or ``+22m-1d``), so the cohorts are always at the same point, whatever
+the day; names and post references carry their years as ``{-14m:%Y}``. The files in
+``demo/`` say who is on which cohort and what their record should look like:
 
 ``programmes.csv``, ``cohorts.csv``
-    The programmes and their cohorts.
+    The programmes and their cohorts (``start`` and ``planned_end``).
 ``posts.csv``
     The establishment lines; ``apprentices.csv`` reserves some of them for apprentices.
 ``apprentices.csv``
-    One row an apprentice: hours, dates, post or guaranteed role, and a **profile** that
-    decides the activity made up for them: ``on_track``, ``otj_behind`` (logs about ``pace``
-    of the expected hours), ``review_overdue`` (no review for more than 84 days),
-    ``behind_and_overdue`` (both: red), ``break_in_learning`` and ``withdrawn`` (that status
-    ``event_days_ago`` days before the load, with ``event_reason``). ``pace`` is the share of
-    the expected off-the-job hours they log; ``query_an_entry`` has L&D query one entry.
+    One row an apprentice: hours, ``start`` and ``planned_end`` (empty for the cohort's),
+    post or guaranteed role, and a **profile** that decides the activity made up for them:
+    ``on_track``, ``otj_behind`` (logs about ``pace`` of the expected hours),
+    ``review_overdue`` (no review for more than 84 days), ``behind_and_overdue`` (both: red),
+    ``break_in_learning`` and ``withdrawn`` (that status on ``event_on``, with
+    ``event_reason``). ``pace`` is the share of the expected off-the-job hours they log;
+    ``query_an_entry`` has L&D query one entry.
 ``educators.csv``
     Practice educators and their capacity.
 ``placements.csv``
-    Placements; ``start`` and ``end`` are dates, or days before the day the demo is loaded
-    (negative for after). Rows starting before the apprenticeship are left out.
+    Placements from ``start`` to ``end``. Rows starting before the apprenticeship are left
+    out.
+
+**The one fixed date.** Kieran Doyle shows the funding rules for starts before 1 August 2025
+(off-the-job hours as 20% of weekly hours, a 12-month minimum duration), and those rules go by
+the start date. An offset would move his start past 1 August 2025 as the load day moves on, so
+his start stays fixed on 3 March 2025: he transferred in from another council's programme with
+his original start date kept (as the funding rules require), and his earlier placement there
+is fixed in 2025 too. His planned end moves with the load day (six months before the cohort's),
+so he is always part-way through; the later the demo is loaded, the longer his planned
+duration and so his required hours, which the 20% working shows.
 
 The activity (off-the-job entries, their approval, progress reviews, status moves) is made
 relative to the day the demo is loaded, so the dashboard always looks part-way through, and
@@ -31,11 +44,9 @@ them.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import networkx as nx
 from sqlalchemy import select
@@ -48,7 +59,8 @@ from pathways.errors import InvalidInput, Problem
 from pathways.models import Apprenticeship, Organisation, Person, Programme
 from pathways.people.accounts import find_person, team_named
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+from .demo_dates import dated_rows, on, on_or_none
+
 #: The apprentice profiles ``apprentices.csv`` may name.
 PROFILES = ("on_track", "otj_behind", "review_overdue", "behind_and_overdue",
             "break_in_learning", "withdrawn")
@@ -56,7 +68,7 @@ PROFILES = ("on_track", "otj_behind", "review_overdue", "behind_and_overdue",
 BEHIND = frozenset({"otj_behind", "behind_and_overdue"})
 #: Profiles whose last review is more than 84 days before the load.
 OVERDUE = frozenset({"review_overdue", "behind_and_overdue"})
-#: Profiles that end in a status move ``event_days_ago`` days before the load.
+#: Profiles that end in a status move on ``event_on``, before the load.
 EVENTS = frozenset({"break_in_learning", "withdrawn"})
 #: Entries this many days old or more have been approved by L&D; newer ones are submitted.
 APPROVED_AFTER_DAYS = 21
@@ -106,15 +118,17 @@ class Plan:
 
     profile: str
     pace: float
-    event_days_ago: int | None
+    event_on: date | None
     event_reason: str
     query_an_entry: bool
 
 
-def rows(name: str) -> list[dict[str, str]]:
-    """The rows of a file in ``demo/``, as dictionaries."""
-    with (DEMO_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def rows(name: str, today: date | None = None) -> list[dict[str, str]]:
+    """The rows of a file in ``demo/``, its ``{OFFSET:FORMAT}`` cells rendered for ``today``.
+
+    Without ``today`` (for files that hold no dates) the day of loading is ``clock.today()``.
+    """
+    return dated_rows(name, today or clock.today())
 
 
 def demo_cohorts_loaded(session: Session, organisation: Organisation) -> bool:
@@ -144,36 +158,34 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
         session, organisation, name=row["name"], qualification_id=row["qualification"],
         provider_name=row["provider"], provider_kind=row["provider_kind"],
         leads_to_role_id=row["leads_to"], G=G, actor=actor)
-        for row in rows("programmes.csv")}
+        for row in rows("programmes.csv", today)}
     cohorts = {row["name"]: create_cohort(
         session, programmes[row["programme"]], name=row["name"],
-        start_date=date.fromisoformat(row["start_date"]),
-        planned_end_date=date.fromisoformat(row["planned_end_date"]),
+        start_date=on(row["start"], today), planned_end_date=on(row["planned_end"], today),
         provider_contact=row["provider_contact"], budget_kind=row["budget_kind"],
         budget_gbp=row["budget_gbp"], actor=actor)
-        for row in rows("cohorts.csv")}
+        for row in rows("cohorts.csv", today)}
     post_of = {row["reference"]: posts.create_post(
         session, organisation, reference=row["reference"], role_id=row["role"],
         team=team_named(session, organisation, row["team"]), actor=actor)
-        for row in rows("posts.csv")}
-    for row in rows("educators.csv"):
+        for row in rows("posts.csv", today)}
+    for row in rows("educators.csv", today):
         placements.set_capacity(session, person(session, row["email"]), int(row["capacity"]),
                                 actor=actor)
     enrolled: dict[str, Apprenticeship] = {}
-    for row in rows("apprentices.csv"):
+    for row in rows("apprentices.csv", today):
         cohort = cohorts[row["cohort"]]
         apprenticeship = enrol(
             session, cohort, person(session, row["email"]),
-            start_date=date.fromisoformat(row["start_date"] or cohort.start_date.isoformat()),
-            planned_end_date=date.fromisoformat(row["planned_end_date"]
-                                                or cohort.planned_end_date.isoformat()),
+            start_date=on_or_none(row["start"], today) or cohort.start_date,
+            planned_end_date=on_or_none(row["planned_end"], today) or cohort.planned_end_date,
             weekly_hours=row["weekly_hours"], post=post_of[row["post"]] if row["post"] else None,
             guaranteed_role_id=row["guaranteed_role"] or None,
             reason=row["enrolment_reason"] or "Enrolled", actor=actor)
         enrolled[row["email"]] = apprenticeship
         if apprenticeship.start_date <= today:
-            make_activity(session, apprenticeship, plan_of(row), actor, today)
-    for row in rows("placements.csv"):
+            make_activity(session, apprenticeship, plan_of(row, today), actor, today)
+    for row in rows("placements.csv", today):
         add_placement(session, enrolled[row["email"]], row, today, actor)
     session.flush()
     return True
@@ -188,13 +200,12 @@ def person(session: Session, email: str) -> Person:
     return found
 
 
-def plan_of(row: dict[str, str]) -> Plan:
+def plan_of(row: dict[str, str], today: date) -> Plan:
     """Read an apprentice's plan from their row of ``apprentices.csv``."""
     if row["profile"] not in PROFILES:
         raise InvalidInput([Problem(row["email"], f"profile must be one of "
                                     f"{', '.join(PROFILES)}")], "The demo cohorts were not loaded")
-    return Plan(row["profile"], float(row["pace"]),
-                int(row["event_days_ago"]) if row["event_days_ago"] else None,
+    return Plan(row["profile"], float(row["pace"]), on_or_none(row["event_on"], today),
                 row["event_reason"], row["query_an_entry"].strip().lower() == "yes")
 
 
@@ -203,8 +214,8 @@ def make_activity(session: Session, apprenticeship: Apprenticeship, plan: Plan,
     """Log hours, hold reviews and make the plan's status move, up to ``today``."""
     rng = random.Random(f"demo-cohorts:{apprenticeship.person.email}")  # nosec B311
     until, event_on = today, None
-    if plan.profile in EVENTS and plan.event_days_ago is not None:
-        event_on = today - timedelta(days=plan.event_days_ago)
+    if plan.profile in EVENTS and plan.event_on is not None:
+        event_on = plan.event_on
         if event_on < apprenticeship.start_date + timedelta(days=14):
             event_on = None  # loaded too early in the cohort for this to have happened yet
         else:
@@ -290,18 +301,12 @@ def weekday_on_or_before(day: date) -> date:
     return day - timedelta(days=max(0, day.weekday() - 4))
 
 
-def when(value: str, today: date) -> date:
-    """A date in ``placements.csv``: an ISO date, or days before ``today`` (negative: after)."""
-    value = value.strip()
-    return date.fromisoformat(value) if "-" in value[1:] else today - timedelta(days=int(value))
-
-
 def add_placement(session: Session, apprenticeship: Apprenticeship, row: dict[str, str],
                   today: date, lnd: Person) -> None:
     """Add a placement row, from a Monday to a Friday, unless it starts before the start."""
-    start = when(row["start"], today)
+    start = on(row["start"], today)
     start -= timedelta(days=start.weekday())
-    end = when(row["end"], today)
+    end = on(row["end"], today)
     end += timedelta(days=(4 - end.weekday()) % 7)
     if start < apprenticeship.start_date:
         return

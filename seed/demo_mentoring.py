@@ -1,9 +1,10 @@
 """The demo partnership's career champions, mentoring, a development conversation, role
 shadowing and career stories, made through the services.
 
-Everything is fictional. The files in ``demo/`` say what there is; dates in them are ISO
-dates, or days before the day the demo is loaded (negative for after), as in
-``placements.csv``, so the activity always looks recent:
+Everything is fictional. The files in ``demo/`` say what there is; dates in them are offsets
+from the day the demo is loaded (``seed.demo_dates``: ``-140d`` is 140 days before, ``+7d`` a
+week after), so the activity always looks recent, and years in the stories' routes and words
+are ``{-8y:%Y}``, so careers move with the load day too:
 
 ``champions.csv``
     Champion profiles (``email, specialisms, roles_held, capacity, open_to_partnership,
@@ -57,7 +58,8 @@ from pathways.mentoring.champions import check_details, save_profile
 from pathways.models import ChampionPairing, ChampionProfile, Person, ShadowingPlace
 from pathways.people.accounts import team_named
 
-from .demo_cohorts import APPROVED_AFTER_DAYS, person, rows, when
+from .demo_cohorts import APPROVED_AFTER_DAYS, person, rows
+from .demo_dates import on, on_or_none
 
 SUMMARY = "The demo mentoring was not loaded"
 
@@ -87,7 +89,7 @@ def load_demo_mentoring(session: Session, G: nx.DiGraph, *, lnd: Person,
     today = today or clock.today()
     if demo_mentoring_loaded(session):
         return False
-    load_champions(session, G, lnd)
+    load_champions(session, G, lnd, today)
     paired = load_pairings(session, G, today)
     load_sessions(session, paired, lnd, today)
     load_conversations(session, today)
@@ -107,14 +109,9 @@ def split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
-def optional(value: str, today: date) -> date | None:
-    """A date column that may be empty."""
-    return when(value, today) if value.strip() else None
-
-
-def load_champions(session: Session, G: nx.DiGraph, lnd: Person) -> None:
+def load_champions(session: Session, G: nx.DiGraph, lnd: Person, today: date) -> None:
     """Save each champion's profile (granting the champion role)."""
-    for row in rows("champions.csv"):
+    for row in rows("champions.csv", today):
         found: list[Problem] = []
 
         def problem(field, message, found=found, email=row["email"]):
@@ -132,22 +129,22 @@ def load_pairings(session: Session, G: nx.DiGraph, today: date
                   ) -> dict[str, ChampionPairing]:
     """Agree the plain pairings, request and accept the others; return them by person."""
     paired: dict[str, ChampionPairing] = {}
-    for row in rows("mentoring.csv"):
+    for row in rows("mentoring.csv", today):
         champion, mentee = person(session, row["champion"]), person(session, row["person"])
         existing = session.scalar(select(ChampionPairing).filter_by(
             champion_id=champion.id, person_id=mentee.id, status="active"))
         if existing is not None:
             paired[mentee.email] = agree_existing(session, existing, row, today)
             continue
-        asked_on = when(row["requested"], today)
+        asked_on = on(row["requested"], today)
         pairing = pairings.request_champion(session, G, mentee, champion,
                                             message=row["message"], today=asked_on)
         pairing.requested_at = stamp(asked_on)
         if row["accepted"].strip():
-            accepted_on = when(row["accepted"], today)
+            accepted_on = on(row["accepted"], today)
             pairings.accept(session, pairing, goals=row["goals"],
                             meeting_frequency=row["meeting_frequency"],
-                            agreed_until=when(row["agreed_until"], today), actor=champion,
+                            agreed_until=on(row["agreed_until"], today), actor=champion,
                             today=accepted_on)
             pairing.responded_at = stamp(accepted_on)
             paired[mentee.email] = pairing
@@ -162,8 +159,8 @@ def agree_existing(session: Session, pairing: ChampionPairing, row: dict[str, st
     There is no service for it (``accept`` answers a request), so the fields are set here
     with the checks ``accept`` makes, and the change is audited like an acceptance.
     """
-    accepted_on = when(row["accepted"], today)
-    agreed_until = when(row["agreed_until"], today)
+    accepted_on = on(row["accepted"], today)
+    agreed_until = on(row["agreed_until"], today)
     goals, frequency = row["goals"].strip(), row["meeting_frequency"].strip()
     if not goals or not frequency or agreed_until <= today:
         raise InvalidInput([Problem(row["person"], "a pairing needs goals, how often and an "
@@ -181,14 +178,14 @@ def load_sessions(session: Session, paired: dict[str, ChampionPairing], lnd: Per
                   today: date) -> None:
     """Record each pairing's past sessions with their actions, and complete the done ones."""
     agreed: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in rows("mentoring_actions.csv"):
+    for row in rows("mentoring_actions.csv", today):
         agreed[(row["person"], row["session"].strip())].append(row)
-    for row in rows("sessions.csv"):
+    for row in rows("sessions.csv", today):
         pairing = paired.get(row["person"])
         if pairing is None:
             raise InvalidInput([Problem(row["person"], "has no active pairing in "
                                         "mentoring.csv")], SUMMARY)
-        held_on = when(row["held"], today)
+        held_on = on(row["held"], today)
         actions = agreed.pop((row["person"], row["held"].strip()), [])
         otj = row["count_as_otj"].strip().lower() == "yes"
         apprenticeship = sessions.active_apprenticeship(session, pairing.person) if otj else None
@@ -197,11 +194,11 @@ def load_sessions(session: Session, paired: dict[str, ChampionPairing], lnd: Per
             session, pairing, held_on=held_on, duration_minutes=int(row["minutes"]),
             mode=row["mode"], topics=row["topics"], private_notes=row["private_notes"],
             actions=[sessions.AgreedAction(a["description"], a["owner"],
-                                           when(a["due"], today)) for a in actions],
-            next_session_on=optional(row["next"], today), count_as_otj=otj,
+                                           on(a["due"], today)) for a in actions],
+            next_session_on=on_or_none(row["next"], today), count_as_otj=otj,
             actor=pairing.champion, today=today)
         for action, planned in zip(record.actions, actions):
-            done_on = optional(planned["done"], today)
+            done_on = on_or_none(planned["done"], today)
             if done_on is not None:
                 owner = pairing.person if action.owner == "person" else pairing.champion
                 sessions.complete_action(session, action, done_on, actor=owner)
@@ -217,14 +214,14 @@ def load_sessions(session: Session, paired: dict[str, ChampionPairing], lnd: Per
 def load_conversations(session: Session, today: date) -> None:
     """Record each development conversation, by the person's manager."""
     planned: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows("conversation_actions.csv"):
+    for row in rows("conversation_actions.csv", today):
         planned[row["person"]].append(row)
-    for row in rows("conversations.csv"):
+    for row in rows("conversations.csv", today):
         conversations.record_conversation(
-            session, person(session, row["person"]), held_on=when(row["held"], today),
-            review_on=when(row["review"], today), aspirations=row["aspirations"],
+            session, person(session, row["person"]), held_on=on(row["held"], today),
+            review_on=on(row["review"], today), aspirations=row["aspirations"],
             actions=[conversations.PlannedAction(a["kind"], a["description"],
-                                                 optional(a["due"], today))
+                                                 on_or_none(a["due"], today))
                      for a in planned[row["person"]]],
             actor=person(session, row["manager"]), today=today)
 
@@ -232,30 +229,30 @@ def load_conversations(session: Session, today: date) -> None:
 def load_shadowing(session: Session, today: date) -> None:
     """Publish the places, then make, decide and reflect on the requests for them."""
     places: dict[str, ShadowingPlace] = {}
-    for row in rows("shadowing.csv"):
+    for row in rows("shadowing.csv", today):
         host = person(session, row["host"])
         places[row["place"]] = shadowing.publish_place(
-            session, host, role_id=row["role"], starts_on=when(row["starts"], today),
-            ends_on=when(row["ends"], today), capacity=int(row["capacity"]),
+            session, host, role_id=row["role"], starts_on=on(row["starts"], today),
+            ends_on=on(row["ends"], today), capacity=int(row["capacity"]),
             team=team_named(session, host.organisation, row["team"]),
             description=row["description"],
             open_to_partnership=row["open_to_partnership"].strip().lower() == "yes",
-            today=when(row["published"], today))
-    for row in rows("shadowing_requests.csv"):
-        asked_on = when(row["requested"], today)
+            today=on(row["published"], today))
+    for row in rows("shadowing_requests.csv", today):
+        asked_on = on(row["requested"], today)
         request = shadowing.request_place(session, places[row["place"]],
                                           person(session, row["person"]), today=asked_on)
         request.requested_at = stamp(asked_on)
         if not row["decided_by"].strip():
             continue
-        decided_on = when(row["decided"], today)
+        decided_on = on(row["decided"], today)
         shadowing.decide(session, request, True, actor=person(session, row["decided_by"]),
                          today=decided_on)
         request.decided_at = stamp(decided_on)
         if row["reflection"].strip():
             shadowing.reflect(session, request, reflection=row["reflection"],
                               still_my_goal=row["still_my_goal"].strip().lower() == "yes",
-                              today=when(row["reflected"], today))
+                              today=on(row["reflected"], today))
     session.flush()
 
 
@@ -270,15 +267,15 @@ def route_of(text: str) -> list[tuple[str, int | None]]:
 
 def load_stories(session: Session, G: nx.DiGraph, lnd: Person, today: date) -> None:
     """Write, submit with consent and approve each story; withdraw the withdrawn ones."""
-    for row in rows("stories.csv"):
+    for row in rows("stories.csv", today):
         author = person(session, row["email"])
         story = stories.write_story(session, G, author, title=row["title"], body=row["body"],
                                     steps=route_of(row["route"]), today=today)
         stories.submit(session, story, consent=True)
-        story.consented_at = stamp(when(row["submitted"], today))
+        story.consented_at = stamp(on(row["submitted"], today))
         stories.approve(session, story, actor=lnd)
-        story.approved_at = stamp(when(row["approved"], today))
-        withdrawn_on = optional(row["withdrawn"], today)
+        story.approved_at = stamp(on(row["approved"], today))
+        withdrawn_on = on_or_none(row["withdrawn"], today)
         if withdrawn_on is not None:
             stories.withdraw(session, story, actor=author)
             story.withdrawn_at = stamp(withdrawn_on)
