@@ -130,6 +130,25 @@ class EditorForm(FlaskForm):
 
     FIELD_NAMES: tuple[str, ...] = ()
 
+    def place_problems(self, problems: list[Problem]) -> None:
+        """Show problems beside their fields, in the field's words; others on the whole form.
+
+        ``webapp.submit`` calls this for a refused save: "months must be a number" shows
+        beside Months as "Time the move takes, in months must be a number"; a problem with
+        the graph around the record (a move that needs it, say) keeps its place in words.
+        """
+        for problem in problems:
+            field = self._fields.get(problem.where)
+            if field is None and problem.where in ("source", "target") and "other" in self._fields:
+                field = self._fields["other"]
+            if field is None:
+                self.form_errors = [*self.form_errors, str(problem)]
+                continue
+            message = problem.message
+            if message.startswith(problem.where + " "):
+                message = label(problem.where) + message[len(problem.where):]
+            field.errors = [*field.errors, message]
+
 
 def node_form(name: str, kind: str) -> type[EditorForm]:
     """Make the form of a role or qualification: every node field that applies to ``kind``."""
@@ -186,22 +205,3 @@ def current_rows(record: dict[str, Any], fields: tuple[Field, ...],
     return [(label(name), specs[name].choices.get(record[name], record[name])
              if specs[name].choices and record[name] is not None else record[name])
             for name in names]
-
-
-def error_items(form: EditorForm, problems: list[Problem]) -> list[dict[str, str]]:
-    """Show problems beside their fields and return the GOV.UK error summary items."""
-    items = []
-    for problem in problems:
-        field = form._fields.get(problem.where)
-        if field is None and problem.where in ("source", "target") and "other" in form._fields:
-            field = form.other
-        if field is None:
-            text = f"{problem.where}: {problem.message}" if problem.where else problem.message
-            items.append({"text": text, "href": "#graph-problems"})
-            continue
-        message = problem.message
-        if message.startswith(problem.where + " "):
-            message = label(problem.where) + message[len(problem.where):]
-        field.errors = [*field.errors, message]
-        items.append({"text": message, "href": f"#{field.id}"})
-    return items

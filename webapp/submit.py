@@ -43,14 +43,19 @@ FieldNames = Mapping[str, str] | Callable[[str], str]
 
 @dataclass
 class Submission:
-    """What came of a submitted form: saved, with what the service returned; or not."""
+    """What came of a submitted form: saved, with what the service returned; or not, and why."""
 
     saved: bool = False
     value: Any = None
-    conflict: EditConflict | None = None
+    error: PathwayError | None = None
 
     def __bool__(self) -> bool:
         return self.saved
+
+    @property
+    def conflict(self) -> EditConflict | None:
+        """The edit someone else saved first, when that is why nothing was saved."""
+        return self.error if isinstance(self.error, EditConflict) else None
 
 
 def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | None = None,
@@ -83,9 +88,9 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
     Returns
     -------
     Submission
-        True when saved. Otherwise nothing was written (but ``keep_refused``'s note) and
-        the form's fields, or the form as a whole, say why; an edit someone else saved
-        first is ``conflict``.
+        True when saved, with what the service returned. Otherwise nothing was written (but
+        ``keep_refused``'s note), the form's fields or the form as a whole say why, and
+        ``error`` is the domain's error (``conflict`` when someone else saved first).
 
     Raises
     ------
@@ -100,10 +105,11 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
         value = change()
     except EditConflict as conflict:
         db.session.rollback()
-        return Submission(conflict=conflict)
+        return Submission(error=conflict)
     except InvalidInput as invalid:
         db.session.rollback()
-        place_problems(form, invalid, fields, sentences)
+        place_problems(form, invalid.problems, fields, sentences)
+        return Submission(error=invalid)
     except NotFound:
         db.session.rollback()
         raise
@@ -112,30 +118,28 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
             db.session.commit()
         else:
             db.session.rollback()
-        place_problems(form, InvalidInput([Problem(refused_on or "", str(refused))]),
-                       {}, sentences)
+        place_problems(form, [Problem(refused_on or "", str(refused))], {}, sentences)
+        return Submission(error=refused)
     except IntegrityError:
         db.session.rollback()
-        place_problems(form, InvalidInput([Problem("", SAVED_AT_THE_SAME_MOMENT)]), {},
-                       sentences)
-    else:
-        db.session.commit()
-        return Submission(saved=True, value=value)
-    return Submission()
+        place_problems(form, [Problem("", SAVED_AT_THE_SAME_MOMENT)], {}, sentences)
+        return Submission()
+    db.session.commit()
+    return Submission(saved=True, value=value)
 
 
-def place_problems(form: FlaskForm, invalid: InvalidInput, fields: FieldNames | None = None,
+def place_problems(form: FlaskForm, problems: list[Problem], fields: FieldNames | None = None,
                    sentences: bool = False) -> None:
     """Put each problem on the field it names, else on the form as a whole.
 
-    A form with its own ``place_problems(invalid)`` places them itself (a story's steps,
-    the graph editor's labels).
+    A form with its own ``place_problems(problems)`` places them itself (a story's steps
+    say which step).
     """
     if fields is None and hasattr(form, "place_problems"):
-        form.place_problems(invalid)
+        form.place_problems(problems)
         return
     field_for = _field_for(form, fields)
-    for problem in invalid.problems:
+    for problem in problems:
         message = problem.message[:1].upper() + problem.message[1:] if sentences \
             else problem.message
         field = form._fields.get(field_for(problem.where)) if problem.where else None

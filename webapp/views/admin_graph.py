@@ -1,8 +1,9 @@
 """The graph editor for L&D and admins: roles, qualifications and moves.
 
-Each form carries the ``lock_version`` it was loaded at. A save refused by the rules
-re-shows the form with every problem (400); a save someone else got in before re-shows
-the person's input beside the current version (409), so nothing typed is lost.
+Each form carries the ``lock_version`` it was loaded at and is submitted through
+``webapp.submit``. A save refused by the rules re-shows the form with every problem (400);
+a save someone else got in before re-shows the person's input beside the current version
+(409), so nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pathways.document import tidy_number
-from pathways.errors import EditConflict, InvalidInput, PathwayError
+from pathways.errors import InvalidInput, PathwayError
 from pathways.graph_editing import (
     EditResult,
     create_node,
@@ -32,7 +33,8 @@ from pathways.policy import can_edit_graph
 
 from ..auth import login_manager, require, signed_in
 from ..extensions import db
-from ..graph_forms import FORM_BY_KIND, EditorForm, LockForm, MoveForm, current_rows, error_items
+from ..graph_forms import FORM_BY_KIND, EditorForm, LockForm, MoveForm, current_rows
+from ..submit import submit
 from .shared import error_list
 
 blueprint = Blueprint("admin_graph", __name__, url_prefix="/admin/graph")
@@ -74,8 +76,6 @@ def new_node(area: str):
         return render_template("admin/graph/new_node.html", form=form, kind=kind, area=area,
                                error_list=list(errors), conflict=conflict)
 
-    if not form.validate_on_submit():
-        return _shown(page, form)
     return _save(lambda: create_node(db.session, signed_in(), {"kind": kind, **form.item()},
                                      text=True),
                  lambda result: url_for(".edit_node", node_id=result.record.id), page, form)
@@ -90,8 +90,6 @@ def edit_node(node_id: str):
     if not form.is_submitted():
         form.fill(_node_record(node), node.lock_version)
     page = _node_page(node, form)
-    if not form.validate_on_submit():
-        return _shown(page, form)
     return _save(lambda: update_node(db.session, signed_in(), node_id, form.item(),
                                      form.lock_version.data, text=True),
                  lambda result: url_for(".edit_node", node_id=node_id), page, form)
@@ -106,11 +104,9 @@ def retire_or_restore(node_id: str, action: str):
     del form.id
     form.fill(_node_record(node), node.lock_version)
     page = _node_page(node, form)
-    if not lock.validate_on_submit():
-        return page(error_list(lock)), 400
     service = retire_node if action == "retire" else restore_node
     return _save(lambda: service(db.session, signed_in(), node_id, lock.lock_version.data),
-                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form, lock)
 
 
 @blueprint.route("/nodes/<node_id>/moves/new", methods=["GET", "POST"])
@@ -126,8 +122,6 @@ def new_move(node_id: str):
         return render_template("admin/graph/move.html", form=form, node=node, outward=outward,
                                move=None, error_list=list(errors), conflict=conflict)
 
-    if not form.validate_on_submit():
-        return _shown(page, form)
     ends = (node_id, form.other.data) if outward else (form.other.data, node_id)
     return _save(lambda: create_transition(
         db.session, signed_in(), {"source": ends[0], "target": ends[1], **form.item()}, text=True),
@@ -144,8 +138,6 @@ def edit_move(move_id: int):
     if not form.is_submitted():
         form.fill(_move_record(move), move.lock_version)
     page = _move_page(move_id, node_id, form)
-    if not form.validate_on_submit():
-        return _shown(page, form)
     return _save(lambda: update_transition(db.session, signed_in(), move_id, form.item(),
                                            form.lock_version.data, text=True),
                  lambda result: url_for(".edit_node", node_id=node_id), page, form)
@@ -161,11 +153,9 @@ def delete_move(move_id: int):
     _move_choices(form)
     form.fill(_move_record(move), move.lock_version)
     page = _move_page(move_id, node_id, form)
-    if not lock.validate_on_submit():
-        return page(error_list(lock)), 400
     return _save(lambda: delete_transition(db.session, signed_in(), move_id,
                                            lock.lock_version.data),
-                 lambda result: url_for(".edit_node", node_id=node_id), page, form)
+                 lambda result: url_for(".edit_node", node_id=node_id), page, form, lock)
 
 
 # Pages
@@ -209,30 +199,31 @@ def _move_page(move_id: int, node_id: str, form: EditorForm) -> Page:
 
 
 def _save(change: Callable[[], EditResult], next_url: Callable[[EditResult], str],
-          page: Page, form: EditorForm):
-    """Run one service and commit, or re-show the page: 400 with the problems, 409 on conflict."""
-    try:
-        result = change()
-    except InvalidInput as invalid:
-        db.session.rollback()
-        return page(_problem_items(form, invalid)), 400
-    except EditConflict as conflict:
-        db.session.rollback()
-        return page([{"text": str(conflict), "href": "#current-version"}], conflict), 409
-    except PathwayError as error:  # e.g. the record is gone
-        db.session.rollback()
-        return page([{"text": str(error), "href": "#graph-problems"}]), 400
-    db.session.commit()
-    flash("Saved." if result.changed else "Nothing was changed.", "success")
-    for warning in result.warnings:
-        flash(f"Check: {warning}", "warning")
-    return redirect(next_url(result))
+          page: Page, form: EditorForm, lock: LockForm | None = None):
+    """Submit the edit and go on; or show the page: 400 with the problems, 409 on conflict.
+
+    ``lock`` is a button's form (retire, restore, delete): it is the one checked, and
+    ``form``, the record as loaded, shows the problems.
+    """
+    saved = submit(form, change, anchor="#graph-problems", check=lock)
+    if saved:
+        flash("Saved." if saved.value.changed else "Nothing was changed.", "success")
+        for warning in saved.value.warnings:
+            flash(f"Check: {warning}", "warning")
+        return redirect(next_url(saved.value))
+    if saved.conflict:
+        return page([{"text": str(saved.conflict), "href": "#current-version"}],
+                    saved.conflict), 409
+    if saved.error is None and not form.form_errors:  # not sent, or its own checks failed
+        return _shown(page, lock or form)
+    return page(_problem_items(form, saved.error)), 400
 
 
-def _problem_items(form: EditorForm, invalid: InvalidInput) -> list[dict]:
-    items = error_items(form, invalid.problems)
-    if any(item["href"] == "#graph-problems" for item in items):
-        summary = str(invalid).split(" (", 1)[0]
+def _problem_items(form: EditorForm, error: PathwayError | None) -> list[dict]:
+    """The error summary; problems with the graph around the record are led by the summary."""
+    items = error_list(form)
+    if isinstance(error, InvalidInput) and form.form_errors:
+        summary = str(error).split(" (", 1)[0]
         items.insert(0, {"text": f"{summary}.", "href": "#graph-problems"})
     return items
 
