@@ -48,6 +48,8 @@ class Submission:
     saved: bool = False
     value: Any = None
     error: PathwayError | None = None
+    #: Someone else saved the same thing at the same moment (the database refused this).
+    clashed: bool = False
 
     def __bool__(self) -> bool:
         return self.saved
@@ -123,7 +125,7 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
     except IntegrityError:
         db.session.rollback()
         place_problems(form, [Problem("", SAVED_AT_THE_SAME_MOMENT)], {}, sentences)
-        return Submission()
+        return Submission(clashed=True)
     db.session.commit()
     return Submission(saved=True, value=value)
 

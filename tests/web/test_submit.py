@@ -103,7 +103,7 @@ def test_an_edit_someone_saved_first_is_a_conflict(sent):
 
 def test_a_save_at_the_same_moment_is_rolled_back_and_said(sent):
     got = sent(raising(IntegrityError("INSERT", {}, Exception())))
-    assert not got.saved and got.calls == ["rollback"]
+    assert not got.saved and got.saved.clashed and got.calls == ["rollback"]
     assert got.errors[0]["text"].startswith("Someone else saved a change at the same moment")
 
 

@@ -23,7 +23,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from pathways import clock
@@ -41,6 +40,7 @@ from pathways.exports import FORMATS
 from ..auth import personal_page, signed_in
 from ..cohort_files_forms import ApprenticeshipImportForm
 from ..extensions import current_graph, db
+from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404, cohort_or_404, managed_organisation
 from .shared import download, error_list
 
@@ -90,27 +90,23 @@ def import_page():
             required=REQUIRED_COLUMNS, example=EXAMPLE, cohorts_url=_cohorts_url(),
             error_list=list(errors)), status
 
-    if not form.is_submitted():
-        return page()
-    if not form.validate():
-        return page(400, error_list(form))
-    try:
-        result = import_apprenticeships_upload(db.session, form.apprenticeships_file.data.stream,
-                                               organisation, signed_in(), G=current_graph())
-        db.session.commit()
-    except InvalidInput as refused:
-        db.session.rollback()
-        form.apprenticeships_file.errors = [f"The file has {len(refused.problems)} problem(s): "
-                                            "nothing was imported"]
-        return page(400, problem_items(refused.problems, "#apprenticeships_file"))
-    except IntegrityError:  # someone enrolled one of these people at the same moment
-        db.session.rollback()
+    saved = submit(form, lambda: import_apprenticeships_upload(
+        db.session, form.apprenticeships_file.data.stream, organisation, signed_in(),
+        G=current_graph()))
+    if saved:
+        flash(imported_message(saved.value))
+        return redirect(_cohorts_url())
+    if isinstance(saved.error, InvalidInput):  # every bad row is listed
+        form.apprenticeships_file.errors = [f"The file has {len(saved.error.problems)} "
+                                            "problem(s): nothing was imported"]
+        return page(400, problem_items(saved.error.problems, "#apprenticeships_file"))
+    if saved.clashed:  # someone enrolled one of these people at the same moment
         form.apprenticeships_file.errors = ["Someone else changed these cohorts while the file "
                                             "was imported: nothing was imported. Upload it "
                                             "again."]
-        return page(409, error_list(form))
-    flash(imported_message(result))
-    return redirect(_cohorts_url())
+        return page(409, [{"text": form.apprenticeships_file.errors[0],
+                           "href": "#apprenticeships_file"}])
+    return page(400, error_list(form)) if form.is_submitted() else page()
 
 
 def imported_message(result: ApprenticeshipImportResult) -> str:
