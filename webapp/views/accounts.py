@@ -41,7 +41,7 @@ from pathways.people.accounts import (
 
 from .. import limits
 from ..accounts_forms import NewPasswordForm, ResetRequestForm, SignInForm, SignOutForm
-from ..auth import Account, signed_in
+from ..auth import Account, public, signed_in
 from ..extensions import db
 from ..mail import send_email
 from .shared import error_list
@@ -62,6 +62,7 @@ def never_store(response):
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@public
 def login():
     """Sign a person in with their email address and password."""
     form = SignInForm()
@@ -85,6 +86,7 @@ def login():
 
 
 @blueprint.route("/logout", methods=["GET", "POST"])
+@public
 def logout():
     """Sign out, ending every session of the person (GET asks first)."""
     form = SignOutForm()
@@ -100,6 +102,7 @@ def logout():
 
 
 @blueprint.route("/reset-password", methods=["GET", "POST"])
+@public
 def request_reset():
     """Email a reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
@@ -114,6 +117,7 @@ def request_reset():
 
 
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token: str):
     """Set a new password from a reset link, ending every other session."""
     person = person_for_token(token)

@@ -25,7 +25,13 @@ from pathways.people.access import (
     set_account_active,
 )
 from pathways.people.staff_import import StaffImportResult, import_staff_upload
-from pathways.policy import can_import_staff, can_manage_accounts, can_read_audit, can_view_person
+from pathways.policy import (
+    can_import_staff,
+    can_manage_accounts,
+    can_read_audit,
+    can_view_person,
+    reach_filter,
+)
 
 from ..admin_forms import (
     AccountStatusForm,
@@ -58,7 +64,7 @@ def users():
     require(can_import_staff(actor))
     organisations = organisations_in_reach(db.session, actor)
     search = request.args.get("q", "").strip()[:200]
-    query = select(Person).where(Person.organisation_id.in_([o.id for o in organisations]))
+    query = select(Person).where(reach_filter(actor, Person.organisation_id))
     if search:
         folded = search.lower()
         query = query.where(or_(func.lower(Person.name).contains(folded, autoescape=True),

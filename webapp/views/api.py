@@ -26,6 +26,7 @@ from pathways.routes import routes_between
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
 
+from ..auth import public
 from ..cohort_forms import read_day
 from ..extensions import current_graph, db, node_path
 from ..openapi import (
@@ -131,12 +132,14 @@ def cache_successes(response: Response) -> Response:
 
 
 @blueprint.get("/roles")
+@public
 def roles():
     """List the roles by title; ``?family=`` keeps one family."""
     return jsonify(roles=listing("role"))
 
 
 @blueprint.get("/roles/<node_id>")
+@public
 def role(node_id: str):
     """Describe a role, with the moves on from it (``next``) and into it (``from``)."""
     G = current_graph()
@@ -153,12 +156,14 @@ def role(node_id: str):
 
 
 @blueprint.get("/qualifications")
+@public
 def qualifications():
     """List the qualifications by title; ``?family=`` keeps one family."""
     return jsonify(qualifications=listing("qualification"))
 
 
 @blueprint.get("/routes")
+@public
 def routes():
     """Return the best routes between two places, as ``pathways route --json`` prints them."""
     G, query = current_graph(), Query(request.args)
@@ -170,6 +175,7 @@ def routes():
 
 
 @blueprint.get("/reach")
+@public
 def reach():
     """Return what can be reached from a place, as ``pathways reach --json`` prints it."""
     G, query = current_graph(), Query(request.args)
@@ -200,6 +206,7 @@ def cohort_summary_answer(cohort_id: int):
 
 
 @blueprint.get("/openapi.json")
+@public
 def openapi():
     """Return the OpenAPI 3.1 document describing this API."""
     return jsonify(openapi_document())

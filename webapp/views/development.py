@@ -37,13 +37,14 @@ from pathways.models import (
 from pathways.people.data_download import everything_about
 from pathways.policy import (
     can_decide_shadowing,
+    can_decide_team_shadowing,
     can_record_conversation,
     can_reflect_on_shadowing,
     can_view_person,
 )
 
 from ..apprenticeship_forms import identify
-from ..auth import personal_page, require, signed_in
+from ..auth import own_page, personal_page, require, signed_in
 from ..development_forms import (
     ConversationForm,
     DecisionForm,
@@ -124,9 +125,8 @@ def shadowing_tag(status: str) -> str:
 def _person(person_id: int | None) -> Person:
     """Return the person a page is about (the signed-in one for None), as the policy allows."""
     me = signed_in()
-    if person_id is None or person_id == me.id:
-        return me
-    person = _found(Person, person_id)
+    own = person_id is None or person_id == me.id
+    person = me if own else _found(Person, person_id)
     require(can_view_person(db.session, me, person))
     return person
 
@@ -250,7 +250,7 @@ def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
               for place in places + hosted},
         asked={request.place_id for request in mine}, mine=mine, hosted=hosted,
         team_names=_team_names({place.team_id for place in places}),
-        is_manager=me.has_role("manager"),
+        is_manager=bool(can_decide_team_shadowing(me)),
         place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, _teams(me)),
         action_form=DecisionForm(formdata=None),
         reflection_forms={request.id: forms.get(f"reflection-{request.id}") or identify(
@@ -261,14 +261,14 @@ def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
 
 
 @blueprint.get("/shadowing", endpoint="shadowing")
-@personal_page
+@own_page
 def shadowing_page():
     """Show the shadowing places the signed-in person could request, and their own requests."""
     return _shadowing_page()
 
 
 @blueprint.post(f"/shadowing/<{ID}:place_id>/request")
-@personal_page
+@own_page
 def request_place(place_id: int):
     """Ask for a shadowing place (the person's manager decides)."""
     place = _found(ShadowingPlace, place_id)  # the app checks every post's CSRF token
@@ -284,7 +284,7 @@ def request_place(place_id: int):
 
 
 @blueprint.post("/shadowing/places")
-@personal_page
+@own_page
 def publish():
     """Offer a shadowing place for a role in the signed-in person's organisation."""
     me, G = signed_in(), current_graph()
@@ -337,8 +337,7 @@ def reflect(request_id: int):
 def _approvals_page(errors: list[dict] | None = None, status: int = 200):
     """Show the requests of the signed-in manager's team: waiting ones first, then decided."""
     me = signed_in()
-    if not me.has_role("manager"):
-        abort(403)
+    require(can_decide_team_shadowing(me))
     team_requests = [] if me.team_id is None else list(db.session.scalars(
         select(ShadowingRequest).join(ShadowingRequest.person).where(
             Person.team_id == me.team_id, Person.organisation_id == me.organisation_id,
@@ -385,7 +384,7 @@ def decide(request_id: int):
 
 
 @blueprint.get("/profile/download.json")
-@personal_page
+@own_page
 def download():
     """Send everything held about the signed-in person, as a JSON file (never cached)."""
     data = everything_about(db.session, signed_in())

@@ -30,7 +30,7 @@ from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
 from pathways.routes import routes_between
 from pathways.vocabulary import FAMILIES
 
-from ..auth import signed_in
+from ..auth import public, signed_in
 from ..extensions import current_graph, db, map_cache
 from ..forms import MapForm
 from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
@@ -84,6 +84,7 @@ def _story_on_map() -> StoryCard | None:
 
 
 @blueprint.get("/map")
+@public
 @cached_page
 def career_map():
     """Show the career map, a legend, filters, and the same roles and moves as text."""
@@ -110,6 +111,7 @@ def career_map():
 
 
 @blueprint.get("/map.svg")
+@public
 @cached_page
 def map_svg():
     """Return the map picture itself (same filters and route as ``/map``)."""
@@ -122,6 +124,7 @@ def map_svg():
 
 
 @blueprint.get("/families.css")
+@public
 def family_colours():
     """Return the family colours as CSS classes, from the one table the map uses too."""
     rules = [f".app-family--{family} {{ background-color: {colour}; }}"
@@ -143,6 +146,7 @@ def _node_or_404(node_id: str, kind: str):
 
 
 @blueprint.get("/roles/<node_id>")
+@public
 @cached_page
 def role(node_id: str):
     """Show a role: what it is, how to get in, and where you can go next."""
@@ -161,6 +165,7 @@ def role(node_id: str):
 
 
 @blueprint.get("/qualifications/<node_id>")
+@public
 @cached_page
 def qualification(node_id: str):
     """Show a qualification: who can start it, what it takes, and what it qualifies you for."""

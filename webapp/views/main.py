@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pathways.lookup import suggest
 
+from ..auth import public
 from ..extensions import current_graph, db, node_path
 from ..page_cache import cached_page
 
@@ -27,6 +28,7 @@ ENTRY_POINTS = [
 
 
 @blueprint.get("/")
+@public
 @cached_page
 def start():
     """Say what the service is, offer a role search and ways in."""
@@ -37,6 +39,7 @@ def start():
 
 
 @blueprint.get("/search")
+@public
 def search():
     """Find roles and qualifications by title; one exact match goes straight to its page."""
     G = current_graph()
@@ -57,12 +60,14 @@ def search():
 
 
 @blueprint.get("/livez")
+@public
 def livez():
     """Answer that the process is up, touching nothing else (also the benchmarks' baseline)."""
     return jsonify(status="ok")
 
 
 @blueprint.get("/healthz")
+@public
 def healthz():
     """Answer load balancers: 200 when the database answers, 503 when it does not."""
     try:

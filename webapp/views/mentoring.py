@@ -53,17 +53,17 @@ from pathways.models import (
 from pathways.policy import (
     can_act_as_champion,
     can_answer_request,
+    can_ask_champion,
     can_read_mentoring_notes,
     can_see_mentoring_report,
     can_view_pairing,
     can_write_mentoring,
-    champion_in_reach,
 )
 from pathways.vocabulary import FAMILIES
 
 from .. import charts
 from ..apprenticeship_forms import identify
-from ..auth import personal_page, require, signed_in
+from ..auth import own_page, personal_page, require, signed_in
 from ..extensions import current_graph, db
 from ..mentoring_forms import (
     AcceptForm,
@@ -119,7 +119,7 @@ def champion_pairings_of(person: Person) -> list[ChampionPairing]:
 
 
 @blueprint.get("/champions")
-@personal_page
+@own_page
 def find():
     """Show the signed-in person's ranked champions, and their requests and pairings."""
     return _find_page()
@@ -185,9 +185,9 @@ def _champion_or_404(me: Person, person_id: int) -> Person:
     """Return a champion the signed-in person could ask; anyone else is "not found"."""
     person = db.session.get(Person, person_id)
     profile = db.session.get(ChampionProfile, person_id) if person is not None else None
-    if person is None or profile is None or not person.active or not person.has_role(
-            "champion") or not champion_in_reach(me, person, profile):
+    if person is None:
         abort(404)
+    require(can_ask_champion(me, person, profile))
     return person
 
 

@@ -16,7 +16,7 @@ from pathways.models import Person
 from pathways.people import profiles
 from pathways.policy import can_edit_person, can_view_person
 
-from ..auth import personal_page, require, signed_in
+from ..auth import own_page, personal_page, require, signed_in
 from ..extensions import current_graph, db
 from ..people_forms import (
     AddQualificationForm,
@@ -37,9 +37,8 @@ PERSON = "/people/<int(max=2147483647):person_id>"
 def _person(person_id: int | None, check=can_view_person) -> Person:
     """Return the person a request is about (the signed-in one for None), as the policy allows."""
     me = signed_in()
-    if person_id is None or person_id == me.id:
-        return me
-    person = db.session.get(Person, person_id)
+    own = person_id is None or person_id == me.id
+    person = me if own else db.session.get(Person, person_id)
     if person is None:
         abort(404)
     require(check(db.session, me, person))
@@ -84,7 +83,7 @@ def _save(person: Person, own_page: bool, name: str, form: FlaskForm, change, do
 
 
 @blueprint.get("/profile")
-@personal_page
+@own_page
 def profile():
     """Show the signed-in person's profile, with forms to change it."""
     return _render(signed_in(), own_page=True)
@@ -151,7 +150,7 @@ def set_target(person_id: int | None):
 
 
 @blueprint.post("/profile/route")
-@personal_page
+@own_page
 def choose_route():
     """Make a route found by the planner the signed-in person's route (and its end the target)."""
     me, G = signed_in(), current_graph()
@@ -165,7 +164,7 @@ def choose_route():
 
 
 @blueprint.post("/profile/equality")
-@personal_page
+@own_page
 def save_equality():
     """Save the signed-in person's optional equality answers."""
     me = signed_in()

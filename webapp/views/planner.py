@@ -14,7 +14,7 @@ from pathways.reach import reachable_from, ways_into
 from pathways.routes import routes_between
 from pathways.vocabulary import FAMILIES
 
-from ..auth import signed_in
+from ..auth import public, signed_in
 from ..extensions import current_graph, map_cache
 from ..forms import CompareForm, ReachForm, RouteForm
 from ..page_cache import cached_page
@@ -34,6 +34,7 @@ def _titles(G):
 
 
 @blueprint.get("/routes")
+@public
 @cached_page
 def routes():
     """Plan routes between two places, with options, each step explained.
@@ -96,6 +97,7 @@ def _held(G, me, form) -> frozenset[str]:
 
 
 @blueprint.get("/reach")
+@public
 @cached_page
 def reach():
     """List what someone can reach from a role, grouped by family and by time."""
@@ -121,6 +123,7 @@ def reach():
 
 
 @blueprint.get("/compare")
+@public
 @cached_page
 def compare():
     """Compare up to three roles side by side."""

@@ -30,12 +30,14 @@ from pathways.mentoring import stories
 from pathways.models import STORY_STATES, CareerStory, Person
 from pathways.policy import (
     can_approve_story,
+    can_edit_story,
     can_moderate_story,
     can_read_unpublished_story,
     can_review_stories,
+    can_withdraw_story,
 )
 
-from ..auth import personal_page, require, signed_in
+from ..auth import own_page, personal_page, public, require, signed_in
 from ..extensions import current_graph, db
 from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
 from ..stories_forms import CONSENT, StoryActionForm, StoryForm, SubmitForm
@@ -47,6 +49,7 @@ STORY = "/stories/<int(max=2147483647):story_id>"
 
 
 @blueprint.get("/stories")
+@public
 @cached_page
 def index():
     """Show every published story: title, route with years, the words, the first name."""
@@ -55,6 +58,7 @@ def index():
 
 
 @blueprint.get(STORY)
+@public  # published stories; an unpublished one asks the policy below
 @cached_page
 def story(story_id: int):
     """Show one story: to everyone when published; else to its author and L&D (else 404)."""
@@ -85,7 +89,7 @@ def _story_page(card: StoryCard, found: CareerStory | None = None):
 
 
 @blueprint.route("/stories/mine", methods=["GET", "POST"])
-@personal_page
+@own_page
 def mine():
     """Write or rewrite the signed-in person's story (a draft until sent and approved)."""
     me, G = signed_in(), current_graph()
@@ -140,8 +144,7 @@ def withdraw(story_id: int):
     found = _story_or_404(story_id)
     me = signed_in()
     mine = found.person_id == me.id
-    if not mine:
-        require(can_moderate_story(me, found))
+    require(can_withdraw_story(me, found))
     if StoryActionForm().validate():
         stories.withdraw(db.session, found, actor=me)
         db.session.commit()
@@ -226,8 +229,7 @@ def _story_or_404(story_id: int) -> CareerStory:
 def _own_story_or_404(story_id: int) -> CareerStory:
     """Return the signed-in person's own story with this id; anyone else's is not found."""
     found = _story_or_404(story_id)
-    if found.person_id != signed_in().id:
-        abort(404)
+    require(can_edit_story(signed_in(), found))
     return found
 
 
