@@ -17,6 +17,7 @@ from .. import audit, clock
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
 from ..models.people import utcnow
+from ..policy import shadowing_place_in_reach
 
 #: Request states that take up a place.
 TAKING_A_PLACE = ("approved", "completed")
@@ -78,15 +79,7 @@ def open_places(session: Session, role_id: str, viewer: Person | None = None,
         ShadowingPlace.role_id == role_id, ShadowingPlace.ends_on >= today)
         .order_by(ShadowingPlace.starts_on)).all()
     return [place for place in places if places_taken(session, place) < place.capacity
-            and (viewer is None or _may_request(viewer, place))]
-
-
-def _may_request(person: Person, place: ShadowingPlace) -> bool:
-    host = place.host.organisation
-    if person.organisation_id == host.id:
-        return True
-    return place.open_to_partnership and host.partnership_id is not None and (
-        person.organisation.partnership_id == host.partnership_id)
+            and (viewer is None or shadowing_place_in_reach(viewer, place))]
 
 
 def request_place(session: Session, place: ShadowingPlace, person: Person, *,
@@ -102,7 +95,7 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
     today = today or clock.today()
     if place.host_id == person.id:
         raise ShadowingRefused("You cannot shadow a place you host.")
-    if not _may_request(person, place):
+    if not shadowing_place_in_reach(person, place):
         raise ShadowingRefused("This place is only for people in the host's organisation.")
     if place.ends_on < today:
         raise ShadowingRefused("This place has ended.")
