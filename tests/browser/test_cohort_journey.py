@@ -11,11 +11,13 @@ with axe-core.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
+from pathways import clock
 from tests.browser import journeys
 from tests.browser.journeys import (
     accessible,
@@ -68,11 +70,23 @@ def sign_in(page, email: str = "lnd@example.org") -> None:
     journeys.sign_in(page, email, GOOD_PASSWORD)
 
 
+def started_13_months_ago():
+    """An apprentice's start and planned end (three years), relative to today.
+
+    The journey moves to gateway today: 13 months on meets the minimum duration whichever
+    funding rules the start falls under (12 months before 1 August 2025, 8 from then).
+    """
+    start = clock.today() - relativedelta(months=13)
+    return start, start + relativedelta(years=3, days=-1)
+
+
 def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, axe_source):
-    today = date.today()
-    start = date(2025, 9, 1)
-    # Gateway needs 8 months from a start on or after 1 August 2025; the moves are dated today.
-    assert today >= date(2026, 5, 1), "this journey moves to gateway today: needs 1 May 2026"
+    today = clock.today()
+    start, planned_end = started_13_months_ago()
+    # A new cohort next September, for three years.
+    new_start = today.replace(month=9, day=1) + relativedelta(years=1)
+    new_end = new_start + relativedelta(years=3, days=-1)
+    new_cohort = f"SWDA {new_start.year}"
 
     # 1. Sign in as L&D.
     sign_in(page)
@@ -89,20 +103,20 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     settled(page)
     page.get_by_label("Programme", exact=True).select_option(
         label="Social work degree apprenticeship")
-    page.get_by_label("Cohort name").fill("SWDA 2026")
-    fill_date(page, "Start date", date(2026, 9, 1))
-    fill_date(page, "Planned end date", date(2029, 8, 31))
+    page.get_by_label("Cohort name").fill(new_cohort)
+    fill_date(page, "Start date", new_start)
+    fill_date(page, "Planned end date", new_end)
     page.get_by_label("Apprenticeship levy").check()
     page.get_by_label("Budget in pounds (optional)").fill("72000")
-    submitted(page, "Start cohort", message="Cohort SWDA 2026 started")
-    expect(page.locator("h1")).to_have_text("SWDA 2026")
+    submitted(page, "Start cohort", message=f"Cohort {new_cohort} started")
+    expect(page.locator("h1")).to_have_text(new_cohort)
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Cohorts").click()
     settled(page)
     new_row = page.locator("#cohorts tr").filter(
-        has=page.get_by_role("link", name="SWDA 2026", exact=True))
+        has=page.get_by_role("link", name=new_cohort, exact=True))
     expect(new_row).to_contain_text("Social work degree apprenticeship")
-    expect(new_row).to_contain_text("1 September 2026")
-    expect(new_row).to_contain_text("31 August 2029")
+    expect(new_row).to_contain_text(f"1 September {new_start.year}")
+    expect(new_row).to_contain_text(f"31 August {new_end.year}")
 
     # 3. Open SWDA 2025 and enrol staff with post SW-101 guaranteed.
     page.locator("#cohorts").get_by_role("link", name="SWDA 2025", exact=True).click()
@@ -116,7 +130,7 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     accessible(page, axe_source, "the enrol page")
     page.get_by_label("Person", exact=True).select_option(label="staff (staff@example.org)")
     fill_date(page, "Start date", start)
-    fill_date(page, "Planned end date", date(2028, 8, 31))
+    fill_date(page, "Planned end date", planned_end)
     page.get_by_label("Contracted hours a week").fill("37.5")
     page.get_by_label("Guaranteed post (optional)").select_option(label=f"SW-101 ({NQSW})")
     screenshot(page, "enrol")
@@ -126,7 +140,7 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
     row = table.get_by_role("row").filter(has=page.get_by_role("link", name="staff", exact=True))
     expect(row).to_have_count(1)
     expect(row.locator("td[data-status]")).to_have_text("Active")
-    # Started in September 2025 with nothing logged: behind on hours and overdue a review.
+    # Started 13 months ago with nothing logged: behind on hours and overdue a review.
     expect(row).to_have_attribute("data-rag", "red")
     expect(row.locator(".govuk-tag", has_text=re.compile(r"^(Red|Amber|Green|Grey)$"))) \
         .to_have_text("Red")
@@ -299,8 +313,9 @@ def test_the_first_status_radio_has_its_label(page):
     page.get_by_role("link", name="Enrol an apprentice").first.click()
     settled(page)
     page.get_by_label("Person", exact=True).select_option(label="colleague (colleague@example.org)")
-    fill_date(page, "Start date", date(2025, 9, 1))
-    fill_date(page, "Planned end date", date(2028, 8, 31))
+    start, planned_end = started_13_months_ago()
+    fill_date(page, "Start date", start)
+    fill_date(page, "Planned end date", planned_end)
     page.get_by_label("Contracted hours a week").fill("37.5")
     submitted(page, "Enrol apprentice", message="colleague enrolled on SWDA 2025")
     page.locator("#apprentice-table").get_by_role("link", name="colleague", exact=True).click()
