@@ -162,7 +162,7 @@ def public(view):
         g.policy_public = True
         return view(*args, **kwargs)
 
-    wrapper.policy_public = True  # type: ignore[attr-defined]
+    wrapper.policy_public = True
     return wrapper
 
 
