@@ -57,8 +57,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def demo_is_loaded(session: Session) -> bool:
     """Whether the demo council is already in the database."""
-    return session.scalar(select(func.count()).select_from(Organisation).where(
-        Organisation.name == COUNCIL)) > 0
+    return bool(session.scalar(select(func.count()).select_from(Organisation).where(
+        Organisation.name == COUNCIL)))
 
 
 def load_demo(session: Session, today: date | None = None) -> bool:
@@ -94,7 +94,7 @@ def load_demo(session: Session, today: date | None = None) -> bool:
         for role in ("lnd", "admin"):
             if person.has_role(role) and person.scope_of(role) != row["scope"]:
                 grant_role(session, person, role, row["scope"])
-    council = session.scalar(select(Organisation).where(Organisation.name == COUNCIL))
+    council = session.scalars(select(Organisation).where(Organisation.name == COUNCIL)).one()
     load_demo_cohorts(session, council, G, actor=_person(session, LND_EMAIL), today=today)
     load_demo_mentoring(session, G, lnd=_person(session, LND_EMAIL), today=today)
     session.flush()

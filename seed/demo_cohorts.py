@@ -47,6 +47,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import networkx as nx
 from sqlalchemy import select
@@ -179,7 +180,8 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
             session, cohort, person(session, row["email"]),
             start_date=on_or_none(row["start"], today) or cohort.start_date,
             planned_end_date=on_or_none(row["planned_end"], today) or cohort.planned_end_date,
-            weekly_hours=row["weekly_hours"], post=post_of[row["post"]] if row["post"] else None,
+            weekly_hours=Decimal(row["weekly_hours"]),
+            post=post_of[row["post"]] if row["post"] else None,
             guaranteed_role_id=row["guaranteed_role"] or None,
             reason=row["enrolment_reason"] or "Enrolled", actor=actor)
         enrolled[row["email"]] = apprenticeship
@@ -239,7 +241,7 @@ def log_entries(session: Session, apprenticeship: Apprenticeship, plan: Plan, ln
     start, required = apprenticeship.start_date, apprenticeship.otj_required_hours
     planned = max(1, (apprenticeship.planned_end_date - start).days)
     family = apprenticeship.cohort.programme.qualification.family
-    choices = ACTIVITIES.get(family, ACTIVITIES["care_and_support"])
+    choices = ACTIVITIES.get(family or "", ACTIVITIES["care_and_support"])
     cohort_start = apprenticeship.cohort.start_date
     learner = apprenticeship.person
 

@@ -62,7 +62,8 @@ def offset(value: str) -> relativedelta:
     for term_sign, number, unit in _TERM.findall(value):
         sign = term_sign or sign
         parts[_UNITS[unit]] += -int(number) if sign == "-" else int(number)
-    return relativedelta(**parts)
+    return relativedelta(years=parts["years"], months=parts["months"], weeks=parts["weeks"],
+                         days=parts["days"])
 
 
 def on(value: str, today: date) -> date:

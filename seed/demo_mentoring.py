@@ -202,7 +202,7 @@ def load_sessions(session: Session, paired: dict[str, ChampionPairing], lnd: Per
             if done_on is not None:
                 owner = pairing.person if action.owner == "person" else pairing.champion
                 sessions.complete_action(session, action, done_on, actor=owner)
-        if record.otj_entry_id is not None and (
+        if apprenticeship is not None and record.otj_entry_id is not None and (
                 held_on <= today - timedelta(days=APPROVED_AFTER_DAYS)):
             entry = next(e for e in apprenticeship.otj_entries if e.id == record.otj_entry_id)
             records.review_entry(session, entry, "approved", actor=lnd)
@@ -258,7 +258,7 @@ def load_shadowing(session: Session, today: date) -> None:
 
 def route_of(text: str) -> list[tuple[str, int | None]]:
     """Read a story's route: ``node year`` steps separated by ``;`` (the year may be left out)."""
-    steps = []
+    steps: list[tuple[str, int | None]] = []
     for step in split(text):
         node, _, year = step.rpartition(" ")
         steps.append((node, int(year)) if year.isdigit() and node else (step, None))
