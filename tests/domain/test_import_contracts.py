@@ -47,6 +47,7 @@ def _named(contract: dict) -> set[str]:
     for container in contract.get("containers", [""]):
         for layer in contract.get("layers", []):
             for tail in layer.replace("|", " ").replace(":", " ").split():
+                tail = tail.strip("()")  # "(name)": an optional layer
                 names.add(f"{container}.{tail}" if container else tail)
     return names
 
