@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from pathways.dates import add_months
 from pathways.mentoring.conversations import PlannedAction
 from pathways.models import DEVELOPMENT_ACTIONS, Team
 
@@ -134,11 +135,4 @@ class ReflectionForm(FlaskForm):
 
 def months_later(day: date, months: int) -> date:
     """Return the same day ``months`` later (the month's last day when it has fewer days)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("every month has 28 days")
+    return add_months(day, months)

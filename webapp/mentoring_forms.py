@@ -15,6 +15,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from pathways import clock
+from pathways.dates import add_months, months_between
 from pathways.mentoring.champions import MAX_CAPACITY
 from pathways.mentoring.sessions import MAX_MINUTES, AgreedAction
 from pathways.models import ACTION_OWNERS, SESSION_MODES
@@ -241,8 +242,7 @@ class ReportForm(SearchForm):
         until = read_day(self.until.data) if self.until.data else today
         if self.since.data:
             return read_day(self.since.data), until
-        months = until.year * 12 + until.month - 1 - 11
-        return date(months // 12, months % 12 + 1, 1), until
+        return add_months(until.replace(day=1), -11), until
 
     def validate(self, extra_validators=None) -> bool:
         """Check each date, then that the period runs forwards and is not too long."""
@@ -253,7 +253,7 @@ class ReportForm(SearchForm):
             self.until.errors = [*self.until.errors, "The end date must be on or after the "
                                  "start date"]
             return False
-        if (until.year - since.year) * 12 + until.month - since.month >= MAX_REPORT_YEARS * 12:
+        if months_between(since, until) >= MAX_REPORT_YEARS * 12:
             self.since.errors = [*self.since.errors, f"The period must be at most "
                                  f"{MAX_REPORT_YEARS} years"]
             return False

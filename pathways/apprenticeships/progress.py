@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..dates import add_months
 from ..models import (
     Apprenticeship,
     Cohort,
@@ -28,7 +29,7 @@ from ..models import (
     StatusChange,
 )
 from .records import COUNTED_STATES
-from .rules import add_months, status_as_of
+from .rules import status_as_of
 
 #: RAG colours, most urgent first.
 RAG_ORDER = ("red", "amber", "green", "grey")

@@ -6,11 +6,11 @@ No I/O and no database: the models and pages call these. Rules depend on the sta
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from .. import clock
+from ..dates import add_months
 from ..errors import InvalidInput, Problem, Refused
 
 #: The day the 2025/26 funding rules begin.
@@ -88,13 +88,6 @@ class ProgressStatus:
 
 def _label(status: str) -> str:
     return STATUSES.get(status, repr(status))
-
-
-def add_months(day: date, months: int) -> date:
-    """Return ``day`` plus whole calendar months, clamped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def funding_rule_year(start: date) -> str:
