@@ -18,6 +18,14 @@ import re
 import pytest
 from _pytest.doctest import DoctestItem
 
+
+def pytest_configure(config):
+    """Freeze the clock for the whole run, doctests included, before anything is collected."""
+    from tests import clock
+
+    clock.start()
+
+
 #: Alembic runs these (env.py reads Alembic's context when imported); they hold no examples.
 collect_ignore = ["pathways/migrations"]
 

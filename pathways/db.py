@@ -97,6 +97,15 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     table by copying it and dropping the old one, and with foreign keys on, dropping ``nodes``
     would cascade and delete every transition. Integrity is checked before committing.
     """
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade_schema(engine: Engine, revision: str = "base") -> None:
+    """Take the schema down to ``revision`` (``base``: no tables) like ``upgrade_schema``."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     with engine.connect() as connection:
@@ -106,7 +115,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
             connection.commit()
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        getattr(command, direction)(config, revision)
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:

@@ -1,26 +1,38 @@
-"""Fixtures shared by every test: databases on SQLite and (when configured) PostgreSQL."""
+"""Fixtures shared by every test: the frozen clock, and databases on SQLite and PostgreSQL.
+
+How to write a database test the fast way (README, "How the tests are set up"):
+
+- ask for ``session`` (or ``engine``/``database_url``) to get a new, migrated, empty database
+  of your own, on each engine;
+- ask ``database_for(recipe)`` for one that already holds what a ``tests.recipes.Recipe``
+  builds (the toy pathway, the seed pathway, the demo...): the recipe runs once per run and
+  engine, and every test gets a copy;
+- never migrate or load the seed in a test unless that is what it is about.
+"""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from pathways.db import make_engine, make_session_factory, normalise_url, upgrade_schema
+from pathways.db import make_engine, make_session_factory
+from tests import clock
+from tests.databases import ENGINES, MIGRATED, TemplateDatabases
 
 POSTGRES_SKIP_REASON = (
     "PostgreSQL runs skipped: TEST_DATABASE_URL is not set (CI sets it to the local server)"
 )
 
+# The clock is frozen by the root conftest.py's pytest_configure (tests.clock), before
+# collection, so module-level constants see the frozen day too.
+
 
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
     return [f"databases: sqlite{', postgresql (' + url + ')' if url else ''}"
-            + ("" if url else f"  [{POSTGRES_SKIP_REASON}]")]
+            + ("" if url else f"  [{POSTGRES_SKIP_REASON}]"), clock.describe()]
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -32,41 +44,59 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """The URL of a new, empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory):
+    """This process's template databases (see ``tests.databases``)."""
+    templates = TemplateDatabases(tmp_path_factory.mktemp("templates"),
+                                  os.environ.get("TEST_DATABASE_URL"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(params=ENGINES)
+def database_engine(request):
+    """The engine a test runs on: every database test runs on both."""
+    if request.param == "postgresql" and not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip(POSTGRES_SKIP_REASON)
-    base = normalise_url(base)
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return request.param
+
+
+@pytest.fixture
+def database_for(database_engine, database_templates, tmp_path):
+    """``database_for(recipe)``: the URL of a new database of this test's holding ``recipe``.
+
+    ``database_for(None)`` gives a blank database with no schema (for migration tests).
+    Every database is given back after the test (see ``tests.databases``).
+    """
+    made = []
+
+    def make(recipe=MIGRATED):
+        url = database_templates.copy(database_engine, recipe, tmp_path)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        database_templates.release(url)
+
+
+@pytest.fixture
+def database_url(database_for):
+    """The URL of a new database of this test's, migrated to head and empty."""
+    return database_for()
 
 
 @pytest.fixture
 def engine(database_url):
-    """An engine on a new database with the schema migrated to head."""
+    """An engine on this test's database."""
     engine = make_engine(database_url)
-    upgrade_schema(engine)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
 def session(engine):
-    """A session on the new database; the test commits when it needs to."""
+    """A session on this test's database; the test commits when it needs to."""
     session = make_session_factory(engine)()
     yield session
     session.rollback()

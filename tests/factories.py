@@ -102,10 +102,14 @@ def make_people(session):
     ``champion`` (paired with ``staff``), ``lnd``, ``admin``, ``partner_staff`` (the other
     organisation in the partnership), ``outsider`` (an organisation outside it), and
     ``partnership_lnd`` (L&D with partnership scope, in the first organisation).
+    When the database already holds them (``tests.recipes.*_WITH_PEOPLE``), returns those.
     """
     from pathways.models import ChampionPairing
     from pathways.people.accounts import create_organisation, create_person, team_named
 
+    existing = people_of(session)
+    if existing:  # the test's database was copied from a recipe that made them
+        return existing
     council = create_organisation(session, "Testshire Council", partnership="Testshire")
     provider = create_organisation(session, "Sunrise Care", partnership="Testshire")
     elsewhere = create_organisation(session, "Far Away Care")
@@ -135,6 +139,22 @@ def make_people(session):
     return people
 
 
+#: The short names of ``make_people``, each the local part of the person's email.
+PEOPLE = ("staff", "colleague", "other_team", "manager", "champion", "lnd", "admin",
+          "partnership_lnd", "partner_staff", "outsider")
+
+
+def people_of(session) -> dict:
+    """The people ``make_people`` made in this database, by short name (empty if none)."""
+    from sqlalchemy import select
+
+    from pathways.models import Person
+
+    found = {person.email.split("@")[0]: person for person in session.scalars(
+        select(Person).where(Person.email.in_([f"{key}@example.org" for key in PEOPLE])))}
+    return found if len(found) == len(PEOPLE) else {}
+
+
 def make_cohort_world(session, people=None):
     """The seed pathway, ``make_people``, a social work programme and cohort, and a post.
 
@@ -147,12 +167,13 @@ def make_cohort_world(session, people=None):
 
     from pathways.apprenticeships.posts import create_post
     from pathways.apprenticeships.setup import create_cohort, create_programme
-    from pathways.models import HeldQualification
+    from pathways.models import HeldQualification, Node
     from pathways.people.accounts import create_person
     from pathways.snapshot import build_graph
     from seed import load_pathway
 
-    load_pathway(session)
+    if session.get(Node, "social-work-degree-apprenticeship") is None:  # not a seed database
+        load_pathway(session)
     world = dict(people) if people is not None else make_people(session)
     council = world["staff"].organisation
     world["G"] = build_graph(session)

@@ -19,6 +19,7 @@ from pathways.db import make_session_factory
 from pathways.models import Apprenticeship, Cohort, Post
 from pathways.people.accounts import find_organisation, find_person
 from tests.factories import make_cohort_world
+from tests.recipes import SEED_PATHWAY, holding
 
 AS_OF = "2026-11-24"
 HEADER = ("email,cohort,standard_code,start_date,planned_end_date,weekly_hours,"
@@ -26,6 +27,12 @@ HEADER = ("email,cohort,standard_code,start_date,planned_end_date,weekly_hours,"
 GOOD = (HEADER
         + "staff@example.org,SWDA 2025,ST0510,2025-09-01,2028-08-31,37.5,40,2026-06-01,,SW-101\n"
         + "colleague@example.org,SWDA 2026,ST0510,2026-09-01,2029-08-31,22.5,,,,\n")
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

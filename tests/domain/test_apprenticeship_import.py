@@ -31,6 +31,7 @@ from pathways.models import (
     Post,
 )
 from tests.factories import make_cohort_world
+from tests.recipes import SEED_PATHWAY, holding
 
 TODAY = date(2026, 11, 24)
 HEADER = ",".join(COLUMNS)
@@ -61,6 +62,12 @@ GOOD_FILE = csv_of(
          planned_end_date="2027-08-30", weekly_hours="20", otj_hours_logged="300",
          last_review_date="", guaranteed_post=""),
 )
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

@@ -19,8 +19,15 @@ from pathways.errors import InvalidInput
 from pathways.models import AuditEvent, Person
 from pathways.people.accounts import create_person
 from tests.factories import make_cohort_world
+from tests.recipes import SEED_PATHWAY, holding
 
 TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

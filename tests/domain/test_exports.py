@@ -34,6 +34,7 @@ from pathways.exports import (
     to_xlsx,
 )
 from tests.factories import make_cohort_world
+from tests.recipes import SEED_PATHWAY, holding
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -97,6 +98,12 @@ def excel_date(serial: float) -> date:
 
 
 # neutralise ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 def test_every_dangerous_prefix_of_the_owasp_list_is_covered():

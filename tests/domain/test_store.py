@@ -129,11 +129,30 @@ def test_qualification_nodes_keep_their_fields(stored):
     assert make_qualification("x")["kind"] == "qualification"
 
 
-def test_upgrading_a_populated_database_keeps_every_row(database_url):
+def test_the_whole_history_runs_up_down_and_up_again(database_for):
+    """The one test that replays every migration (every other test copies a migrated template)."""
+    from sqlalchemy import inspect
+
+    from pathways.db import downgrade_schema, make_engine, upgrade_schema
+
+    engine = make_engine(database_for(None))
+    upgrade_schema(engine)
+    at_head = set(inspect(engine).get_table_names())
+    assert {"nodes", "transitions", "people", "apprenticeships", "career_stories"} <= at_head
+    downgrade_schema(engine)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade_schema(engine)
+    assert set(inspect(engine).get_table_names()) == at_head
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+
+
+def test_upgrading_a_populated_database_keeps_every_row(database_for):
     """Migrations rebuild tables on SQLite: the graph's rows must survive (regression)."""
     from pathways.db import make_engine, session_scope, upgrade_schema
 
-    engine = make_engine(database_url)
+    engine = make_engine(database_for(None))
     upgrade_schema(engine, "0001")
     with engine.begin() as connection:  # rows as the first release wrote them
         connection.exec_driver_sql(

@@ -1,26 +1,23 @@
-"""The web app on a new test database, for fixtures."""
+"""The web app on a test database, for fixtures."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
 
-from pathways.db import make_engine, session_scope, upgrade_schema
-from pathways.interchange.store import save_document
-from tests.factories import make_people, toy_document
+from pathways.db import make_engine, session_scope
+from tests.factories import make_people
 from webapp import create_app
 
 
 @contextmanager
 def running_app(database_url: str, *, with_people: bool = False, **config) -> Iterator[Flask]:
-    """Yield the app on a new database holding the toy pathway (and people, if asked)."""
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        save_document(session, toy_document())
-        if with_people:
+    """Yield the app on ``database_url`` (already holding its pathway), adding people if asked."""
+    if with_people:
+        engine = make_engine(database_url)
+        with session_scope(engine) as session:
             make_people(session)
-    engine.dispose()
+        engine.dispose()
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                       "REDIS_URL": None, **config})
     yield app

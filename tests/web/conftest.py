@@ -2,7 +2,17 @@
 
 import pytest
 
+from tests.recipes import TOY_PATHWAY, holding
 from tests.web.apps import running_app
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of the test's own holding the toy pathway (and ``people`` if it uses them).
+
+    Modules that need another pathway override this fixture (see ``tests.recipes``).
+    """
+    return database_for(holding(request, TOY_PATHWAY))
 
 
 @pytest.fixture

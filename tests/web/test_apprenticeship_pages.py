@@ -20,6 +20,7 @@ from pathways.models import (
     ProgressReview,
     StatusChange,
 )
+from tests.recipes import SEED_PATHWAY, holding
 from tests.web.sessions import start_session
 
 START = date(2025, 9, 1)
@@ -42,6 +43,12 @@ def count(app, model, **where) -> int:
 
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

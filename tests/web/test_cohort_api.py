@@ -11,12 +11,19 @@ from datetime import date
 
 import pytest
 
+from tests.recipes import SEED_PATHWAY, holding
 from tests.web.sessions import start_session
 from tests.web.test_api import answer_validator
 from tests.web.test_cohorts import AS_OF, EARLY, cohort_world, summary_of
 from webapp.openapi import BASE_PATH, openapi_document
 
 PATH = "/cohorts/{cohort_id}/summary"
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

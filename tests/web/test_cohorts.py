@@ -32,6 +32,7 @@ from pathways.models import (
     Programme,
     Team,
 )
+from tests.recipes import SEED_PATHWAY, holding
 from tests.web.sessions import start_session
 
 AS_OF, EARLY = date(2026, 1, 31), date(2025, 10, 15)
@@ -97,6 +98,12 @@ def cohort_world(app, people) -> dict:
                 "partner": partner.id,
                 "apprenticeships": {"staff": staff.id, "colleague": colleague.id,
                                     "other_team": other.id, "manager": leaver.id}}
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
+    return database_for(holding(request, SEED_PATHWAY))
 
 
 @pytest.fixture

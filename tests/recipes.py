@@ -1,0 +1,81 @@
+"""What test databases can hold before a test starts (see ``tests.databases``).
+
+A module picks one by overriding the ``database_url`` fixture::
+
+    @pytest.fixture
+    def database_url(database_for):
+        return database_for(SEED_PATHWAY)
+
+Each recipe runs once per run and engine; tests get copies. Recipes hold data many tests only
+read or build on; what a test is about, it makes itself (``tests.factories``).
+"""
+
+from __future__ import annotations
+
+from tests.databases import MIGRATED, Recipe
+
+
+def _toy(session) -> None:
+    from pathways.interchange.store import save_document
+    from tests.factories import toy_document
+
+    save_document(session, toy_document())
+
+
+def _seed(session) -> None:
+    from seed import load_pathway
+
+    load_pathway(session)
+
+
+def _toy_with_people(session) -> None:
+    from tests.factories import make_people
+
+    _toy(session)
+    make_people(session)
+
+
+def _seed_with_people(session) -> None:
+    from tests.factories import make_people
+
+    _seed(session)
+    make_people(session)
+
+
+def _demo(session) -> None:
+    """The seed pathway and the demo partnership, loaded on the suite's frozen day."""
+    from seed import load_pathway
+    from seed.demo import load_demo
+
+    load_pathway(session)
+    load_demo(session)
+
+
+#: The small toy pathway of ``tests.factories.toy_document``.
+TOY_PATHWAY = Recipe("toy", _toy)
+#: The toy pathway and ``tests.factories.make_people`` (which then finds them, not makes them).
+TOY_WITH_PEOPLE = Recipe("toy_people", _toy_with_people)
+#: The real pathway of English adult social care (``seed/pathway``).
+SEED_PATHWAY = Recipe("seed", _seed)
+#: The seed pathway and ``make_people``: what ``make_cohort_world`` builds on.
+SEED_WITH_PEOPLE = Recipe("seed_people", _seed_with_people)
+#: The seed pathway and the demo partnership.
+DEMO = Recipe("demo", _demo)
+
+#: Fixtures whose tests use ``make_people``'s people.
+USES_PEOPLE = {"people", "world"}
+
+
+def holding(request, pathway: Recipe) -> Recipe:
+    """``pathway`` (``TOY_PATHWAY`` or ``SEED_PATHWAY``), with the people if the test uses them.
+
+    A test "uses them" when it asks, directly or through other fixtures, for a fixture named in
+    ``USES_PEOPLE``: ``make_people`` then finds them in the copy instead of making them.
+    """
+    if USES_PEOPLE.isdisjoint(request.fixturenames):
+        return pathway
+    return {TOY_PATHWAY: TOY_WITH_PEOPLE, SEED_PATHWAY: SEED_WITH_PEOPLE}[pathway]
+
+
+__all__ = ["DEMO", "MIGRATED", "SEED_PATHWAY", "SEED_WITH_PEOPLE", "TOY_PATHWAY",
+           "TOY_WITH_PEOPLE", "Recipe", "holding"]
