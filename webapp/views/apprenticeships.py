@@ -14,10 +14,9 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from pathways import clock
-from pathways.apprenticeships import lifecycle, placements, records
+from pathways.apprenticeships import lifecycle, pages, placements, records
 from pathways.apprenticeships.progress import Thresholds, apprenticeship_progress
 from pathways.apprenticeships.rules import (
     FINISHED,
@@ -64,9 +63,7 @@ RAG_TAGS = {"red": ("Red", "govuk-tag--red"), "amber": ("Amber", "govuk-tag--ora
 @blueprint.app_template_global()
 def apprenticeships_of(person: Person) -> list[Apprenticeship]:
     """Return the person's apprenticeships, newest first (for the profile's section)."""
-    return list(db.session.scalars(
-        select(Apprenticeship).where(Apprenticeship.person_id == person.id)
-        .order_by(Apprenticeship.start_date.desc(), Apprenticeship.id.desc())))
+    return pages.apprenticeships_of(db.session, person)
 
 
 @blueprint.app_template_filter("apprenticeship_status")

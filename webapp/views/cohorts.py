@@ -11,9 +11,7 @@ come from ``pathways.apprenticeships.progress``, the same functions
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -26,11 +24,10 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from pathways import clock
+from pathways.apprenticeships import pages
 from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
@@ -39,7 +36,6 @@ from pathways.apprenticeships.progress import (
     Thresholds,
     cohort_summary,
     otj_over_time,
-    progress_rows,
     qualifiers_by_month,
 )
 from pathways.apprenticeships.rules import STATUSES
@@ -48,8 +44,6 @@ from pathways.models import (
     BUDGET_KINDS,
     POST_STATES,
     PROVIDER_KINDS,
-    Apprenticeship,
-    Cohort,
     Organisation,
     Person,
     Post,
@@ -115,29 +109,10 @@ def thresholds() -> Thresholds:
 def index():
     """The organisation's cohorts (with today's RAG counts) and programmes."""
     organisation = managed_organisation()
-    cohorts = db.session.scalars(
-        select(Cohort).where(Cohort.organisation_id == organisation.id)
-        .options(selectinload(Cohort.programme))
-        .order_by(Cohort.start_date.desc(), Cohort.name)).all()
-    programmes = db.session.scalars(
-        select(Programme).where(Programme.organisation_id == organisation.id)
-        .options(selectinload(Programme.cohorts)).order_by(Programme.name)).all()
-    return render_template("cohorts/index.html", organisation=organisation, cohorts=cohorts,
-                           programmes=programmes, counts=rag_counts(cohorts, clock.today()),
-                           G=current_graph())
-
-
-def rag_counts(cohorts: list[Cohort], as_of: date) -> dict[int, Counter]:
-    """Count each cohort's apprentices by RAG on ``as_of``, in a fixed number of queries."""
-    counts: dict[int, Counter] = {cohort.id: Counter() for cohort in cohorts}
-    if not cohorts:
-        return counts
-    which = Apprenticeship.cohort_id.in_(list(counts))
-    cohort_of = dict(db.session.execute(select(Apprenticeship.id, Apprenticeship.cohort_id)
-                                        .where(which)).all())
-    for row in progress_rows(db.session, which, as_of, thresholds()):
-        counts[cohort_of[row.apprenticeship_id]][row.rag] += 1
-    return counts
+    overview = pages.cohorts_overview(db.session, organisation, clock.today(), thresholds())
+    return render_template("cohorts/index.html", organisation=organisation,
+                           cohorts=overview.cohorts, programmes=overview.programmes,
+                           counts=overview.counts, G=current_graph())
 
 
 @blueprint.route("/programmes/new", methods=["GET", "POST"])
@@ -162,8 +137,7 @@ def new_programme():
 def new_cohort():
     """Start a cohort of one of the organisation's programmes."""
     organisation = managed_organisation()
-    programmes = db.session.scalars(select(Programme).where(
-        Programme.organisation_id == organisation.id).order_by(Programme.name)).all()
+    programmes = pages.programmes_of(db.session, organisation)
     form = CohortForm().fill(programmes)
     saved = submit(form, lambda: create_cohort(
         db.session, db.session.get(Programme, int(form.programme_id.data)),
@@ -234,7 +208,8 @@ def enrol_apprentice(cohort_id: int):
     G = current_graph()
     form = EnrolForm(start_date=cohort.start_date,
                      planned_end_date=cohort.planned_end_date).fill(
-        G, enrollable_people(cohort), vacant_posts(cohort.organisation))
+        G, pages.enrollable_people(db.session, cohort),
+        pages.vacant_posts(db.session, cohort.organisation))
     saved = submit(form, lambda: enrol(
         db.session, cohort, db.session.get(Person, int(form.person_id.data)),
         start_date=form.start_date.data, planned_end_date=form.planned_end_date.data,
@@ -250,28 +225,13 @@ def enrol_apprentice(cohort_id: int):
     return form_page("cohorts/enrol.html", form, cohort=cohort)
 
 
-def enrollable_people(cohort: Cohort) -> list[Person]:
-    """Active people of the cohort's organisation not already in it, by name."""
-    enrolled = select(Apprenticeship.person_id).where(Apprenticeship.cohort_id == cohort.id)
-    return list(db.session.scalars(select(Person).where(
-        Person.organisation_id == cohort.organisation_id, Person.active.is_(True),
-        Person.id.not_in(enrolled)).order_by(Person.name, Person.id)))
-
-
-def vacant_posts(organisation: Organisation) -> list[Post]:
-    """The organisation's vacant posts, by reference."""
-    return list(db.session.scalars(select(Post).where(
-        Post.organisation_id == organisation.id, Post.state == "vacant")
-        .options(selectinload(Post.role)).order_by(Post.reference)))
-
-
 @blueprint.route("/posts", methods=["GET", "POST"])
 @personal_page
 def posts():
     """The organisation's posts, with their state and who each is held for; add a post."""
     organisation = managed_organisation()
     G = current_graph()
-    form = PostForm().fill(G, teams_of(organisation))
+    form = PostForm().fill(G, pages.teams_of(db.session, organisation.id))
     saved = submit(form, lambda: create_post(
         db.session, organisation, reference=form.reference.data, role_id=form.role_id.data,
         team=db.session.get(Team, int(form.team_id.data)) if form.team_id.data else None,
@@ -288,7 +248,8 @@ def release_post(post_id: int):
     """Move a reserved, offered or filled post back to vacant."""
     post = post_or_404(post_id)
     organisation = managed_organisation()
-    form = PostForm(formdata=None).fill(current_graph(), teams_of(organisation))
+    form = PostForm(formdata=None).fill(current_graph(),
+                                        pages.teams_of(db.session, organisation.id))
     reference, before = post.reference, post.state
     release = ReleaseForm()
     if submit(release, lambda: move_post(db.session, post, "vacant", actor=signed_in())):
@@ -299,21 +260,10 @@ def release_post(post_id: int):
         for text in release.form_errors or ["The form could not be sent: try again"]], 400)
 
 
-def teams_of(organisation: Organisation) -> list[Team]:
-    """The organisation's teams, by name."""
-    return list(db.session.scalars(select(Team).where(
-        Team.organisation_id == organisation.id).order_by(Team.name)))
-
-
 def posts_page(organisation: Organisation, form: PostForm, errors: list[dict], status: int):
     """Render the posts page (400 when it shows problems)."""
-    found = db.session.scalars(
-        select(Post).where(Post.organisation_id == organisation.id)
-        .options(selectinload(Post.role), selectinload(Post.team),
-                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.person),
-                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.cohort))
-        .order_by(Post.reference)).all()
-    return render_template("cohorts/posts.html", organisation=organisation, posts=found,
+    return render_template("cohorts/posts.html", organisation=organisation,
+                           posts=pages.posts_of(db.session, organisation),
                            form=form, release_form=ReleaseForm(formdata=None),
                            error_list=errors), status
 

@@ -1,0 +1,114 @@
+"""What the apprenticeship pages show, each read in one call with what it lists loaded.
+
+The views ask these instead of building queries: the cohorts list of an organisation, the
+people who may be enrolled, its vacant posts, teams and posts, and a person's
+apprenticeships. Each loads the rows its page walks through, so a page's loops never load
+one row at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Apprenticeship, Cohort, Organisation, Person, Post, Programme, Team
+from .progress import Thresholds, progress_rows
+
+
+@dataclass(frozen=True)
+class CohortsOverview:
+    """An organisation's cohorts (newest first), its programmes, and RAG counts by cohort id."""
+
+    cohorts: list[Cohort]
+    programmes: list[Programme]
+    counts: dict[int, Counter]
+
+
+def cohorts_overview(session: Session, organisation: Organisation, as_of: date,
+                     thresholds: Thresholds) -> CohortsOverview:
+    """Return the organisation's cohorts with their RAG counts on ``as_of``, and programmes.
+
+    Examples
+    --------
+    >>> overview = cohorts_overview(session, council, date(2026, 3, 1), Thresholds())
+    >>> overview.cohorts, overview.programmes, overview.counts
+    ([], [], {})
+    """
+    cohorts = list(session.scalars(
+        select(Cohort).where(Cohort.organisation_id == organisation.id)
+        .options(selectinload(Cohort.programme))
+        .order_by(Cohort.start_date.desc(), Cohort.name)))
+    programmes = list(session.scalars(
+        select(Programme).where(Programme.organisation_id == organisation.id)
+        .options(selectinload(Programme.cohorts)).order_by(Programme.name)))
+    return CohortsOverview(cohorts, programmes,
+                           rag_counts(session, cohorts, as_of, thresholds))
+
+
+def rag_counts(session: Session, cohorts: list[Cohort], as_of: date,
+               thresholds: Thresholds) -> dict[int, Counter]:
+    """Count each cohort's apprentices by RAG on ``as_of``, in a fixed number of queries."""
+    counts: dict[int, Counter] = {cohort.id: Counter() for cohort in cohorts}
+    if not cohorts:
+        return counts
+    which = Apprenticeship.cohort_id.in_(list(counts))
+    cohort_of = dict(session.execute(select(Apprenticeship.id, Apprenticeship.cohort_id)
+                                     .where(which)).all())
+    for row in progress_rows(session, which, as_of, thresholds):
+        counts[cohort_of[row.apprenticeship_id]][row.rag] += 1
+    return counts
+
+
+def programmes_of(session: Session, organisation: Organisation) -> list[Programme]:
+    """Return the organisation's programmes, by name."""
+    return list(session.scalars(select(Programme).where(
+        Programme.organisation_id == organisation.id).order_by(Programme.name)))
+
+
+def enrollable_people(session: Session, cohort: Cohort) -> list[Person]:
+    """Return the active people of the cohort's organisation not already in it, by name."""
+    enrolled = select(Apprenticeship.person_id).where(Apprenticeship.cohort_id == cohort.id)
+    return list(session.scalars(select(Person).where(
+        Person.organisation_id == cohort.organisation_id, Person.active.is_(True),
+        Person.id.not_in(enrolled)).order_by(Person.name, Person.id)))
+
+
+def vacant_posts(session: Session, organisation: Organisation) -> list[Post]:
+    """Return the organisation's vacant posts with their roles, by reference."""
+    return list(session.scalars(select(Post).where(
+        Post.organisation_id == organisation.id, Post.state == "vacant")
+        .options(selectinload(Post.role)).order_by(Post.reference)))
+
+
+def teams_of(session: Session, organisation_id: int) -> list[Team]:
+    """Return the teams of an organisation, by name."""
+    return list(session.scalars(select(Team).where(
+        Team.organisation_id == organisation_id).order_by(Team.name)))
+
+
+def posts_of(session: Session, organisation: Organisation) -> list[Post]:
+    """Return the organisation's posts by reference, each with its role, team and holder."""
+    return list(session.scalars(
+        select(Post).where(Post.organisation_id == organisation.id)
+        .options(selectinload(Post.role), selectinload(Post.team),
+                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.person),
+                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.cohort))
+        .order_by(Post.reference)))
+
+
+def apprenticeships_of(session: Session, person: Person) -> list[Apprenticeship]:
+    """Return the person's apprenticeships, newest first, each with its cohort's programme.
+
+    Examples
+    --------
+    >>> apprenticeships_of(session, me)
+    []
+    """
+    return list(session.scalars(
+        select(Apprenticeship).where(Apprenticeship.person_id == person.id)
+        .options(selectinload(Apprenticeship.cohort).selectinload(Cohort.programme))
+        .order_by(Apprenticeship.start_date.desc(), Apprenticeship.id.desc())))
