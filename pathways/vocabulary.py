@@ -6,6 +6,9 @@ and the API) to the label people read.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Self
+
 FAMILIES: dict[str, str] = {
     "entry_routes": "Entry routes",
     "care_and_support": "Care and support",
@@ -60,3 +63,51 @@ FUNDERS: dict[str, str] = {
     "bursary": "Bursary",
     "self_funded": "Self-funded",
 }
+
+
+class LabelledEnum(StrEnum):
+    """Stored values with the words people read, and the GOV.UK tag colour pages show them in.
+
+    A status or state of the domain subclasses this, declaring each member as
+    ``NAME = "value", "Label", "colour"`` (a GOV.UK tag colour: grey, green, turquoise,
+    blue, light-blue, purple, pink, red, orange or yellow; grey when left out). Members are
+    strings equal to their stored values (``PostState.FILLED == "filled"``), so the
+    database, the API and comparisons with plain strings are unchanged.
+
+    Examples
+    --------
+    >>> class Light(LabelledEnum):
+    ...     STOP = "stop", "stop now", "red"
+    ...     GO = "go", "Go"
+    >>> Light.STOP == "stop", Light.STOP.label, Light.STOP.colour, Light.GO.colour
+    (True, 'stop now', 'red', 'grey')
+    >>> Light.STOP.tag_text, f"{Light.GO}", Light.labels()
+    ('Stop now', 'go', {'stop': 'stop now', 'go': 'Go'})
+    >>> Light.of("go") is Light.GO, Light.of("amber")
+    (True, None)
+    """
+
+    label: str
+    colour: str
+
+    def __new__(cls, value: str, label: str, colour: str = "grey") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.colour = colour
+        return member
+
+    @property
+    def tag_text(self) -> str:
+        """The label as a tag shows it: with a capital first letter."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Each stored value with its label, in the order declared."""
+        return {member.value: member.label for member in cls}
+
+    @classmethod
+    def of(cls, value: object) -> Self | None:
+        """Return the member stored as ``value``, or None when there is none."""
+        return next((member for member in cls if member.value == value), None)

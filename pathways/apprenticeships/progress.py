@@ -28,11 +28,22 @@ from ..models import (
     ProgressReview,
     StatusChange,
 )
+from ..vocabulary import LabelledEnum
 from .records import COUNTED_STATES
 from .rules import status_as_of
 
-#: RAG colours, most urgent first.
-RAG_ORDER = ("red", "amber", "green", "grey")
+
+class Rag(LabelledEnum):
+    """RAG colours, most urgent first; amber shows as an orange tag, grey is nothing to track."""
+
+    RED = "red", "Red", "red"
+    AMBER = "amber", "Amber", "orange"
+    GREEN = "green", "Green", "green"
+    GREY = "grey", "Grey", "grey"
+
+
+#: The RAG colours' values, most urgent first.
+RAG_ORDER = tuple(rag.value for rag in Rag)
 
 
 @dataclass(frozen=True)

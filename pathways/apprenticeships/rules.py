@@ -12,6 +12,7 @@ from datetime import date
 from .. import clock
 from ..dates import add_months
 from ..errors import InvalidInput, Problem, Refused
+from ..vocabulary import LabelledEnum
 
 #: The day the 2025/26 funding rules begin.
 NEW_RULES_FROM = date(2025, 8, 1)
@@ -24,17 +25,22 @@ OTJ_WEEKLY_HOURS_CAP = 30
 STATUTORY_LEAVE_WEEKS_A_YEAR = 5.6
 DAYS_A_YEAR = 365
 
-#: Every status an apprenticeship can be in, with its label.
-STATUSES = {
-    "active": "active",
-    "break_in_learning": "break in learning",
-    "gateway": "gateway",
-    "epa": "end-point assessment",
-    "failed": "failed end-point assessment",
-    "completed": "completed",
-    "qualified": "qualified",
-    "withdrawn": "withdrawn",
-}
+
+class ApprenticeshipStatus(LabelledEnum):
+    """Every status an apprenticeship can be in: its label (for a sentence) and tag colour."""
+
+    ACTIVE = "active", "active", "blue"
+    BREAK_IN_LEARNING = "break_in_learning", "break in learning", "yellow"
+    GATEWAY = "gateway", "gateway", "blue"
+    EPA = "epa", "end-point assessment", "blue"
+    FAILED = "failed", "failed end-point assessment", "red"
+    COMPLETED = "completed", "completed", "green"
+    QUALIFIED = "qualified", "qualified", "green"
+    WITHDRAWN = "withdrawn", "withdrawn", "grey"
+
+
+#: Every status with its label (``ApprenticeshipStatus`` as a mapping, for its many callers).
+STATUSES = ApprenticeshipStatus.labels()
 #: The only valid moves: from a status to the statuses it may move to.
 MOVES = {
     "active": ("break_in_learning", "gateway", "withdrawn"),

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocabulary import LabelledEnum
 from .base import Base
 from .graph import Qualification, Role
 from .people import Organisation, Person, Team, utcnow
@@ -47,11 +48,28 @@ OTJ_ACTIVITIES = {
     "self_study": "Self-study",
     "other": "Other",
 }
-#: An off-the-job entry's review state; queried entries do not count until resolved.
-OTJ_STATES = {"submitted": "Submitted", "approved": "Approved", "queried": "Queried"}
-#: States of a post (an establishment line).
-POST_STATES = {"vacant": "Vacant", "reserved": "Reserved", "offered": "Offered",
-               "filled": "Filled"}
+
+
+class OtjState(LabelledEnum):
+    """An off-the-job entry's review state; queried entries do not count until resolved."""
+
+    SUBMITTED = "submitted", "Submitted", "grey"
+    APPROVED = "approved", "Approved", "green"
+    QUERIED = "queried", "Queried", "orange"
+
+
+class PostState(LabelledEnum):
+    """States of a post (an establishment line)."""
+
+    VACANT = "vacant", "Vacant", "grey"
+    RESERVED = "reserved", "Reserved", "blue"
+    OFFERED = "offered", "Offered", "yellow"
+    FILLED = "filled", "Filled", "green"
+
+
+#: Each state with its label, as mappings.
+OTJ_STATES = OtjState.labels()
+POST_STATES = PostState.labels()
 
 
 class Programme(Base):

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocabulary import LabelledEnum
 from .base import Base
 from .people import ChampionPairing, Person, utcnow
 
@@ -61,13 +62,30 @@ DEVELOPMENT_ACTIONS = {
     "champion_request": "Ask a career champion",
     "other": "Other",
 }
-#: A shadowing request's states.
-SHADOWING_STATES = {"requested": "Waiting for the manager", "approved": "Approved",
-                    "declined": "Declined", "withdrawn": "Withdrawn",
-                    "completed": "Reflection written"}
-#: A career story's states.
-STORY_STATES = {"draft": "Draft", "submitted": "Waiting for L&D", "published": "Published",
-                "withdrawn": "Withdrawn"}
+
+
+class ShadowingState(LabelledEnum):
+    """A shadowing request's states."""
+
+    REQUESTED = "requested", "Waiting for the manager", "blue"
+    APPROVED = "approved", "Approved", "green"
+    DECLINED = "declined", "Declined", "red"
+    WITHDRAWN = "withdrawn", "Withdrawn", "grey"
+    COMPLETED = "completed", "Reflection written", "purple"
+
+
+class StoryStatus(LabelledEnum):
+    """A career story's states."""
+
+    DRAFT = "draft", "Draft", "grey"
+    SUBMITTED = "submitted", "Waiting for L&D", "blue"
+    PUBLISHED = "published", "Published", "green"
+    WITHDRAWN = "withdrawn", "Withdrawn", "orange"
+
+
+#: Each state with its label, as mappings.
+SHADOWING_STATES = ShadowingState.labels()
+STORY_STATES = StoryStatus.labels()
 
 
 class MentoringSession(Base):

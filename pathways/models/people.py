@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..vocabulary import LabelledEnum
 from .base import Base
 
 #: The roles a person can hold in the system (several at once).
@@ -186,6 +187,16 @@ class EqualityRecord(Base):
     sex: Mapped[str | None] = mapped_column(String(40))
     ethnic_group: Mapped[str | None] = mapped_column(String(80))
     disability: Mapped[str | None] = mapped_column(String(40))
+
+
+class PairingStatus(LabelledEnum):
+    """A champion pairing's status, in the words of the person who asked."""
+
+    REQUESTED = "requested", "Waiting for an answer", "blue"
+    ACTIVE = "active", "Active", "green"
+    DECLINED = "declined", "Declined", "red"
+    EXPIRED = "expired", "Expired: no answer in time", "grey"
+    ENDED = "ended", "Ended", "grey"
 
 
 class ChampionPairing(Base):
