@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -42,6 +43,36 @@ class EditResult:
     record: Node | Transition
     changed: list[str] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+
+
+# What the editor's pages list
+
+def editor_nodes(session: Session, shown: str = "active") -> list[Node]:
+    """Return roles and qualifications by title: in use (``active``), ``retired`` or ``all``.
+
+    Examples
+    --------
+    >>> [node.title for node in editor_nodes(session, "retired")]
+    []
+    """
+    query = select(Node).order_by(Node.title)
+    if shown != "all":
+        query = query.where(Node.retired.is_(shown == "retired"))
+    return list(session.scalars(query))
+
+
+def moves_of(session: Session, node_id: str) -> list[Transition]:
+    """Return the moves out of and into a role or qualification, with both ends loaded."""
+    return list(session.scalars(
+        select(Transition).where((Transition.source_id == node_id)
+                                 | (Transition.target_id == node_id))
+        .options(selectinload(Transition.source), selectinload(Transition.target))))
+
+
+def node_choices(session: Session) -> list[Row]:
+    """Return every role and qualification's ``id``, ``title``, ``kind`` and ``retired``."""
+    return list(session.execute(select(Node.id, Node.title, Node.kind, Node.retired)
+                                .order_by(Node.title)))
 
 
 # Roles and qualifications

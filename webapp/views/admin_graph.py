@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from pathways.document import tidy_number
 from pathways.errors import InvalidInput, PathwayError
@@ -22,6 +20,9 @@ from pathways.graph_editing import (
     create_node,
     create_transition,
     delete_transition,
+    editor_nodes,
+    moves_of,
+    node_choices,
     restore_node,
     retire_node,
     update_node,
@@ -57,10 +58,7 @@ def index():
     """List roles and qualifications, in use, retired or all."""
     shown = request.args.get("show", "active")
     shown = shown if shown in SHOWN else "active"
-    query = select(Node).order_by(Node.title)
-    if shown != "all":
-        query = query.where(Node.retired.is_(shown == "retired"))
-    nodes = db.session.scalars(query).all()
+    nodes = editor_nodes(db.session, shown)
     return render_template("admin/graph/index.html", shown=shown, choices=SHOWN,
                            roles=[n for n in nodes if n.kind == "role"],
                            qualifications=[n for n in nodes if n.kind == "qualification"])
@@ -168,10 +166,7 @@ def _node_page(node: Node, form: EditorForm) -> Page:
     def page(errors=(), conflict=None):
         if conflict:
             form.start_from(node.lock_version)
-        moves = db.session.scalars(
-            select(Transition).where((Transition.source_id == node.id)
-                                     | (Transition.target_id == node.id))
-            .options(selectinload(Transition.source), selectinload(Transition.target))).all()
+        moves = moves_of(db.session, node.id)
         current = _node_record(node)
         return render_template(
             "admin/graph/node.html", node=node, form=form, error_list=list(errors),
@@ -273,8 +268,7 @@ def _move_record(move: Transition) -> dict:
 
 
 def _move_choices(form: MoveForm, exclude: str | None = None) -> None:
-    nodes = db.session.execute(select(Node.id, Node.title, Node.kind, Node.retired)
-                               .order_by(Node.title)).all()
+    nodes = node_choices(db.session)
     if "other" in form:
         form.other.choices = [("", "Choose a role or qualification")] + [
             (n.id, f"{n.title} ({n.kind})") for n in nodes if not n.retired and n.id != exclude]
