@@ -12,21 +12,18 @@ author's organisation (``policy.can_manage_apprenticeships``, the organisation-l
 check) see unpublished stories, approve them from ``/stories/review`` and withdraw them.
 An unpublished story is "not found" for everyone else.
 
-A view checks the policy first (404 hidden, 403 forbidden), validates the form, calls one
-service, commits and redirects; a refused form shows the page again (400) with the GOV.UK
-error summary, the domain's problems on their fields and its refusals in its own words.
+A view checks the policy first (404 hidden, 403 forbidden), submits the form
+(``webapp.submit``: validate, one service, commit) and redirects; a refused form shows the
+page again (400) with the GOV.UK error summary, the domain's problems on their fields and
+its refusals in its own words.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from pathways.errors import InvalidInput, Problem
-from pathways.mentoring import stories
+from pathways.mentoring import pages, stories
 from pathways.models import STORY_STATES, CareerStory, Person
 from pathways.policy import (
     can_approve_story,
@@ -41,6 +38,7 @@ from ..auth import own_page, personal_page, public, require, signed_in
 from ..extensions import current_graph, db
 from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
 from ..stories_forms import CONSENT, StoryActionForm, StoryForm, SubmitForm
+from ..submit import submit as submit_form
 from .shared import error_list
 
 blueprint = Blueprint("stories", __name__)
@@ -98,19 +96,13 @@ def mine():
     if not form.is_submitted():
         return _mine_page(story)
     was_published = story is not None and story.status == "published"
-    if form.validate():
-        try:
-            stories.write_story(db.session, G, me, title=form.title.data, body=form.body.data,
-                                steps=form.steps(), story=story)
-        except InvalidInput as invalid:
-            db.session.rollback()
-            form.place_problems(invalid.problems)
-        else:
-            db.session.commit()
-            flash("Your story is saved as a draft. It is no longer published: send it again "
-                  "when you are ready." if was_published else
-                  "Your story is saved as a draft. Send it to be published when you are ready.")
-            return redirect(url_for(".mine"), 303)
+    if submit_form(form, lambda: stories.write_story(
+            db.session, G, me, title=form.title.data, body=form.body.data, steps=form.steps(),
+            story=story)):
+        flash("Your story is saved as a draft. It is no longer published: send it again "
+              "when you are ready." if was_published else
+              "Your story is saved as a draft. Send it to be published when you are ready.")
+        return redirect(url_for(".mine"), 303)
     return _mine_page(story, story_form=form, status=400)
 
 
@@ -120,20 +112,12 @@ def submit(story_id: int):
     """Send the signed-in person's story to L&D to publish, with their consent."""
     found = _own_story_or_404(story_id)
     form = SubmitForm()
-    if form.validate():
-        try:
-            stories.submit(db.session, found, consent=bool(form.consent.data))
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems)
-        except stories.StoryRefused as refused:
-            db.session.rollback()
-            _add_problems(form, [Problem("consent", str(refused))])
-        else:
-            db.session.commit()
-            flash("Your story is sent. Learning and development will read it before it is "
-                  "published.")
-            return redirect(url_for(".mine"), 303)
+    if submit_form(form, lambda: stories.submit(db.session, found,
+                                                consent=bool(form.consent.data)),
+                   refused_on="consent", sentences=True):
+        flash("Your story is sent. Learning and development will read it before it is "
+              "published.")
+        return redirect(url_for(".mine"), 303)
     return _mine_page(found, submit_form=form, status=400)
 
 
@@ -145,9 +129,7 @@ def withdraw(story_id: int):
     me = signed_in()
     mine = found.person_id == me.id
     require(can_withdraw_story(me, found))
-    if StoryActionForm().validate():
-        stories.withdraw(db.session, found, actor=me)
-        db.session.commit()
+    if submit_form(StoryActionForm(), lambda: stories.withdraw(db.session, found, actor=me)):
         flash("The story is withdrawn: it is no longer shown anywhere.")
     return redirect(url_for(".mine" if mine else ".review"), 303)
 
@@ -167,14 +149,12 @@ def approve(story_id: int):
     found = _story_or_404(story_id)
     me = signed_in()
     require(can_approve_story(me, found))
-    if StoryActionForm().validate():
-        try:
-            stories.approve(db.session, found, actor=me)
-        except stories.StoryRefused as refused:
-            db.session.rollback()
-            return _review_page([{"text": str(refused), "href": f"#story-{found.id}"}], 400)
-        db.session.commit()
+    form = StoryActionForm()
+    if submit_form(form, lambda: stories.approve(db.session, found, actor=me),
+                   anchor=f"#story-{found.id}"):
         flash(f"“{found.title}” is published.")
+    elif form.form_errors:
+        return _review_page(error_list(form), 400)
     return redirect(url_for(".review"), 303)
 
 
@@ -202,11 +182,8 @@ def _mine_page(story: CareerStory | None, story_form: StoryForm | None = None,
 def _review_page(errors: list[dict] | None = None, status: int = 200):
     """Show the stories in the signed-in L&D person's reach, waiting and published."""
     me = signed_in()
-    found = db.session.scalars(
-        select(CareerStory).where(CareerStory.status.in_(("submitted", "published")))
-        .options(selectinload(CareerStory.person).selectinload(Person.organisation))
-        .order_by(CareerStory.consented_at, CareerStory.id)).all()
-    reach = [story for story in found if can_moderate_story(me, story)]
+    reach = [story for story in pages.stories_to_moderate(db.session)
+             if can_moderate_story(me, story)]
     return render_template(
         "stories/review.html", G=current_graph(), labels=STORY_STATES,
         waiting=[s for s in reach if s.status == "submitted"],
@@ -235,15 +212,5 @@ def _own_story_or_404(story_id: int) -> CareerStory:
 
 def _my_story(me: Person) -> CareerStory | None:
     """Return the person's story (their latest, should there be more than one)."""
-    return db.session.scalars(select(CareerStory).where(CareerStory.person_id == me.id)
-                              .order_by(CareerStory.id.desc()).limit(1)).first()
-
-
-def _add_problems(form: FlaskForm, problems: list[Problem]) -> None:
-    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
-    fields = [field for field in form if field.type != "CSRFTokenField"]
-    for problem in problems:
-        field = form._fields.get(problem.where) or fields[0]
-        message = problem.message
-        field.errors = [*field.errors, message[:1].upper() + message[1:]]
+    return pages.story_of(db.session, me)
 
