@@ -8,9 +8,10 @@
   approvals of their team's requests.
 - The data download: everything held about the signed-in person, as a JSON attachment.
 
-Each view checks the policy first (403 forbidden, 404 hidden), validates the form, calls
-one service, commits and goes back; a refused form shows the page again (400) with the
-GOV.UK error summary: the domain's problems on their fields, its refusals in its own words.
+Each view checks the policy first (403 forbidden, 404 hidden), submits the form
+(``webapp.submit``: validate, one service, commit) and goes back; a refused form shows the
+page again (400) with the GOV.UK error summary: the domain's problems on their fields, its
+refusals in its own words. What a page lists comes from ``pathways.mentoring.pages``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from pathways import clock
-from pathways.errors import InvalidInput, Problem
-from pathways.mentoring import conversations, shadowing
+from pathways.apprenticeships.pages import teams_of
+from pathways.mentoring import conversations, pages, shadowing
 from pathways.models import (
     DEVELOPMENT_ACTIONS,
     SHADOWING_STATES,
@@ -53,6 +53,8 @@ from ..development_forms import (
     months_later,
 )
 from ..extensions import current_graph, db
+from ..people_forms import ConfirmForm
+from ..submit import submit
 from .shared import error_list
 
 blueprint = Blueprint("development", __name__)
@@ -84,9 +86,7 @@ def latest_conversation_of(person: Person) -> DevelopmentConversation | None:
 @blueprint.app_template_global()
 def shadowing_requests_of(person: Person) -> list[ShadowingRequest]:
     """Return the person's shadowing requests, newest first (for the profile's section)."""
-    return list(db.session.scalars(
-        select(ShadowingRequest).where(ShadowingRequest.person_id == person.id)
-        .order_by(ShadowingRequest.requested_at.desc(), ShadowingRequest.id.desc())))
+    return pages.shadowing_requests_of(db.session, person)
 
 
 @blueprint.app_template_global()
@@ -139,15 +139,6 @@ def _found(model, record_id: int):
     return record
 
 
-def _add_problems(form: FlaskForm, problems: list[Problem], field_for=lambda where: where
-                  ) -> None:
-    """Put the domain's problems on the form's fields (``Problem.where`` names the field)."""
-    fields = [field for field in form if field.type != "CSRFTokenField"]
-    for problem in problems:
-        field = form._fields.get(field_for(problem.where)) or fields[0]
-        field.errors = [*field.errors, problem.message]
-
-
 # My Conversation -------------------------------------------------------------------------
 
 
@@ -163,9 +154,7 @@ def _conversations_page(person: Person, form: ConversationForm | None = None,
     me, today = signed_in(), clock.today()
     own_page = person.id == me.id
     may_record = bool(can_record_conversation(db.session, me, person))
-    found = list(db.session.scalars(
-        select(DevelopmentConversation).where(DevelopmentConversation.person_id == person.id)
-        .order_by(DevelopmentConversation.held_on.desc(), DevelopmentConversation.id.desc())))
+    found = pages.conversations_of(db.session, person)
     if form is None and may_record:
         form = _conversation_form(today)
     return render_template(
@@ -192,66 +181,32 @@ def record_conversation(person_id: int):
     person = _found(Person, person_id)
     require(can_record_conversation(db.session, me, person))
     form = ConversationForm()
-    if form.validate():
-        try:
-            conversations.record_conversation(
-                db.session, person, held_on=form.held_on.data, review_on=form.review_on.data,
-                aspirations=form.aspirations.data or "", actions=form.planned_actions(),
-                actor=me)
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems, form.field_for)
-        else:
-            db.session.commit()
-            flash("Conversation recorded")
-            return redirect(url_for(".conversations", person_id=person.id), 303)
+    if submit(form, lambda: conversations.record_conversation(
+            db.session, person, held_on=form.held_on.data, review_on=form.review_on.data,
+            aspirations=form.aspirations.data or "", actions=form.planned_actions(),
+            actor=me)):
+        flash("Conversation recorded")
+        return redirect(url_for(".conversations", person_id=person.id), 303)
     return _conversations_page(person, form, status=400)
 
 
 # Role shadowing -------------------------------------------------------------------------
 
 
-def _open_places(me: Person, today: date) -> list[ShadowingPlace]:
-    """Return the open places of every role that ``me`` could request, soonest first."""
-    role_ids = db.session.scalars(select(ShadowingPlace.role_id).distinct().where(
-        ShadowingPlace.ends_on >= today)).all()
-    places = [place for role_id in role_ids
-              for place in shadowing.open_places(db.session, role_id, me, today)]
-    return sorted(places, key=lambda place: (place.starts_on, place.id))
-
-
-def _teams(me: Person) -> list[Team]:
-    """Return the teams of the signed-in person's organisation, by name."""
-    return list(db.session.scalars(select(Team).where(
-        Team.organisation_id == me.organisation_id).order_by(Team.name)))
-
-
-def _team_names(team_ids: set[int | None]) -> dict[int, str]:
-    """Return the names of these teams by id."""
-    ids = {team_id for team_id in team_ids if team_id is not None}
-    return {team.id: team.name for team in db.session.scalars(
-        select(Team).where(Team.id.in_(ids)))} if ids else {}
-
-
 def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
                     errors: list[dict] | None = None, status: int = 200):
     """Show open places, the offer form, and the signed-in person's requests and places."""
-    me, G, today, session = signed_in(), current_graph(), clock.today(), db.session
+    me, G, today = signed_in(), current_graph(), clock.today()
     forms = forms or {}
-    places = _open_places(me, today)
-    mine = shadowing_requests_of(me)
-    hosted = list(session.scalars(select(ShadowingPlace).where(
-        ShadowingPlace.host_id == me.id).order_by(ShadowingPlace.starts_on.desc())))
-    reflectable = [request for request in mine
+    page = pages.shadowing_page(db.session, me, today)
+    reflectable = [request for request in page.mine
                    if request.status == "approved" and request.place.starts_on <= today]
     return render_template(
-        "development/shadowing.html", G=G, me=me, today=today, places=places,
-        left={place.id: place.capacity - shadowing.places_taken(session, place)
-              for place in places + hosted},
-        asked={request.place_id for request in mine}, mine=mine, hosted=hosted,
-        team_names=_team_names({place.team_id for place in places}),
+        "development/shadowing.html", G=G, me=me, today=today, places=page.places,
+        left=page.left, asked={request.place_id for request in page.mine}, mine=page.mine,
+        hosted=page.hosted, team_names=page.team_names,
         is_manager=bool(can_decide_team_shadowing(me)),
-        place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, _teams(me)),
+        place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, page.teams),
         action_form=DecisionForm(formdata=None),
         reflection_forms={request.id: forms.get(f"reflection-{request.id}") or identify(
             ReflectionForm(formdata=None), request.id) for request in reflectable},
@@ -271,16 +226,13 @@ def shadowing_page():
 @own_page
 def request_place(place_id: int):
     """Ask for a shadowing place (the person's manager decides)."""
-    place = _found(ShadowingPlace, place_id)  # the app checks every post's CSRF token
-    try:
-        shadowing.request_place(db.session, place, signed_in())
-    except shadowing.ShadowingRefused as refused:
-        db.session.rollback()
-        return _shadowing_page(errors=[{"text": str(refused), "href": f"#place-{place.id}"}],
-                               status=400)
-    db.session.commit()
-    flash("Place requested: your manager will decide")
-    return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+    place = _found(ShadowingPlace, place_id)
+    form = ConfirmForm()  # the button: only the CSRF token
+    if submit(form, lambda: shadowing.request_place(db.session, place, signed_in()),
+              anchor=f"#place-{place.id}"):
+        flash("Place requested: your manager will decide")
+        return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+    return _shadowing_page(errors=error_list(form), status=400)
 
 
 @blueprint.post("/shadowing/places")
@@ -288,22 +240,15 @@ def request_place(place_id: int):
 def publish():
     """Offer a shadowing place for a role in the signed-in person's organisation."""
     me, G = signed_in(), current_graph()
-    form = PlaceForm().fill(G, _teams(me))
-    if form.validate():
-        team = db.session.get(Team, int(form.team.data)) if form.team.data else None
-        try:
-            shadowing.publish_place(
-                db.session, me, role_id=form.role.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, capacity=form.capacity.data, team=team,
-                description=form.description.data or "",
-                open_to_partnership=bool(form.open_to_partnership.data))
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems, lambda where: PLACE_FIELDS.get(where, where))
-        else:
-            db.session.commit()
-            flash("Shadowing place published")
-            return redirect(url_for(".shadowing", _anchor="your-places"), 303)
+    form = PlaceForm().fill(G, teams_of(db.session, me.organisation_id))
+    if submit(form, lambda: shadowing.publish_place(
+            db.session, me, role_id=form.role.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, capacity=form.capacity.data,
+            team=db.session.get(Team, int(form.team.data)) if form.team.data else None,
+            description=form.description.data or "",
+            open_to_partnership=bool(form.open_to_partnership.data)), fields=PLACE_FIELDS):
+        flash("Shadowing place published")
+        return redirect(url_for(".shadowing", _anchor="your-places"), 303)
     return _shadowing_page({"place": form}, status=400)
 
 
@@ -315,34 +260,19 @@ def reflect(request_id: int):
     found = _found(ShadowingRequest, request_id)
     require(can_reflect_on_shadowing(db.session, me, found))
     form = identify(ReflectionForm(), found.id)
-    name = f"reflection-{found.id}"
-    if form.validate():
-        try:
-            shadowing.reflect(db.session, found, reflection=form.reflection.data,
-                              still_my_goal=form.still_my_goal.data == "yes")
-        except InvalidInput as invalid:
-            db.session.rollback()
-            _add_problems(form, invalid.problems)
-        except shadowing.ShadowingRefused as refused:
-            db.session.rollback()
-            return _shadowing_page(errors=[{"text": str(refused), "href": "#your-requests"}],
-                                   status=400)
-        else:
-            db.session.commit()
-            flash("Reflection saved. Thank you.")
-            return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
-    return _shadowing_page({name: form}, status=400)
+    if submit(form, lambda: shadowing.reflect(
+            db.session, found, reflection=form.reflection.data,
+            still_my_goal=form.still_my_goal.data == "yes"), anchor="#your-requests"):
+        flash("Reflection saved. Thank you.")
+        return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+    return _shadowing_page({f"reflection-{found.id}": form}, status=400)
 
 
 def _approvals_page(errors: list[dict] | None = None, status: int = 200):
     """Show the requests of the signed-in manager's team: waiting ones first, then decided."""
     me = signed_in()
     require(can_decide_team_shadowing(me))
-    team_requests = [] if me.team_id is None else list(db.session.scalars(
-        select(ShadowingRequest).join(ShadowingRequest.person).where(
-            Person.team_id == me.team_id, Person.organisation_id == me.organisation_id,
-            Person.id != me.id)
-        .order_by(ShadowingRequest.requested_at.desc(), ShadowingRequest.id.desc())))
+    team_requests = pages.team_shadowing_requests(db.session, me)
     return render_template(
         "development/approvals.html", G=current_graph(), me=me,
         waiting=[r for r in team_requests if r.status == "requested"],
@@ -365,19 +295,11 @@ def decide(request_id: int):
     found = _found(ShadowingRequest, request_id)
     require(can_decide_shadowing(db.session, me, found))
     form = DecisionForm()
-    if not form.validate():
-        return _approvals_page([{"text": message, "href": f"#request-{found.id}"}
-                                for field in form for message in field.errors], status=400)
     approve = form.decision.data == "approve"
-    try:
-        shadowing.decide(db.session, found, approve, actor=me)
-    except shadowing.ShadowingRefused as refused:
-        db.session.rollback()
-        return _approvals_page([{"text": str(refused), "href": f"#request-{found.id}"}],
-                               status=400)
-    db.session.commit()
-    flash(f"{'Approved' if approve else 'Declined'}: {found.person.name}")
-    return redirect(url_for(".approvals"), 303)
+    if submit(form, lambda: shadowing.decide(db.session, found, approve, actor=me)):
+        flash(f"{'Approved' if approve else 'Declined'}: {found.person.name}")
+        return redirect(url_for(".approvals"), 303)
+    return _approvals_page(error_list(form, href=f"#request-{found.id}"), status=400)
 
 
 # The data download -----------------------------------------------------------------------
