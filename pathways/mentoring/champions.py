@@ -12,7 +12,7 @@ the other imports; re-importing a champion replaces their profile.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 from sqlalchemy.orm import Session
@@ -106,6 +106,51 @@ def save_profile(session: Session, person: Person, details: ChampionDetails, *,
     audit.record(session, actor, "champion_profile", "person", person.id,
                  "Champion profile saved", {"capacity": details.capacity})
     return profile
+
+
+def update_profile(session: Session, G: nx.DiGraph, person: Person, *, specialisms,
+                   roles_held, capacity, open_to_partnership, availability: str = "",
+                   actor: Person | None = None) -> ChampionProfile:
+    """Check a champion's profile as a form sends it, and save it.
+
+    Parameters
+    ----------
+    specialisms, roles_held : lists of str
+        Role families, and roles by id or title.
+    capacity : int or str
+        How many people they support at once (0 to ``MAX_CAPACITY``).
+    open_to_partnership : bool or str
+        Whether people elsewhere in the partnership may ask them.
+
+    Returns
+    -------
+    ChampionProfile
+        The saved profile (the person holds the ``champion`` role from now on).
+
+    Raises
+    ------
+    InvalidInput
+        With every bad value, each named by its field; nothing is saved.
+
+    Examples
+    --------
+    >>> update_profile(session, G, me, specialisms=["nursing"], roles_held=["care worker"],
+    ...                capacity=2, open_to_partnership=False).roles_held
+    ['care-worker']
+    >>> update_profile(session, G, me, specialisms=["astronomy"], roles_held=[], capacity=2,
+    ...                open_to_partnership=False)
+    Traceback (most recent call last):
+    ...
+    pathways.errors.InvalidInput: The champion profile was not saved (1 problem(s)):
+      - specialisms: 'astronomy' is not a role family; use ...
+    """
+    problems: list[Problem] = []
+    details = check_details(G, specialisms, roles_held, capacity, open_to_partnership,
+                            lambda where, message: problems.append(Problem(where, message)))
+    if problems:
+        raise InvalidInput(problems, "The champion profile was not saved")
+    return save_profile(session, person, replace(details, availability=availability.strip()),
+                        actor=actor)
 
 
 def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,

@@ -9,19 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..apprenticeships.pages import teams_of
+from ..errors import InvalidInput
 from ..models import (
     CareerStory,
+    ChampionPairing,
+    ChampionProfile,
     DevelopmentConversation,
+    MentoringSession,
     Person,
     ShadowingPlace,
     ShadowingRequest,
     Team,
 )
 from . import shadowing
+from .matching import ChampionMatch, match_champions
+
+#: Statuses of pairings that are over.
+PAST = ("declined", "expired", "ended")
 
 #: A shadowing request with its place, the place's host and the host's organisation.
 _WITH_PLACE = selectinload(ShadowingRequest.place).selectinload(ShadowingPlace.host) \
@@ -129,3 +138,79 @@ def team_shadowing_requests(session: Session, manager: Person) -> list[Shadowing
             Person.id != manager.id)
         .options(selectinload(ShadowingRequest.person), _WITH_PLACE)
         .order_by(ShadowingRequest.requested_at.desc(), ShadowingRequest.id.desc())))
+
+
+def pairings_with_names(session: Session, person: Person, *, as_champion: bool = False
+                        ) -> list[ChampionPairing]:
+    """Return the person's pairings (``as_champion``: their caseload), newest first.
+
+    Each comes with the champion and the person supported, whose names the pages show.
+
+    Examples
+    --------
+    >>> pairings_with_names(session, me)
+    []
+    """
+    column = ChampionPairing.champion_id if as_champion else ChampionPairing.person_id
+    return list(session.scalars(
+        select(ChampionPairing).where(column == person.id)
+        .options(selectinload(ChampionPairing.champion), selectinload(ChampionPairing.person))
+        .order_by(ChampionPairing.id.desc())))
+
+
+@dataclass(frozen=True)
+class ChampionsPage:
+    """What ``/champions`` shows a person.
+
+    ``matches`` are the champions they may ask, best first, with ``profiles`` by champion
+    id; ``no_target`` says why there are none when the person has no target role to match
+    on; ``requested``, ``active`` and ``past`` are their pairings, newest first.
+    """
+
+    matches: list[ChampionMatch]
+    no_target: InvalidInput | None
+    profiles: dict[int, ChampionProfile | None]
+    requested: list[ChampionPairing]
+    active: list[ChampionPairing]
+    past: list[ChampionPairing]
+
+
+def champions_page(session: Session, G: nx.DiGraph, person: Person) -> ChampionsPage:
+    """Return the champions ``person`` may ask, and their own pairings.
+
+    Examples
+    --------
+    >>> page = champions_page(session, G, me)
+    >>> page.matches, page.requested, page.active, page.past
+    ([], [], [], [])
+    """
+    try:
+        matches = match_champions(session, G, person)
+        no_target = None
+    except InvalidInput as invalid:
+        matches, no_target = [], invalid
+    ids = [match.champion.id for match in matches]
+    found = {profile.person_id: profile for profile in session.scalars(
+        select(ChampionProfile).where(ChampionProfile.person_id.in_(ids)))} if ids else {}
+    mine = pairings_with_names(session, person)
+    return ChampionsPage(
+        matches=matches, no_target=no_target,
+        profiles={champion_id: found.get(champion_id) for champion_id in ids},
+        requested=[p for p in mine if p.status == "requested"],
+        active=[p for p in mine if p.status == "active"],
+        past=[p for p in mine if p.status in PAST])
+
+
+def waiting_requests(session: Session, champion: Person) -> list[ChampionPairing]:
+    """Return the requests waiting for the champion's answer, the soonest deadline first."""
+    return sorted((p for p in pairings_with_names(session, champion, as_champion=True)
+                   if p.status == "requested"),
+                  key=lambda p: (p.respond_by or date.max, p.id))
+
+
+def sessions_of(session: Session, pairing: ChampionPairing) -> list[MentoringSession]:
+    """Return a pairing's sessions, the latest first, each with its agreed actions."""
+    return list(session.scalars(
+        select(MentoringSession).where(MentoringSession.pairing_id == pairing.id)
+        .options(selectinload(MentoringSession.actions))
+        .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())))
