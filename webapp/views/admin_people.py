@@ -2,22 +2,20 @@
 
 L&D and admins list the people in their reach and import staff; only admins disable
 accounts, grant and remove access roles, and read the audit log (``pathways.policy``).
-People outside the actor's reach answer 404, as if they did not exist.
+People outside the actor's reach answer 404, as if they did not exist. Changes are submitted
+through ``webapp.submit``; the lists come a page at a time from ``pathways.people.pages``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import String, and_, cast, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from pathways.errors import InvalidInput, Problem
 from pathways.models import ACCESS_ROLES, AuditEvent, Person
+from pathways.people import pages
 from pathways.people.access import (
     grant_role,
     organisations_in_reach,
@@ -30,7 +28,6 @@ from pathways.policy import (
     can_manage_accounts,
     can_read_audit,
     can_view_person,
-    reach_filter,
 )
 
 from ..admin_forms import (
@@ -42,6 +39,7 @@ from ..admin_forms import (
 )
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
+from ..submit import Submission, submit
 from .shared import error_list
 
 blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
@@ -49,8 +47,6 @@ blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
 PER_PAGE = 50
 #: At most this many problems of a refused import are listed in the error summary.
 SHOWN_PROBLEMS = 100
-#: Audit events about a person carry the person's id; they are shown only within reach.
-PERSON_ENTITIES = ("person", "equality")
 #: Audit details never shown, whatever an event holds.
 HIDDEN_DETAILS = re.compile(r"password|hash|token|equality|ethnic|disab|sex|gender|religion|"
                             r"age_band", re.IGNORECASE)
@@ -64,18 +60,11 @@ def users():
     require(can_import_staff(actor))
     organisations = organisations_in_reach(db.session, actor)
     search = request.args.get("q", "").strip()[:200]
-    query = select(Person).where(reach_filter(actor, Person.organisation_id))
-    if search:
-        folded = search.lower()
-        query = query.where(or_(func.lower(Person.name).contains(folded, autoescape=True),
-                                Person.email.contains(folded, autoescape=True)))
-    page, pagination, total = _paginate(query, "admin_people.users", q=search or None)
-    people = db.session.scalars(query.options(
-        selectinload(Person.access), selectinload(Person.team),
-        selectinload(Person.organisation)).order_by(Person.name, Person.id)
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return render_template("admin/people/users.html", people=people, search=search,
-                           total=total, pagination=pagination,
+    found = pages.people_in_reach(db.session, actor, search, _page_asked(), PER_PAGE)
+    return render_template("admin/people/users.html", people=found.rows, search=search,
+                           total=found.total,
+                           pagination=_pagination(found, "admin_people.users",
+                                                  q=search or None),
                            many_organisations=len(organisations) > 1, roles=ACCESS_ROLES,
                            may_audit=bool(can_read_audit(actor)))
 
@@ -93,15 +82,13 @@ def change_status(person_id: int):
     """Disable or enable an account (admins)."""
     person = _person_to_manage(person_id)
     form = AccountStatusForm()
-    if not form.validate_on_submit():
-        return _user_page(person, status_form=form, errors=error_list(form))
     active = form.active.data == "yes"
-    try:
-        changed = set_account_active(db.session, person, active, actor=signed_in())
-    except InvalidInput as refused:
-        return _refused(person, refused)
-    db.session.commit()
-    if changed:
+    saved = submit(form, lambda: set_account_active(db.session, person, active,
+                                                    actor=signed_in()), fields=_no_field)
+    if not saved:
+        return _refused(person, saved) or _user_page(person, status_form=form,
+                                                     errors=error_list(form))
+    if saved.value:
         flash(f"{person.name}'s account is {'enabled' if active else 'disabled'}.")
     return redirect(url_for(".user", person_id=person.id))
 
@@ -112,15 +99,13 @@ def grant(person_id: int):
     """Grant an access role (admins)."""
     person = _person_to_manage(person_id)
     form = GrantRoleForm(prefix="grant")
-    if not form.validate_on_submit():
-        return _user_page(person, grant_form=form, errors=error_list(form))
-    try:
-        changed = grant_role(db.session, person, form.role.data, form.scope.data,
-                             actor=signed_in())
-    except InvalidInput as refused:
-        return _refused(person, refused, grant_form=form)
-    db.session.commit()
-    if changed:
+    saved = submit(form, lambda: grant_role(db.session, person, form.role.data,
+                                            form.scope.data, actor=signed_in()),
+                   fields=_no_field)
+    if not saved:
+        return _refused(person, saved, grant_form=form) or _user_page(
+            person, grant_form=form, errors=error_list(form))
+    if saved.value:
         flash(f"{person.name} now has the {ACCESS_ROLES[form.role.data]} role.")
     return redirect(url_for(".user", person_id=person.id))
 
@@ -131,14 +116,11 @@ def remove(person_id: int):
     """Remove an access role (admins)."""
     person = _person_to_manage(person_id)
     form = RemoveRoleForm()
-    if not form.validate_on_submit():
-        return _user_page(person, errors=error_list(form))
-    try:
-        changed = remove_role(db.session, person, form.role.data, actor=signed_in())
-    except InvalidInput as refused:
-        return _refused(person, refused)
-    db.session.commit()
-    if changed:
+    saved = submit(form, lambda: remove_role(db.session, person, form.role.data,
+                                             actor=signed_in()), fields=_no_field)
+    if not saved:
+        return _refused(person, saved) or _user_page(person, errors=error_list(form))
+    if saved.value:
         flash(f"{person.name} no longer has the {ACCESS_ROLES[form.role.data]} role.")
     return redirect(url_for(".user", person_id=person.id))
 
@@ -158,26 +140,23 @@ def import_staff_page():
                                organisation=organisation, error_list=list(errors),
                                may_audit=bool(can_read_audit(actor))), status
 
-    if not form.is_submitted():
-        return page()
-    if not form.validate():
-        return page(400, error_list(form))
-    organisation = next(o for o in organisations if str(o.id) == form.organisation.data)
-    try:
-        result = import_staff_upload(db.session, form.staff_file.data.stream, organisation,
-                                     actor, G=current_graph())
-        db.session.commit()
-    except InvalidInput as refused:
-        db.session.rollback()
-        form.staff_file.errors = [f"The file has {len(refused.problems)} problem(s): "
+    def organisation():
+        return next(o for o in organisations if str(o.id) == form.organisation.data)
+
+    saved = submit(form, lambda: import_staff_upload(
+        db.session, form.staff_file.data.stream, organisation(), actor, G=current_graph()),
+        fields=_no_field)
+    if saved:
+        return page(result=saved.value, organisation=organisation())
+    if isinstance(saved.error, InvalidInput):  # every bad row is listed
+        form.staff_file.errors = [f"The file has {len(saved.error.problems)} problem(s): "
                                   "nothing was imported"]
-        return page(400, _problem_items(refused.problems, "#staff_file"))
-    except IntegrityError:  # someone added one of these people at the same moment
-        db.session.rollback()
+        return page(400, _problem_items(saved.error.problems, "#staff_file"))
+    if saved.clashed:  # someone added one of these people at the same moment
         form.staff_file.errors = ["Someone else changed these people while the file was "
                                   "imported: nothing was imported. Upload it again."]
-        return page(409, error_list(form))
-    return page(result=result, organisation=organisation)
+        return page(409, [{"text": form.staff_file.errors[0], "href": "#staff_file"}])
+    return page(400, error_list(form)) if form.is_submitted() else page()
 
 
 @blueprint.get("/audit")
@@ -186,25 +165,17 @@ def audit_log():
     """The audit log, newest first, filtered by what changed (admins)."""
     actor = signed_in()
     require(can_read_audit(actor))
-    reach = [o.id for o in organisations_in_reach(db.session, actor)]
-    visible = _audit_in_reach(reach)
-    kinds = db.session.scalars(select(AuditEvent.entity_type).where(visible).distinct()
-                               .order_by(AuditEvent.entity_type)).all()
     form = AuditFilterForm(request.args)
-    form.entity_type.choices = [("", "Everything")] + [(k, k.capitalize()) for k in kinds]
+    form.entity_type.choices = [("", "Everything")] + [
+        (kind, kind.capitalize()) for kind in pages.audit_kinds(db.session, actor)]
     errors = [] if form.validate() else error_list(form)
-    query = select(AuditEvent).where(visible)
     chosen = form.entity_type.data if not errors else ""
-    if chosen:
-        query = query.where(AuditEvent.entity_type == chosen)
-    page, pagination, total = _paginate(query, "admin_people.audit_log",
-                                        entity_type=chosen or None)
-    events = db.session.scalars(query.options(selectinload(AuditEvent.actor))
-                                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    rows = [(event, _in_utc(event.at), _shown_details(event)) for event in events]
-    return render_template("admin/people/audit.html", rows=rows, form=form, total=total,
-                           pagination=pagination, error_list=errors), 400 if errors else 200
+    found = pages.audit_events(db.session, actor, chosen or "", _page_asked(), PER_PAGE)
+    rows = [(event, _in_utc(event.at), _shown_details(event)) for event in found.rows]
+    return render_template("admin/people/audit.html", rows=rows, form=form, total=found.total,
+                           pagination=_pagination(found, "admin_people.audit_log",
+                                                  entity_type=chosen or None),
+                           error_list=errors), 400 if errors else 200
 
 
 def _person_in_reach(person_id: int) -> Person:
@@ -238,9 +209,17 @@ def _user_page(person: Person, *, status_form=None, grant_form=None, errors=()):
     ), 400 if errors else 200
 
 
-def _refused(person: Person, refused: InvalidInput, **forms):
-    db.session.rollback()
-    return _user_page(person, errors=_problem_items(refused.problems, "#access-roles"), **forms)
+def _refused(person: Person, saved: Submission, **forms):
+    """Show the account with the domain's problems (listed at the access roles), if any."""
+    if not isinstance(saved.error, InvalidInput):
+        return None
+    return _user_page(person, errors=_problem_items(saved.error.problems, "#access-roles"),
+                      **forms)
+
+
+def _no_field(_where: str) -> str:
+    """Place no problem on a field: the account and import pages list them themselves."""
+    return ""
 
 
 def _problem_items(problems: list[Problem], href: str) -> list[dict]:
@@ -252,34 +231,22 @@ def _problem_items(problems: list[Problem], href: str) -> list[dict]:
     return items
 
 
-def _paginate(query, endpoint: str, **args) -> tuple[int, dict, int]:
-    """Return the page asked for, the GOV.UK pagination parameters, and the total count."""
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = request.args.get("page", 1, type=int) or 1
-    page = min(max(page, 1), pages)
+def _page_asked() -> int:
+    """Return the page number the address asks for (1 when it asks for none)."""
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _pagination(found: pages.Page, endpoint: str, **args) -> dict:
+    """Return the GOV.UK pagination parameters of a page of a list."""
+    page, pages_ = found.number, found.pages
     links: dict = {"landmarkLabel": "Pages"}
     if page > 1:
         links["previous"] = {"href": url_for(endpoint, page=page - 1, **args)}
-    if page < pages:
+    if page < pages_:
         links["next"] = {"href": url_for(endpoint, page=page + 1, **args)}
     links["items"] = [{"number": n, "href": url_for(endpoint, page=n, **args),
-                       "current": n == page} for n in range(1, pages + 1)] if pages > 1 else []
-    return page, links, total
-
-
-def _audit_in_reach(organisation_ids: list[int]):
-    """Return the condition for events the actor may read: about people and organisations
-    within reach, and everything about the career graph."""
-    about_person = exists(select(Person.id).where(
-        cast(Person.id, String) == AuditEvent.entity_id,
-        Person.organisation_id.in_(organisation_ids)))
-    return or_(
-        AuditEvent.entity_type.notin_((*PERSON_ENTITIES, "organisation")),
-        and_(AuditEvent.entity_type.in_(PERSON_ENTITIES), about_person),
-        and_(AuditEvent.entity_type == "organisation",
-             AuditEvent.entity_id.in_([str(i) for i in organisation_ids])),
-    )
+                       "current": n == page} for n in range(1, pages_ + 1)] if pages_ > 1 else []
+    return links
 
 
 def _in_utc(moment: datetime) -> datetime:
