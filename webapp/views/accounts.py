@@ -29,7 +29,6 @@ from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from pathways import audit
-from pathways.errors import InvalidInput
 from pathways.models import Person
 from pathways.people.accounts import (
     end_sessions,
@@ -44,6 +43,7 @@ from ..accounts_forms import NewPasswordForm, ResetRequestForm, SignInForm, Sign
 from ..auth import Account, public, signed_in
 from ..extensions import db
 from ..mail import send_email
+from ..submit import submit
 from .shared import error_list
 
 blueprint = Blueprint("accounts", __name__)
@@ -90,11 +90,9 @@ def login():
 def logout():
     """Sign out, ending every session of the person (GET asks first)."""
     form = SignOutForm()
-    if not form.validate_on_submit():
+    if not submit(form, lambda: end_sessions(db.session, signed_in())
+                  if current_user.is_authenticated else None):
         return render_template("accounts/logout.html", form=form)
-    if current_user.is_authenticated:
-        end_sessions(db.session, signed_in())
-        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")
@@ -124,17 +122,11 @@ def reset_password(token: str):
     if person is None:
         return render_template("accounts/reset.html", form=None), 400
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            set_password(db.session, person, form.password.data)
-        except InvalidInput as refused:
-            form.password.errors = [problem.message for problem in refused.problems]
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash("Your password has been changed. Sign in with your new password.", "success")
-            return redirect(url_for("accounts.login"))
+    if submit(form, lambda: set_password(db.session, person, form.password.data)):
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
     errors = error_list(form)
     return render_template("accounts/reset.html", form=form,
                            error_list=errors), 400 if errors else 200
