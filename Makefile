@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+# pytest-xdist workers: one per core (the suite gives each worker its own template databases)
+TEST_WORKERS ?= auto
 INSTALLED := $(VENV)/.installed
 ASSETS := webapp/static/dist/.built
 
-.PHONY: install run test lint audit bench system-packages clean
+.PHONY: install run test test-ahead lint audit bench system-packages clean
 
 ## install: the set-up alone (virtual environment, Python packages, system tools)
 install: system-packages $(INSTALLED) $(ASSETS)
@@ -15,7 +17,7 @@ $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,lint]'
 	touch $(INSTALLED)
 
 system-packages:
@@ -40,10 +42,15 @@ run: install
 	$(VENV)/bin/pathways seed --if-empty --demo
 	$(VENV)/bin/flask --app webapp run --host 127.0.0.1 --port $(PORT)
 
-## test: set up, then the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set;
-## browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
+## test: set up, then the whole test suite in parallel (PostgreSQL too when TEST_DATABASE_URL is
+## set; browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
+
+## test-ahead: the domain and web suites and the doctests with the clock two years on (SQLite):
+## a test that mixes fixed dates with "now" fails today, not in two years
+test-ahead: install
+	TEST_CLOCK_YEARS_AHEAD=2 TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS) tests/domain tests/web pathways
 
 ## lint: static checks: ruff, the import contracts (lint-imports) and mypy (pyproject.toml)
 lint: install

@@ -169,6 +169,15 @@ from pathways.mentoring import pairings  # noqa: E402
 TODAY = date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True)
+def on_today(time_machine):
+    """This module's dates are fixed around TODAY: the clock (timestamps such as requested_at)
+    reads TODAY too, whatever day the suite runs on (TEST_CLOCK_YEARS_AHEAD)."""
+    from datetime import datetime
+
+    time_machine.move_to(datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=UTC))
+
+
 def _request(session, world, who="walked"):
     chosen = champion(session, world, who, roles_held=("social-worker",), capacity=1)
     return chosen, pairings.request_champion(session, world["G"], world["staff"], chosen,
