@@ -214,3 +214,32 @@ def sessions_of(session: Session, pairing: ChampionPairing) -> list[MentoringSes
         select(MentoringSession).where(MentoringSession.pairing_id == pairing.id)
         .options(selectinload(MentoringSession.actions))
         .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())))
+
+
+@dataclass(frozen=True)
+class PlaceOffered:
+    """An open shadowing place as a role's page lists it: who offers it, and places left."""
+
+    place: ShadowingPlace
+    organisation: str
+    team: str | None
+    left: int
+
+
+def places_to_shadow(session: Session, role_id: str, viewer: Person, today: date
+                     ) -> list[PlaceOffered]:
+    """Return the open places to shadow a role that ``viewer`` could ask for, soonest first.
+
+    Examples
+    --------
+    >>> places_to_shadow(session, "care-worker", me, date(2026, 3, 2))
+    []
+    """
+    places = shadowing.open_places(session, role_id, viewer=viewer, today=today)
+    team_ids = {place.team_id for place in places if place.team_id}
+    teams = {team.id: team.name for team in session.scalars(
+        select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
+    return [PlaceOffered(place=place, organisation=place.host.organisation.name,
+                         team=teams.get(place.team_id) if place.team_id else None,
+                         left=place.capacity - shadowing.places_taken(session, place))
+            for place in places]

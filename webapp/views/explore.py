@@ -22,8 +22,7 @@ from markupsafe import Markup
 
 from pathways import clock
 from pathways.errors import RouteNotFound
-from pathways.mentoring.shadowing import open_places, places_taken
-from pathways.models import Team
+from pathways.mentoring.pages import PlaceOffered, places_to_shadow
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
 from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
@@ -177,19 +176,9 @@ def qualification(node_id: str):
                            stories=published_story_cards(node_id))
 
 
-def _shadowing_places(role_id: str) -> list[dict]:
-    """Return the open shadowing places for a role that the signed-in person could ask for.
-
-    Each is a dict: ``place``, ``team`` (name or None), ``organisation`` and ``left`` (how
-    many places are still free).
-    """
-    session = db.session
-    places = open_places(session, role_id, viewer=signed_in(), today=clock.today())
-    teams = {team.id: team.name for team in session.query(Team).filter(
-        Team.id.in_({place.team_id for place in places if place.team_id}))} if places else {}
-    return [{"place": place, "team": teams.get(place.team_id),
-             "organisation": place.host.organisation.name,
-             "left": place.capacity - places_taken(session, place)} for place in places]
+def _shadowing_places(role_id: str) -> list[PlaceOffered]:
+    """Return the open shadowing places for a role that the signed-in person could ask for."""
+    return places_to_shadow(db.session, role_id, signed_in(), clock.today())
 
 
 def _shadowing_url() -> str:
