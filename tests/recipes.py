@@ -12,6 +12,9 @@ read or build on; what a test is about, it makes itself (``tests.factories``).
 
 from __future__ import annotations
 
+from datetime import date
+
+from pathways import clock
 from tests.databases import MIGRATED, Recipe
 
 
@@ -42,13 +45,15 @@ def _seed_with_people(session) -> None:
     make_people(session)
 
 
-def _demo(session) -> None:
-    """The seed pathway and the demo partnership, loaded on the suite's frozen day."""
+def demo_on(day: date) -> Recipe:
+    """The seed pathway and the demo partnership, loaded on ``day``."""
     from seed import load_pathway
     from seed.demo import load_demo
 
-    load_pathway(session)
-    load_demo(session)
+    def build(session) -> None:
+        load_pathway(session)
+        assert load_demo(session, today=day), "the demo was already loaded"
+    return Recipe(f"demo_{day:%Y%m%d}", build)
 
 
 #: The small toy pathway of ``tests.factories.toy_document``.
@@ -59,8 +64,8 @@ TOY_WITH_PEOPLE = Recipe("toy_people", _toy_with_people)
 SEED_PATHWAY = Recipe("seed", _seed)
 #: The seed pathway and ``make_people``: what ``make_cohort_world`` builds on.
 SEED_WITH_PEOPLE = Recipe("seed_people", _seed_with_people)
-#: The seed pathway and the demo partnership.
-DEMO = Recipe("demo", _demo)
+#: The seed pathway and the demo partnership, loaded on the suite's (frozen) today.
+DEMO = demo_on(clock.today())
 
 #: Fixtures whose tests use ``make_people``'s people.
 USES_PEOPLE = {"people", "world"}
@@ -77,5 +82,14 @@ def holding(request, pathway: Recipe) -> Recipe:
     return {TOY_PATHWAY: TOY_WITH_PEOPLE, SEED_PATHWAY: SEED_WITH_PEOPLE}[pathway]
 
 
-__all__ = ["DEMO", "MIGRATED", "SEED_PATHWAY", "SEED_WITH_PEOPLE", "TOY_PATHWAY",
-           "TOY_WITH_PEOPLE", "Recipe", "holding"]
+__all__ = [
+    "DEMO",
+    "MIGRATED",
+    "SEED_PATHWAY",
+    "SEED_WITH_PEOPLE",
+    "TOY_PATHWAY",
+    "TOY_WITH_PEOPLE",
+    "Recipe",
+    "demo_on",
+    "holding",
+]

@@ -5,13 +5,13 @@ The demo is dated relative to the day it is loaded, so what it shows must hold w
 day: the tests of what the demo shows run on several load days (``LOAD_DAYS``: the suite's
 frozen day, the day the old fixed-date demo first showed "past end", a 29 February, a
 31 January and a day years ahead), with every expected date worked out from the load day.
-Each day's demo is loaded once into an SQLite template that each test gets a copy of;
-``test_loading_the_demo_twice_changes_nothing`` loads it on every engine.
+Each day's demo is a template (``tests.recipes.demo_on``) loaded once per run that each test
+gets a copy of: on both engines for today's, on SQLite for the other days.
 """
 
 import itertools
-import shutil
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -25,7 +25,7 @@ from pathways.apprenticeships.placements import capacity_of, overlapping_load
 from pathways.apprenticeships.progress import cohort_summary, qualifiers_by_month
 from pathways.apprenticeships.rules import NEW_RULES_FROM, funding_rule_year, required_otj_hours
 from pathways.cli import cli
-from pathways.db import make_engine, make_session_factory, upgrade_schema
+from pathways.db import make_engine, make_session_factory
 from pathways.document import load_document
 from pathways.errors import InvalidInput
 from pathways.mentoring import conversations, shadowing, stories
@@ -64,6 +64,7 @@ from seed import demo
 from seed.demo_cohorts import load_demo_cohorts
 from seed.demo_dates import on, render
 from seed.demo_mentoring import load_demo_mentoring
+from tests.recipes import DEMO, demo_on
 
 #: The days the demo is loaded on: the suite's (frozen) today; 15 August 2027, when the demo's
 #: old fixed dates first showed a cohort "past end"; a 29 February; a 31 January (months
@@ -72,44 +73,23 @@ LOAD_DAYS = (clock.today(), date(2027, 8, 15), date(2028, 2, 29), date(2030, 1, 
              date(2031, 2, 28))
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    """``demo_template(day)``: an SQLite file holding the seed pathway and the demo loaded on
-    ``day``, made once per module and day."""
-    folder = tmp_path_factory.mktemp("demo")
-    made: dict[date, object] = {}
-
-    def template(day: date):
-        if day not in made:
-            path = folder / f"demo-{day.isoformat()}.sqlite3"
-            engine = make_engine(f"sqlite:///{path}")
-            upgrade_schema(engine)
-            session = make_session_factory(engine)()
-            seed.load_pathway(session)
-            assert demo.load_demo(session, today=day) is True
-            session.commit()
-            session.close()
-            engine.dispose()
-            made[day] = path
-        return made[day]
-    return template
-
-
-def demo_session(demo_template, day: date, folder):
-    """A session on a copy of the demo loaded on ``day`` (and the engine to dispose of)."""
-    copy = folder / f"demo-{day.isoformat()}.sqlite3"
-    shutil.copyfile(demo_template(day), copy)
-    engine = make_engine(f"sqlite:///{copy}")
-    return make_session_factory(engine)(), engine
+@contextmanager
+def demo_session(url: str):
+    """A session on ``url`` (a copy of a demo template), closed and disposed of afterwards."""
+    engine = make_engine(url)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.close()
+        engine.dispose()
 
 
 @pytest.fixture
-def loaded(demo_template, tmp_path):
+def loaded(database_for):
     """A database holding the real pathway and the demo partnership, loaded today."""
-    session, engine = demo_session(demo_template, clock.today(), tmp_path)
-    yield session
-    session.close()
-    engine.dispose()
+    with demo_session(database_for(DEMO)) as session:
+        yield session
 
 
 @pytest.fixture(params=LOAD_DAYS, ids=str)
@@ -119,12 +99,14 @@ def day(request) -> date:
 
 
 @pytest.fixture
-def on_day(demo_template, day, tmp_path):
-    """A database holding the real pathway and the demo, loaded on ``day``."""
-    session, engine = demo_session(demo_template, day, tmp_path)
-    yield session
-    session.close()
-    engine.dispose()
+def on_day(database_templates, day, tmp_path):
+    """A database holding the real pathway and the demo, loaded on ``day``.
+
+    On SQLite only: what changes with the load day is date arithmetic in Python, the same on
+    both engines; the demo loaded today (``loaded``) runs on both.
+    """
+    with demo_session(database_templates.copy("sqlite", demo_on(day), tmp_path)) as session:
+        yield session
 
 
 def people(session) -> list[Person]:
