@@ -2,6 +2,11 @@
 
 Services call :func:`record` in the same transaction as the change. The app only ever adds
 events; nothing in the code updates or deletes them.
+
+Every event names the organisation it concerns (``concerns``: the person's organisation,
+the cohort's, the person supported in a pairing...), and the audit log shows an event only
+to those whose reach holds that organisation (``policy.audit_filter``). Events about the
+shared career map (:data:`MAP_ENTITIES`) concern no organisation.
 """
 
 from __future__ import annotations
@@ -10,11 +15,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Person
+from .models import AuditEvent, Organisation, Person
+
+#: The kinds of thing on the shared career map: their events concern no organisation.
+MAP_ENTITIES = ("role", "qualification", "transition")
 
 
 def record(session: Session, actor: Person | None, action: str, entity_type: str,
-           entity_id: Any, summary: str = "", details: dict | None = None) -> AuditEvent:
+           entity_id: Any, summary: str = "", details: dict | None = None, *,
+           concerns: Organisation | Person | None) -> AuditEvent:
     """Add an audit event (flushed with the change; the caller commits).
 
     Parameters
@@ -27,9 +36,41 @@ def record(session: Session, actor: Person | None, action: str, entity_type: str
         What was changed, e.g. ``("person", 12)`` or ``("role", "care-worker")``.
     details : dict, optional
         Field names changed and similar; never passwords or equality data.
+    concerns : Organisation, Person or None
+        The organisation the event is about, or a person (their organisation); None only
+        for the shared map's roles, qualifications and moves.
+
+    Raises
+    ------
+    ValueError
+        When an event that is not about the map concerns no organisation.
     """
+    organisation_id = organisation_of(concerns)
+    if organisation_id is None and entity_type not in MAP_ENTITIES:
+        raise ValueError(f"an audit event about a {entity_type} must name its organisation")
     event = AuditEvent(actor_id=actor.id if actor else None, action=action,
                        entity_type=entity_type, entity_id=str(entity_id), summary=summary,
-                       details=details)
+                       details=details, organisation_id=organisation_id)
     session.add(event)
     return event
+
+
+def organisation_of(concerns: Organisation | Person | None) -> int | None:
+    """Return the id of the organisation an event concerns (a person's: where they work now)."""
+    if isinstance(concerns, Person):
+        return concerns.organisation.id if concerns.organisation is not None else (
+            concerns.organisation_id)
+    return concerns.id if concerns is not None else None
+
+
+def record_export(session: Session, actor: Person, what: str, rows: int, entity_type: str,
+                  entity_id: Any, *, concerns: Organisation | Person, fmt: str) -> AuditEvent:
+    """Record that ``actor`` downloaded personal data: ``what``, in ``fmt``, ``rows`` rows.
+
+    Every export or download of personal data (tables of a cohort, posts, an off-the-job
+    log, the mentoring report, someone's own data) is recorded this way, as one ``export``
+    event about the thing exported.
+    """
+    return record(session, actor, "export", entity_type, entity_id,
+                  f"Downloaded {what} ({fmt.upper()}, {rows} rows)",
+                  {"what": what, "format": fmt, "rows": rows}, concerns=concerns)

@@ -128,7 +128,7 @@ def create_node(session: Session, actor: Person | None, fields: Mapping[str, Any
     given = [f.name for f in NODE_FIELDS if record["kind"] in f.applies_to
              and record[f.name] != f.default]
     audit.record(session, actor, "create", record["kind"], node_id, f"Added {title}",
-                 {"fields": given})
+                 {"fields": given}, concerns=None)
     session.flush()
     return EditResult(row, given, warnings)
 
@@ -178,7 +178,7 @@ def update_node(session: Session, actor: Person | None, node_id: str, fields: Ma
             setattr(row, name, record[name])
     _flush(session, EditConflict(title, row.kind, node_id))
     audit.record(session, actor, "update", row.kind, node_id, f"Changed {record['title']}",
-                 {"fields": changed})
+                 {"fields": changed}, concerns=None)
     session.flush()
     return EditResult(row, changed, warnings)
 
@@ -230,7 +230,7 @@ def _set_retired(session: Session, actor: Person | None, node_id: str, expected_
     row.retired = retired
     _flush(session, EditConflict(title, row.kind, node_id))
     audit.record(session, actor, verb, row.kind, node_id, f"{verb.capitalize()}d {title}",
-                 {"fields": ["retired"]})
+                 {"fields": ["retired"]}, concerns=None)
     session.flush()
     return EditResult(row, ["retired"], warnings)
 
@@ -280,7 +280,7 @@ def create_transition(session: Session, actor: Person | None, fields: Mapping[st
     given = [f.name for f in EDGE_FIELDS if edge[f.name] != f.default
              and not (f.type == "list" and not edge[f.name])]
     audit.record(session, actor, "create", "transition", row.id, f"Added the {name}",
-                 {"fields": given, "source": key[0], "target": key[1]})
+                 {"fields": given, "source": key[0], "target": key[1]}, concerns=None)
     session.flush()
     return EditResult(row, given, warnings)
 
@@ -322,7 +322,7 @@ def update_transition(session: Session, actor: Person | None, transition_id: int
         flag_modified(row, "note")  # a change of requirements alone still moves lock_version
     _flush(session, EditConflict(f"the {name}", "transition", transition_id))
     audit.record(session, actor, "update", "transition", transition_id, f"Changed the {name}",
-                 {"fields": changed, "source": key[0], "target": key[1]})
+                 {"fields": changed, "source": key[0], "target": key[1]}, concerns=None)
     session.flush()
     return EditResult(row, changed, warnings)
 
@@ -346,7 +346,7 @@ def delete_transition(session: Session, actor: Person | None, transition_id: int
     session.delete(row)
     _flush(session, EditConflict(f"the {name}", "transition", transition_id))
     audit.record(session, actor, "delete", "transition", transition_id, f"Deleted the {name}",
-                 {"fields": [], "source": key[0], "target": key[1]})
+                 {"fields": [], "source": key[0], "target": key[1]}, concerns=None)
     session.flush()
     return EditResult(row, [], warnings)
 

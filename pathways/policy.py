@@ -10,8 +10,9 @@ existence is not revealed). The rules:
 - within reach: admins and L&D see everyone; managers see their own team's people (others
   in the organisation are forbidden); champions see the people they are paired with;
   anyone else is hidden (a champion cannot learn who another champion supports);
-- only L&D and admins edit the career graph and import staff; only admins read the audit
-  log and manage accounts;
+- only L&D and admins edit the career graph and import staff; only admins manage accounts
+  and read the audit log, and only the events about organisations in their reach, besides
+  the map's (:func:`audit_filter`);
 - cohorts, programmes and posts belong to an organisation: its L&D and admins (or those with
   partnership scope in its partnership) manage them; anyone else in the organisation is
   forbidden, and anyone outside it gets "not found";
@@ -44,10 +45,12 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 
+from .audit import MAP_ENTITIES
 from .models import (
     Apprenticeship,
+    AuditEvent,
     CareerStory,
     ChampionPairing,
     ChampionProfile,
@@ -117,8 +120,9 @@ def reaches(organisation: Organisation, other: Organisation, *, across_partnersh
         organisation.partnership_id == other.partnership_id)
 
 
-def reach_filter(actor: Person, organisation_id: QueryableAttribute[int] | ColumnElement[int]
-                 ) -> ColumnElement[bool]:
+def reach_filter(actor: Person,
+                 organisation_id: QueryableAttribute[int] | QueryableAttribute[int | None]
+                 | ColumnElement[int]) -> ColumnElement[bool]:
     """Return the SQL condition "``organisation_id`` is within the actor's reach".
 
     The same rule as :func:`reaches` with the actor's partnership scope, for lists, so a
@@ -224,6 +228,22 @@ def can_import_staff(actor: Person) -> Decision:
 def can_read_audit(actor: Person) -> Decision:
     """Decide whether ``actor`` may read the audit log."""
     return ALLOW if actor.has_role("admin") else FORBID
+
+
+def audit_filter(actor: Person) -> ColumnElement[bool]:
+    """Return the SQL condition "the audit event is one ``actor`` may read": the one rule of
+    every audit list and export.
+
+    An event concerning an organisation is read within reach of it (``reach_filter`` on
+    its ``organisation_id``); an event about the shared map (no organisation) by anyone who
+    may read the audit log; any other event without an organisation (older ones whose
+    organisation could not be worked out) by no one.
+    """
+    in_reach = reach_filter(actor, AuditEvent.organisation_id)
+    if not can_read_audit(actor):
+        return false()
+    return or_(in_reach, and_(AuditEvent.organisation_id.is_(None),
+                              AuditEvent.entity_type.in_(MAP_ENTITIES)))
 
 
 def can_manage_accounts(actor: Person) -> Decision:

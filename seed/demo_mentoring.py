@@ -170,7 +170,7 @@ def agree_existing(session: Session, pairing: ChampionPairing, row: dict[str, st
     pairing.responded_at = stamp(accepted_on)
     session.flush()
     audit.record(session, pairing.champion, "champion_accept", "pairing", pairing.id,
-                 "Agreement recorded for a pairing made before requests")
+                 "Agreement recorded for a pairing made before requests", concerns=pairing.person)
     return pairing
 
 

@@ -496,7 +496,7 @@ def _write(session: Session, organisation: Organisation, rows: list[Apprenticesh
                      f"{result.cohorts} new cohorts",
                      {"apprenticeships": result.apprenticeships, "cohorts": result.cohorts,
                       "posts_reserved": result.posts_reserved, "reviews": result.reviews,
-                      "otj_hours": float(result.otj_hours)})
+                      "otj_hours": float(result.otj_hours)}, concerns=organisation)
     return result
 
 

@@ -84,7 +84,8 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
     audit.record(session, actor, "status", "apprenticeship", apprenticeship.id,
                  f"{STATUSES[old]} to {STATUSES[new]}: {reason}",
                  {"from": old, "to": new,
-                  "effective_on": effective_on.isoformat()})
+                  "effective_on": effective_on.isoformat()},
+                 concerns=apprenticeship.cohort.organisation)
     return change
 
 
@@ -153,7 +154,8 @@ def record_job_step(session: Session, apprenticeship: Apprenticeship, step: str,
     setattr(apprenticeship, step, on)
     session.flush()
     audit.record(session, actor, "job_step", "apprenticeship", apprenticeship.id,
-                 f"{JOB_STEPS[step]} on {on.isoformat()}", {"step": step})
+                 f"{JOB_STEPS[step]} on {on.isoformat()}", {"step": step},
+                 concerns=apprenticeship.cohort.organisation)
 
 
 def _start_in_post(session: Session, apprenticeship: Apprenticeship, on: date,

@@ -53,7 +53,7 @@ def set_capacity(session: Session, person: Person, capacity: int, *,
     session.add(record)
     session.flush()
     audit.record(session, actor, "educator_capacity", "person", person.id,
-                 f"Practice educator capacity {capacity}")
+                 f"Practice educator capacity {capacity}", concerns=person)
     return record
 
 
@@ -137,7 +137,7 @@ def add_placement(session: Session, apprenticeship: Apprenticeship, *, setting: 
     apprenticeship.placements.append(placement)
     session.flush()
     audit.record(session, actor, "placement", "apprenticeship", apprenticeship.id,
-                 f"Placement at {setting}")
+                 f"Placement at {setting}", concerns=apprenticeship.cohort.organisation)
     return placement
 
 
@@ -156,5 +156,6 @@ def allocate(session: Session, placement: Placement, educator: Person | None, *,
     placement.educator = educator
     session.flush()
     audit.record(session, actor, "allocate_educator", "placement", placement.id,
-                 f"Educator: {educator.name if educator else 'none'}")
+                 f"Educator: {educator.name if educator else 'none'}",
+                 concerns=placement.apprenticeship.cohort.organisation)
     return placement

@@ -59,7 +59,8 @@ def create_post(session: Session, organisation: Organisation, *, reference: str,
     post = Post(organisation=organisation, reference=reference, role=role, team=team)
     session.add(post)
     session.flush()
-    audit.record(session, actor, "create", "post", post.id, f"{reference} ({role.title})")
+    audit.record(session, actor, "create", "post", post.id, f"{reference} ({role.title})",
+                 concerns=organisation)
     return post
 
 
@@ -101,5 +102,5 @@ def move_post(session: Session, post: Post, new: str, *,
     before, post.state = post.state, new
     session.flush()
     audit.record(session, actor, "post_" + new, "post", post.id,
-                 f"{post.reference}: {before} to {new}")
+                 f"{post.reference}: {before} to {new}", concerns=post.organisation)
     return post

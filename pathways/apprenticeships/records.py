@@ -64,7 +64,8 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
     apprenticeship.otj_entries.append(entry)
     session.flush()
     audit.record(session, actor, "log_otj", "apprenticeship", apprenticeship.id,
-                 f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}")
+                 f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
+                 concerns=apprenticeship.cohort.organisation)
     return entry
 
 
@@ -87,7 +88,8 @@ def review_entry(session: Session, entry: OtjEntry, decision: str, *, note: str 
     entry.state, entry.query_note = decision, note if decision == "queried" else ""
     entry.reviewed_by_id = actor.id if actor else None
     session.flush()
-    audit.record(session, actor, "otj_" + decision, "otj_entry", entry.id, note)
+    audit.record(session, actor, "otj_" + decision, "otj_entry", entry.id, note,
+                 concerns=entry.apprenticeship.cohort.organisation)
     return entry
 
 
@@ -131,5 +133,6 @@ def record_review(session: Session, apprenticeship: Apprenticeship, *, held_on: 
     apprenticeship.reviews.append(review)
     session.flush()
     audit.record(session, actor, "review", "apprenticeship", apprenticeship.id,
-                 f"Progress review on {held_on.isoformat()}")
+                 f"Progress review on {held_on.isoformat()}",
+                 concerns=apprenticeship.cohort.organisation)
     return review

@@ -93,7 +93,8 @@ def create_programme(session: Session, organisation: Organisation, *, name: str,
                           leads_to=role)
     session.add(programme)
     session.flush()
-    audit.record(session, actor, "create", "programme", programme.id, name)
+    audit.record(session, actor, "create", "programme", programme.id, name,
+                 concerns=organisation)
     return programme
 
 
@@ -144,7 +145,8 @@ def create_cohort(session: Session, programme: Programme, *, name: str, start_da
                     budget_kind=budget_kind, budget_gbp=amount)
     session.add(cohort)
     session.flush()
-    audit.record(session, actor, "create", "cohort", cohort.id, name)
+    audit.record(session, actor, "create", "cohort", cohort.id, name,
+                 concerns=programme.organisation)
     return cohort
 
 
@@ -232,5 +234,5 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
     audit.record(session, actor, "enrol", "apprenticeship", apprenticeship.id,
                  f"{person.email} in {cohort.name}",
                  {"otj_required_hours": requirement.hours,
-                  "funding_year": apprenticeship.funding_year})
+                  "funding_year": apprenticeship.funding_year}, concerns=cohort.organisation)
     return apprenticeship

@@ -104,7 +104,7 @@ def save_profile(session: Session, person: Person, details: ChampionDetails, *,
         grant_role(session, person, "champion", actor=actor)
     session.flush()
     audit.record(session, actor, "champion_profile", "person", person.id,
-                 "Champion profile saved", {"capacity": details.capacity})
+                 "Champion profile saved", {"capacity": details.capacity}, concerns=person)
     return profile
 
 
@@ -192,7 +192,7 @@ def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
     for person, details in checked:
         save_profile(session, person, details, actor=actor)
     audit.record(session, actor, "import", "organisation", organisation.id,
-                 f"Imported {len(checked)} champion(s)")
+                 f"Imported {len(checked)} champion(s)", concerns=organisation)
     return len(checked)
 
 

@@ -69,7 +69,7 @@ def record_conversation(session: Session, person: Person, *, held_on: date, revi
     session.add(conversation)
     session.flush()
     audit.record(session, actor, "conversation", "person", person.id,
-                 f"Development conversation on {held_on.isoformat()}")
+                 f"Development conversation on {held_on.isoformat()}", concerns=person)
     return conversation
 
 

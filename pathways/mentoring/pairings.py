@@ -55,7 +55,7 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
     session.add(pairing)
     session.flush()
     audit.record(session, person, "champion_request", "pairing", pairing.id,
-                 f"{person.email} asked {champion.email}")
+                 f"{person.email} asked {champion.email}", concerns=person)
     return pairing
 
 
@@ -95,7 +95,8 @@ def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_fr
     pairing.goals, pairing.meeting_frequency = goals.strip(), meeting_frequency.strip()
     pairing.agreed_until = agreed_until
     session.flush()
-    audit.record(session, actor, "champion_accept", "pairing", pairing.id, "Accepted")
+    audit.record(session, actor, "champion_accept", "pairing", pairing.id, "Accepted",
+                 concerns=pairing.person)
     return pairing
 
 
@@ -112,7 +113,8 @@ def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
     pairing.status, pairing.responded_at = "declined", utcnow()
     pairing.decline_reason = (reason or "").strip()
     session.flush()
-    audit.record(session, actor, "champion_decline", "pairing", pairing.id, "Declined")
+    audit.record(session, actor, "champion_decline", "pairing", pairing.id, "Declined",
+                 concerns=pairing.person)
     return pairing
 
 
@@ -129,7 +131,8 @@ def end_pairing(session: Session, pairing: ChampionPairing, *,
         raise PairingRefused(f"This pairing is {pairing.status}, not active.")
     pairing.status = "ended"
     session.flush()
-    audit.record(session, actor, "champion_end", "pairing", pairing.id, "Ended")
+    audit.record(session, actor, "champion_end", "pairing", pairing.id, "Ended",
+                 concerns=pairing.person)
     return pairing
 
 

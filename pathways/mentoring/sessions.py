@@ -102,7 +102,8 @@ def record_session(session: Session, pairing: ChampionPairing, *, held_on: date,
         record.otj_entry_id = entry.id
     session.flush()
     audit.record(session, actor, "mentoring_session", "pairing", pairing.id,
-                 f"Session on {held_on.isoformat()}", {"actions": len(actions)})
+                 f"Session on {held_on.isoformat()}", {"actions": len(actions)},
+                 concerns=pairing.person)
     return record
 
 
@@ -114,7 +115,8 @@ def complete_action(session: Session, action: MentoringAction, on: date, *,
                            "The action was not updated")
     action.done_on = on
     session.flush()
-    audit.record(session, actor, "action_done", "mentoring_action", action.id, "Done")
+    audit.record(session, actor, "action_done", "mentoring_action", action.id, "Done",
+                 concerns=action.session.pairing.person)
     return action
 
 

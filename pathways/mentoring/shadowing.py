@@ -60,7 +60,8 @@ def publish_place(session: Session, host: Person, *, role_id: str, starts_on: da
                            open_to_partnership=open_to_partnership)
     session.add(place)
     session.flush()
-    audit.record(session, host, "shadowing_place", "shadowing_place", place.id, role.title)
+    audit.record(session, host, "shadowing_place", "shadowing_place", place.id, role.title,
+                 concerns=host)
     return place
 
 
@@ -108,7 +109,7 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
     session.add(request)
     session.flush()
     audit.record(session, person, "shadowing_request", "shadowing_request", request.id,
-                 "Requested")
+                 "Requested", concerns=person)
     return request
 
 
@@ -129,7 +130,7 @@ def decide(session: Session, request: ShadowingRequest, approve: bool, *,
     request.decided_by_id, request.decided_at = actor.id, utcnow()
     session.flush()
     audit.record(session, actor, "shadowing_" + request.status, "shadowing_request",
-                 request.id, request.status.title())
+                 request.id, request.status.title(), concerns=request.person)
     return request
 
 
@@ -158,5 +159,5 @@ def reflect(session: Session, request: ShadowingRequest, *, reflection: str,
     request.status = "completed"
     session.flush()
     audit.record(session, request.person, "shadowing_reflection", "shadowing_request",
-                 request.id, "Reflection written")
+                 request.id, "Reflection written", concerns=request.person)
     return request

@@ -83,7 +83,8 @@ def write_story(session: Session, G: nx.DiGraph, person: Person, *, title: str, 
     session.flush()
     if was_published:
         bump_public_content_version(session)
-    audit.record(session, person, "story_write", "career_story", story.id, title)
+    audit.record(session, person, "story_write", "career_story", story.id, title,
+                 concerns=person)
     return story
 
 
@@ -105,7 +106,7 @@ def submit(session: Session, story: CareerStory, *, consent: bool) -> CareerStor
     story.status, story.consented_at, story.withdrawn_at = "submitted", utcnow(), None
     session.flush()
     audit.record(session, story.person, "story_submit", "career_story", story.id,
-                 "Submitted with consent")
+                 "Submitted with consent", concerns=story.person)
     return story
 
 
@@ -123,7 +124,8 @@ def approve(session: Session, story: CareerStory, *, actor: Person) -> CareerSto
     story.status, story.approved_by_id, story.approved_at = "published", actor.id, utcnow()
     session.flush()
     bump_public_content_version(session)
-    audit.record(session, actor, "story_publish", "career_story", story.id, "Published")
+    audit.record(session, actor, "story_publish", "career_story", story.id, "Published",
+                 concerns=story.person)
     return story
 
 
@@ -134,7 +136,7 @@ def withdraw(session: Session, story: CareerStory, *, actor: Person | None = Non
     session.flush()
     bump_public_content_version(session)
     audit.record(session, actor or story.person, "story_withdraw", "career_story", story.id,
-                 "Withdrawn")
+                 "Withdrawn", concerns=story.person)
     return story
 
 

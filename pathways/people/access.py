@@ -64,7 +64,7 @@ def grant_role(session: Session, person: Person, role: str, scope: str = "organi
     session.flush()
     audit.record(session, actor, "grant-role", "person", person.id,
                  f"{ACCESS_ROLES[role]} ({scope}) for {person.email}",
-                 {"role": role, "scope": scope})
+                 {"role": role, "scope": scope}, concerns=person)
     return True
 
 
@@ -86,7 +86,8 @@ def remove_role(session: Session, person: Person, role: str,
     person.access.remove(held)
     session.flush()
     audit.record(session, actor, "remove-role", "person", person.id,
-                 f"{ACCESS_ROLES.get(role, role)} from {person.email}", {"role": role})
+                 f"{ACCESS_ROLES.get(role, role)} from {person.email}", {"role": role},
+                 concerns=person)
     return True
 
 

@@ -105,7 +105,8 @@ def create_organisation(session: Session, name: str, partnership: str | None = N
     organisation = Organisation(name=name, partnership=group)
     session.add(organisation)
     session.flush()
-    audit.record(session, actor, "create", "organisation", organisation.id, name)
+    audit.record(session, actor, "create", "organisation", organisation.id, name,
+                 concerns=organisation)
     return organisation
 
 
@@ -164,7 +165,7 @@ def create_person(session: Session, *, email: str, name: str, organisation: Orga
     session.add(person)
     session.flush()
     audit.record(session, actor, "create", "person", person.id, f"account for {email}",
-                 {"roles": list(dict.fromkeys(roles))})
+                 {"roles": list(dict.fromkeys(roles))}, concerns=person)
     return person
 
 
@@ -182,26 +183,29 @@ def set_password(session: Session, person: Person, password: str,
         raise InvalidInput([Problem("password", p) for p in problems], "Password not changed")
     person.password_hash = hash_password(password)
     person.session_generation += 1
-    audit.record(session, actor or person, "change-password", "person", person.id)
+    audit.record(session, actor or person, "change-password", "person", person.id,
+                 concerns=person)
 
 
 def end_sessions(session: Session, person: Person, action: str = "sign-out") -> None:
     """End every session of ``person`` (signing out ends them all: cookies are not stored)."""
     person.session_generation += 1
-    audit.record(session, person, action, "person", person.id)
+    audit.record(session, person, action, "person", person.id, concerns=person)
 
 
 def disable_person(session: Session, person: Person, actor: Person | None = None) -> None:
     """Disable an account and end all of its sessions."""
     person.active = False
     person.session_generation += 1
-    audit.record(session, actor, "disable", "person", person.id, person.email)
+    audit.record(session, actor, "disable", "person", person.id, person.email,
+                 concerns=person)
 
 
 def enable_person(session: Session, person: Person, actor: Person | None = None) -> None:
     """Enable a disabled account again."""
     person.active = True
-    audit.record(session, actor, "enable", "person", person.id, person.email)
+    audit.record(session, actor, "enable", "person", person.id, person.email,
+                 concerns=person)
 
 
 def move_organisation(session: Session, person: Person, organisation: Organisation,
@@ -216,4 +220,5 @@ def move_organisation(session: Session, person: Person, organisation: Organisati
     person.organisation = organisation
     person.team = None
     audit.record(session, actor, "move", "person", person.id,
-                 f"moved to {organisation.name}", {"from": previous, "to": organisation.id})
+                 f"moved to {organisation.name}", {"from": previous, "to": organisation.id},
+                 concerns=organisation)

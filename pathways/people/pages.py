@@ -10,15 +10,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import AuditEvent, Person
-from ..policy import reach_filter
-from .access import organisations_in_reach
-
-#: Audit events about a person carry the person's id; they are read only within reach.
-PERSON_ENTITIES = ("person", "equality")
+from ..policy import audit_filter, reach_filter
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ def people_in_reach(session: Session, actor: Person, search: str = "", page: int
 def audit_kinds(session: Session, actor: Person) -> list[str]:
     """Return the kinds of thing (``entity_type``) of the audit events the actor may read."""
     return list(session.scalars(select(AuditEvent.entity_type)
-                                .where(_audit_in_reach(session, actor)).distinct()
+                                .where(audit_filter(actor)).distinct()
                                 .order_by(AuditEvent.entity_type)))
 
 
@@ -65,28 +61,14 @@ def audit_events(session: Session, actor: Person, entity_type: str = "", page: i
                  per_page: int = 50) -> Page:
     """Return a page of the audit events the actor may read, newest first, each with its actor.
 
-    The actor reads events about the people and organisations in their reach, and every
-    event about the career graph; ``entity_type`` keeps one kind of thing.
+    The actor reads the events concerning the organisations in their reach, and those
+    about the shared map (``policy.audit_filter``); ``entity_type`` keeps one kind of thing.
     """
-    query = select(AuditEvent).where(_audit_in_reach(session, actor))
+    query = select(AuditEvent).where(audit_filter(actor))
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
     return _page(session, query.options(selectinload(AuditEvent.actor))
                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
-
-
-def _audit_in_reach(session: Session, actor: Person):
-    """Return the condition of the events the actor may read."""
-    organisation_ids = [o.id for o in organisations_in_reach(session, actor)]
-    about_person = exists(select(Person.id).where(
-        cast(Person.id, String) == AuditEvent.entity_id,
-        Person.organisation_id.in_(organisation_ids)))
-    return or_(
-        AuditEvent.entity_type.notin_((*PERSON_ENTITIES, "organisation")),
-        and_(AuditEvent.entity_type.in_(PERSON_ENTITIES), about_person),
-        and_(AuditEvent.entity_type == "organisation",
-             AuditEvent.entity_id.in_([str(i) for i in organisation_ids])),
-    )
 
 
 def _page(session: Session, query: Select, page: int, per_page: int) -> Page:

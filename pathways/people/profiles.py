@@ -103,7 +103,7 @@ def set_current_role(session: Session, G: nx.DiGraph, actor: Person, person: Per
         changed.append("target_role_id")
     session.flush()
     audit.record(session, actor, "update", "person", person.id, "current role changed",
-                 {"fields": changed, "current_role_id": role_id})
+                 {"fields": changed, "current_role_id": role_id}, concerns=person)
 
 
 def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Person,
@@ -132,7 +132,8 @@ def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Pe
     person.qualifications.append(held)
     session.flush()
     audit.record(session, actor, "add-qualification", "person", person.id,
-                 f"holds {qualification_id}", {"qualification_id": qualification_id})
+                 f"holds {qualification_id}", {"qualification_id": qualification_id},
+                 concerns=person)
     return held
 
 
@@ -152,7 +153,8 @@ def remove_qualification(session: Session, actor: Person, person: Person,
     person.qualifications.remove(held)
     session.flush()
     audit.record(session, actor, "remove-qualification", "person", person.id,
-                 f"no longer holds {qualification_id}", {"qualification_id": qualification_id})
+                 f"no longer holds {qualification_id}", {"qualification_id": qualification_id},
+                 concerns=person)
 
 
 def route_problems(G: nx.DiGraph, person: Person, path: list[str],
@@ -209,7 +211,8 @@ def set_target(session: Session, G: nx.DiGraph, actor: Person, person: Person,
         person.target_role_id = person.chosen_route = None
         session.flush()
         audit.record(session, actor, "update", "person", person.id, "target cleared",
-                     {"fields": ["target_role_id", "chosen_route"]})
+                     {"fields": ["target_role_id", "chosen_route"]},
+                     concerns=person)
         return
     problems = _check_node(G, target_role_id, "role", "target")
     if not problems and target_role_id == person.current_role_id:
@@ -227,7 +230,8 @@ def set_target(session: Session, G: nx.DiGraph, actor: Person, person: Person,
     person.target_role_id = target_role_id
     session.flush()
     audit.record(session, actor, "update", "person", person.id, "target changed",
-                 {"fields": changed, "target_role_id": target_role_id})
+                 {"fields": changed, "target_role_id": target_role_id},
+                 concerns=person)
 
 
 def chosen_route(G: nx.DiGraph, person: Person) -> Route | None:
@@ -277,7 +281,8 @@ def save_equality(session: Session, actor: Person, person: Person,
     for field, value in cleaned.items():
         setattr(record, field, value)
     session.flush()
-    audit.record(session, actor, "update", "equality", person.id, "equality data saved")
+    audit.record(session, actor, "update", "equality", person.id, "equality data saved",
+                 concerns=person)
 
 
 def equality_report(session: Session, organisation_ids: Iterable[int]

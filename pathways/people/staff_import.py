@@ -278,7 +278,7 @@ def _write(session: Session, organisation: Organisation, rows: list[StaffRow],
                  f"staff import: {result.created} created, {result.updated} updated, "
                  f"{result.unchanged} unchanged",
                  {"created": result.created, "updated": result.updated,
-                  "unchanged": result.unchanged})
+                  "unchanged": result.unchanged}, concerns=organisation)
     return result
 
 
@@ -321,6 +321,6 @@ def _update(session: Session, organisation: Organisation, row: StaffRow, person:
         return False
     details: dict = {"fields": changed, **({"roles_added": granted} if granted else {})}
     audit.record(session, actor, "update", "person", person.id,
-                 f"updated by staff import: {', '.join(changed)}", details)
+                 f"updated by staff import: {', '.join(changed)}", details, concerns=person)
     return True
 

@@ -263,10 +263,12 @@ def test_the_audit_log_never_shows_passwords_or_equality_data(app, client, enter
 
     with app.app_context():
         actor = db.session.get(Person, people["admin"])
+        staff = db.session.get(Person, people["staff"])
         audit.record(db.session, actor, "update", "equality", people["staff"],
-                     "equality data saved", {"ethnic_group": "SECRET-ETHNICITY"})
+                     "equality data saved", {"ethnic_group": "SECRET-ETHNICITY"},
+                     concerns=staff)
         audit.record(db.session, actor, "update", "person", people["staff"], "changed",
-                     {"password": "SECRET-PASSWORD", "fields": ["team"]})
+                     {"password": "SECRET-PASSWORD", "fields": ["team"]}, concerns=staff)
         db.session.commit()
     enter("admin")
     page = client.get("/admin/audit").get_data(as_text=True)
@@ -280,7 +282,8 @@ def test_the_audit_log_pages(app, client, enter, people):
 
     with app.app_context():
         for number in range(60):
-            audit.record(db.session, None, "update", "role", "care-worker", f"change {number}")
+            audit.record(db.session, None, "update", "role", "care-worker", f"change {number}",
+                         concerns=None)
         db.session.commit()
         total = db.session.scalar(select(func.count()).select_from(AuditEvent))
     enter("admin")

@@ -75,7 +75,7 @@ def login():
         person = authenticate(form.email.data, form.password.data)
         if person is not None:
             start_session(person)
-            audit.record(db.session, person, "sign-in", "person", person.id)
+            audit.record(db.session, person, "sign-in", "person", person.id, concerns=person)
             db.session.commit()
             return redirect(next_page or PROFILE_PATH)
         limits.count_failed_sign_in(form.email.data)
