@@ -56,15 +56,19 @@ def month_starts(start: date, end: date) -> list[date]:
     return [add_months(first, n) for n in range(months_between(first, end) + 1)]
 
 
-def format_day(day: date) -> str:
-    """Write a date for people, the GOV.UK way.
+def format_day(day: date, with_time: bool = False) -> str:
+    """Write a date for people, the GOV.UK way; a moment's time too when asked.
 
     Examples
     --------
     >>> format_day(date(2025, 9, 1))
     '1 September 2025'
+    >>> from datetime import datetime
+    >>> format_day(datetime(2025, 9, 1, 14, 5), with_time=True)
+    '1 September 2025 14:05'
     """
-    return f"{day.day} {day:%B %Y}"
+    text = f"{day.day} {day:%B %Y}"
+    return f"{text} {day:%H:%M}" if with_time else text
 
 
 def format_month(day: date, short: bool = False) -> str:

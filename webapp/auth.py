@@ -36,6 +36,7 @@ from .extensions import db
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to see this page."
+login_manager.login_message_category = "info"  # an "Important" banner, not a success one
 login_manager.session_protection = "strong"
 
 

@@ -15,6 +15,8 @@ from datetime import date
 
 from markupsafe import Markup
 
+from pathways.dates import format_month
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 48, 44
 #: Room between the axis ends and the first and last points, for their labels.
@@ -39,8 +41,8 @@ class Series:
 
 
 def month_label(month: date) -> str:
-    """Return a month as "Sep 2025"."""
-    return month.strftime("%b %Y")
+    """Return a month as "Sep 2025" (``pathways.dates.format_month``, short)."""
+    return format_month(month, short=True)
 
 
 def nice_scale(highest: float, ticks: int = 5, whole: bool = False) -> tuple[float, float]:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from pathways.apprenticeships.progress import Rag
+from pathways.apprenticeships.rules import ApprenticeshipStatus
+from pathways.dates import format_day, format_month
 from pathways.explain import format_gbp, format_months
+from pathways.models import OtjState, PairingStatus, PostState, ShadowingState, StoryStatus
 from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KINDS
+
+#: The statuses pages show as tags (``status_tag`` in macros.html), by their class names.
+STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
+                                             PairingStatus, ShadowingState, StoryStatus)}
+
+
+def day(value: date | None, empty: str = "", with_time: bool = False) -> str:
+    """``{{ value | day }}``: "1 September 2025"; ``empty`` when there is no date."""
+    return format_day(value, with_time) if value else empty
+
+
+def month(value: date | None, short: bool = False) -> str:
+    """``{{ value | month }}``: "September 2025" (``month(short=true)``: "Sep 2025")."""
+    return format_month(value, short) if value else ""
 
 
 def init_app(app: Flask) -> None:
@@ -25,5 +45,7 @@ def init_app(app: Flask) -> None:
         cwp=lambda value: CWP_CATEGORIES.get(value or "", ""),
         funder=lambda value: FUNDERS.get(value or "none", value),
         move=lambda value: TRANSITION_KINDS.get(value, value),
+        day=day,
+        month=month,
     )
-    app.jinja_env.globals.update(FAMILIES=FAMILIES)
+    app.jinja_env.globals.update(FAMILIES=FAMILIES, **STATUS_KINDS)
