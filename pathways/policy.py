@@ -10,9 +10,10 @@ existence is not revealed). The rules:
 - within reach: admins and L&D see everyone; managers see their own team's people (others
   in the organisation are forbidden); champions see the people they are paired with;
   anyone else is hidden (a champion cannot learn who another champion supports);
-- only L&D and admins edit the career graph and import staff; only admins manage accounts
-  and read the audit log, and only the events about organisations in their reach, besides
-  the map's (:func:`audit_filter`);
+- only map editors (the ``map_editor`` access role, granted by an administrator) edit the
+  shared career map, not every organisation's L&D or administrators; L&D and admins import
+  staff; only admins manage accounts and read the audit log, and only the events about
+  organisations in their reach, besides the map's (:func:`audit_filter`);
 - cohorts, programmes and posts belong to an organisation: its L&D and admins (or those with
   partnership scope in its partnership) manage them; anyone else in the organisation is
   forbidden, and anyone outside it gets "not found";
@@ -216,13 +217,19 @@ def can_edit_person(session: Session, actor: Person, person: Person) -> Decision
 
 
 def can_edit_graph(actor: Person) -> Decision:
-    """Decide whether ``actor`` may change roles, qualifications and moves."""
-    return ALLOW if actor.has_role("lnd") or actor.has_role("admin") else FORBID
+    """Decide whether ``actor`` may change roles, qualifications and moves of the shared map.
+
+    Map editors only: every organisation's people plan on the one map, so editing it is its
+    own permission (``map_editor``, granted by an administrator), not part of L&D or admin.
+    Administrators do not edit it by being administrators either: one who looks after the
+    map grants themself the role, which the audit log records like any grant.
+    """
+    return ALLOW if actor.has_role("map_editor") else FORBID
 
 
 def can_import_staff(actor: Person) -> Decision:
-    """Decide whether ``actor`` may import staff into their organisation."""
-    return can_edit_graph(actor)
+    """Decide whether ``actor`` may import staff into their organisation: L&D and admins."""
+    return ALLOW if actor.has_role("lnd") or actor.has_role("admin") else FORBID
 
 
 def can_read_audit(actor: Person) -> Decision:

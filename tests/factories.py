@@ -99,7 +99,8 @@ def make_people(session):
 
     Returns a dict of ``Person`` by short name: ``staff`` and ``colleague`` (same team),
     ``other_team`` (same organisation, another team), ``manager`` (of the staff's team),
-    ``champion`` (paired with ``staff``), ``lnd``, ``admin``, ``partner_staff`` (the other
+    ``champion`` (paired with ``staff``), ``lnd`` (who also edits the shared map),
+    ``admin``, ``partner_staff`` (the other
     organisation in the partnership), ``outsider`` (an organisation outside it), and
     ``partnership_lnd`` (L&D with partnership scope, in the first organisation).
     When the database already holds them (``tests.recipes.*_WITH_PEOPLE``), returns those.
@@ -128,7 +129,7 @@ def make_people(session):
         "other_team": person("other_team", ["staff"], team=reablement),
         "manager": person("manager", ["staff", "manager"], team=home_care),
         "champion": person("champion", ["staff", "champion"], team=reablement),
-        "lnd": person("lnd", ["lnd"]),
+        "lnd": person("lnd", ["lnd", "map_editor"]),
         "admin": person("admin", ["admin"]),
         "partnership_lnd": person("partnership_lnd", ["lnd"], scope="partnership"),
         "partner_staff": person("partner_staff", ["staff"], organisation=provider),

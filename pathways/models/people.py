@@ -33,6 +33,7 @@ ACCESS_ROLES = {
     "champion": "Career champion",
     "lnd": "Learning and development",
     "admin": "Administrator",
+    "map_editor": "Map editor",
 }
 #: How far an L&D or admin role reaches.
 SCOPES = ("organisation", "partnership")
@@ -115,7 +116,8 @@ class Person(Base):
         order_by="OrganisationMembership.started_on")
 
     def has_role(self, role: str) -> bool:
-        """Whether this person holds an access role (staff, manager, champion, lnd, admin)."""
+        """Whether this person holds an access role (staff, manager, champion, lnd, admin,
+        map_editor)."""
         return any(grant.role == role for grant in self.access)
 
     def scope_of(self, role: str) -> str | None:

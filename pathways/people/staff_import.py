@@ -7,7 +7,8 @@ The file's first row names the columns (any case, spaces or underscores); ``emai
     ann@example.org,Ann Lee,E101,Home care,Care worker,2023-04-01,care-certificate,,staff
 
 Roles and qualifications are ids or titles in any case; ``qualifications`` and ``roles``
-(access roles: staff, manager, champion, lnd, admin) hold several values separated by ``;``.
+(access roles: staff, manager, champion, lnd, admin, map_editor) hold several values
+separated by ``;``.
 Dates are YYYY-MM-DD or DD/MM/YYYY. Rows are numbered as a spreadsheet shows them (the
 header is row 1).
 
@@ -51,7 +52,7 @@ COLUMNS = ("email", "name", "staff_id", "team", "current_role", "role_start_date
            "qualifications", "target_role", "roles")
 REQUIRED_COLUMNS = ("email", "name")
 #: Access roles only an administrator (or the command line) may hand out.
-PRIVILEGED_ROLES = ("lnd", "admin")
+PRIVILEGED_ROLES = ("lnd", "admin", "map_editor")
 MAX_ROWS = 5000
 LIMITS = {"name": 200, "staff_id": 50, "team": 200}
 SUMMARY = "The staff were not imported"
@@ -103,7 +104,8 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     actor : Person or None
         Who imports (None for the command line). The caller checks
         ``policy.can_import_staff``; only administrators and the command line may grant
-        the lnd and admin roles or change the email address of someone who holds them.
+        the lnd, admin and map_editor roles or change the email address of someone who
+        holds them.
     G : networkx.DiGraph, optional
         The graph snapshot that roles and qualifications are resolved in (default: built
         from ``session``).
@@ -248,7 +250,8 @@ def _match_people(session: Session, organisation: Organisation, rows: list[Staff
                                         f"grant the {role!r} access role"))
         if row.person and row.person.email != row.email and held & set(PRIVILEGED_ROLES):
             problems.append(Problem(f"row {row.number}: email", "only an administrator can "
-                                    "change the email address of an L&D or admin account"))
+                                    "change the email address of an L&D, admin or map "
+                                    "editor account"))
 
 
 def _load(session: Session, column, values: list[str], *criteria) -> list[Person]:

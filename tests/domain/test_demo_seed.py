@@ -56,7 +56,7 @@ from pathways.models import (
 )
 from pathways.options import make_options
 from pathways.people.accounts import password_problems, verify_password
-from pathways.policy import can_view_person
+from pathways.policy import can_edit_graph, can_view_person
 from pathways.routes import routes_between
 from pathways.snapshot import build_graph
 from pathways.validation import validate_document
@@ -146,6 +146,7 @@ def test_the_demo_accounts_see_what_their_roles_allow(loaded):
     provider_worker = by_email["liam.carter@brookfield.example"]
     assert lnd.scope_of("lnd") == "partnership" and can_view_person(loaded, lnd, provider_worker)
     assert not can_view_person(loaded, admin, provider_worker)
+    assert can_edit_graph(lnd) and not can_edit_graph(admin)  # the L&D lead keeps the map
     assert loaded.scalar(select(func.count()).select_from(ChampionPairing)) >= 2
 
 

@@ -59,8 +59,9 @@ def test_an_ended_pairing_hides_the_person_again(session, people):
 
 
 def test_graph_editing_and_audit_reading(people):
-    assert [bool(can_edit_graph(people[k])) for k in ("staff", "manager", "lnd", "admin")] == [
-        False, False, True, True]
+    assert [bool(can_edit_graph(people[k])) for k in (
+        "staff", "manager", "lnd", "partnership_lnd", "admin")] == [False, False, True, False,
+                                                                    False]
     assert [bool(can_read_audit(people[k])) for k in ("lnd", "admin")] == [False, True]
 
 

@@ -7,10 +7,10 @@ cannot answer both yes and no fails ``test_every_decision_can_answer_yes_and_no`
 
 The people mirror ``tests.factories.make_people``: Testshire Council (partnership 7) has
 staff, colleague and manager (team Home care), other_team, champion and other_manager
-(team Reablement; the champion is paired with staff), lnd and admin (organisation scope) and
-partnership_lnd; partner_staff works at Sunrise Care (same partnership), outsider at Far
-Away Care (no partnership). open_champion is a council champion open to the partnership;
-retired_champion's account is disabled.
+(team Reablement; the champion is paired with staff), lnd (who also edits the shared map)
+and admin (organisation scope) and partnership_lnd; partner_staff works at Sunrise Care
+(same partnership), outsider at Far Away Care (no partnership). open_champion is a council
+champion open to the partnership; retired_champion's account is disabled.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def make_world() -> dict:
         "other_team": person(3, "other_team", council, "staff", team=REABLEMENT),
         "manager": person(4, "manager", council, "staff", "manager", team=HOME_CARE),
         "champion": person(5, "champion", council, "staff", "champion", team=REABLEMENT),
-        "lnd": person(6, "lnd", council, "lnd"),
+        "lnd": person(6, "lnd", council, "lnd", "map_editor"),
         "admin": person(7, "admin", council, "admin"),
         "partnership_lnd": person(8, "partnership_lnd", council, "lnd", scope="partnership"),
         "partner_staff": person(9, "partner_staff", provider, "staff"),
@@ -145,12 +145,14 @@ CASES = [
 
     ("can_edit_graph", "staff", None, FORBID),
     ("can_edit_graph", "manager", None, FORBID),
-    ("can_edit_graph", "lnd", None, ALLOW),
-    ("can_edit_graph", "admin", None, ALLOW),
+    ("can_edit_graph", "lnd", None, ALLOW),  # L&D who holds map_editor
+    ("can_edit_graph", "partnership_lnd", None, FORBID),  # L&D alone: even partnership-wide
+    ("can_edit_graph", "admin", None, FORBID),
 
     ("can_import_staff", "staff", None, FORBID),
     ("can_import_staff", "lnd", None, ALLOW),
     ("can_import_staff", "admin", None, ALLOW),
+    ("can_import_staff", "partnership_lnd", None, ALLOW),
 
     ("can_read_audit", "lnd", None, FORBID),
     ("can_read_audit", "admin", None, ALLOW),
@@ -352,7 +354,7 @@ def test_a_manager_manages_their_own_team_only(world):
 
 PUBLIC = {"map", "routes", "reach", "compare", "stories"}
 SIGNED_IN = PUBLIC | {"profile", "champions", "shadowing"}
-RUNS_THINGS = SIGNED_IN | {"edit_map", "people", "cohorts", "story_review"}
+RUNS_THINGS = SIGNED_IN | {"people", "cohorts", "story_review"}
 
 #: actor -> the menu's areas.
 MENU = {
@@ -360,7 +362,7 @@ MENU = {
     "staff": SIGNED_IN,
     "manager": SIGNED_IN,
     "champion": SIGNED_IN,
-    "lnd": RUNS_THINGS,
+    "lnd": RUNS_THINGS | {"edit_map"},
     "partnership_lnd": RUNS_THINGS,
     "admin": RUNS_THINGS | {"audit"},
 }

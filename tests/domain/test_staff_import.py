@@ -242,3 +242,15 @@ def test_nothing_changed_counts_as_unchanged_with_no_audit_event(session, counci
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     assert count(session, AuditEvent) == events + 1  # only the import itself
     assert count(session, HeldQualification) == 3
+
+
+def test_only_administrators_make_map_editors_by_import(session, council, G):
+    """Editing the shared map is its own permission: L&D cannot hand it out (issue 11)."""
+    lnd = create_person(session, email="lnd@example.org", name="L D", organisation=council,
+                        roles=["lnd"])
+    text = HEADER + ANN.replace(",staff\n", ",staff;map_editor\n")
+    with pytest.raises(InvalidInput, match="only an administrator can grant "
+                                           "the 'map_editor' access role"):
+        import_staff(session, text, council, actor=lnd, G=G)
+    assert import_staff(session, text, council, actor=None, G=G).created == 1
+    assert person(session, "ann@example.org").role_names == ["staff", "map_editor"]

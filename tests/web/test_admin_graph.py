@@ -1,4 +1,8 @@
-"""The graph editor: L&D and admins only, forms that keep input, conflicts as 409, versions seen."""
+"""The graph editor: map editors only, forms that keep input, conflicts as 409, versions seen.
+
+``lnd`` holds the map editor role as well as L&D; ``partnership_lnd`` (L&D alone, across the
+partnership) and ``admin`` do not, and are refused like anyone else without it.
+"""
 
 import re
 
@@ -6,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from pathways.db import make_engine, make_session_factory
-from pathways.models import AuditEvent, Node, Transition
+from pathways.models import AuditEvent, Node, Person, Transition
 from pathways.snapshot import GraphCache
 
-EDITORS = ["lnd", "admin", "partnership_lnd"]
-NOT_EDITORS = ["staff", "manager", "champion"]
+EDITORS = ["lnd"]
+NOT_EDITORS = ["staff", "manager", "champion", "partnership_lnd", "admin"]
 
 
 @pytest.fixture
@@ -76,6 +80,31 @@ def test_others_are_forbidden(app, client, enter, key):
                        data={"lock_version": "1"}).status_code == 403
     assert stored(app, Node, "care-worker").title == "Care worker"
     assert not stored(app, Node, "sw-degree").retired
+
+
+def test_plain_lnd_is_refused_until_an_administrator_grants_the_map_editor_role(
+        app, client, enter, people):
+    """Regression (issue 11, item 5): any organisation's L&D could edit the shared map."""
+    from webapp.extensions import db
+
+    with app.app_context():
+        plain = db.session.get(Person, people["lnd"])
+        plain.access = [grant for grant in plain.access if grant.role != "map_editor"]
+        db.session.commit()
+    enter("lnd")
+    assert client.get("/admin/graph/").status_code == 403
+    assert client.post("/admin/graph/nodes/care-worker",
+                       data=role_form(title="Carer")).status_code == 403
+    assert "Edit the map" not in client.get("/").text
+    enter("admin")
+    granted = client.post(f"/admin/users/{people['lnd']}/grant-role",
+                          data={"grant-role": "map_editor", "grant-scope": "organisation"})
+    assert granted.status_code == 302
+    enter("lnd")
+    assert client.get("/admin/graph/").status_code == 200
+    assert client.post("/admin/graph/nodes/care-worker",
+                       data=role_form(title="Carer")).status_code == 302
+    assert stored(app, Node, "care-worker").title == "Carer"
 
 
 def test_people_not_signed_in_are_sent_to_sign_in(client):

@@ -11,13 +11,15 @@ computed by calling the policy:
   else is hidden (404);
 - only the person, L&D and admins change a profile: those who may see it but not change it
   are forbidden (403); those who may not see it get the same answer as for seeing it;
-- only L&D and admins edit the career graph and import staff; only admins read the audit log.
+- only map editors edit the career graph (lnd holds the role, partnership_lnd and admin do
+  not); L&D and admins import staff; only admins read the audit log.
 
 Anonymous visitors are sent to sign in (302 to /login) everywhere.
 
 The people (``tests.factories.make_people``): Testshire Council (partnership Testshire) has
 staff and colleague (team Home care, with their manager), other_team and champion (team
-Reablement; the champion is paired with staff), lnd and admin (organisation scope) and
+Reablement; the champion is paired with staff), lnd (also a map editor) and admin
+(organisation scope) and
 partnership_lnd; partner_staff works at Sunrise Care (same partnership); outsider at Far
 Away Care (no partnership).
 """
@@ -82,8 +84,9 @@ ADMIN = {
     "champion": dict.fromkeys(ADMIN_PAGES, 403),
     "outsider": dict.fromkeys(ADMIN_PAGES, 403),
     "lnd": {**dict.fromkeys(ADMIN_PAGES, 200), "/admin/audit": 403},
-    "partnership_lnd": {**dict.fromkeys(ADMIN_PAGES, 200), "/admin/audit": 403},
-    "admin": dict.fromkeys(ADMIN_PAGES, 200),
+    "partnership_lnd": {**dict.fromkeys(ADMIN_PAGES, 200), "/admin/audit": 403,
+                        "/admin/graph": 403},
+    "admin": {**dict.fromkeys(ADMIN_PAGES, 200), "/admin/graph": 403},
     "anonymous": dict.fromkeys(ADMIN_PAGES, LOGIN),
 }
 
@@ -163,11 +166,12 @@ def test_the_matrix_covers_every_actor_and_subject():
 PUBLIC_MENU = ["Career map", "Plan a route", "What can I reach?", "Compare roles",
                "Career stories"]
 SIGNED_IN_MENU = PUBLIC_MENU + ["Your profile", "Champions", "Shadowing"]
-LND_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Stories to approve"]
+LND_MENU = SIGNED_IN_MENU + ["People", "Cohorts", "Stories to approve"]
+MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Stories to approve"]
 #: actor -> the menu's links, in order (``policy.menu_for`` decides which).
 MENU = {
     "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU, "champion": SIGNED_IN_MENU,
-    "lnd": LND_MENU, "admin": LND_MENU + ["Audit log"], "partnership_lnd": LND_MENU,
+    "lnd": MAP_EDITOR_MENU, "admin": LND_MENU + ["Audit log"], "partnership_lnd": LND_MENU,
     "outsider": SIGNED_IN_MENU, "anonymous": PUBLIC_MENU,
 }
 
