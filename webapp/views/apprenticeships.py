@@ -24,10 +24,9 @@ from pathways.apprenticeships.rules import (
     STATUSES,
     required_otj_hours,
 )
+from pathways.dates import format_day
 from pathways.models import (
     OTJ_ACTIVITIES,
-    OTJ_STATES,
-    POST_STATES,
     Apprenticeship,
     OtjEntry,
     Person,
@@ -55,9 +54,6 @@ from .shared import error_list
 
 blueprint = Blueprint("apprenticeships", __name__)
 PAGE = f"/apprenticeships/<{ID}:apprenticeship_id>"
-#: Words for each RAG colour, and the GOV.UK tag colour that shows it.
-RAG_TAGS = {"red": ("Red", "govuk-tag--red"), "amber": ("Amber", "govuk-tag--orange"),
-            "green": ("Green", "govuk-tag--green"), "grey": ("Grey", "govuk-tag--grey")}
 
 
 @blueprint.app_template_global()
@@ -79,7 +75,7 @@ def _rag_reasons(progress) -> list[str]:
         return reasons
     if progress.past_end:
         end = progress.planned_end_date
-        reasons.append(f"Past the planned end on {end.day} {end:%B %Y}")
+        reasons.append(f"Past the planned end on {format_day(end)}")
     if progress.otj_behind:
         reasons.append(f"Off-the-job hours behind: {progress.otj_logged:g} logged, "
                        f"{progress.otj_expected:g} expected by now")
@@ -132,7 +128,7 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
     return render_template(
         "apprenticeships/apprenticeship.html", G=G, a=apprenticeship,
         person=apprenticeship.person, programme=apprenticeship.cohort.programme,
-        qualification=qualification, progress=progress, rag=RAG_TAGS[progress.rag],
+        qualification=qualification, progress=progress,
         rag_reasons=_rag_reasons(progress), requirement=requirement,
         next_review_on=(last_review.next_review_on if last_review else
                         apprenticeship.start_date
@@ -141,7 +137,7 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
         manage=manage, can_log=bool(can_log_otj(session, me, apprenticeship)),
         with_placements=with_placements, educators=educators, loads=loads,
         statuses=STATUSES, moves=MOVES.get(apprenticeship.status, ()),
-        activities=OTJ_ACTIVITIES, otj_states=OTJ_STATES, post_states=POST_STATES,
+        activities=OTJ_ACTIVITIES,
         present_labels=dict(PRESENT), job_steps=lifecycle.JOB_STEPS,
         next_step=next_step if apprenticeship.status == "qualified" else None,
         status_form=form("status", lambda: StatusMoveForm(formdata=None).fill(

@@ -86,9 +86,8 @@ POST_FIELDS = {"team": "team_id"}
 @blueprint.context_processor
 def page_words() -> dict:
     """Words and links the cohort pages share."""
-    return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "POST_STATES": POST_STATES,
-            "PROVIDER_KINDS": PROVIDER_KINDS, "BUDGET_KINDS": BUDGET_KINDS,
-            "SORTS": SORTS, "link_to": link_to}
+    return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
+            "BUDGET_KINDS": BUDGET_KINDS, "SORTS": SORTS, "link_to": link_to}
 
 
 def link_to(endpoint: str, fallback: str, **values) -> str:
@@ -174,7 +173,7 @@ def cohort(cohort_id: int):
         rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
         otj_chart=otj_chart(otj), qualifiers_chart=qualifiers_chart(qualifiers),
         unallocated=[row for row in summary.apprentices if row.missing_educator],
-        month_label=charts.month_label, error_list=errors), 400 if errors else 200
+        error_list=errors), 400 if errors else 200
 
 
 def otj_chart(points: list[MonthPoint]) -> Markup:

@@ -22,19 +22,18 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
-from pathways import clock
+from pathways import audit, clock
 from pathways.apprenticeships.pages import teams_of
 from pathways.mentoring import conversations, pages, shadowing
 from pathways.models import (
     DEVELOPMENT_ACTIONS,
-    SHADOWING_STATES,
     DevelopmentConversation,
     Person,
     ShadowingPlace,
     ShadowingRequest,
     Team,
 )
-from pathways.people.data_download import everything_about
+from pathways.people.data_download import everything_about, records_in
 from pathways.policy import (
     can_decide_shadowing,
     can_decide_team_shadowing,
@@ -68,10 +67,6 @@ PERSON = "/people/<int:person_id>"
 REVIEW_AFTER_MONTHS = 6
 #: The place form's field for each field the shadowing service names differently.
 PLACE_FIELDS = {"role_id": "role"}
-#: The GOV.UK tag colour of each shadowing request state.
-STATE_TAGS = {"requested": "govuk-tag--blue", "approved": "govuk-tag--green",
-              "declined": "govuk-tag--red", "withdrawn": "govuk-tag--grey",
-              "completed": "govuk-tag--purple"}
 
 
 # For the profile page ------------------------------------------------------------------
@@ -105,18 +100,6 @@ def conversation_review_due(conversation: DevelopmentConversation) -> bool:
 def development_action(kind: str) -> str:
     """Return a development action kind's words, e.g. ``course`` is "Take a course"."""
     return DEVELOPMENT_ACTIONS.get(kind, kind)
-
-
-@blueprint.app_template_filter("shadowing_state")
-def shadowing_state(status: str) -> str:
-    """Return a shadowing request state's words, e.g. ``requested`` is "Waiting for the manager"."""
-    return SHADOWING_STATES.get(status, status)
-
-
-@blueprint.app_template_filter("shadowing_tag")
-def shadowing_tag(status: str) -> str:
-    """Return the GOV.UK tag class of a shadowing request state."""
-    return STATE_TAGS.get(status, "govuk-tag--grey")
 
 
 # Shared helpers --------------------------------------------------------------------------
@@ -308,8 +291,15 @@ def decide(request_id: int):
 @blueprint.get("/profile/download.json")
 @own_page
 def download():
-    """Send everything held about the signed-in person, as a JSON file (never cached)."""
-    data = everything_about(db.session, signed_in())
+    """Send everything held about the signed-in person, as a JSON file (never cached).
+
+    The download is recorded in the audit log, like every download of personal data.
+    """
+    me = signed_in()
+    data = everything_about(db.session, me)
+    audit.record_export(db.session, me, "their own data", records_in(data), "person", me.id,
+                        concerns=me, fmt="json")
+    db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False, default=str),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = (

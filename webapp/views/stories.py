@@ -24,7 +24,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from pathways.mentoring import pages, stories
-from pathways.models import STORY_STATES, CareerStory, Person
+from pathways.models import CareerStory, Person
 from pathways.policy import (
     can_approve_story,
     can_edit_story,
@@ -78,7 +78,7 @@ def _story_page(card: StoryCard, found: CareerStory | None = None):
     mine = me is not None and found.person_id == me.id
     moderator = me is not None and bool(can_moderate_story(me, found))
     return render_template(
-        "stories/story.html", G=current_graph(), story=card, labels=STORY_STATES,
+        "stories/story.html", G=current_graph(), story=card,
         mine=mine, moderator=moderator and not mine,
         may_approve=moderator and found.status == "submitted"
         and bool(can_approve_story(me, found)),
@@ -171,7 +171,7 @@ def _mine_page(story: CareerStory | None, story_form: StoryForm | None = None,
             story_form.fill_from(story)
     submit_form = submit_form or SubmitForm(formdata=None)
     return render_template(
-        "stories/mine.html", G=G, story=story, labels=STORY_STATES,
+        "stories/mine.html", G=G, story=story,
         card=StoryCard.of(story) if story is not None else None,
         story_form=story_form, submit_form=submit_form, consent_text=CONSENT,
         action_form=StoryActionForm(formdata=None),
@@ -185,7 +185,7 @@ def _review_page(errors: list[dict] | None = None, status: int = 200):
     reach = [story for story in pages.stories_to_moderate(db.session)
              if can_moderate_story(me, story)]
     return render_template(
-        "stories/review.html", G=current_graph(), labels=STORY_STATES,
+        "stories/review.html", G=current_graph(),
         waiting=[s for s in reach if s.status == "submitted"],
         published=[s for s in reach if s.status == "published"],
         me=me, action_form=StoryActionForm(formdata=None), error_list=errors or [],

@@ -1,4 +1,4 @@
-"""The mentoring blueprint and what its pages share: pairing words, the champion, a pairing."""
+"""The mentoring blueprint and what its pages share: the champion, a pairing, dates in words."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort
 
+from pathways.dates import format_day
 from pathways.mentoring import pages
 from pathways.models import ChampionPairing, Person
 from pathways.policy import can_act_as_champion, can_view_pairing, can_write_mentoring
@@ -16,28 +17,6 @@ from ..apprenticeship_access import ID
 
 blueprint = Blueprint("mentoring", __name__)
 PAIRING = f"/pairings/<{ID}:pairing_id>"
-#: Words for each pairing status, and the GOV.UK tag colour that shows it.
-PAIRING_STATUSES = {
-    "requested": ("Waiting for an answer", "govuk-tag--blue"),
-    "active": ("Active", "govuk-tag--green"),
-    "declined": ("Declined", "govuk-tag--red"),
-    "expired": ("Expired: no answer in time", "govuk-tag--grey"),
-    "ended": ("Ended", "govuk-tag--grey"),
-}
-
-
-@blueprint.app_template_filter("pairing_status")
-def pairing_status(status: str) -> str:
-    """Return a pairing status's words, e.g. ``requested`` is "Waiting for an answer"."""
-    return PAIRING_STATUSES.get(status, (status, ""))[0]
-
-
-@blueprint.app_template_filter("pairing_tag")
-def pairing_tag(status: str) -> str:
-    """Return the GOV.UK tag class of a pairing status."""
-    return PAIRING_STATUSES.get(status, ("", "govuk-tag--grey"))[1]
-
-
 @blueprint.app_template_global()
 def champion_pairings_of(person: Person) -> list[ChampionPairing]:
     """Return the person's champion pairings, newest first (for a profile's section).
@@ -69,4 +48,4 @@ def pairing_or_404(pairing_id: int, write: bool = False) -> ChampionPairing:
 
 def day(value: date | None) -> str:
     """Return a date in words, e.g. "3 March 2026"."""
-    return f"{value.day} {value:%B %Y}" if value else "no set date"
+    return format_day(value) if value else "no set date"

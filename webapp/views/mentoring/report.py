@@ -8,6 +8,7 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from pathways import clock
+from pathways.dates import month_starts
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring.reports import MentoringReport, mentoring_report
 from pathways.models import SHADOWING_STATES
@@ -31,19 +32,10 @@ def _report_period() -> tuple[ReportForm, tuple[date, date] | None]:
     return form, form.period(clock.today()) if form.validate() else None
 
 
-def _months(since: date, until: date) -> list[date]:
-    """Return the first day of every month from ``since``'s to ``until``'s."""
-    months, index = [], since.year * 12 + since.month - 1
-    while index <= until.year * 12 + until.month - 1:
-        months.append(date(index // 12, index % 12 + 1, 1))
-        index += 1
-    return months
-
-
 def sessions_by_month(report: MentoringReport) -> list[tuple[date, int]]:
     """Return each month of the period with its number of sessions (none is 0)."""
     return [(month, report.sessions_by_month.get(month.strftime("%Y-%m"), 0))
-            for month in _months(report.since, report.until)]
+            for month in month_starts(report.since, report.until)]
 
 
 def sessions_chart(months: list[tuple[date, int]]) -> Markup:
@@ -94,7 +86,7 @@ def report():
     months = sessions_by_month(found)
     return render_template(
         "mentoring/report.html", form=form, report=found, organisation=me.organisation,
-        months=months, chart=sessions_chart(months), month_label=charts.month_label,
+        months=months, chart=sessions_chart(months),
         shadowing_states=SHADOWING_STATES, query={"since": found.since.isoformat(),
                                                   "until": found.until.isoformat()})
 
@@ -107,7 +99,11 @@ def report_download(fmt: str):
     if period is None:
         raise InvalidInput([Problem(field.name, message) for field in form
                             for message in field.errors], "The report was not made")
-    found = mentoring_report(db.session, signed_in().organisation, *period)
+    organisation = signed_in().organisation
+    found = mentoring_report(db.session, organisation, *period)
     headers, rows = report_table(found)
     return download(fmt, headers, rows, f"mentoring-report-{found.since.isoformat()}-to-"
-                    f"{found.until.isoformat()}", "Mentoring report")
+                    f"{found.until.isoformat()}", "Mentoring report",
+                    what=f"the mentoring report from {found.since.isoformat()} to "
+                    f"{found.until.isoformat()}", about=("organisation", organisation.id),
+                    concerns=organisation)
