@@ -17,7 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovText
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from pathways.apprenticeships.progress import RAG_ORDER
+from pathways.apprenticeships.progress import Rag
 from pathways.models import BUDGET_KINDS, PROVIDER_KINDS
 
 from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
@@ -29,7 +29,7 @@ BUDGET_LIMIT = Decimal("10000000000")
 #: How the apprentices table may be ordered, with labels.
 SORTS = {"urgency": "Most urgent first", "name": "Name", "rag": "RAG (red first)",
          "otj": "Furthest behind on off-the-job hours"}
-RAG_LABELS = {rag: rag.capitalize() for rag in RAG_ORDER}
+RAG_LABELS = Rag.labels()
 
 
 def read_day(text: str) -> date:
