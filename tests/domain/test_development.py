@@ -200,7 +200,10 @@ def test_the_download_holds_everything_and_no_secrets(session, world):
     assert data["career_stories"][0]["id"] == story.id
     assert data["pairings"][0]["champion"] == world["champion"].name
     assert data["pairings"][0]["you_are"] == "supported"
-    assert any(e["action"] == "shadowing_request" for e in data["things_you_did"])
+    assert any(e["action"] == "shadowing_request" and e["by"] == "you"
+               for e in data["audit_events_about_you"])
+    assert any(e["action"] == "conversation" and e["by"] == world["manager"].name
+               for e in data["audit_events_about_you"])
 
 
 # The public-content version: cached public pages move on when a story is shown or hidden

@@ -307,3 +307,35 @@ def test_the_otj_log_download_is_the_log_neutralised(client, as_person, world):
     assert rows[0] == ["Date", "Hours", "Activity", "State", "Note", "Query", "Recorded by"]
     assert rows[1] == ["2025-10-01", "7.5", "Taught learning", "Submitted", "'" + EVIL_NOTE,
                        "", "'" + EVIL_NAME]
+
+
+def exports(app) -> list[tuple]:
+    from webapp.extensions import db
+
+    with app.app_context():
+        return [(e.actor_id, e.entity_type, e.entity_id, e.organisation_id, e.details)
+                for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")
+                                            .order_by(AuditEvent.id))]
+
+
+def test_every_download_is_recorded_in_the_audit_log(app, client, as_person, world):
+    """Regression (issue 11, item 3): downloads of personal data left no trace."""
+    from webapp.extensions import db
+
+    with app.app_context():
+        council = db.session.get(Person, world["lnd"]).organisation_id
+    as_person("lnd")
+    assert client.get(f"/cohorts/{world['cohort']}/apprentices.csv").status_code == 200
+    assert client.get("/cohorts/posts.xlsx").status_code == 200
+    as_person("staff")
+    assert client.get(f"/apprenticeships/{world['apprenticeship']}/otj.csv").status_code == 200
+    assert exports(app) == [
+        (world["lnd"], "cohort", str(world["cohort"]), council,
+         {"what": "the apprentices of SWDA 2025", "format": "csv", "rows": 1}),
+        (world["lnd"], "organisation", str(council), council,
+         {"what": "the posts", "format": "xlsx", "rows": 2}),
+        (world["staff"], "apprenticeship", str(world["apprenticeship"]), council,
+         {"what": "the off-the-job log", "format": "csv", "rows": 1})]
+    as_person("far_lnd")
+    assert client.get(f"/cohorts/{world['cohort']}/apprentices.csv").status_code == 404
+    assert len(exports(app)) == 3  # a refused download is not one

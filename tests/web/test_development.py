@@ -477,6 +477,22 @@ def test_the_download_holds_ones_own_data_and_no_secrets(app, client, world, as_
     assert data["pairings"][0]["you_are"] == "supported"
 
 
+def test_the_download_is_recorded_in_the_audit_log(app, client, world, as_person):
+    """Regression (issue 11, item 3): downloading personal data left no trace."""
+    from pathways.models import AuditEvent
+    from webapp.extensions import db
+
+    as_person("lnd")
+    data = json.loads(client.get("/profile/download.json").text)
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).filter_by(action="export")).all()
+        lnd = db.session.get(Person, world["lnd"])
+        assert (event.actor_id, event.entity_type, event.entity_id, event.organisation_id) == (
+            lnd.id, "person", str(lnd.id), lnd.organisation_id)
+    assert event.details["what"] == "their own data" and event.details["format"] == "json"
+    assert event.details["rows"] >= len(data["audit_events_about_you"]) + 1
+
+
 def test_only_ones_own_profile_offers_the_download(client, world, as_person):
     as_person("manager")
     page = client.get(f"/people/{world['staff']}")

@@ -744,6 +744,24 @@ def test_the_report_downloads_hold_the_same_numbers(client, as_, report_world):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
+def test_the_report_downloads_are_recorded_in_the_audit_log(app, client, as_, world):
+    """Regression (issue 11, item 3): downloads left no trace in the audit log."""
+    from pathways.models import AuditEvent
+    from webapp.extensions import db
+
+    as_("lnd")
+    since, until = TODAY - timedelta(days=90), TODAY - timedelta(days=1)
+    answer = client.get(f"/champions/report.csv?since={since}&until={until}")
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).filter_by(action="export")).all()
+        council = db.session.get(Person, world["lnd"]).organisation_id
+    assert (event.actor_id, event.entity_type, event.entity_id, event.organisation_id) == (
+        world["lnd"], "organisation", str(council), council)
+    assert event.details == {"what": f"the mentoring report from {since} to {until}",
+                             "format": "csv", "rows": len(rows) - 1}
+
+
 @pytest.mark.parametrize("actor, status", [
     ("lnd", 200), ("admin", 200), ("walked", 200), ("champion", 200), ("partnership_lnd", 200),
     ("staff", 403), ("manager", 403), ("outsider", 403)])

@@ -145,7 +145,8 @@ def apprentices(cohort_id: int, fmt: str):
                              Thresholds.from_mapping(current_app.config))
     headers, rows = cohort_table(summary)
     return download(fmt, headers, rows, f"{slug(cohort.name)}-apprentices-{summary.as_of}",
-                    cohort.name)
+                    cohort.name, what=f"the apprentices of {cohort.name}",
+                    about=("cohort", cohort.id), concerns=cohort.organisation)
 
 
 @blueprint.get(f"/cohorts/posts.{FORMAT}")
@@ -155,7 +156,8 @@ def posts(fmt: str):
     organisation = managed_organisation()
     headers, rows = posts_table(db.session, organisation)
     return download(fmt, headers, rows, f"{slug(organisation.name)}-posts-{clock.today()}",
-                    "Posts")
+                    "Posts", what="the posts", about=("organisation", organisation.id),
+                    concerns=organisation)
 
 
 @blueprint.get(f"/apprenticeships/<{ID}:apprenticeship_id>/otj.{FORMAT}")
@@ -165,7 +167,9 @@ def otj_log(apprenticeship_id: int, fmt: str):
     apprenticeship = apprenticeship_or_404(apprenticeship_id)
     headers, rows = otj_table(apprenticeship)
     name = f"{slug(apprenticeship.person.name)}-{slug(apprenticeship.cohort.name)}-otj-log"
-    return download(fmt, headers, rows, name, "Off-the-job log")
+    return download(fmt, headers, rows, name, "Off-the-job log", what="the off-the-job log",
+                    about=("apprenticeship", apprenticeship.id),
+                    concerns=apprenticeship.cohort.organisation)
 
 
 def _as_of() -> date | None:

@@ -22,7 +22,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
-from pathways import clock
+from pathways import audit, clock
 from pathways.apprenticeships.pages import teams_of
 from pathways.mentoring import conversations, pages, shadowing
 from pathways.models import (
@@ -33,7 +33,7 @@ from pathways.models import (
     ShadowingRequest,
     Team,
 )
-from pathways.people.data_download import everything_about
+from pathways.people.data_download import everything_about, records_in
 from pathways.policy import (
     can_decide_shadowing,
     can_decide_team_shadowing,
@@ -291,8 +291,15 @@ def decide(request_id: int):
 @blueprint.get("/profile/download.json")
 @own_page
 def download():
-    """Send everything held about the signed-in person, as a JSON file (never cached)."""
-    data = everything_about(db.session, signed_in())
+    """Send everything held about the signed-in person, as a JSON file (never cached).
+
+    The download is recorded in the audit log, like every download of personal data.
+    """
+    me = signed_in()
+    data = everything_about(db.session, me)
+    audit.record_export(db.session, me, "their own data", records_in(data), "person", me.id,
+                        concerns=me, fmt="json")
+    db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False, default=str),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = (

@@ -1,5 +1,5 @@
 """Helpers the page views share: choices from the graph, named places from forms, the GOV.UK
-error summary, maps inside a page and table downloads.
+error summary, maps inside a page and table downloads (each recorded in the audit log).
 
 The view areas (one module each in ``webapp.views``) do not import one another; what two of
 them need lives here (``lint-imports`` checks it).
@@ -7,13 +7,20 @@ them need lives here (``lint-imports`` checks it).
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 from flask import Response
 from wtforms import Field
 
+from pathways import audit
 from pathways.errors import UnknownNode
 from pathways.exports import FORMATS, export
 from pathways.lookup import resolve_node
+from pathways.models import Organisation, Person
+
+from ..auth import signed_in
+from ..extensions import db
 
 
 def choices(G: nx.DiGraph, kind: str) -> list[tuple[str, str]]:
@@ -55,8 +62,17 @@ def inline_svg(svg: str) -> str:
     return svg[start:] if start >= 0 else ""
 
 
-def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str) -> Response:
-    """Answer with the table as an attachment ``name.fmt`` (CSV or XLSX)."""
+def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str, *,
+             what: str, about: tuple[str, Any], concerns: Organisation | Person) -> Response:
+    """Answer with the table as an attachment ``name.fmt`` (CSV or XLSX).
+
+    Every table downloaded holds personal data, so the download is recorded in the audit
+    log first (``audit.record_export``: ``what``, how many rows, about the ``(kind, id)``
+    ``about``, concerning that organisation or person's), and committed.
+    """
+    audit.record_export(db.session, signed_in(), what, len(rows), *about, concerns=concerns,
+                        fmt=fmt)
+    db.session.commit()
     response = Response(export(fmt, headers, rows, sheet), mimetype=FORMATS[fmt])
     response.headers["Content-Type"] = FORMATS[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -99,7 +99,11 @@ def report_download(fmt: str):
     if period is None:
         raise InvalidInput([Problem(field.name, message) for field in form
                             for message in field.errors], "The report was not made")
-    found = mentoring_report(db.session, signed_in().organisation, *period)
+    organisation = signed_in().organisation
+    found = mentoring_report(db.session, organisation, *period)
     headers, rows = report_table(found)
     return download(fmt, headers, rows, f"mentoring-report-{found.since.isoformat()}-to-"
-                    f"{found.until.isoformat()}", "Mentoring report")
+                    f"{found.until.isoformat()}", "Mentoring report",
+                    what=f"the mentoring report from {found.since.isoformat()} to "
+                    f"{found.until.isoformat()}", about=("organisation", organisation.id),
+                    concerns=organisation)
