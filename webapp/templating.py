@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 
 from pathways.apprenticeships.progress import Rag
 from pathways.apprenticeships.rules import ApprenticeshipStatus
@@ -17,6 +18,30 @@ from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KI
 #: The statuses pages show as tags (``status_tag`` in macros.html), by their class names.
 STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
                                              PairingStatus, ShadowingState, StoryStatus)}
+
+
+class ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole process, shared by every app in it.
+
+    Each app has its own Jinja environment, which parses and compiles every template again
+    (50-300 ms for a page with the GOV.UK macros). One app per process never notices; a process
+    that makes many apps (the test suite makes one per test) would spend most of its time
+    compiling. Buckets are keyed by template name and a checksum of the source, so an edited
+    template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE_CACHE = ProcessBytecodeCache()
 
 
 def day(value: date | None, empty: str = "", with_time: bool = False) -> str:
@@ -31,6 +56,7 @@ def month(value: date | None, short: bool = False) -> str:
 
 def init_app(app: Flask) -> None:
     """Let templates find ``govuk_frontend_jinja`` and use the project's filters."""
+    app.jinja_env.bytecode_cache = BYTECODE_CACHE
     app.jinja_loader = ChoiceLoader([
         PackageLoader("webapp"),
         PrefixLoader({
