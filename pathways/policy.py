@@ -31,7 +31,8 @@ existence is not revealed). The rules:
 - champions: only a pairing's champion answers its request; only the pair records sessions
   and ends it; a champion is asked only within their organisation, or their partnership when
   open to it (others: "not found"); the mentoring report (counts only) is for L&D, admins
-  and champions;
+  and champions; the equality and age report (counts only, of the people in reach) is for
+  L&D; every count about people below 5 is suppressed (``pathways.suppression``);
 - career stories: unpublished ones are seen by their author and the L&D of the author's
   reach (anyone else: "not found"); L&D approve them, but never their own; only the author
   rewrites and sends their story; the author or those L&D withdraw it.
@@ -448,6 +449,12 @@ def can_see_mentoring_report(actor: Person) -> Decision:
     if can_manage_apprenticeships(actor, actor.organisation) or actor.has_role("champion"):
         return ALLOW
     return FORBID
+
+
+def can_see_equality_report(actor: Person) -> Decision:
+    """Decide whether ``actor`` may see the equality and age report of the people in their
+    reach (counts only, suppressed below 5): L&D, who monitor the workforce's diversity."""
+    return ALLOW if actor.has_role("lnd") else FORBID
 
 
 # The menu ----------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ For an organisation over a period (``since`` to ``until``, both inclusive):
 - progression: of the organisation's people, the share of mentees (anyone with a pairing
   accepted by ``until``) and of everyone else who moved role (a role start date in the
   period) or started an apprenticeship in the period.
+
+:func:`mentoring_report` works out the counts; what a page or a download shows is
+:meth:`MentoringReport.shown`, with every count about people below 5 suppressed
+(``pathways.suppression``, the rule of the equality report too).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..dates import month_starts
 from ..models import (
     Apprenticeship,
     ChampionPairing,
@@ -32,6 +37,7 @@ from ..models import (
     ShadowingPlace,
     ShadowingRequest,
 )
+from ..suppression import SUPPRESSED, Shown, is_shown, suppress, suppress_group
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,38 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class ShownProgression:
+    """A group's progression as a report shows it: counts below 5 suppressed."""
+
+    people: Shown
+    moved_role: Shown
+    started_apprenticeship: Shown
+    progressed: Shown
+    #: Progressed as a share of the group: None for an empty group, suppressed with either.
+    share_progressed: float | str | None
+
+
+@dataclass(frozen=True)
+class ShownReport:
+    """The mentoring report as a page or a download shows it: every count about people
+    below 5 suppressed, and the median wait when fewer than 5 pairings make it."""
+
+    since: date
+    until: date
+    #: Every month of the period ("YYYY-MM"), with or without sessions.
+    sessions_by_month: dict[str, Shown]
+    active_pairings: Shown
+    #: Pairings accepted in the period that have had a first session.
+    first_sessions: Shown
+    median_days_to_first_session: float | str | None
+    actions_agreed: Shown
+    actions_done: Shown
+    shadowing_by_status: dict[str, Shown]
+    mentees: ShownProgression
+    others: ShownProgression
+
+
+@dataclass(frozen=True)
 class MentoringReport:
     """The organisation's mentoring and shadowing in numbers."""
 
@@ -71,6 +109,35 @@ class MentoringReport:
     def median_days_to_first_session(self) -> float | None:
         """The median days from accepting to the first session (None when none yet)."""
         return median(self.days_to_first_session) if self.days_to_first_session else None
+
+    def shown(self) -> ShownReport:
+        """Return the report as it may be shown: suppressed (see ``pathways.suppression``).
+
+        Each count below 5 is "fewer than 5" (sessions in a month, pairings, actions,
+        shadowing requests in a state, people in a group and how many progressed); the
+        mentees' and the others' headcounts are suppressed together (they add up to the
+        organisation's), and so are moves and starts (they add up to those progressed). A
+        median or share is shown only when the counts it comes from are.
+
+        Examples
+        --------
+        >>> small = MentoringReport(date(2026, 1, 1), date(2026, 2, 28), {"2026-01": 7},
+        ...                         active_pairings=4, days_to_first_session=[3, 9])
+        >>> shown = small.shown()
+        >>> shown.sessions_by_month, shown.active_pairings, shown.median_days_to_first_session
+        ({'2026-01': 7, '2026-02': 'fewer than 5'}, 'fewer than 5', 'fewer than 5')
+        """
+        waits = len(self.days_to_first_session)
+        people = suppress_group({"mentees": self.mentees.people, "others": self.others.people})
+        return ShownReport(
+            self.since, self.until,
+            {month.strftime("%Y-%m"): suppress(self.sessions_by_month.get(
+                month.strftime("%Y-%m"), 0)) for month in month_starts(self.since, self.until)},
+            suppress(self.active_pairings), suppress(waits),
+            self.median_days_to_first_session if waits >= 5 else SUPPRESSED,
+            suppress(self.actions_agreed), suppress(self.actions_done),
+            {state: suppress(count) for state, count in self.shadowing_by_status.items()},
+            _shown(self.mentees, people["mentees"]), _shown(self.others, people["others"]))
 
     def to_json(self) -> dict:
         """The report as plain data."""
@@ -124,6 +191,19 @@ def mentoring_report(session: Session, organisation: Organisation, since: date,
         dict(sorted(shadowing.items())),
         _progression([p for p in people if p.id in mentee_ids], started, since, until),
         _progression([p for p in people if p.id not in mentee_ids], started, since, until))
+
+
+def _shown(group: Progression, people: Shown) -> ShownProgression:
+    """Return a group's progression as shown (``people``: its headcount, suppressed)."""
+    parts = suppress_group({"moved": group.moved_role,
+                            "started": group.started_apprenticeship})
+    progressed = suppress(group.progressed)
+    if not is_shown(progressed):
+        parts = {part: SUPPRESSED for part in parts}
+    share: float | str | None = group.share(group.progressed) if group.people else None
+    if not (is_shown(people) and is_shown(progressed)) and share is not None:
+        share = SUPPRESSED
+    return ShownProgression(people, parts["moved"], parts["started"], progressed, share)
 
 
 def _progression(group: list[Person], started: set[int], since: date,

@@ -1,7 +1,8 @@
-"""What the account pages list: the people in an actor's reach, and the audit log they may read.
+"""What the account pages list: the people in an actor's reach, the audit log they may read,
+and the equality and age report of the people in their reach.
 
-Both are asked a page at a time: :class:`Page` holds the rows of the page asked for (moved
-into range), and how many pages there are. Each row comes with what its page shows.
+The lists are asked a page at a time: :class:`Page` holds the rows of the page asked for
+(moved into range), and how many pages there are. Each row comes with what its page shows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import AuditEvent, Person
 from ..policy import audit_filter, reach_filter
+from ..suppression import Shown, suppress
+from .access import organisations_in_reach
+from .profiles import (
+    AGE_GROUPS,
+    EQUALITY_QUESTIONS,
+    NOT_ANSWERED,
+    PREFER_NOT_TO_SAY,
+    equality_report,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,55 @@ def audit_events(session: Session, actor: Person, entity_type: str = "", page: i
         query = query.where(AuditEvent.entity_type == entity_type)
     return _page(session, query.options(selectinload(AuditEvent.actor))
                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
+
+
+#: The equality report's title of each question.
+REPORT_TITLES = {"sex": "Sex", "ethnic_group": "Ethnic group", "disability": "Disability"}
+
+
+@dataclass(frozen=True)
+class EqualityTable:
+    """One question of the equality and age report: its title, and each answer's label with
+    its count as shown (below 5 suppressed)."""
+
+    key: str
+    title: str
+    rows: list[tuple[str, str, Shown]]
+
+
+@dataclass(frozen=True)
+class EqualityPage:
+    """The equality and age report of the active people in the actor's reach."""
+
+    organisations: list[str]
+    people: Shown
+    tables: list[EqualityTable]
+
+
+def equality_page(session: Session, actor: Person) -> EqualityPage:
+    """Return the equality and age report of the active people in the actor's reach.
+
+    Age in the groups the report uses (``profiles.AGE_GROUPS``: under 25, 25 to 54, 55 or
+    over, from the age bands people give), then sex, ethnic group and disability, each
+    answer counted and suppressed below 5 (``profiles.equality_report``); the headcount too.
+    """
+    organisations = organisations_in_reach(session, actor)
+    ids = [organisation.id for organisation in organisations]
+    report = equality_report(session, ids)
+    others = [(PREFER_NOT_TO_SAY[0], PREFER_NOT_TO_SAY[1]), (NOT_ANSWERED, "Not answered")]
+    tables = [EqualityTable("age_group", "Age", [
+        (value, label, report["age_group"][value])
+        for value, label in [*((key, label) for key, (label, _) in AGE_GROUPS.items()),
+                             *others]])]
+    for field, (question, options) in EQUALITY_QUESTIONS.items():
+        if field != "age_band":
+            tables.append(EqualityTable(field, REPORT_TITLES.get(field, question), [
+                (value, label, report[field][value])
+                for value, label in [*options, others[1]]]))
+    headcount = session.scalar(select(func.count()).select_from(Person).where(
+        Person.organisation_id.in_(ids), Person.active.is_(True))) or 0
+    return EqualityPage([organisation.name for organisation in organisations],
+                        suppress(headcount), tables)
 
 
 def _page(session: Session, query: Select, page: int, per_page: int) -> Page:

@@ -5,7 +5,8 @@ flush and record an audit event; the caller commits. Who may call them for whom 
 in ``pathways.policy`` by the caller.
 
 Equality data is optional, kept in its own table, reported only in aggregate with groups
-smaller than :data:`SMALLEST_GROUP` suppressed, and never written to audit details.
+smaller than :data:`SMALLEST_GROUP` suppressed (``pathways.suppression``), and never
+written to audit details.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from ..errors import InvalidInput, NotFound, Problem
 from ..models import EqualityRecord, HeldQualification, Person
 from ..options import RouteOptions
 from ..routes import MAX_STEPS, Route, make_route
+from ..suppression import SMALLEST_GROUP as SMALLEST_GROUP  # the rule, re-exported
+from ..suppression import SUPPRESSED as SUPPRESSED
+from ..suppression import Shown, suppress_group
 
 MAX_EVIDENCE = 500
 EARLIEST_DATE = date(1940, 1, 1)
@@ -49,9 +53,13 @@ EQUALITY_QUESTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ("yes", "Yes"), ("no", "No"), PREFER_NOT_TO_SAY)),
 }
 NOT_ANSWERED = "not-answered"
-#: Groups smaller than this are reported as :data:`SUPPRESSED`, never as a number.
-SMALLEST_GROUP = 5
-SUPPRESSED = "fewer than 5"
+#: The age groups of the equality and age report (as Somerset asks), from the ONS age bands
+#: people give (no date of birth is stored): group -> (label, the bands it holds).
+AGE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "under-25": ("Under 25", ("16-24",)),
+    "25-54": ("25 to 54", ("25-34", "35-44", "45-54")),
+    "55-plus": ("55 or over", ("55-64", "65-plus")),
+}
 
 
 def held_qualification_ids(person: Person) -> frozenset[str]:
@@ -286,13 +294,14 @@ def save_equality(session: Session, actor: Person, person: Person,
 
 
 def equality_report(session: Session, organisation_ids: Iterable[int]
-                    ) -> dict[str, dict[str, int | str]]:
+                    ) -> dict[str, dict[str, Shown]]:
     """Count the equality answers of the active people in some organisations, suppressed.
 
-    Every answer (and "not-answered") is listed for every question. A count below 5 is
+    Every answer (and "not-answered") is listed for every question, and the age bands again
+    in the report's :data:`AGE_GROUPS` (as ``"age_group"``, first). A count below 5 is
     reported as ``"fewer than 5"``; when that leaves exactly one suppressed count in a
     question, the next smallest is suppressed too, so no count can be worked out from the
-    others and the headcount.
+    others and the headcount (``pathways.suppression.suppress_group``).
 
     Examples
     --------
@@ -308,17 +317,15 @@ def equality_report(session: Session, organisation_ids: Iterable[int]
         .outerjoin(EqualityRecord, EqualityRecord.person_id == Person.id)
         .where(Person.organisation_id.in_(list(organisation_ids)), Person.active.is_(True))
     ).all()
-    report = {}
+    group_of = {band: group for group, (_, bands) in AGE_GROUPS.items() for band in bands}
+    band_at = list(EQUALITY_QUESTIONS).index("age_band") + 1
+    ages = Counter(group_of.get(row[band_at], row[band_at] or NOT_ANSWERED) for row in rows)
+    report = {"age_group": suppress_group(
+        {value: ages.get(value, 0) for value in (*AGE_GROUPS, PREFER_NOT_TO_SAY[0],
+                                                 NOT_ANSWERED)})}
     for index, (field, (_, options)) in enumerate(EQUALITY_QUESTIONS.items(), start=1):
         counts = Counter(row[index] or NOT_ANSWERED for row in rows)
         cells = {value: counts.get(value, 0) for value, _ in options}
         cells[NOT_ANSWERED] = counts.get(NOT_ANSWERED, 0)
-        report[field] = _suppress(cells)
+        report[field] = suppress_group(cells)
     return report
-
-
-def _suppress(cells: dict[str, int]) -> dict[str, int | str]:
-    small = {value for value, count in cells.items() if count < SMALLEST_GROUP}
-    if len(small) == 1 and len(cells) > 1:
-        small.add(min((v for v in cells if v not in small), key=lambda v: cells[v]))
-    return {value: SUPPRESSED if value in small else count for value, count in cells.items()}

@@ -266,6 +266,12 @@ CASES = [
     ("can_answer_request", "champion", "pairing", ALLOW),
     ("can_answer_request", "staff", "pairing", FORBID),
 
+    ("can_see_equality_report", "lnd", None, ALLOW),
+    ("can_see_equality_report", "partnership_lnd", None, ALLOW),
+    ("can_see_equality_report", "admin", None, FORBID),
+    ("can_see_equality_report", "manager", None, FORBID),
+    ("can_see_equality_report", "staff", None, FORBID),
+
     ("can_see_mentoring_report", "lnd", None, ALLOW),
     ("can_see_mentoring_report", "champion", None, ALLOW),
     ("can_see_mentoring_report", "staff", None, FORBID),

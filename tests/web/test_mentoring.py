@@ -25,6 +25,7 @@ from pathways.models import (
     OtjEntry,
     Person,
 )
+from pathways.suppression import SUPPRESSED
 from tests.web.sessions import start_session
 
 TODAY = date.today()
@@ -696,30 +697,64 @@ def report_url(expected, fmt="") -> str:
             f"&until={expected['until'].isoformat()}")
 
 
+def shown(count: int) -> str:
+    """A count as the report shows it: below 5 suppressed (``pathways.suppression``)."""
+    return str(count) if count >= 5 else SUPPRESSED
+
+
 def test_the_report_matches_the_records(client, as_, report_world):
+    """The page shows the records' counts, each below 5 as "fewer than 5" (a small world)."""
     expected = report_world
     as_("lnd")
     page = client.get(report_url(expected))
     assert page.status_code == 200, text_of(page)
-    shown = dict(re.findall(r'data-month="(\d{4}-\d{2})">\s*<th[^>]*>[^<]*</th>\s*'
-                            r'<td[^>]*data-sessions="(\d+)"', page.text))
-    assert {month: int(n) for month, n in shown.items() if int(n)} == expected["months"]
+    months = dict(re.findall(r'data-month="(\d{4}-\d{2})">\s*<th[^>]*>[^<]*</th>\s*'
+                             r'<td[^>]*data-sessions="([^"]+)"', page.text))
+    assert months == {month: shown(expected["months"].get(month, 0)) for month in months}
     span = (TODAY.year - expected["since"].year) * 12 + TODAY.month - expected["since"].month
-    assert len(shown) == span + 1  # every month of the period, with or without sessions
+    assert len(months) == span + 1  # every month of the period, with or without sessions
     assert '<svg' in page.text and 'id="sessions-chart"' in page.text
     figures = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', page.text))
-    assert int(figures["active_pairings"]) == expected["active"]
-    assert float(figures["median_days_to_first_session"]) == expected["median"]
-    assert int(figures["actions_agreed"]) == expected["agreed"]
-    assert int(figures["actions_done"]) == expected["done"]
+    assert figures["active_pairings"] == shown(expected["active"])
+    assert figures["median_days_to_first_session"] == SUPPRESSED  # over 2 pairings
+    assert figures["actions_agreed"] == shown(expected["agreed"])
+    assert figures["actions_done"] == shown(expected["done"])
     assert re.search(r'data-state="requested">\s*<th[^>]*>Waiting for the manager</th>\s*'
-                     r'<td[^>]*>2</td>', page.text)
+                     rf'<td[^>]*>{SUPPRESSED}</td>', page.text)  # 2 requests
+    headcounts = [expected[group][0] for group in ("mentees", "others")]
+    assert min(headcounts) < 5  # so both are suppressed: together they are the organisation
     for group in ("mentees", "others"):
-        people, progressed = expected[group]
         row = re.search(rf'data-group="{group}">(.*?)</tr>', page.text, re.S).group(1)
-        assert f'data-people="{people}"' in row and f'data-progressed="{progressed}"' in row
-        assert f'data-share="{round(progressed / people, 3)}"' in row
+        assert f'data-people="{SUPPRESSED}"' in row and f'data-share="{SUPPRESSED}"' in row
+        assert f'data-progressed="{shown(expected[group][1])}"' in row
     assert NOTES not in page.text
+
+
+def test_a_count_of_four_is_suppressed_and_five_is_shown(app, client, as_, world):
+    """Regression (issue 11, item 4): the report showed counts of 1 to 4 people."""
+    from webapp.extensions import db
+
+    def active_pairings() -> str:
+        page = client.get("/champions/report")
+        return dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', page.text)
+                    )["active_pairings"]
+
+    def pair(*keys):
+        with app.app_context():
+            for key in keys:
+                db.session.add(ChampionPairing(champion_id=world["walked"],
+                                               person_id=world[key], status="active"))
+            db.session.commit()
+
+    as_("lnd")
+    pair("staff", "colleague", "other_team", "manager")
+    assert active_pairings() == SUPPRESSED
+    rows = list(csv.reader(io.StringIO(client.get("/champions/report.csv").text)))
+    assert [row[2] for row in rows if row[0] == "Pairings"] == [SUPPRESSED]
+    pair("lnd")
+    assert active_pairings() == "5"
+    rows = list(csv.reader(io.StringIO(client.get("/champions/report.csv").text)))
+    assert [row[2] for row in rows if row[0] == "Pairings"] == ["5"]
 
 
 def test_the_report_downloads_hold_the_same_numbers(client, as_, report_world):
@@ -733,13 +768,13 @@ def test_the_report_downloads_hold_the_same_numbers(client, as_, report_world):
     rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert rows[0] == ["Section", "Measure", "Value"]
     values = {(section, measure): value for section, measure, value in rows[1:]}
-    assert values[("Actions", "Agreed in the period's sessions")] == str(expected["agreed"])
-    assert values[("Actions", "Done")] == str(expected["done"])
-    assert float(values[("First session", "Median days from accepting")]) == expected["median"]
-    assert values[("Shadowing requests", "Waiting for the manager")] == "2"
-    assert values[("Progression: mentees", "People")] == str(expected["mentees"][0])
-    assert sum(int(v) for (section, _m), v in values.items() if section == "Sessions") == sum(
-        expected["months"].values())
+    assert values[("Actions", "Agreed in the period's sessions")] == shown(expected["agreed"])
+    assert values[("Actions", "Done")] == shown(expected["done"])
+    assert values[("First session", "Median days from accepting")] == SUPPRESSED
+    assert values[("Shadowing requests", "Waiting for the manager")] == SUPPRESSED
+    assert values[("Progression: mentees", "People")] == SUPPRESSED
+    assert {(measure, value) for (section, measure), value in values.items()
+            if section == "Sessions" and value != SUPPRESSED} == set()  # no month had 5
     xlsx = client.get(report_url(expected, ".xlsx"))
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 

@@ -27,6 +27,7 @@ from pathways.policy import (
     can_import_staff,
     can_manage_accounts,
     can_read_audit,
+    can_see_equality_report,
     can_view_person,
 )
 
@@ -66,7 +67,8 @@ def users():
                            pagination=_pagination(found, "admin_people.users",
                                                   q=search or None),
                            many_organisations=len(organisations) > 1, roles=ACCESS_ROLES,
-                           may_audit=bool(can_read_audit(actor)))
+                           may_audit=bool(can_read_audit(actor)),
+                           may_report=bool(can_see_equality_report(actor)))
 
 
 @blueprint.get("/users/<int:person_id>")

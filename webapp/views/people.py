@@ -14,7 +14,9 @@ from flask_wtf import FlaskForm
 
 from pathways.models import Person
 from pathways.people import profiles
-from pathways.policy import can_edit_person, can_view_person
+from pathways.people.pages import equality_page
+from pathways.policy import can_edit_person, can_see_equality_report, can_view_person
+from pathways.suppression import SUPPRESSED
 
 from ..auth import own_page, personal_page, require, signed_in
 from ..extensions import current_graph, db
@@ -172,3 +174,13 @@ def save_equality():
     return _save(me, True, "equality", form,
                  lambda: profiles.save_equality(db.session, me, me, form.answers()),
                  "Equality answers saved. Thank you.")
+
+
+@blueprint.get("/reports/equality")
+@personal_page
+def equality_report():
+    """The equality and age report of the people in the signed-in L&D person's reach."""
+    me = signed_in()
+    require(can_see_equality_report(me))
+    return render_template("people/equality_report.html", report=equality_page(db.session, me),
+                           suppressed=SUPPRESSED)

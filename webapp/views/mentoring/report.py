@@ -1,4 +1,8 @@
-"""The mentoring report: counts only, never notes or names; a chart, tables and downloads."""
+"""The mentoring report: counts only, never notes or names; a chart, tables and downloads.
+
+The page and the downloads show the report suppressed (``MentoringReport.shown``): a count
+about people below 5 is "fewer than 5", never the number.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from pathways import clock
-from pathways.dates import month_starts
 from pathways.errors import InvalidInput, Problem
-from pathways.mentoring.reports import MentoringReport, mentoring_report
+from pathways.mentoring.reports import ShownReport, mentoring_report
 from pathways.models import SHADOWING_STATES
 from pathways.policy import can_see_mentoring_report
+from pathways.suppression import Shown, is_shown
 
 from ... import charts
 from ...auth import personal_page, require, signed_in
@@ -32,29 +36,33 @@ def _report_period() -> tuple[ReportForm, tuple[date, date] | None]:
     return form, form.period(clock.today()) if form.validate() else None
 
 
-def sessions_by_month(report: MentoringReport) -> list[tuple[date, int]]:
-    """Return each month of the period with its number of sessions (none is 0)."""
-    return [(month, report.sessions_by_month.get(month.strftime("%Y-%m"), 0))
-            for month in month_starts(report.since, report.until)]
+def sessions_by_month(report: ShownReport) -> list[tuple[date, Shown]]:
+    """Return each month of the period with its number of sessions, as shown."""
+    return [(date.fromisoformat(f"{month}-01"), count)
+            for month, count in report.sessions_by_month.items()]
 
 
-def sessions_chart(months: list[tuple[date, int]]) -> Markup:
-    """Sessions held each month (a bar chart; the page has the same numbers in a table)."""
+def sessions_chart(months: list[tuple[date, Shown]]) -> Markup:
+    """Sessions held each month (a bar chart; the page has the same numbers in a table).
+
+    A month with fewer than 5 sessions has no bar: its number is not shown.
+    """
     return charts.bar_chart(
         "sessions-chart", "Mentoring sessions each month",
         "How many mentoring sessions the organisation's people had each month of the "
-        "period. The table below has the same numbers.",
+        "period; a month with fewer than 5 has no bar. The table below has the same numbers.",
         [charts.month_label(month) for month, _count in months],
-        [charts.Series("Sessions", [count for _month, count in months])], unit="Sessions")
+        [charts.Series("Sessions", [count if is_shown(count) else 0
+                                    for _month, count in months])], unit="Sessions")
 
 
-def report_table(report: MentoringReport) -> tuple[list[str], list[list]]:
+def report_table(report: ShownReport) -> tuple[list[str], list[list]]:
     """Return the report as one table: each figure with its section and measure."""
     rows: list[list] = [["Sessions", charts.month_label(month), count]
                         for month, count in sessions_by_month(report)]
     rows += [["Pairings", f"Active on {report.until.isoformat()}", report.active_pairings],
              ["First session", "Pairings accepted in the period that have had one",
-              len(report.days_to_first_session)],
+              report.first_sessions],
              ["First session", "Median days from accepting",
               report.median_days_to_first_session],
              ["Actions", "Agreed in the period's sessions", report.actions_agreed],
@@ -62,7 +70,7 @@ def report_table(report: MentoringReport) -> tuple[list[str], list[list]]:
     rows += [["Shadowing requests", SHADOWING_STATES.get(state, state), count]
              for state, count in report.shadowing_by_status.items()]
     for name, group in (("Mentees", report.mentees), ("Others", report.others)):
-        share = group.share(group.progressed)
+        share = group.share_progressed
         rows += [[f"Progression: {name.lower()}", "People", group.people],
                  [f"Progression: {name.lower()}", "Moved role", group.moved_role],
                  [f"Progression: {name.lower()}", "Started an apprenticeship",
@@ -82,7 +90,7 @@ def report():
         return render_template("mentoring/report.html", form=form, report=None,
                                organisation=me.organisation,
                                error_list=error_list(form)), 400
-    found = mentoring_report(db.session, me.organisation, *period)
+    found = mentoring_report(db.session, me.organisation, *period).shown()
     months = sessions_by_month(found)
     return render_template(
         "mentoring/report.html", form=form, report=found, organisation=me.organisation,
@@ -100,7 +108,7 @@ def report_download(fmt: str):
         raise InvalidInput([Problem(field.name, message) for field in form
                             for message in field.errors], "The report was not made")
     organisation = signed_in().organisation
-    found = mentoring_report(db.session, organisation, *period)
+    found = mentoring_report(db.session, organisation, *period).shown()
     headers, rows = report_table(found)
     return download(fmt, headers, rows, f"mentoring-report-{found.since.isoformat()}-to-"
                     f"{found.until.isoformat()}", "Mentoring report",
