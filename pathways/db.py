@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,6 +88,47 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def lock_for_update(session: Session, row: object) -> None:
+    """Take the write lock on ``row`` for the rest of the transaction, then load it again.
+
+    Anything limited (a post, a champion's or an educator's places, a shadowing place, a
+    day's off-the-job hours) is taken by locking the row that holds the limit first, and
+    only then reading its state and counting what already uses it: two requests at the same
+    moment queue here instead of both reading "there is room" and both writing.
+
+    - PostgreSQL (and other servers): ``SELECT ... FOR NO KEY UPDATE`` of the row; a second
+      transaction waits here until the first commits, then reads what it committed. Rows
+      that refer to the locked one may still be added meanwhile.
+    - SQLite has one write lock per database and no row locks: an ``UPDATE`` that changes
+      nothing (``SET id = id WHERE id = :id``) takes it, waiting up to the busy timeout.
+      Python's sqlite3 driver begins a transaction only before the first write, so this
+      must come before the reads the decision rests on (then they see the latest data).
+
+    Pending changes are flushed first; the row's attributes are then read again, so checks
+    after the call see its committed state, not what was loaded before the lock.
+
+    Examples
+    --------
+    >>> from pathways.models import Organisation
+    >>> council = Organisation(name="Lockshire")
+    >>> session.add(council)
+    >>> lock_for_update(session, council)
+    >>> council.name
+    'Lockshire'
+    """
+    session.flush()
+    state = inspect(row)
+    mapper = state.mapper
+    if session.get_bind(mapper).dialect.name != "sqlite":
+        session.refresh(row, with_for_update={"key_share": True})
+        return
+    keys = mapper.primary_key
+    session.execute(update(mapper.local_table)
+                    .where(*(column == value for column, value in zip(keys, state.identity)))
+                    .values({keys[0]: keys[0]}))
+    session.refresh(row)
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:

@@ -21,9 +21,11 @@ numbered as a spreadsheet shows them (the header is row 1).
 - **weekly_hours**: contracted hours a week, more than 0 and at most 60 (part-time hours
   change the off-the-job hours required of starts before 1 August 2025).
 - **otj_hours_logged**: off-the-job hours already logged elsewhere (0 when empty). They
-  become approved entries, activity "other", noted "Hours logged before import", on the
-  earlier of today and the planned end. An entry holds at most 24 hours (one day), so more
-  hours are split into 24-hour entries on the days before it, never before the start.
+  become approved entries, activity "other", noted "Hours logged before import", ending on
+  the earlier of today and the planned end and kept to the log's limits
+  (``records``: at most 24 hours a day, and the row's ``weekly_hours`` in an ISO week):
+  ``rules.spread_otj_hours`` fills the latest days first, never before the start, and more
+  hours than those days can hold is a problem of the row.
 - **last_review_date**: the last progress review (not before the start, not in the
   future); recorded with the note "Imported", the next due 84 days later.
 - **status**: one of ``rules.STATUSES`` (the name or its label, e.g. ``break in
@@ -43,7 +45,6 @@ nothing and says which rows are already there.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections import defaultdict
@@ -78,7 +79,7 @@ from ..models import (
     Qualification,
 )
 from .records import REVIEW_EVERY_DAYS, record_review
-from .rules import STATUSES
+from .rules import STATUSES, otj_hours_that_fit, spread_otj_hours
 from .setup import create_cohort, enrol
 
 COLUMNS = ("email", "cohort", "standard_code", "start_date", "planned_end_date",
@@ -87,8 +88,6 @@ REQUIRED_COLUMNS = ("email", "cohort", "standard_code", "start_date", "planned_e
                     "weekly_hours")
 MAX_ROWS = 2000
 MAX_WEEKLY_HOURS = Decimal(60)
-#: The most hours one off-the-job entry may hold (the database refuses more).
-HOURS_IN_A_DAY = 24
 #: Dates outside these years are taken for typing mistakes.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 LIMITS = {"cohort": 200, "standard_code": 10, "guaranteed_post": 50}
@@ -257,7 +256,7 @@ def parse_row(number: int, raw: dict[str, str], today: date,
     if status == "withdrawn" and raw.get("guaranteed_post"):
         problem("guaranteed_post", "a withdrawn apprenticeship cannot hold a post")
     if start is not None:
-        _check_history(start, end, logged, review, today, problem)
+        _check_history(start, end, hours, logged, review, today, problem)
     problems.extend(found)
     if found or start is None or end is None or status is None:  # each None is a problem too
         return None
@@ -291,9 +290,9 @@ def _dates(raw: dict[str, str], problem) -> tuple[date | None, date | None]:
     return start, end
 
 
-def _check_history(start: date, end: date | None, logged: Decimal, review: date | None,
-                   today: date, problem) -> None:
-    """Check the hours logged and the last review against the start and today."""
+def _check_history(start: date, end: date | None, weekly_hours: Decimal | None,
+                   logged: Decimal, review: date | None, today: date, problem) -> None:
+    """Check the hours logged and the last review against the start, the limits and today."""
     if review is not None:
         if review < start:
             problem("last_review_date", f"cannot be before the start on {start.isoformat()}")
@@ -305,10 +304,11 @@ def _check_history(start: date, end: date | None, logged: Decimal, review: date 
     if dated < start:
         problem("otj_hours_logged", f"no hours can be logged yet: the apprenticeship starts "
                                     f"on {start.isoformat()}")
-    elif logged > HOURS_IN_A_DAY * ((dated - start).days + 1):
-        problem("otj_hours_logged", f"{logged} hours is more than {HOURS_IN_A_DAY} hours a "
-                                    f"day from the start on {start.isoformat()} to "
-                                    f"{dated.isoformat()}")
+    elif weekly_hours is not None and logged > (room := otj_hours_that_fit(start, dated,
+                                                                            weekly_hours)):
+        problem("otj_hours_logged", f"{logged} hours is more than fit from the start on "
+                                    f"{start.isoformat()} to {dated.isoformat()} at 24 hours "
+                                    f"a day and {weekly_hours} hours a week (at most {room})")
 
 
 def _match_people(session: Session, organisation: Organisation, rows: list[ApprenticeshipRow],
@@ -449,25 +449,6 @@ def _role_follows(G: nx.DiGraph | None, programme: Programme | None, post: Post)
                                                         post.role_id)
 
 
-def otj_days(hours: Decimal, start: date, dated: date) -> list[tuple[date, Decimal]]:
-    """Split hours logged before the import into entries of at most 24 hours, oldest first.
-
-    The last entry (the remainder) is on ``dated`` and the full days before it, so none is
-    before ``start`` when the hours fit (``parse_row`` checks they do).
-
-    Examples
-    --------
-    >>> start, dated = date(2025, 9, 1), date(2026, 1, 10)
-    >>> otj_days(Decimal("50"), start, dated)  # doctest: +NORMALIZE_WHITESPACE
-    [(datetime.date(2026, 1, 8), Decimal('24')), (datetime.date(2026, 1, 9), Decimal('24')),
-     (datetime.date(2026, 1, 10), Decimal('2'))]
-    """
-    count = math.ceil(hours / HOURS_IN_A_DAY)
-    full = Decimal(HOURS_IN_A_DAY)
-    entries = [(dated - timedelta(days=count - 1 - index), full) for index in range(count - 1)]
-    return entries + [(dated, hours - full * (count - 1))]
-
-
 def _write(session: Session, organisation: Organisation, rows: list[ApprenticeshipRow],
            new_cohorts: dict[str, NewCohort], actor: Person | None,
            today: date) -> ApprenticeshipImportResult:
@@ -513,8 +494,9 @@ def _write_row(session: Session, row: ApprenticeshipRow, cohort: Cohort, actor: 
     result.posts_reserved += row.post is not None
     if row.otj_hours:
         reviewer = actor.id if actor else None
-        for worked_on, hours in otj_days(row.otj_hours, row.start_date,
-                                         min(today, row.planned_end_date)):
+        for worked_on, hours in spread_otj_hours(row.otj_hours, row.start_date,
+                                                 min(today, row.planned_end_date),
+                                                 row.weekly_hours):
             apprenticeship.otj_entries.append(OtjEntry(
                 worked_on=worked_on, hours=hours, activity="other", note=OTJ_NOTE,
                 state="approved", recorded_by_id=reviewer, reviewed_by_id=reviewer))
@@ -532,11 +514,13 @@ def _start_transaction(session: Session) -> None:
     Python's sqlite3 driver begins a transaction only before a write; a SAVEPOINT issued
     before any write starts the transaction itself, and releasing it would commit at once,
     out of the caller's hands. Beginning explicitly keeps the caller's commit or rollback
-    in charge (PostgreSQL needs nothing).
+    in charge (PostgreSQL needs nothing). ``BEGIN IMMEDIATE`` takes SQLite's write lock at
+    once (the import writes anyway), so the services' checks inside the savepoint read the
+    latest rows and no other writer can slip in between a check and its write.
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
     driver = connection.connection.dbapi_connection
     if driver is not None and not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

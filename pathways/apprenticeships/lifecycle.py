@@ -15,8 +15,9 @@ import networkx as nx
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
-from ..models import Apprenticeship, HeldQualification, Person, StatusChange
+from ..models import Apprenticeship, HeldQualification, Person, Post, StatusChange
 from . import posts
 from .rules import STATUSES, check_move
 
@@ -56,6 +57,7 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
         When the funding rules do not allow the move (see ``rules.check_move``).
     """
     today = today or clock.today()
+    lock_for_update(session, apprenticeship)  # two moves at once: the second sees the first
     reason = (reason or "").strip()
     problems = []
     if not reason:
@@ -78,7 +80,8 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
     apprenticeship.status_changes.append(change)
     apprenticeship.status = new
     post = apprenticeship.post
-    if new == "withdrawn" and post is not None and post.state in ("reserved", "offered"):
+    if new == "withdrawn" and post is not None and _still_holds(session, apprenticeship, post,
+                                                                "reserved", "offered"):
         posts.move_post(session, post, "vacant", actor=actor)
     session.flush()
     audit.record(session, actor, "status", "apprenticeship", apprenticeship.id,
@@ -121,6 +124,7 @@ def record_job_step(session: Session, apprenticeship: Apprenticeship, step: str,
         When the date is in the future or before the previous step.
     """
     today = today or clock.today()
+    lock_for_update(session, apprenticeship)  # the same step twice at once: once
     if step not in JOB_STEPS:
         raise InvalidInput([Problem("step", f"use one of {', '.join(JOB_STEPS)}")],
                            "The step was not recorded")
@@ -145,7 +149,8 @@ def record_job_step(session: Session, apprenticeship: Apprenticeship, step: str,
         raise JobStepRefused("This apprenticeship has no guaranteed job: reserve a post or "
                              "name a guaranteed role first.")
     post = apprenticeship.post
-    if step == "offer_made_on" and post is not None and post.state == "reserved":
+    if step == "offer_made_on" and post is not None and _still_holds(session, apprenticeship,
+                                                                     post, "reserved"):
         posts.move_post(session, post, "offered", actor=actor)
     if step == "started_in_post_on":
         _start_in_post(session, apprenticeship, on, qualified_on, G)
@@ -156,6 +161,13 @@ def record_job_step(session: Session, apprenticeship: Apprenticeship, step: str,
     audit.record(session, actor, "job_step", "apprenticeship", apprenticeship.id,
                  f"{JOB_STEPS[step]} on {on.isoformat()}", {"step": step},
                  concerns=apprenticeship.cohort.organisation)
+
+
+def _still_holds(session: Session, apprenticeship: Apprenticeship, post: Post,
+                 *states: str) -> bool:
+    """Lock the post, then say whether it is still the apprenticeship's, in one of ``states``."""
+    lock_for_update(session, post)
+    return post.apprenticeship_id == apprenticeship.id and post.state in states
 
 
 def _start_in_post(session: Session, apprenticeship: Apprenticeship, on: date,

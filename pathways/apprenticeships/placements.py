@@ -4,7 +4,9 @@ Social work and occupational therapy apprentices have placements. Each placement
 practice educator: for social work, someone whose profile holds PEPS stage 1 or 2; for
 occupational therapy, the RCOT's APPLE accreditation. Each educator has a capacity (how
 many placements at once; 1 until L&D sets it) and an allocation that would take them over
-it, counting the placements whose dates overlap, is refused.
+it, counting the placements whose dates overlap, is refused. The educator is locked
+before their placements are counted (``db.lock_for_update``), so allocations at the same
+moment take turns and never take an educator over capacity together.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Apprenticeship, HeldQualification, Person, Placement, PracticeEducator
 
@@ -100,6 +103,7 @@ def check_educator(session: Session, apprenticeship: Apprenticeship, educator: P
         wanted_titles = ", ".join(wanted) or "the educator qualifications"
         raise EducatorRefused(f"{educator.name} cannot supervise this placement: their profile "
                               f"holds none of {wanted_titles}.")
+    lock_for_update(session, educator)  # count only once other allocations have finished
     capacity = capacity_of(session, educator)
     load = overlapping_load(session, educator, start, end, excluding=placement)
     if load >= capacity:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import POST_STATES, Apprenticeship, Node, Organisation, Person, Post, Role, Team
 
@@ -76,12 +77,17 @@ def move_post(session: Session, post: Post, new: str, *,
               actor: Person | None = None) -> Post:
     """Move a post along its lifecycle; ``reserved`` needs the apprenticeship it is for.
 
+    The post is locked first (``db.lock_for_update``) and its state read again, so two
+    moves at the same moment (two enrolments on one vacant post) take turns: the second
+    sees the first's state and is refused, rather than both being saved and one lost.
+
     Raises
     ------
     PostMoveRefused
         When the move is not in ``POST_MOVES``, or reserving without an apprenticeship or
         for an apprenticeship of another organisation.
     """
+    lock_for_update(session, post)
     if new not in POST_STATES:
         raise PostMoveRefused(post, new, f"use one of {', '.join(POST_STATES)}")
     if new not in POST_MOVES[post.state]:

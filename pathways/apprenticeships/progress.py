@@ -1,10 +1,12 @@
 """Who is on track: an apprenticeship's or a whole cohort's status as of a date.
 
 The same function answers the cohort page, ``GET /api/v1/cohorts/<id>/summary`` and
-``pathways cohort-report``, so the three never disagree. A cohort's summary takes a fixed
-number of queries whatever its size (apprentices, logged hours, last reviews, status
-history, placements without an educator), and the rules themselves are
-``rules.status_as_of``.
+``pathways cohort-report``, so the three never disagree. Logged hours, and so "behind" and
+the RAG, are approved hours only; submitted hours not yet approved are given beside them
+as pending (``records.COUNTED_STATES`` and ``records.PENDING_STATES``). A cohort's summary
+takes a fixed number of queries whatever its size (apprentices, logged and pending hours,
+last reviews, status history, placements without an educator), and the rules themselves
+are ``rules.status_as_of``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -29,7 +31,7 @@ from ..models import (
     StatusChange,
 )
 from ..vocabulary import LabelledEnum
-from .records import COUNTED_STATES
+from .records import COUNTED_STATES, PENDING_STATES
 from .rules import status_as_of
 
 
@@ -98,6 +100,8 @@ class ApprenticeProgress:
     post: str | None
     guaranteed_role_id: str | None
     placements_without_educator: int
+    #: Hours submitted by the date and not yet approved: shown, never counted.
+    otj_pending: float = 0.0
 
     @property
     def missing_educator(self) -> bool:
@@ -108,6 +112,7 @@ class ApprenticeProgress:
         """The API's shape of one apprentice."""
         return {"email": self.email, "name": self.name, "status": self.status,
                 "rag": self.rag, "otj_logged": self.otj_logged,
+                "otj_pending": self.otj_pending,
                 "otj_expected": self.otj_expected, "otj_required": self.otj_required,
                 "otj_behind": self.otj_behind, "review_overdue": self.review_overdue,
                 "last_review": self.last_review.isoformat() if self.last_review else None,
@@ -160,8 +165,9 @@ def cohort_summary(session: Session, cohort: Cohort, as_of: date | None = None,
                    thresholds: Thresholds = Thresholds()) -> CohortSummary:
     """Return the cohort's summary on ``as_of`` (default today), urgent apprentices first.
 
-    Only hours logged and reviews held on or before ``as_of`` count, queried hours never
-    do, and each apprentice's status is the one their history gives on that date.
+    Only hours logged and reviews held on or before ``as_of`` count, and of the hours only
+    approved ones (submitted ones are ``otj_pending``, queried ones nothing); each
+    apprentice's status is the one their history gives on that date.
     """
     as_of = as_of or clock.today()
     rows = progress_rows(session, Apprenticeship.cohort_id == cohort.id, as_of, thresholds)
@@ -189,11 +195,17 @@ def progress_rows(session: Session, which, as_of: date,
         .outerjoin(Post, Post.apprenticeship_id == Apprenticeship.id)
         .where(which)).all()
     ids = select(Apprenticeship.id).where(which).scalar_subquery()
-    logged = dict(session.execute(
-        select(OtjEntry.apprenticeship_id, func.sum(OtjEntry.hours))
-        .where(OtjEntry.apprenticeship_id.in_(ids), OtjEntry.worked_on <= as_of,
-               OtjEntry.state.in_(COUNTED_STATES))
-        .group_by(OtjEntry.apprenticeship_id)).all())
+    logged: dict[int, tuple] = {
+        apprenticeship_id: (approved, pending)
+        for apprenticeship_id, approved, pending in session.execute(
+            select(OtjEntry.apprenticeship_id,
+                   func.sum(case((OtjEntry.state.in_(COUNTED_STATES), OtjEntry.hours),
+                                 else_=0)),
+                   func.sum(case((OtjEntry.state.in_(PENDING_STATES), OtjEntry.hours),
+                                 else_=0)))
+            .where(OtjEntry.apprenticeship_id.in_(ids), OtjEntry.worked_on <= as_of,
+                   OtjEntry.state.in_(COUNTED_STATES + PENDING_STATES))
+            .group_by(OtjEntry.apprenticeship_id))}
     reviewed = dict(session.execute(
         select(ProgressReview.apprenticeship_id, func.max(ProgressReview.held_on))
         .where(ProgressReview.apprenticeship_id.in_(ids), ProgressReview.held_on <= as_of)
@@ -214,7 +226,8 @@ def progress_rows(session: Session, which, as_of: date,
          post) in people:
         status = statuses.get(apprenticeship_id, current if as_of >= start else "active")
         last_review = reviewed.get(apprenticeship_id)
-        hours = round(float(logged.get(apprenticeship_id) or 0), 2)
+        approved, pending = logged.get(apprenticeship_id, (0, 0))
+        hours = round(float(approved or 0), 2)
         standing = status_as_of(status, start, planned_end, required, hours, last_review,
                                 as_of=as_of, behind_share=thresholds.behind_share,
                                 behind_after_days=thresholds.behind_after_days,
@@ -223,7 +236,7 @@ def progress_rows(session: Session, which, as_of: date,
             apprenticeship_id, email, name, status, standing.rag, start, planned_end, hours,
             standing.expected_otj_to_date, required, standing.otj_behind, last_review,
             standing.days_since_review, standing.review_overdue, standing.past_end, post,
-            role_id, unallocated.get(apprenticeship_id, 0)))
+            role_id, unallocated.get(apprenticeship_id, 0), round(float(pending or 0), 2)))
     return rows
 
 
@@ -250,7 +263,7 @@ def otj_over_time(session: Session, cohort: Cohort, as_of: date | None = None
                   ) -> list[MonthPoint]:
     """Cohort hours logged against expected, cumulative at each month end up to ``as_of``.
 
-    ``first`` is hours logged (counted states only), ``second`` hours expected by then,
+    ``first`` is hours logged (approved only), ``second`` hours expected by then,
     summed over apprentices who have not withdrawn.
     """
     as_of = as_of or clock.today()

@@ -1,9 +1,23 @@
 """What happens during an apprenticeship: the off-the-job log and three-way progress reviews.
 
-The apprentice or their manager logs hours; L&D approves or queries them. Queried entries
-do not count toward the logged total until they are approved (a judgement call: hours in
-doubt should not make someone look on track). A review is due at most 84 days after the
-previous one (or the start), so the next review date may not be later than that.
+The apprentice or their manager logs hours; L&D approves or queries them. Only approved
+hours count toward the logged total (RAG, "on track", the charts); submitted hours are
+shown beside it as pending, and queried ones count nowhere until approved (a judgement
+call: hours in doubt, or not yet looked at, should not make someone look on track).
+
+**Limits** (``rules.otj_limit_problems``): one day holds at most 24 hours across all the
+apprenticeship's entries, and one ISO week (Monday to Sunday) at most the apprenticeship's
+contracted weekly hours, since off-the-job training happens in paid working hours. Both
+count submitted and approved entries, not queried ones: those are in doubt, and the
+corrected hours must still be loggable; approving a queried entry checks the limits
+again. An entry that would take its day or week over is refused, naming the day or the
+week and the hours it already holds; an entry may take either exactly to its limit. The
+apprenticeship is locked while the hours are counted (``db.lock_for_update``), so entries
+logged at the same moment cannot pass the check together. The import spreads the hours it
+brings under the same limits (``rules.spread_otj_hours``).
+
+A review is due at most 84 days after the previous one (or the start), so the next review
+date may not be later than that.
 """
 
 from __future__ import annotations
@@ -11,14 +25,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem
 from ..models import OTJ_ACTIVITIES, Apprenticeship, OtjEntry, Person, ProgressReview
+from .rules import otj_limit_problems, week_of
 
-#: Entries in these states count toward the logged total.
-COUNTED_STATES = ("submitted", "approved")
+#: Entries in these states count toward the logged total (progress, RAG, charts).
+COUNTED_STATES = ("approved",)
+#: Entries in these states are shown beside the logged total as pending approval.
+PENDING_STATES = ("submitted",)
+#: Entries in these states count toward the day and week limits.
+LIMITED_STATES = ("submitted", "approved")
 #: The longest gap between progress reviews, in days.
 REVIEW_EVERY_DAYS = 84
 
@@ -45,7 +66,9 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
     ------
     InvalidInput
         When the day is before the start or in the future, the hours are not more than 0
-        and at most 24, or the activity is not one of ``OTJ_ACTIVITIES``.
+        and at most 24, the activity is not one of ``OTJ_ACTIVITIES``, or the entry would
+        take the day over 24 hours or the week over the contracted weekly hours (see the
+        module's docstring).
     """
     today = today or clock.today()
     problems: list[Problem] = []
@@ -57,6 +80,8 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
         problems.append(Problem("worked_on", "cannot be in the future"))
     if activity not in OTJ_ACTIVITIES:
         problems.append(Problem("activity", f"choose one of {', '.join(OTJ_ACTIVITIES)}"))
+    if not problems and amount is not None:
+        problems = limit_problems(session, apprenticeship, worked_on, amount)
     if problems:
         raise InvalidInput(problems, "The hours were not logged")
     entry = OtjEntry(worked_on=worked_on, hours=amount, activity=activity,
@@ -76,7 +101,8 @@ def review_entry(session: Session, entry: OtjEntry, decision: str, *, note: str 
     Raises
     ------
     InvalidInput
-        When the decision is not ``approved`` or ``queried``, or a query has no note.
+        When the decision is not ``approved`` or ``queried``, a query has no note, or
+        approving a queried entry would take its day or week over the limits.
     """
     note = (note or "").strip()
     if decision not in ("approved", "queried"):
@@ -85,12 +111,40 @@ def review_entry(session: Session, entry: OtjEntry, decision: str, *, note: str 
     if decision == "queried" and not note:
         raise InvalidInput([Problem("query_note", "say what is wrong with the entry")],
                            "The entry was not queried")
+    lock_for_update(session, entry.apprenticeship)
+    lock_for_update(session, entry)  # decided at the same moment: the second sees the first
+    if decision == "approved" and entry.state not in LIMITED_STATES:
+        problems = limit_problems(session, entry.apprenticeship, entry.worked_on, entry.hours,
+                                  where="decision")
+        if problems:
+            raise InvalidInput(problems, "The entry was not approved")
     entry.state, entry.query_note = decision, note if decision == "queried" else ""
     entry.reviewed_by_id = actor.id if actor else None
     session.flush()
     audit.record(session, actor, "otj_" + decision, "otj_entry", entry.id, note,
                  concerns=entry.apprenticeship.cohort.organisation)
     return entry
+
+
+def limit_problems(session: Session, apprenticeship: Apprenticeship, worked_on: date,
+                   hours: Decimal, *, where: str = "hours") -> list[Problem]:
+    """Lock the apprenticeship, then say how ``hours`` more on ``worked_on`` break the limits.
+
+    Counts the apprenticeship's submitted and approved entries that day and that ISO week
+    (see the module's docstring); the lock is held until the caller's transaction ends.
+    """
+    lock_for_update(session, apprenticeship)
+    monday = week_of(worked_on)
+    logged = OtjEntry.state.in_(LIMITED_STATES)
+    day_logged, week_logged = session.execute(
+        select(func.sum(OtjEntry.hours).filter(OtjEntry.worked_on == worked_on),
+               func.sum(OtjEntry.hours))
+        .where(OtjEntry.apprenticeship_id == apprenticeship.id, logged,
+               OtjEntry.worked_on >= monday,
+               OtjEntry.worked_on <= monday + timedelta(days=6))).one()
+    return otj_limit_problems(worked_on, hours, apprenticeship.weekly_hours,
+                              day_logged=Decimal(day_logged or 0),
+                              week_logged=Decimal(week_logged or 0), where=where)
 
 
 def record_review(session: Session, apprenticeship: Apprenticeship, *, held_on: date,

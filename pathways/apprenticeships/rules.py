@@ -7,7 +7,8 @@ No I/O and no database: the models and pages call these. Rules depend on the sta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from .. import clock
 from ..dates import add_months
@@ -24,6 +25,8 @@ OTJ_WEEKLY_HOURS_CAP = 30
 #: Statutory annual leave taken off the planned weeks, pro rata.
 STATUTORY_LEAVE_WEEKS_A_YEAR = 5.6
 DAYS_A_YEAR = 365
+#: The most off-the-job hours one day may hold, across all of an apprenticeship's entries.
+HOURS_IN_A_DAY = 24
 
 
 class ApprenticeshipStatus(LabelledEnum):
@@ -296,3 +299,121 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
         rag = "green"
     return ProgressStatus(as_of, status, elapsed, planned, otj_required, otj_logged,
                           round(expected, 2), behind, since_review, overdue, past_end, rag)
+
+
+def week_of(day: date) -> date:
+    """Return the Monday that starts ``day``'s ISO week (Monday to Sunday).
+
+    >>> week_of(date(2026, 2, 8))
+    datetime.date(2026, 2, 2)
+    """
+    return day - timedelta(days=day.weekday())
+
+
+def otj_limit_problems(worked_on: date, hours: Decimal, weekly_hours: Decimal, *,
+                       day_logged: Decimal, week_logged: Decimal,
+                       where: str = "hours") -> list[Problem]:
+    """Say how an entry of ``hours`` on ``worked_on`` would break the off-the-job limits.
+
+    A day holds at most ``HOURS_IN_A_DAY`` (24) hours across all its entries; an ISO week
+    (Monday to Sunday) at most the apprenticeship's contracted ``weekly_hours``, since
+    off-the-job training happens in paid working hours. ``day_logged`` and ``week_logged``
+    are the hours already logged that day and that week (other entries); the entry may
+    take either exactly to its limit.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the entry fits; otherwise naming the day or the week.
+
+    Examples
+    --------
+    >>> monday = date(2026, 2, 2)
+    >>> otj_limit_problems(monday, Decimal(4), Decimal(37.5), day_logged=Decimal(20),
+    ...                    week_logged=Decimal(20))
+    []
+    >>> for problem in otj_limit_problems(monday, Decimal(5), Decimal(30),
+    ...                                   day_logged=Decimal(20), week_logged=Decimal(26)):
+    ...     print(problem.message)
+    Monday 2 February 2026 already has 20 hours logged: with these 5 it would be 25, more than the 24 hours in a day
+    the week of Monday 2 February 2026 already has 26 hours logged: with these 5 it would be 31, more than the 30 contracted hours a week
+    """  # noqa: E501
+    problems = []
+    day_total, week_total = day_logged + hours, week_logged + hours
+    if day_total > HOURS_IN_A_DAY:
+        problems.append(Problem(where, f"{_day(worked_on)} already has {_hours(day_logged)} "
+                                f"hours logged: with these {_hours(hours)} it would be "
+                                f"{_hours(day_total)}, more than the {HOURS_IN_A_DAY} hours "
+                                "in a day"))
+    if week_total > weekly_hours:
+        problems.append(Problem(where, f"the week of {_day(week_of(worked_on))} already has "
+                                f"{_hours(week_logged)} hours logged: with these "
+                                f"{_hours(hours)} it would be {_hours(week_total)}, more than "
+                                f"the {_hours(weekly_hours)} contracted hours a week"))
+    return problems
+
+
+def otj_hours_that_fit(start: date, last: date, weekly_hours: Decimal) -> Decimal:
+    """Return the most off-the-job hours the days from ``start`` to ``last`` can hold.
+
+    Each ISO week holds the weekly hours, or 24 hours for each of its days in the range
+    when that is less (a first or last week cut short).
+
+    >>> otj_hours_that_fit(date(2026, 2, 8), date(2026, 2, 10), Decimal("37.5"))  # Sun-Tue
+    Decimal('61.5')
+    """
+    total, monday = Decimal(0), week_of(start)
+    while monday <= last:
+        days = (min(last, monday + timedelta(days=6)) - max(start, monday)).days + 1
+        total += min(weekly_hours, Decimal(HOURS_IN_A_DAY * days))
+        monday += timedelta(days=7)
+    return total
+
+
+def spread_otj_hours(hours: Decimal, start: date, last: date, weekly_hours: Decimal
+                     ) -> list[tuple[date, Decimal]]:
+    """Split hours into entries that keep to the limits, on the latest days first.
+
+    From ``last`` back towards ``start``, each day takes up to 24 hours and what is left of
+    its week's ``weekly_hours``, until the hours are placed. Returns the entries oldest
+    first.
+
+    Raises
+    ------
+    ValueError
+        When the hours do not fit (more than ``otj_hours_that_fit``).
+
+    Examples
+    --------
+    >>> for day, amount in spread_otj_hours(Decimal(50), date(2025, 9, 1),
+    ...                                     date(2026, 1, 7), Decimal("37.5")):
+    ...     print(day, amount)
+    2026-01-04 12.5
+    2026-01-06 13.5
+    2026-01-07 24
+    """
+    entries: list[tuple[date, Decimal]] = []
+    used: dict[date, Decimal] = {}
+    left, day = hours, last
+    while left > 0 and day >= start:
+        week = week_of(day)
+        amount = min(Decimal(HOURS_IN_A_DAY), weekly_hours - used.get(week, Decimal(0)), left)
+        if amount > 0:
+            entries.append((day, amount))
+            used[week] = used.get(week, Decimal(0)) + amount
+            left -= amount
+        day -= timedelta(days=1)
+    if left > 0:
+        raise ValueError(f"{hours} hours do not fit from {start.isoformat()} to "
+                         f"{last.isoformat()} at {weekly_hours} hours a week")
+    return entries[::-1]
+
+
+def _day(day: date) -> str:
+    """A day in words, e.g. "Monday 2 February 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _hours(hours: Decimal) -> str:
+    """Hours without trailing zeros, e.g. 20 or 7.5."""
+    return f"{Decimal(hours).normalize():f}"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem
 from ..models import (
     BUDGET_KINDS,
@@ -170,7 +171,9 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
     """Enrol a person on a cohort's programme, working out the funding year and OTJ hours.
 
     A guaranteed job is a post (reserved for the apprenticeship here) or a role with no
-    post yet; a post's role becomes the guaranteed role.
+    post yet; a post's role becomes the guaranteed role. The post is locked before it is
+    checked (``db.lock_for_update``), so of two enrolments on one vacant post at the same
+    moment, one reserves it and the other is refused ("not vacant").
 
     Parameters
     ----------
@@ -182,6 +185,8 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
     InvalidInput
         Naming each field that is wrong; nothing is written.
     """
+    if post is not None:
+        lock_for_update(session, post)  # before reading its state: see the docstring
     problems = []
     if person.organisation_id != cohort.organisation_id:
         problems.append(Problem("email", f"{person.email} does not work for "

@@ -4,6 +4,11 @@ A person requests a champion from their match list; the champion has ``RESPOND_D
 to accept or decline. Accepting needs an agreement: goals, how often to meet, and until
 when. A request not answered by its ``respond_by`` date expires (``expire_requests`` marks
 them, and a late answer is refused). Either side can end an active pairing.
+
+A champion's places are limited (``ChampionProfile.capacity``): requesting and accepting
+lock the champion's profile first (``db.lock_for_update``) and count their pairings only
+then, so requests at the same moment take turns and never take a champion over capacity;
+answering or ending locks the pairing, so it is answered (or ended) once.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import networkx as nx
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
-from ..models import ChampionPairing, Person
+from ..models import ChampionPairing, ChampionProfile, Person
 from ..models.people import utcnow
 from .matching import match_champions
 
@@ -44,6 +50,7 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
         paired or requested, or not a champion).
     """
     today = today or clock.today()
+    _lock_champion(session, champion.id)  # matching counts their pairings after this
     if champion.id not in {m.champion.id for m in match_champions(session, G, person,
                                                                   limit=1000)}:
         raise PairingRefused(f"{champion.name} cannot take a request from you now: they may "
@@ -57,6 +64,14 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
     audit.record(session, person, "champion_request", "pairing", pairing.id,
                  f"{person.email} asked {champion.email}", concerns=person)
     return pairing
+
+
+def _lock_champion(session: Session, champion_id: int) -> ChampionProfile | None:
+    """Lock the champion's profile (which holds their capacity) and return it, or None."""
+    profile = session.get(ChampionProfile, champion_id)
+    if profile is not None:
+        lock_for_update(session, profile)
+    return profile
 
 
 def _check_open_request(pairing: ChampionPairing, today: date) -> None:
@@ -78,7 +93,8 @@ def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_fr
     InvalidInput
         When goals or meeting frequency are empty, or the end is not after today.
     PairingRefused
-        When the request is no longer open (answered or expired).
+        When the request is no longer open (answered or expired), or the champion already
+        supports as many people as their capacity (it was lowered since the request).
     """
     today = today or clock.today()
     problems = []
@@ -90,7 +106,18 @@ def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_fr
         problems.append(Problem("agreed_until", "must be after today"))
     if problems:
         raise InvalidInput(problems, "The request was not accepted")
+    profile = _lock_champion(session, pairing.champion_id)
+    lock_for_update(session, pairing)
     _check_open_request(pairing, today)
+    if profile is not None:
+        active = session.scalar(select(func.count(ChampionPairing.id)).where(
+            ChampionPairing.champion_id == pairing.champion_id,
+            ChampionPairing.status == "active", ChampionPairing.id != pairing.id)) or 0
+        if active >= profile.capacity:
+            raise PairingRefused(f"You already support {active} "
+                                 f"{'person' if active == 1 else 'people'}, as many as your "
+                                 f"capacity of {profile.capacity}: end a pairing or raise "
+                                 "your capacity first.")
     pairing.status, pairing.responded_at = "active", utcnow()
     pairing.goals, pairing.meeting_frequency = goals.strip(), meeting_frequency.strip()
     pairing.agreed_until = agreed_until
@@ -109,6 +136,7 @@ def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
     PairingRefused
         When the request is no longer open.
     """
+    lock_for_update(session, pairing)
     _check_open_request(pairing, today or clock.today())
     pairing.status, pairing.responded_at = "declined", utcnow()
     pairing.decline_reason = (reason or "").strip()
@@ -127,6 +155,7 @@ def end_pairing(session: Session, pairing: ChampionPairing, *,
     PairingRefused
         When the pairing is not active.
     """
+    lock_for_update(session, pairing)
     if pairing.status != "active":
         raise PairingRefused(f"This pairing is {pairing.status}, not active.")
     pairing.status = "ended"

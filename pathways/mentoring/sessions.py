@@ -95,10 +95,16 @@ def record_session(session: Session, pairing: ChampionPairing, *, held_on: date,
                                  due_on=a.due_on) for a in actions])
     session.add(record)
     if apprenticeship is not None:
-        entry = records.log_hours(
-            session, apprenticeship, worked_on=held_on,
-            hours=round(duration_minutes / 60, 2), activity="mentoring",
-            note=f"Mentoring session with {pairing.champion.name}", actor=actor, today=today)
+        try:
+            entry = records.log_hours(
+                session, apprenticeship, worked_on=held_on,
+                hours=round(duration_minutes / 60, 2), activity="mentoring",
+                note=f"Mentoring session with {pairing.champion.name}", actor=actor,
+                today=today)
+        except InvalidInput as refused:  # e.g. the day or week already holds its hours
+            raise InvalidInput([Problem("count_as_otj", f"cannot count as off-the-job: "
+                                        f"{problem.message}") for problem in refused.problems],
+                               "The session was not saved") from refused
         record.otj_entry_id = entry.id
     session.flush()
     audit.record(session, actor, "mentoring_session", "pairing", pairing.id,

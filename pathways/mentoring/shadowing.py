@@ -4,6 +4,10 @@ afterwards the person writes a reflection and says whether the role is still the
 A place is open while its end date has not passed and it has room: approved (and
 completed) requests take its places. Anyone in the host's organisation may request one, and
 people elsewhere in the partnership when the place is open to the partnership.
+
+A place's capacity is a limit: requesting and deciding lock the place first
+(``db.lock_for_update``) and count its taken places only then, so approvals at the same
+moment take turns and never overfill it, and each request is decided once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
 from ..models.people import utcnow
@@ -94,6 +99,7 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
         already requested by them.
     """
     today = today or clock.today()
+    lock_for_update(session, place)
     if place.host_id == person.id:
         raise ShadowingRefused("You cannot shadow a place you host.")
     if not shadowing_place_in_reach(person, place):
@@ -122,6 +128,8 @@ def decide(session: Session, request: ShadowingRequest, approve: bool, *,
     ShadowingRefused
         When the request was already decided, or approving would overfill the place.
     """
+    lock_for_update(session, request.place)
+    lock_for_update(session, request)
     if request.status != "requested":
         raise ShadowingRefused(f"This request is already {request.status}.")
     if approve and places_taken(session, request.place) >= request.place.capacity:
@@ -146,6 +154,7 @@ def reflect(session: Session, request: ShadowingRequest, *, reflection: str,
         When the reflection is empty.
     """
     today = today or clock.today()
+    lock_for_update(session, request)
     if request.status != "approved":
         raise ShadowingRefused(f"Only approved shadowing can be reflected on; this is "
                                f"{request.status}.")

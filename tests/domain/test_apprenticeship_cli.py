@@ -4,7 +4,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -123,9 +123,12 @@ def enrolled(world, session):
     on_track = enrol(session, cohort, find_person(session, "staff@example.org"),
                      start_date=date(2025, 9, 1), planned_end_date=date(2028, 8, 31),
                      weekly_hours=37.5, post=post)
-    for day in range(1, 6):
-        records.log_hours(session, on_track, worked_on=date(2026, 10, day), hours="24",
-                          activity="taught", today=date(2026, 11, 24))
+    for week in range(4):  # 120 approved hours: four days of 7.5 a week for four weeks
+        for day in range(4):
+            entry = records.log_hours(session, on_track,
+                                      worked_on=date(2026, 9, 7) + timedelta(7 * week + day),
+                                      hours="7.5", activity="taught", today=date(2026, 11, 24))
+            records.review_entry(session, entry, "approved")
     records.record_review(session, on_track, held_on=date(2026, 10, 1),
                           today=date(2026, 11, 24))
     enrol(session, cohort, find_person(session, "colleague@example.org"),

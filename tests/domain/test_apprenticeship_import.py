@@ -16,7 +16,6 @@ from pathways.apprenticeships.importer import (
     COLUMNS,
     import_apprenticeships,
     import_apprenticeships_upload,
-    otj_days,
     status_named,
 )
 from pathways.apprenticeships.posts import create_post
@@ -253,8 +252,9 @@ BAD_ROWS = [
      "decimals with a point, e.g. 37.5"),
     ({"otj_hours_logged": "-3"}, "row 2: otj_hours_logged: must be at least 0"),
     ({"otj_hours_logged": "NaN"}, "row 2: otj_hours_logged: 'NaN' is not a number of hours"),
-    ({"otj_hours_logged": "100000"}, "row 2: otj_hours_logged: 100000.00 hours is more than 24 "
-     "hours a day from the start on 2025-09-01 to 2026-11-24"),
+    ({"otj_hours_logged": "100000"}, "row 2: otj_hours_logged: 100000.00 hours is more than fit "
+     "from the start on 2025-09-01 to 2026-11-24 at 24 hours a day and 37.50 hours a week (at "
+     "most 2437.50)"),
     ({"start_date": "2027-01-04", "planned_end_date": "2029-01-04", "last_review_date": ""},
      "row 2: otj_hours_logged: no hours can be logged yet: the apprenticeship starts on "
      "2027-01-04"),
@@ -406,13 +406,21 @@ def test_the_caller_still_decides_whether_to_commit(session, world):
 # Helpers ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("hours, days", [
-    ("24", [("2026-01-10", "24")]), ("0.5", [("2026-01-10", "0.5")]),
-    ("48.25", [("2026-01-08", "24"), ("2026-01-09", "24"), ("2026-01-10", "0.25")]),
-])
-def test_hours_are_split_into_days_of_at_most_24(hours, days):
-    found = otj_days(Decimal(hours), date(2025, 9, 1), date(2026, 1, 10))
-    assert [(day.isoformat(), str(amount)) for day, amount in found] == days
+@pytest.mark.parametrize("hours, accepted", [("75", True), ("75.25", False)])
+def test_hours_brought_in_keep_to_the_day_and_week_limits(session, world, hours, accepted):
+    # From Monday 16 November to today, Tuesday 24 November, at 37.5 hours a week: two weeks
+    # of 37.5 (the second cut to two days, which could hold 48) hold 75 hours at most.
+    text = csv_of(line(start_date="2026-11-16", otj_hours_logged=hours, last_review_date=""))
+    if not accepted:
+        assert refused(session, world, text) == [
+            "row 2: otj_hours_logged: 75.25 hours is more than fit from the start on 2026-11-16 "
+            "to 2026-11-24 at 24 hours a day and 37.50 hours a week (at most 75.00)"]
+        return
+    run(session, world, text)
+    entries = apprenticeship_of(session, "staff@example.org", "SWDA 2025").otj_entries
+    assert [(entry.worked_on, entry.hours) for entry in entries] == [
+        (date(2026, 11, 21), Decimal("13.50")), (date(2026, 11, 22), Decimal("24.00")),
+        (date(2026, 11, 23), Decimal("13.50")), (date(2026, 11, 24), Decimal("24.00"))]
 
 
 @pytest.mark.parametrize("text, status", [

@@ -1,6 +1,7 @@
 """The apprenticeship funding rules: status moves, durations, off-the-job hours and RAG."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -12,7 +13,10 @@ from pathways.apprenticeships.rules import (
     check_move,
     funding_rule_year,
     minimum_duration_months,
+    otj_hours_that_fit,
+    otj_limit_problems,
     required_otj_hours,
+    spread_otj_hours,
     status_as_of,
 )
 from pathways.errors import InvalidInput, PathwayError
@@ -232,3 +236,55 @@ def test_thresholds_can_be_changed():
     assert progress(20, 0, behind_after_days=14).otj_behind is True
     assert progress(60, 60, review_every_days=56).review_overdue is True
     assert progress(60, 60, review_every_days=56).rag == "amber"
+
+
+# Off-the-job limits: 24 hours a day, the contracted hours a week -------------------------
+
+WEDNESDAY = date(2026, 2, 4)
+
+
+@pytest.mark.parametrize("day_logged, hours, fits", [
+    ("0", "24", True), ("20", "4", True), ("20", "4.5", False), ("0", "24.5", False)])
+def test_a_day_holds_at_most_24_hours_across_its_entries(day_logged, hours, fits):
+    problems = otj_limit_problems(WEDNESDAY, Decimal(hours), Decimal(60),
+                                  day_logged=Decimal(day_logged), week_logged=Decimal(day_logged))
+    assert (problems == []) == fits
+    if not fits:
+        assert [p.where for p in problems] == ["hours"]
+        assert problems[0].message.startswith(f"Wednesday 4 February 2026 already has "
+                                              f"{day_logged} hours logged")
+
+
+@pytest.mark.parametrize("week_logged, hours, fits", [
+    ("30", "7.5", True), ("30", "7.75", False), ("37.5", "0.25", False)])
+def test_a_week_holds_at_most_the_contracted_hours(week_logged, hours, fits):
+    problems = otj_limit_problems(WEDNESDAY, Decimal(hours), Decimal("37.5"),
+                                  day_logged=Decimal(0), week_logged=Decimal(week_logged),
+                                  where="decision")
+    assert (problems == []) == fits
+    if not fits:
+        [problem] = problems
+        assert problem.where == "decision"
+        assert problem.message.startswith("the week of Monday 2 February 2026 already has")
+        assert problem.message.endswith("more than the 37.5 contracted hours a week")
+
+
+@pytest.mark.parametrize("hours, days", [
+    ("24", [("2026-01-10", "24")]), ("0.5", [("2026-01-10", "0.5")]),
+    ("48.25", [("2026-01-08", "0.25"), ("2026-01-09", "24"), ("2026-01-10", "24")]),
+    # Saturday 10 January: its week (from Monday 5) holds 60, the week before the rest
+    ("70", [("2026-01-04", "10"), ("2026-01-08", "12"), ("2026-01-09", "24"),
+            ("2026-01-10", "24")]),
+])
+def test_hours_brought_in_are_spread_within_the_limits(hours, days):
+    found = spread_otj_hours(Decimal(hours), date(2025, 9, 1), date(2026, 1, 10), Decimal(60))
+    assert [(day.isoformat(), str(amount)) for day, amount in found] == days
+
+
+def test_hours_that_do_not_fit_are_refused():
+    start, last = date(2026, 1, 5), date(2026, 1, 18)  # two whole weeks
+    assert otj_hours_that_fit(start, last, Decimal("22.5")) == Decimal(45)
+    assert sum(hours for _, hours in spread_otj_hours(Decimal(45), start, last,
+                                                      Decimal("22.5"))) == 45
+    with pytest.raises(ValueError, match="do not fit"):
+        spread_otj_hours(Decimal("45.25"), start, last, Decimal("22.5"))

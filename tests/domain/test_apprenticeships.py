@@ -240,16 +240,90 @@ def test_logging_hours_checks_the_day_hours_and_activity(session, world):
     assert entry.state == "submitted" and entry.recorded_by_id == world["staff"].id
 
 
+def _logged(session, apprenticeship) -> tuple[float, float]:
+    progress = apprenticeship_progress(session, apprenticeship, TODAY)
+    return progress.otj_logged, progress.otj_pending
+
+
 def test_queried_hours_do_not_count_until_approved(session, world):
     apprenticeship = _enrol(session, world)
     entry = records.log_hours(session, apprenticeship, worked_on=date(2026, 1, 5), hours=10,
                               activity="taught", today=TODAY)
+    assert _logged(session, apprenticeship) == (0, 10)  # submitted: pending, not counted
     with pytest.raises(InvalidInput, match="query_note"):
         records.review_entry(session, entry, "queried")
     records.review_entry(session, entry, "queried", note="No evidence")
-    assert apprenticeship_progress(session, apprenticeship, TODAY).otj_logged == 0
+    assert _logged(session, apprenticeship) == (0, 0)
     records.review_entry(session, entry, "approved")
-    assert apprenticeship_progress(session, apprenticeship, TODAY).otj_logged == 10
+    assert _logged(session, apprenticeship) == (10, 0)
+
+
+def test_pending_hours_are_shown_but_do_not_put_anyone_on_track(session, world):
+    # Started 1 October 2026: by 24 November 187 x 54/1095 = 9.2 hours are expected.
+    apprenticeship = _enrol(session, world, start=date(2026, 10, 1), end=date(2029, 9, 30))
+    records.record_review(session, apprenticeship, held_on=date(2026, 11, 1), today=TODAY)
+    entries = [records.log_hours(session, apprenticeship, worked_on=day, hours=7,
+                                 activity="taught", today=TODAY)
+               for day in (date(2026, 11, 2), date(2026, 11, 9))]
+    progress = apprenticeship_progress(session, apprenticeship, TODAY)
+    assert (progress.otj_logged, progress.otj_pending) == (0, 14)
+    assert progress.otj_behind and progress.rag == "amber"
+    records.review_entry(session, entries[0], "approved")
+    progress = apprenticeship_progress(session, apprenticeship, TODAY)
+    assert (progress.otj_logged, progress.otj_pending) == (7, 7)
+    assert progress.otj_behind  # 7 approved is under 90% of 9.2
+    records.review_entry(session, entries[1], "approved")
+    progress = apprenticeship_progress(session, apprenticeship, TODAY)
+    assert (progress.otj_logged, progress.otj_pending, progress.rag) == (14, 0, "green")
+    row = cohort_summary(session, world["cohort"], TODAY).to_json()["apprentices"][0]
+    assert (row["otj_logged"], row["otj_pending"]) == (14, 0)
+
+
+def test_a_day_holds_at_most_24_hours_across_its_entries(session, world):
+    apprenticeship = _enrol(session, world, hours=60)
+    monday = date(2026, 11, 2)
+    for hours in ("20", "4"):  # exactly 24 in the day: accepted
+        records.log_hours(session, apprenticeship, worked_on=monday, hours=hours,
+                          activity="taught", today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        records.log_hours(session, apprenticeship, worked_on=monday, hours="0.5",
+                          activity="taught", today=TODAY)
+    [problem] = refused.value.problems
+    assert (problem.where, problem.message) == (
+        "hours", "Monday 2 November 2026 already has 24 hours logged: with these 0.5 it would "
+        "be 24.5, more than the 24 hours in a day")
+    assert sum(entry.hours for entry in apprenticeship.otj_entries) == 24
+
+
+def test_a_queried_entry_frees_its_hours_until_it_is_approved(session, world):
+    apprenticeship = _enrol(session, world, hours=60)
+    monday = date(2026, 11, 2)
+    wrong = records.log_hours(session, apprenticeship, worked_on=monday, hours="20",
+                              activity="taught", today=TODAY)
+    records.review_entry(session, wrong, "queried", note="Twenty hours on one day?")
+    records.log_hours(session, apprenticeship, worked_on=monday, hours="7.5",
+                      activity="taught", today=TODAY)  # the corrected entry fits
+    with pytest.raises(InvalidInput, match=r"Monday 2 November 2026 already has 7\.5 hours"):
+        records.review_entry(session, wrong, "approved")
+    assert wrong.state == "queried"
+
+
+@pytest.mark.parametrize("tuesday, accepted", [("13.5", True), ("13.75", False)])
+def test_a_week_holds_at_most_the_contracted_weekly_hours(session, world, tuesday, accepted):
+    apprenticeship = _enrol(session, world, hours=37.5)
+    records.log_hours(session, apprenticeship, worked_on=date(2026, 11, 2), hours="24",
+                      activity="taught", today=TODAY)
+    log = lambda day, hours: records.log_hours(  # noqa: E731
+        session, apprenticeship, worked_on=day, hours=hours, activity="taught", today=TODAY)
+    if accepted:
+        log(date(2026, 11, 3), tuesday)  # 37.5 in the week of Monday 2 November
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            log(date(2026, 11, 3), tuesday)
+        assert [p.message for p in refused.value.problems] == [
+            "the week of Monday 2 November 2026 already has 24 hours logged: with these 13.75 "
+            "it would be 37.75, more than the 37.5 contracted hours a week"]
+    log(date(2026, 11, 9), "24")  # the next week starts afresh
 
 
 @pytest.mark.parametrize("gap, accepted", [(84, True), (85, False), (0, False)])
@@ -375,8 +449,9 @@ def test_the_summary_puts_overdue_reviews_and_missing_educators_first(session, w
     on_track = _enrol(session, world, key="colleague", start=date(2026, 10, 1),
                       end=date(2029, 9, 30))
     records.record_review(session, on_track, held_on=date(2026, 11, 1), today=TODAY)
-    records.log_hours(session, on_track, worked_on=date(2026, 11, 2), hours=10,
-                      activity="taught", today=TODAY)  # expected by now: 187 x 54/1095 = 9.2
+    entry = records.log_hours(session, on_track, worked_on=date(2026, 11, 2), hours=10,
+                              activity="taught", today=TODAY)  # expected: 187 x 54/1095 = 9.2
+    records.review_entry(session, entry, "approved")
     summary = cohort_summary(session, world["cohort"], TODAY)
     assert [row.email for row in summary.apprentices] == [world["staff"].email,
                                                           world["colleague"].email]
@@ -392,8 +467,9 @@ def test_the_summary_puts_overdue_reviews_and_missing_educators_first(session, w
 def test_the_summary_counts_only_what_happened_by_its_date(session, world):
     apprenticeship = _enrol(session, world)
     for day in (date(2026, 1, 5), date(2026, 6, 1)):
-        records.log_hours(session, apprenticeship, worked_on=day, hours=7, activity="taught",
-                          today=TODAY)
+        records.review_entry(session, records.log_hours(
+            session, apprenticeship, worked_on=day, hours=7, activity="taught", today=TODAY),
+            "approved")
     records.record_review(session, apprenticeship, held_on=date(2026, 6, 1), today=TODAY)
     early = cohort_summary(session, world["cohort"], date(2026, 2, 1)).apprentices[0]
     late = cohort_summary(session, world["cohort"], date(2026, 6, 1)).apprentices[0]
@@ -421,10 +497,12 @@ def test_the_summary_takes_a_fixed_number_of_queries(session, world):
 def test_the_charts_add_up(session, world):
     apprenticeship = _enrol(session, world, post=world["post"])
     _enrol(session, world, key="colleague", end=date(2028, 9, 30))
-    records.log_hours(session, apprenticeship, worked_on=date(2025, 9, 15), hours=6,
-                      activity="taught", today=TODAY)
-    records.log_hours(session, apprenticeship, worked_on=date(2025, 10, 15), hours=4,
-                      activity="taught", today=TODAY)
+    for day, hours in ((date(2025, 9, 15), 6), (date(2025, 10, 15), 4),
+                       (date(2025, 10, 16), 5)):
+        entry = records.log_hours(session, apprenticeship, worked_on=day, hours=hours,
+                                  activity="taught", today=TODAY)
+        if hours != 5:  # the 5 hours are not approved yet: not on the chart
+            records.review_entry(session, entry, "approved")
     points = otj_over_time(session, world["cohort"], date(2025, 10, 31))
     assert [p.month for p in points] == [date(2025, 9, 30), date(2025, 10, 31)]
     assert [p.first for p in points] == [6, 10]

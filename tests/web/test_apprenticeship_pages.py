@@ -199,7 +199,7 @@ def test_the_apprentice_logs_hours(app, client, world, as_person, page):
     words = text_of(client.get(page))
     assert "Off-the-job hours logged" in words
     assert "5 January 2026 7.5 Taught learning Module 1 Submitted staff" in words
-    assert "Logged 7.5 hours" in words
+    assert "Logged 0 hours approved, 7.5 hours pending approval" in words
 
 
 @pytest.mark.parametrize("data, message", [

@@ -3,8 +3,8 @@ apprentices, the posts and an off-the-job log, by role (SQLite and PostgreSQL).
 
 The world: the seed pathway and ``make_people``; the council's cohort SWDA 2025 with
 ``staff`` enrolled (named like a formula, holding post SW-101, 7.5 hours logged on
-1 October 2025 with a note starting "@"); a vacant post SW-102; and ``far_lnd``, L&D of
-Far Away Care, an organisation outside the partnership.
+1 October 2025 with a note starting "@", approved by L&D); a vacant post SW-102; and
+``far_lnd``, L&D of Far Away Care, an organisation outside the partnership.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def database_url(request, database_for):
 def world(app, people):
     """Build the world of the module docstring; return ids by name."""
     from pathways.apprenticeships.posts import create_post
-    from pathways.apprenticeships.records import log_hours
+    from pathways.apprenticeships.records import log_hours, review_entry
     from pathways.apprenticeships.setup import enrol
     from pathways.people.accounts import create_person
     from tests.factories import make_cohort_world
@@ -68,8 +68,9 @@ def world(app, people):
         apprenticeship = enrol(session, world["cohort"], world["staff"],
                                start_date=date(2025, 9, 1), planned_end_date=date(2028, 8, 31),
                                weekly_hours=37.5, post=world["post"], actor=world["lnd"])
-        log_hours(session, apprenticeship, worked_on=date(2025, 10, 1), hours="7.5",
-                  activity="taught", note=EVIL_NOTE, actor=world["staff"])
+        review_entry(session, log_hours(session, apprenticeship, worked_on=date(2025, 10, 1),
+                                        hours="7.5", activity="taught", note=EVIL_NOTE,
+                                        actor=world["staff"]), "approved", actor=world["lnd"])
         create_post(session, world["staff"].organisation, reference="SW-102",
                     role_id="newly-qualified-social-worker")
         far_lnd = create_person(session, email="far_lnd@example.org", name="Far L&D",
@@ -305,7 +306,7 @@ def test_the_otj_log_download_is_the_log_neutralised(client, as_person, world):
         disposition.endswith('-swda-2025-otj-log.csv"')
     rows = parse_csv(answer)
     assert rows[0] == ["Date", "Hours", "Activity", "State", "Note", "Query", "Recorded by"]
-    assert rows[1] == ["2025-10-01", "7.5", "Taught learning", "Submitted", "'" + EVIL_NOTE,
+    assert rows[1] == ["2025-10-01", "7.5", "Taught learning", "Approved", "'" + EVIL_NOTE,
                        "", "'" + EVIL_NAME]
 
 

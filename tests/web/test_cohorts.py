@@ -6,7 +6,8 @@ each); post SW-101. Enrolled: ``staff`` (post SW-101 reserved; 10 h on 15 Septem
 20 h on 15-16 December 2025; reviewed 20 November 2025; a placement from 5 January to
 30 April 2026 with no practice educator), ``colleague`` (a guaranteed role; 5 h on
 20 September 2025; never reviewed), ``other_team`` (planned end 30 June 2028; 30 h on
-10-11 December 2025; never reviewed) and ``manager`` (withdrawn on 1 December 2025).
+10-11 December 2025; never reviewed) and ``manager`` (withdrawn on 1 December 2025). All
+the hours are approved (only approved hours count).
 
 On 31 January 2026 (152 days in) staff is on track (green), colleague is behind with a
 review overdue (red), other_team has hours but no review (amber) and manager is withdrawn
@@ -44,7 +45,7 @@ def cohort_world(app, people) -> dict:
     """Build the world of this module's docstring; return ids by name."""
     from pathways.apprenticeships.lifecycle import move_status
     from pathways.apprenticeships.placements import add_placement
-    from pathways.apprenticeships.records import log_hours, record_review
+    from pathways.apprenticeships.records import log_hours, record_review, review_entry
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
     from pathways.people.accounts import create_person
     from tests.factories import make_cohort_world
@@ -70,8 +71,8 @@ def cohort_world(app, people) -> dict:
                                            (colleague, date(2025, 9, 20), 5),
                                            (other, date(2025, 12, 10), 15),
                                            (other, date(2025, 12, 11), 15)]:
-            log_hours(session, apprenticeship, worked_on=day, hours=hours, activity="taught",
-                      today=AS_OF)
+            review_entry(session, log_hours(session, apprenticeship, worked_on=day, hours=hours,
+                                            activity="taught", today=AS_OF), "approved")
         record_review(session, staff, held_on=date(2025, 11, 20), today=AS_OF)
         move_status(session, leaver, "withdrawn", effective_on=date(2025, 12, 1),
                     reason="Left the council", today=AS_OF)
@@ -397,6 +398,26 @@ def test_the_dashboard_shows_the_summarys_numbers(app, client, world, as_person)
     assert f'href="/cohorts/{world["cohort"]}/apprentices.csv?as_of=2026-01-31"' in text
     assert f'href="/cohorts/{world["cohort"]}/apprentices.xlsx?as_of=2026-01-31"' in text
     assert f'href="/cohorts/{world["cohort"]}/enrol"' in text
+    assert "data-otj-pending" not in text  # every hour of the world is approved
+
+
+def test_hours_waiting_for_approval_show_beside_the_logged_hours(app, client, world,
+                                                                 as_person):
+    from pathways.apprenticeships.records import log_hours
+    from webapp.extensions import db
+
+    ids = world["apprenticeships"]
+    with app.app_context():
+        log_hours(db.session, db.session.get(Apprenticeship, ids["colleague"]),
+                  worked_on=date(2026, 1, 12), hours="24", activity="taught", today=AS_OF)
+        db.session.commit()
+    as_person("lnd")
+    text = client.get(f"/cohorts/{world['cohort']}?as_of={AS_OF}").get_data(as_text=True)
+    colleague_row = re.search(rf'data-apprenticeship="{ids["colleague"]}" data-rag.*?</tr>',
+                              text, re.S).group(0)
+    # 5 + 24 would be on track (25.9 expected), but the 24 are not approved: still red
+    assert 'data-otj-logged="5.0"' in colleague_row and 'data-rag="red"' in colleague_row
+    assert 'data-otj-pending="24.0"' in colleague_row and "(+24 pending)" in colleague_row
 
 
 def test_the_apprentices_are_urgent_first_by_default(app, client, world, as_person):

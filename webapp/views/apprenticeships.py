@@ -77,7 +77,9 @@ def _rag_reasons(progress) -> list[str]:
         end = progress.planned_end_date
         reasons.append(f"Past the planned end on {format_day(end)}")
     if progress.otj_behind:
-        reasons.append(f"Off-the-job hours behind: {progress.otj_logged:g} logged, "
+        pending = (f" ({progress.otj_pending:g} more waiting for approval)"
+                   if progress.otj_pending else "")
+        reasons.append(f"Off-the-job hours behind: {progress.otj_logged:g} approved{pending}, "
                        f"{progress.otj_expected:g} expected by now")
     if progress.review_overdue:
         since = "the last review" if progress.last_review else "the start"
