@@ -18,12 +18,12 @@ import re
 import pytest
 from _pytest.doctest import DoctestItem
 
+from tests import clock
 
-def pytest_configure(config):
-    """Freeze the clock for the whole run, doctests included, before anything is collected."""
-    from tests import clock
-
-    clock.start()
+# Freeze the clock for the whole run, doctests included, as the first thing pytest imports:
+# pytest loads the conftest.py files of its arguments (tests/web/conftest.py...) before any
+# pytest_configure hook runs, and what they import may read the clock at import time.
+clock.start()
 
 
 #: Alembic runs these (env.py reads Alembic's context when imported); they hold no examples.

@@ -25,8 +25,8 @@ POSTGRES_SKIP_REASON = (
     "PostgreSQL runs skipped: TEST_DATABASE_URL is not set (CI sets it to the local server)"
 )
 
-# The clock is frozen by the root conftest.py's pytest_configure (tests.clock), before
-# collection, so module-level constants see the frozen day too.
+# The root conftest.py freezes the clock (tests.clock) when pytest first imports it, before
+# anything else is imported, so module-level constants see the frozen day too.
 
 
 def pytest_report_header(config):
