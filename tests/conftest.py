@@ -44,6 +44,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
 
 
+#: Tests that share an expensive per-process set-up run on one pytest-xdist worker
+#: (``--dist loadgroup``): the demo loaded on five days, and the browser's Chromium and servers.
+XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/browser/": "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def database_templates(tmp_path_factory):
     """This process's template databases (see ``tests.databases``)."""
