@@ -13,7 +13,8 @@ existence is not revealed). The rules:
 - only map editors (the ``map_editor`` access role, granted by an administrator) edit the
   shared career map, not every organisation's L&D or administrators; L&D and admins import
   staff; only admins manage accounts and read the audit log, and only the events about
-  organisations in their reach, besides the map's (:func:`audit_filter`);
+  organisations in their reach, besides the map's (:func:`audit_filter`); only admins change
+  the email address someone signs in with, never their own (the staff import cannot);
 - cohorts, programmes and posts belong to an organisation: its L&D and admins (or those with
   partnership scope in its partnership) manage them; anyone else in the organisation is
   forbidden, and anyone outside it gets "not found";
@@ -257,6 +258,21 @@ def audit_filter(actor: Person) -> ColumnElement[bool]:
 def can_manage_accounts(actor: Person) -> Decision:
     """Decide whether ``actor`` may disable accounts and grant roles."""
     return can_read_audit(actor)
+
+
+def can_change_email(actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may change the email address ``person`` signs in with.
+
+    Administrators, for people in their reach, but not for themselves (another administrator
+    does that, as for disabling an account). The email is how a person resets their
+    password, so it is an account setting, not profile data: L&D (who import staff) and
+    everyone else are forbidden; people out of reach are hidden.
+    """
+    if not within_reach(actor, person):
+        return HIDE
+    if not can_manage_accounts(actor) or actor.id == person.id:
+        return FORBID
+    return ALLOW
 
 
 def can_manage_apprenticeships(actor: Person, organisation: Organisation) -> Decision:

@@ -84,7 +84,7 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     for row in _rows("organisations.csv"):
         organisation = create_organisation(session, row["name"], row["partnership"])
         import_staff(session, staff_file(row["staff_file"], today), organisation, actor=None,
-                     G=G)
+                     G=G, today=today)
     for row in _rows("pairings.csv"):
         session.add(ChampionPairing(champion_id=_person(session, row["champion"]).id,
                                     person_id=_person(session, row["person"]).id))

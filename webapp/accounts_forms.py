@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from pathways.people.accounts import email_problem, normalise_email
 
 MAX_EMAIL = 254
 #: Longer than any sensible passphrase; stops megabyte "passwords" reaching Argon2.
@@ -39,9 +41,15 @@ class SignOutForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    """Ask for a link to reset a forgotten password."""
+    """Ask for a link to reset a forgotten password (an email is sent to the address, so it
+    must be one)."""
 
     email = email_field()
+
+    def validate_email(self, field) -> None:
+        problem = email_problem(normalise_email(field.data))
+        if problem and not field.errors:
+            raise ValidationError(problem)
 
 
 class NewPasswordForm(FlaskForm):

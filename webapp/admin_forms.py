@@ -1,4 +1,5 @@
-"""Forms of the people admin pages: staff import, account status, access roles, audit filter.
+"""Forms of the people admin pages: staff import, account status, access roles, sign-in email,
+audit filter.
 
 They check only the shape of input; ``pathways.people`` enforces the rules.
 """
@@ -7,9 +8,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect
-from wtforms import HiddenField, RadioField, SelectField
-from wtforms.validators import AnyOf, DataRequired, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextInput
+from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from pathways.models import ACCESS_ROLES
 from pathways.people.staff_import import COLUMNS
@@ -48,6 +49,14 @@ class AccountStatusForm(FlaskForm):
     """Disable or enable an account."""
 
     active = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose disable or enable")])
+
+
+class ChangeEmailForm(FlaskForm):
+    """Change the email address someone signs in with (administrators)."""
+
+    email = StringField("New email address", widget=GovTextInput(), validators=[
+        DataRequired(message="Enter the new email address"),
+        Length(max=254, message="The email address must be 254 characters or fewer")])
 
 
 class AuditFilterForm(FlaskForm):

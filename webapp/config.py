@@ -1,9 +1,15 @@
-"""Settings from environment variables, with development defaults (see the README)."""
+"""Settings from environment variables, with development defaults (see the README).
+
+``PATHWAYS_ENV=production`` refuses to start without ``SECRET_KEY`` (anything but the
+development value) and ``SERVICE_URL`` (the public ``https://`` address, from which every
+link sent by email is built: never from the Host header of a request).
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -44,9 +50,53 @@ def load(app: Flask, test_config: dict | None) -> None:
     )
     if test_config:
         app.config.update(test_config)
-    if app.config["PATHWAYS_ENV"] == "production" and (
-            app.config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET)):
-        raise RuntimeError("SECRET_KEY must be set when PATHWAYS_ENV=production")
+    check_production(app.config)
+    if app.config["SERVICE_URL"]:
+        problem = service_url_problem(app.config["SERVICE_URL"],
+                                      app.config["PATHWAYS_ENV"] == "production")
+        if problem:
+            raise RuntimeError(f"SERVICE_URL {app.config['SERVICE_URL']!r} {problem}")
     url = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     ensure_sqlite_folder(url)
+
+
+def check_production(config) -> None:
+    """Refuse to start in production without a secret key and the service's public address.
+
+    Raises
+    ------
+    RuntimeError
+        Naming every setting missing, and why it is needed.
+    """
+    if config["PATHWAYS_ENV"] != "production":
+        return
+    missing = []
+    if config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET):
+        missing.append("SECRET_KEY must be set when PATHWAYS_ENV=production (a long random "
+                       "value: it signs sessions and password reset links)")
+    if not config.get("SERVICE_URL"):
+        missing.append("SERVICE_URL must be set when PATHWAYS_ENV=production (the public "
+                       "address, e.g. https://pathways.example.org: every link in an email "
+                       "is built from it, never from the Host header of a request)")
+    if missing:
+        raise RuntimeError("; ".join(missing))
+
+
+def service_url_problem(url: str, production: bool) -> str | None:
+    """Return what is wrong with a ``SERVICE_URL`` (None when it will do).
+
+    It is a scheme and a host (and a port), with no path: links add the app's own paths.
+    Production needs ``https``.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return "is not an address like https://pathways.example.org"
+    schemes = ("https",) if production else ("http", "https")
+    if parts.scheme not in schemes or not parts.hostname or parts.path not in ("", "/") or (
+            parts.query or parts.fragment or parts.username or parts.password):
+        return (f"must be {' or '.join(schemes)}:// and a host only, like "
+                "https://pathways.example.org")
+    return None

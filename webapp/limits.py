@@ -1,39 +1,73 @@
-"""Limit failed sign-ins: at most 10 in any 15 minutes per account and per client address.
+"""Throttling of sign-ins and password reset requests (OWASP ASVS 5.0, 6.1.1 and 6.3.1).
+
+**Failed sign-ins** are counted three ways, each in a moving window of 15 minutes:
+
+- per account *at one client address* (:data:`FAILED_AT_ADDRESS`, 10): then that address
+  may not try that account until the window moves on;
+- per client address, whatever the account (:data:`FAILED_FROM_ADDRESS`, 30): credential
+  stuffing from one address stops;
+- per account from everywhere (:data:`FAILED_FOR_ACCOUNT`, 20): a *soft lock*. While it is
+  full, the account may be tried only from an address with no failed sign-in for it in the
+  window, and a failure there marks that address too. A guesser spread over many addresses
+  gets one guess per address per window, while the real person, at an address where they
+  have not failed, signs in with the right password as usual: a stranger cannot lock
+  someone out from elsewhere.
+
+A refused attempt answers 429 without checking the password; a successful sign-in is never
+counted. The account is counted by a digest of the email address typed, whether or not
+there is an account, so neither a 429 nor its absence tells who has one. IPv6 addresses
+count by their /64 network (what one household or machine usually holds).
+
+**Reset requests** are counted whether or not the address has an account, in a moving
+window of an hour: at most 5 per email address typed (:data:`RESETS_FOR_ACCOUNT`: one
+inbox gets at most 5 reset emails an hour) and 20 per client address
+(:data:`RESETS_FROM_ADDRESS`); beyond either, 429.
 
 Counters live in Redis when ``REDIS_URL`` is set, so every worker and machine counts
-together; otherwise in this process's memory (development and tests). Once either
-counter is full, ``/login`` answers 429 without checking the password; a successful
-sign-in is never counted.
+together; otherwise in this process's memory (development and tests).
 
 How this uses Flask-Limiter (4.1; 3.8 has the same API): its decorators count requests,
-but only the login view knows that a sign-in failed. So the view asks the limiter's
-strategy directly: ``limiter.limiter.test(item, ...)`` before checking a password and
+but only the views know that a sign-in failed. So they ask the limiter's strategy
+directly: ``limiter.limiter.test(item, ...)`` before checking a password and
 ``limiter.limiter.hit(item, ...)`` after a failure, with a moving window (exactly "10 in
 any 15 minutes", no burst at window edges). Each app gets its own ``Limiter``, kept in
 ``app.extensions``: Flask-Limiter keeps the storage on the Limiter object itself, so one
 module-level instance would point every app at the storage of the last one bound.
 
-When Redis cannot be reached, sign-in goes on uncounted and the error is logged: people
-can still sign in, and Argon2 keeps guessing slow meanwhile.
+When Redis cannot be reached, sign-in and resets go on uncounted and the error is logged:
+people can still sign in, and Argon2 keeps guessing slow meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.errors import StorageError
 
 from pathways.people.accounts import normalise_email
 
 logger = logging.getLogger(__name__)
 
-#: Failed sign-ins allowed in any 15 minutes, per account and per client address.
-FAILED_SIGN_INS = RateLimitItemPerMinute(10, 15, namespace="SIGN-IN")
+#: How long sign-in failures are remembered, in minutes.
+SIGN_IN_WINDOW_MINUTES = 15
+#: Failed sign-ins to one account from one client address.
+FAILED_AT_ADDRESS = RateLimitItemPerMinute(10, SIGN_IN_WINDOW_MINUTES, namespace="SIGN-IN")
+#: Failed sign-ins from one client address, to any accounts.
+FAILED_FROM_ADDRESS = RateLimitItemPerMinute(30, SIGN_IN_WINDOW_MINUTES, namespace="SIGN-IN")
+#: Failed sign-ins to one account from anywhere, before the soft lock.
+FAILED_FOR_ACCOUNT = RateLimitItemPerMinute(20, SIGN_IN_WINDOW_MINUTES, namespace="SIGN-IN")
+#: How long reset requests are remembered, in minutes.
+RESET_WINDOW_MINUTES = 60
+#: Reset requests for one email address (so one inbox gets at most this many an hour).
+RESETS_FOR_ACCOUNT = RateLimitItemPerHour(5, namespace="RESET")
+#: Reset requests from one client address.
+RESETS_FROM_ADDRESS = RateLimitItemPerHour(20, namespace="RESET")
 #: How long Redis may take before a sign-in goes on uncounted.
 REDIS_TIMEOUT_SECONDS = 2
 
@@ -51,27 +85,81 @@ def init_app(app: Flask) -> None:
     app.extensions["sign_in_limiter"] = limiter
 
 
-def _counters(email: str) -> list[tuple[str, str]]:
-    # The account is counted by a digest, so the store never holds email addresses.
-    account = hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
-    return [("account", account), ("address", request.remote_addr or "unknown")]
+def account_key(email: str) -> str:
+    """The counter key of an email address: a digest, so the store never holds addresses."""
+    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
+
+
+def client_address() -> str:
+    """The client's address as counted: IPv4 as it is, IPv6 by its /64 network."""
+    raw = request.remote_addr or "unknown"
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _strategy():
+    return current_app.extensions["sign_in_limiter"].limiter
+
+
+def _sign_in_counters(email: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+    account, address = account_key(email), client_address()
+    return [(FAILED_AT_ADDRESS, ("account-at-address", account, address)),
+            (FAILED_FROM_ADDRESS, ("address", address)),
+            (FAILED_FOR_ACCOUNT, ("account", account))]
 
 
 def sign_in_blocked(email: str) -> bool:
-    """Whether this account or this client address has used up its failed sign-ins."""
-    strategy = current_app.extensions["sign_in_limiter"].limiter
+    """Whether a sign-in to this account from this client address is refused for now.
+
+    Refused when the address has used up its failures for the account or for everyone, or
+    when the account is soft-locked (its failures from everywhere used up) and this address
+    has failed for it in the window; an address with no failures for it may still try.
+    """
+    strategy = _strategy()
+    (at_address, at_keys), (from_address, from_keys), (account, account_keys) = (
+        _sign_in_counters(email))
     try:
-        return not all(strategy.test(FAILED_SIGN_INS, *counter) for counter in _counters(email))
+        if not (strategy.test(at_address, *at_keys)
+                and strategy.test(from_address, *from_keys)):
+            return True
+        if strategy.test(account, *account_keys):
+            return False
+        # Soft lock: only an address without a failure for this account may try.
+        return not strategy.test(at_address, *at_keys, cost=at_address.amount)
     except StorageError:
         logger.exception("Sign-in limits unavailable: not checked")
         return False
 
 
 def count_failed_sign_in(email: str) -> None:
-    """Count a failed sign-in against the account and the client address."""
-    strategy = current_app.extensions["sign_in_limiter"].limiter
+    """Count a failed sign-in against the account at this address, the address and the
+    account."""
+    strategy = _strategy()
     try:
-        for counter in _counters(email):
-            strategy.hit(FAILED_SIGN_INS, *counter)
+        for item, keys in _sign_in_counters(email):
+            strategy.hit(item, *keys)
     except StorageError:
         logger.exception("Sign-in limits unavailable: failure not counted")
+
+
+def take_reset_request(email: str) -> bool:
+    """Count a reset request for this email address from this client address; return
+    whether it may go ahead (False: either has used up its requests for the hour)."""
+    strategy = _strategy()
+    counters = [(RESETS_FOR_ACCOUNT, ("reset-account", account_key(email))),
+                (RESETS_FROM_ADDRESS, ("reset-address", client_address()))]
+    try:
+        if not all(strategy.test(item, *keys) for item, keys in counters):
+            return False
+        for item, keys in counters:
+            strategy.hit(item, *keys)
+    except StorageError:
+        logger.exception("Reset request limits unavailable: not counted")
+    return True

@@ -5,6 +5,11 @@ app's user; open one with any mail client or read it as text. Production wires a
 mailer here (an SMTP relay, or a provider's API such as GOV.UK Notify) behind the same
 ``send_email(to, subject, body)``, so callers never change. The log names the recipient
 and subject, never the body: a body may hold a password-reset link.
+
+Every address in an email is built by :func:`link_to` from ``SERVICE_URL``, never from the
+request's Host header (which anyone can set: a reset link pointing at an attacker's site
+hands them the token). Production refuses to start without ``SERVICE_URL``; development
+without it falls back to the request's host and logs a warning.
 """
 
 from __future__ import annotations
@@ -12,18 +17,36 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
+
+from pathways import clock
 
 logger = logging.getLogger(__name__)
 
 #: The sender, unless ``MAIL_SENDER`` is set.
 DEFAULT_SENDER = "Care career pathways <no-reply@pathways.localhost>"
+
+
+def link_to(endpoint: str, **values) -> str:
+    """Return the absolute address of a page, for an email: ``SERVICE_URL`` and its path.
+
+    In development without ``SERVICE_URL`` the host comes from the request, with a warning
+    (production cannot start without it: ``webapp.config.check_production``).
+    """
+    path = url_for(endpoint, **values)
+    base = current_app.config.get("SERVICE_URL")
+    if base:
+        return base.rstrip("/") + path
+    if current_app.config.get("PATHWAYS_ENV") == "production":  # config.load refuses this
+        raise RuntimeError("SERVICE_URL must be set when PATHWAYS_ENV=production")
+    logger.warning("SERVICE_URL is not set: a link in an email was built from the request's "
+                   "Host header (development only; set SERVICE_URL)")
+    return url_for(endpoint, _external=True, **values)
 
 
 def send_email(to: str, subject: str, body: str) -> Path:
@@ -33,7 +56,7 @@ def send_email(to: str, subject: str, body: str) -> Path:
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    now = datetime.now(UTC)
+    now = clock.now()
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2]
                                        or "localhost")

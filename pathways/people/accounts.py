@@ -1,12 +1,16 @@
-"""Accounts: organisations, people, passwords, access roles and disablement.
+"""Accounts: organisations, people, passwords, sign-in emails, access roles and disablement.
 
 Services take the acting person, validate, change rows and flush; the caller commits.
 Passwords are hashed with Argon2id; a password needs at least 12 characters and must not
 be easy to guess (zxcvbn, which knows the common-password lists, scores it 3 or more).
+The email address a person signs in with changes only through :func:`change_email` (an
+administrator's action, which ends their sessions), never through the staff import once
+they have a sign-in account (:func:`has_sign_in_account`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from argon2 import PasswordHasher
@@ -32,9 +36,36 @@ MIN_PASSWORD_SCORE = 3
 _hasher = PasswordHasher()
 
 
+#: An email address: no spaces, control characters, quotes or list separators, one @, a dot
+#: in the domain.
+EMAIL_ADDRESS = re.compile(r'[^@\s\x00-\x1f\x7f,;<>"\\]+@[^@\s\x00-\x1f\x7f,;<>"\\]+'
+                           r'\.[^@\s\x00-\x1f\x7f,;<>"\\]+')
+#: Said of an email address that belongs to someone else, wherever they work: never who.
+EMAIL_CANNOT_BE_USED = "{email} cannot be used"
+
+
 def normalise_email(email: str) -> str:
     """Return an email address trimmed and in lower case."""
     return (email or "").strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """Return why ``email`` (normalised) is not an email address, or None when it is one."""
+    if len(email) > 254 or not EMAIL_ADDRESS.fullmatch(email):
+        return "Enter an email address like name@example.org"
+    return None
+
+
+def has_sign_in_account(person: Person) -> bool:
+    """Whether ``person`` has a sign-in account: a password set, or any access role beyond
+    plain staff (manager, champion, L&D, admin, map editor).
+
+    Such a person's email address is how they sign in and reset their password, so the
+    staff import never changes it; an administrator does, with :func:`change_email`. Someone
+    imported with no password and only the staff role has never signed in, and an import may
+    still correct their address.
+    """
+    return bool(person.password_hash) or any(grant.role != "staff" for grant in person.access)
 
 
 def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
@@ -185,6 +216,42 @@ def set_password(session: Session, person: Person, password: str,
     person.session_generation += 1
     audit.record(session, actor or person, "change-password", "person", person.id,
                  concerns=person)
+
+
+def change_email(session: Session, person: Person, email: str,
+                 actor: Person | None = None) -> str:
+    """Change the email address ``person`` signs in with, and end every session of theirs.
+
+    An administrator's action (the caller asks ``policy.can_change_email``). The audit event
+    records the old and the new address; the caller tells the old address (the web app
+    emails it), so a change the person did not expect does not go unnoticed.
+
+    Returns
+    -------
+    str
+        The old address.
+
+    Raises
+    ------
+    InvalidInput
+        When ``email`` is not an email address, is already theirs, or belongs to someone
+        else (said as "cannot be used", never whose it is or where they work).
+    """
+    new = normalise_email(email)
+    old = person.email
+    problem = email_problem(new)
+    if problem is None and new == old:
+        problem = f"{new} is already their email address"
+    if problem is None and find_person(session, new) is not None:
+        problem = EMAIL_CANNOT_BE_USED.format(email=new)
+    if problem:
+        raise InvalidInput([Problem("email", problem)], "The email address was not changed")
+    person.email = new
+    person.session_generation += 1
+    audit.record(session, actor, "change-email", "person", person.id,
+                 f"sign-in email changed from {old} to {new}",
+                 {"old_email": old, "new_email": new}, concerns=person)
+    return old
 
 
 def end_sessions(session: Session, person: Person, action: str = "sign-out") -> None:

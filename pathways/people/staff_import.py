@@ -9,16 +9,32 @@ The file's first row names the columns (any case, spaces or underscores); ``emai
 Roles and qualifications are ids or titles in any case; ``qualifications`` and ``roles``
 (access roles: staff, manager, champion, lnd, admin, map_editor) hold several values
 separated by ``;``.
-Dates are YYYY-MM-DD or DD/MM/YYYY. Rows are numbered as a spreadsheet shows them (the
-header is row 1).
+Dates are YYYY-MM-DD or DD/MM/YYYY; a role start date must fall between 1 January 1900
+(:data:`EARLIEST_START`) and a year after the day of the import (:data:`LATEST_START_MONTHS`):
+anything else is a typing mistake. Rows are numbered as a spreadsheet shows them (the header
+is row 1).
 
 Every row is read and checked before anything is written; any problem and nothing is
 written, and :class:`~pathways.errors.InvalidInput` lists every problem as
-``row N: column: reason``. A row updates the person with that email address, or else the
-person with that staff id in the organisation; other rows create people (with no password:
-they set one by resetting it). An import only adds: an empty cell leaves the stored value as
-it is, held qualifications and access roles are added and never removed. People who work for
-another organisation are refused (moving organisation is a separate action).
+``row N: column: reason``. Matching:
+
+- a row updates the person with that email address, or else the person with that staff id
+  in the organisation; other rows create people (with no password: they set one by
+  resetting it);
+- an email address that is someone's in another organisation is refused as one that
+  "cannot be used", never saying whose or where (moving organisation is a separate action);
+- a row whose email and staff id belong to two different people, or two rows that update
+  one person, are refused;
+- matched by staff id with another email address, the row changes the person's email only
+  when they have no sign-in account (no password and no access role beyond staff:
+  :func:`~pathways.people.accounts.has_sign_in_account`), with the old and new addresses in
+  the audit; anyone with an account is refused, whoever imports: their email is how they
+  sign in and reset their password, and only an administrator changes it
+  (:func:`~pathways.people.accounts.change_email`).
+
+An import only adds: an empty cell leaves the stored value as it is, held qualifications and
+access roles are added and never removed; only an administrator or the command line grants
+the lnd, admin and map_editor roles.
 """
 
 from __future__ import annotations
@@ -32,7 +48,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..csv_input import (
     MAX_BYTES,
     csv_text,
@@ -42,11 +58,18 @@ from ..csv_input import (
     read_upload,
     row_problems,
 )
+from ..dates import add_months, format_day
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import HeldQualification, Organisation, Person, PersonRole
 from ..snapshot import build_graph
-from .accounts import check_roles, create_person, team_named
+from .accounts import (
+    EMAIL_CANNOT_BE_USED,
+    check_roles,
+    create_person,
+    has_sign_in_account,
+    team_named,
+)
 
 COLUMNS = ("email", "name", "staff_id", "team", "current_role", "role_start_date",
            "qualifications", "target_role", "roles")
@@ -56,6 +79,10 @@ PRIVILEGED_ROLES = ("lnd", "admin", "map_editor")
 MAX_ROWS = 5000
 LIMITS = {"name": 200, "staff_id": 50, "team": 200}
 SUMMARY = "The staff were not imported"
+#: The earliest role start date an import accepts.
+EARLIEST_START = date(1900, 1, 1)
+#: How far after the day of the import a role start date may be (someone about to start).
+LATEST_START_MONTHS = 12
 
 
 @dataclass
@@ -91,7 +118,7 @@ class StaffRow:
 
 def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
                  organisation: Organisation, actor: Person | None = None,
-                 G: nx.DiGraph | None = None) -> StaffImportResult:
+                 G: nx.DiGraph | None = None, today: date | None = None) -> StaffImportResult:
     """Create or update the organisation's people from an HR export (see the module docstring).
 
     Parameters
@@ -104,11 +131,12 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     actor : Person or None
         Who imports (None for the command line). The caller checks
         ``policy.can_import_staff``; only administrators and the command line may grant
-        the lnd, admin and map_editor roles or change the email address of someone who
-        holds them.
+        the lnd, admin and map_editor roles.
     G : networkx.DiGraph, optional
         The graph snapshot that roles and qualifications are resolved in (default: built
         from ``session``).
+    today : date, optional
+        The day of the import, for the latest role start date accepted (default: today).
 
     Returns
     -------
@@ -127,10 +155,11 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     """
     text = csv_text(path_or_text, SUMMARY)
     G = G if G is not None else build_graph(session)
+    today = today or clock.today()
     problems: list[Problem] = []
     rows = [parsed for number, raw in read_csv(text, COLUMNS, REQUIRED_COLUMNS, problems,
                                                 SUMMARY, MAX_ROWS, "people")
-            if (parsed := parse_staff_row(G, number, raw, problems)) is not None]
+            if (parsed := parse_staff_row(G, number, raw, problems, today)) is not None]
     _refuse_duplicates(rows, problems)
     _match_people(session, organisation, rows, actor, problems)
     if problems:
@@ -147,8 +176,11 @@ def import_staff_upload(session: Session, upload: IO[bytes], organisation: Organ
 
 
 def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
-                    problems: list[Problem]) -> StaffRow | None:
-    """Check one row's values; return it, or None with its problems collected."""
+                    problems: list[Problem], today: date | None = None) -> StaffRow | None:
+    """Check one row's values; return it, or None with its problems collected.
+
+    ``today`` is the day of the import (default: today), for the latest role start date.
+    """
     found: list[Problem] = []
     problem = row_problems(number, found)
     email = parse_email(raw.get("email"), problem)
@@ -166,11 +198,24 @@ def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
         if held and held not in row.qualifications:
             row.qualifications.append(held)
     row.role_start_date = parse_date(raw.get("role_start_date"), "role_start_date", problem)
+    if row.role_start_date is not None:
+        _check_start(row.role_start_date, today or clock.today(), problem)
     row.roles = list(dict.fromkeys(role.lower() for role in _split(raw.get("roles"))))
     for message in check_roles(row.roles):
         problem("roles", message.replace("Unknown role", "unknown access role"))
     problems.extend(found)
     return None if found else row
+
+
+def _check_start(started: date, today: date, problem) -> None:
+    """Report a role start date before 1900 or more than a year after the import."""
+    latest = add_months(today, LATEST_START_MONTHS)
+    if started < EARLIEST_START:
+        problem("role_start_date", f"{started.isoformat()} is before "
+                f"{format_day(EARLIEST_START)}: check the year")
+    elif started > latest:
+        problem("role_start_date", f"{started.isoformat()} is more than a year from now "
+                f"(the latest is {format_day(latest)}): check the year")
 
 
 def _split(value: str | None) -> list[str]:
@@ -223,9 +268,9 @@ def _match_people(session: Session, organisation: Organisation, rows: list[Staff
         where = f"row {row.number}"
         person = by_email.get(row.email)
         if person is not None and person.organisation_id != organisation.id:
-            problems.append(Problem(f"{where}: email", f"{row.email} already has an account with "
-                                    "another organisation; moving someone between "
-                                    "organisations is a separate action"))
+            # Whose it is and where they work are not the importer's to learn.
+            problems.append(Problem(f"{where}: email",
+                                    EMAIL_CANNOT_BE_USED.format(email=row.email)))
             continue
         namesake = by_staff_id.get(row.staff_id) if row.staff_id else None
         if person is not None and namesake is not None and namesake is not person:
@@ -240,6 +285,11 @@ def _match_people(session: Session, organisation: Organisation, rows: list[Staff
             continue
         matched[person.id] = row.number
         row.person = person
+        if person.email != row.email and has_sign_in_account(person):
+            problems.append(Problem(f"{where}: email", (
+                f"staff id {row.staff_id!r} is {person.email}, who has a sign-in account: an "
+                "import never changes the email address someone signs in with (an "
+                "administrator changes it on their account page)")))
     if actor is None or actor.has_role("admin"):
         return
     for row in rows:
@@ -248,10 +298,6 @@ def _match_people(session: Session, organisation: Organisation, rows: list[Staff
             if role in row.roles and role not in held:
                 problems.append(Problem(f"row {row.number}: roles", "only an administrator can "
                                         f"grant the {role!r} access role"))
-        if row.person and row.person.email != row.email and held & set(PRIVILEGED_ROLES):
-            problems.append(Problem(f"row {row.number}: email", "only an administrator can "
-                                    "change the email address of an L&D, admin or map "
-                                    "editor account"))
 
 
 def _load(session: Session, column, values: list[str], *criteria) -> list[Person]:
@@ -303,6 +349,7 @@ def _update(session: Session, organisation: Organisation, row: StaffRow, person:
             actor: Person | None) -> bool:
     """Apply a row to its existing (matched) person; return whether anything changed."""
     changed: list[str] = []
+    old_email = person.email
     wanted = {"email": row.email, "name": row.name, "staff_id": row.staff_id,
               "current_role_id": row.current_role, "role_start_date": row.role_start_date,
               "target_role_id": row.target_role}
@@ -323,6 +370,8 @@ def _update(session: Session, organisation: Organisation, row: StaffRow, person:
     if not changed:
         return False
     details: dict = {"fields": changed, **({"roles_added": granted} if granted else {})}
+    if "email" in changed:  # someone with no sign-in account yet (see _match_people)
+        details.update(old_email=old_email, new_email=person.email)
     audit.record(session, actor, "update", "person", person.id,
                  f"updated by staff import: {', '.join(changed)}", details, concerns=person)
     return True

@@ -7,9 +7,11 @@ import pytest
 from pathways.errors import InvalidInput
 from pathways.models import AuditEvent
 from pathways.people.accounts import (
+    change_email,
     create_organisation,
     create_person,
     disable_person,
+    has_sign_in_account,
     move_organisation,
     password_problems,
     set_password,
@@ -60,6 +62,57 @@ def test_disabling_and_password_changes_end_sessions(session):
     assert person.session_generation == 1
     disable_person(session, person)
     assert not person.active and person.session_generation == 2
+
+
+def test_changing_the_sign_in_email_ends_sessions_and_audits_old_and_new(session):
+    council = create_organisation(session, "Council")
+    admin = create_person(session, email="admin@example.org", name="Ad", organisation=council,
+                          roles=["admin"])
+    person = create_person(session, email="ann@example.org", name="Ann", organisation=council,
+                           roles=["staff", "champion"])
+    assert change_email(session, person, " Ann.Lee@Example.ORG ", actor=admin) == (
+        "ann@example.org")
+    assert person.email == "ann.lee@example.org" and person.session_generation == 1
+    event = session.query(AuditEvent).filter_by(action="change-email").one()
+    assert event.actor_id == admin.id and event.entity_id == str(person.id)
+    assert event.details == {"old_email": "ann@example.org", "new_email": "ann.lee@example.org"}
+    assert event.organisation_id == council.id
+
+
+@pytest.mark.parametrize("email, problem", [
+    ("not-an-address", "Enter an email address like name@example.org"),
+    ("ann@example.org", "ann@example.org is already their email address"),
+    ("bob@example.org", "bob@example.org cannot be used"),  # a colleague's
+    ("far@example.org", "far@example.org cannot be used"),  # someone elsewhere: never said
+    ("a\nb@example.org", "Enter an email address like name@example.org"),
+])
+def test_an_email_that_cannot_be_used_is_refused_without_saying_whose(session, email,
+                                                                      problem):
+    council = create_organisation(session, "Council")
+    elsewhere = create_organisation(session, "Elsewhere")
+    person = create_person(session, email="ann@example.org", name="Ann", organisation=council,
+                           roles=["staff"])
+    create_person(session, email="bob@example.org", name="Bob", organisation=council,
+                  roles=["staff"])
+    create_person(session, email="far@example.org", name="Far", organisation=elsewhere,
+                  roles=["staff"])
+    with pytest.raises(InvalidInput) as refused:
+        change_email(session, person, email)
+    assert [(p.where, p.message) for p in refused.value.problems] == [("email", problem)]
+    assert person.email == "ann@example.org" and person.session_generation == 0
+
+
+@pytest.mark.parametrize("roles, password, account", [
+    (["staff"], None, False),
+    (["staff"], GOOD_PASSWORD, True),
+    (["staff", "champion"], None, True),
+    (["map_editor"], None, True),
+])
+def test_who_has_a_sign_in_account(session, roles, password, account):
+    council = create_organisation(session, "Council")
+    person = create_person(session, email="ann@example.org", name="Ann", organisation=council,
+                           roles=roles, password=password)
+    assert has_sign_in_account(person) is account
 
 
 def test_moving_organisation_keeps_the_history(session):

@@ -160,6 +160,15 @@ CASES = [
     ("can_manage_accounts", "lnd", None, FORBID),
     ("can_manage_accounts", "admin", None, ALLOW),
 
+    ("can_change_email", "admin", "champion", ALLOW),
+    ("can_change_email", "admin", "lnd", ALLOW),
+    ("can_change_email", "admin", "admin", FORBID),  # their own: another administrator
+    ("can_change_email", "lnd", "champion", FORBID),  # L&D import staff, not sign-in emails
+    ("can_change_email", "manager", "staff", FORBID),
+    ("can_change_email", "staff", "staff", FORBID),
+    ("can_change_email", "admin", "partner_staff", HIDE),
+    ("can_change_email", "outsider", "staff", HIDE),
+
     ("can_manage_apprenticeships", "lnd", "council", ALLOW),
     ("can_manage_apprenticeships", "staff", "council", FORBID),
     ("can_manage_apprenticeships", "lnd", "provider", HIDE),

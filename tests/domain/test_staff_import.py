@@ -1,18 +1,20 @@
 """The staff import: an HR export in, people created or updated, all-or-nothing with row numbers."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
+from pathways.dates import add_months
 from pathways.errors import InvalidInput
 from pathways.interchange.store import save_document
 from pathways.models import AuditEvent, HeldQualification, Person, Team
 from pathways.people.accounts import create_organisation, create_person
 from pathways.people.staff_import import MAX_ROWS, import_staff, import_staff_upload
 from pathways.snapshot import build_graph
-from tests.factories import toy_document
+from tests.factories import GOOD_PASSWORD, toy_document
 
 HEADER = ("email,name,staff_id,team,current_role,role_start_date,qualifications,target_role,"
           "roles\n")
@@ -200,9 +202,8 @@ def test_people_of_another_organisation_are_refused(session, council, G):
                   roles=["staff"])
     with pytest.raises(InvalidInput) as refused:
         import_staff(session, GOOD, council, G=G)
-    assert str(refused.value.problems[0]) == (
-        "row 2: email: ann@example.org already has an account with another organisation; "
-        "moving someone between organisations is a separate action")
+    assert str(refused.value.problems[0]) == "row 2: email: ann@example.org cannot be used"
+    assert "Elsewhere" not in str(refused.value) and "organisation" not in str(refused.value)
     assert person(session, "bob@example.org") is None
     assert person(session, "ann@example.org").organisation_id == elsewhere.id
 
@@ -229,10 +230,98 @@ def test_lnd_cannot_change_the_email_of_an_admin_account(session, council, G):
     admin.staff_id = "A1"
     lnd = create_person(session, email="lnd@example.org", name="L D", organisation=council,
                         roles=["lnd"])
-    with pytest.raises(InvalidInput, match="only an administrator can change the email"):
+    with pytest.raises(InvalidInput, match="an import never changes the email address"):
         import_staff(session, "email,name,staff_id\nme@evil.example,A D,A1\n", council,
                      actor=lnd, G=G)
     assert admin.email == "admin@example.org"
+
+
+ACCOUNTS = {  # (access roles, password set): each a sign-in account
+    "staff with a password": (["staff"], True),
+    "champion without a password": (["staff", "champion"], False),
+    "manager without a password": (["manager"], False),
+}
+
+
+@pytest.mark.parametrize("importer", ["lnd", "admin", "command line"])
+@pytest.mark.parametrize("roles, password", ACCOUNTS.values(), ids=ACCOUNTS.keys())
+def test_an_import_never_changes_the_email_of_someone_with_a_sign_in_account(
+        session, council, G, importer, roles, password):
+    """Issue 11: an L&D user moved a champion's account to their own address by staff id,
+    reset its password and read the champion's private mentoring notes."""
+    champion = create_person(session, email="champion@example.org", name="Cham Pion",
+                             organisation=council, roles=roles,
+                             password=GOOD_PASSWORD if password else None)
+    champion.staff_id = "C7"
+    actor = None if importer == "command line" else create_person(
+        session, email=f"{importer}@example.org", name="Importer", organisation=council,
+        roles=[importer])
+    session.flush()
+    events = count(session, AuditEvent)
+    with pytest.raises(InvalidInput) as refused:
+        import_staff(session, "email,name,staff_id\nimporter.own@example.org,Cham Pion,C7\n",
+                     council, actor=actor, G=G)
+    assert [str(p) for p in refused.value.problems] == [
+        "row 2: email: staff id 'C7' is champion@example.org, who has a sign-in account: an "
+        "import never changes the email address someone signs in with (an administrator "
+        "changes it on their account page)"]
+    session.refresh(champion)
+    assert champion.email == "champion@example.org" and count(session, AuditEvent) == events
+
+
+def test_the_email_of_someone_without_a_sign_in_account_changes_with_old_and_new_audited(
+        session, council, G):
+    import_staff(session, GOOD, council, G=G)
+    ann = person(session, "ann@example.org")
+    import_staff(session, HEADER + ANN.replace("ann@", "ann.lee@"), council, G=G)
+    assert ann.email == "ann.lee@example.org"
+    update = session.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
+    assert update.details == {"fields": ["email"], "old_email": "ann@example.org",
+                              "new_email": "ann.lee@example.org"}
+
+
+def test_the_matching_rules_update_by_email_without_touching_the_account(session, council, G):
+    """Matched by email, an account holder's row still updates what HR owns (name, team...)."""
+    create_person(session, email="ann@example.org", name="Ann", organisation=council,
+                  roles=["staff", "champion"], password=GOOD_PASSWORD)
+    result = import_staff(session, GOOD, council, G=G)
+    assert (result.created, result.updated) == (1, 1)
+    ann = person(session, "ann@example.org")
+    assert ann.staff_id == "E1" and ann.team.name == "Home care" and ann.name == "Ann Lee"
+
+
+@pytest.mark.parametrize("started, problem", [
+    ("1899-12-31", "row 2: role_start_date: 1899-12-31 is before 1 January 1900: "
+                   "check the year"),
+    ("01/04/0023", "row 2: role_start_date: 0023-04-01 is before 1 January 1900"),
+    ("far", "row 2: role_start_date: 'far' is not a date"),
+    ("+1y+1d", "is more than a year from now (the latest is "),
+    ("2203-04-01", "row 2: role_start_date: 2203-04-01 is more than a year from now"),
+])
+def test_implausible_role_start_dates_are_refused(session, council, G, started, problem):
+    today = clock.today()
+    if started == "+1y+1d":
+        started = (add_months(today, 12) + timedelta(days=1)).isoformat()
+    with pytest.raises(InvalidInput) as refused:
+        import_staff(session, HEADER + ANN.replace("2023-04-01", started), council, G=G)
+    assert problem in str(refused.value)
+    assert count(session, Person) == 0
+
+
+@pytest.mark.parametrize("started", ["1900-01-01", "+1y"])
+def test_role_start_dates_from_1900_to_a_year_ahead_are_taken(session, council, G, started):
+    today = clock.today()
+    day = add_months(today, 12) if started == "+1y" else date.fromisoformat(started)
+    import_staff(session, HEADER + ANN.replace("2023-04-01", day.isoformat()), council, G=G)
+    assert person(session, "ann@example.org").role_start_date == day
+
+
+def test_the_latest_start_date_follows_the_day_of_the_import(session, council, G):
+    later = date(2031, 2, 28)
+    text = HEADER + ANN.replace("2023-04-01", "2031-06-01")
+    with pytest.raises(InvalidInput, match="more than a year from now"):
+        import_staff(session, text, council, G=G)
+    assert import_staff(session, text, council, G=G, today=later).created == 1
 
 
 def test_nothing_changed_counts_as_unchanged_with_no_audit_event(session, council, G):

@@ -51,13 +51,22 @@ def signed_out(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def read_reset_link(outbox) -> str:
+def read_reset_link(outbox, base: str = "http://localhost") -> str:
     """Return the path of the reset link in the only email in the outbox."""
     files = list(outbox.glob("*.eml"))
     assert len(files) == 1
     message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "Reset your Care career pathways password"
-    return re.search(r"http://localhost(/reset-password/\S+)", message.get_content()).group(1)
+    return re.search(re.escape(base) + r"(/reset-password/\S+)", message.get_content()).group(1)
+
+
+def read_mails(outbox) -> dict[str, str]:
+    """The emails in the outbox: body by recipient."""
+    found = {}
+    for path in outbox.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        found[message["To"]] = message.get_content()
+    return found
 
 
 def test_signing_in_starts_a_new_session(client, people, sign_in):
@@ -75,6 +84,27 @@ def test_signing_in_starts_a_new_session(client, people, sign_in):
         assert "left_over" not in after
         assert after["_user_id"] == f"{people['staff']}:0"
         assert after.permanent and after["seen"] > 0
+
+
+def test_the_session_cookie_is_http_only_and_same_site(app, client, people, sign_in):
+    response = sign_in("staff")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development; production sets SESSION_COOKIE_SECURE
+
+
+def test_a_sign_in_checks_a_password_hash_whether_or_not_the_account_exists(client, people,
+                                                                            monkeypatch):
+    """An unknown email costs an Argon2 check too, so the time taken does not tell."""
+    import webapp.views.accounts as accounts
+
+    checked = []
+    monkeypatch.setattr(accounts, "verify_password",
+                        lambda person, password: checked.append(person.password_hash) or False)
+    for who in ("staff@example.org", "nobody@example.org"):
+        assert client.post("/login", data={"email": who,
+                                           "password": "wrong-password-here"}).status_code == 400
+    assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
 
 
 def test_signing_in_is_audited(app, client, people, sign_in):
@@ -284,7 +314,70 @@ def test_asking_for_a_reset_reads_the_same_without_an_account(app, client, peopl
     assert unknown.status_code == known.status_code == 200
     assert unknown.data.replace(email.encode(), b"") == known.data.replace(
         b"staff@example.org", b"")
-    assert len(list(outbox.glob("*.eml"))) == 1
+    sent = read_mails(outbox)
+    assert sorted(sent) == sorted(["staff@example.org", email])
+    assert "/reset-password/" in sent["staff@example.org"]
+    assert "/reset-password/" not in sent[email] and "no account" in sent[email]
+
+
+@pytest.mark.parametrize("email", ["staff@example.org", "nobody@example.org",
+                                   "disabled@example.org"])
+def test_a_reset_request_does_the_same_work_whether_or_not_there_is_an_account(
+        app, client, people, outbox, monkeypatch, email):
+    """The answer takes as long either way: the same steps run, compared by what is called
+    rather than by timing (ASVS 6.3.8)."""
+    import webapp.views.accounts as accounts
+
+    with app.app_context():
+        person = db.session.get(Person, people["colleague"])
+        person.email = "disabled@example.org"
+        disable_person(db.session, person)
+        db.session.commit()
+    calls = []
+    signer = accounts._serializer
+
+    def counted_serializer():
+        calls.append("sign a token")
+        return signer()
+
+    def counted_send(to, subject, body):
+        calls.append(("send", to, subject))
+
+    def counted_find(*args):
+        calls.append("look up")
+        return find(*args)
+
+    find = accounts.find_person
+    monkeypatch.setattr(accounts, "_serializer", counted_serializer)
+    monkeypatch.setattr(accounts, "send_email", counted_send)
+    monkeypatch.setattr(accounts, "find_person", counted_find)
+    assert client.post("/reset-password", data={"email": email}).status_code == 200
+    assert calls == ["look up", "sign a token",
+                     ("send", email, "Reset your Care career pathways password")]
+
+
+def test_reset_links_are_built_from_the_service_url_never_the_host_header(app, client,
+                                                                          people, outbox):
+    app.config["SERVICE_URL"] = "https://pathways.example.org"
+    client.post("/reset-password", data={"email": "staff@example.org"},
+                headers={"Host": "evil.example"}, base_url="http://evil.example")
+    link = read_reset_link(outbox, base="https://pathways.example.org")
+    assert client.get(link).status_code == 200
+    assert "evil.example" not in next(outbox.glob("*.eml")).read_text()
+
+
+def test_without_a_service_url_development_uses_the_host_and_warns(client, people, outbox,
+                                                                   caplog):
+    client.post("/reset-password", data={"email": "staff@example.org"})
+    assert read_reset_link(outbox).startswith("/reset-password/")
+    assert "SERVICE_URL is not set" in caplog.text
+
+
+def test_asking_for_a_reset_for_something_that_is_not_an_address_says_so(client, outbox):
+    response = client.post("/reset-password", data={"email": "not an address"})
+    assert response.status_code == 400
+    assert b"Enter an email address like name@example.org" in response.data
+    assert not outbox.exists() or list(outbox.glob("*.eml")) == []
 
 
 def test_asking_for_a_reset_without_an_email_says_so(client):

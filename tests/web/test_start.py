@@ -57,8 +57,12 @@ def test_security_headers_on_every_page(client):
     headers = client.get("/").headers
     assert "script-src 'self' 'sha256-" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                      "form-action 'self'", "default-src 'self'"):
+        assert directive in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "Strict-Transport-Security" not in headers  # development
 
 
@@ -89,6 +93,7 @@ def test_production_needs_a_secret_key_and_turns_on_hsts(monkeypatch, tmp_path):
 
     monkeypatch.setenv("PATHWAYS_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SERVICE_URL", "https://pathways.example.org")
     url = f"sqlite:///{tmp_path}/prod.sqlite3"
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -97,6 +102,49 @@ def test_production_needs_a_secret_key_and_turns_on_hsts(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     answer = app.test_client().get("/livez")
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_production_refuses_to_start_without_its_public_address(monkeypatch, tmp_path):
+    """Issue 11: reset links followed the Host header, and production started without
+    SERVICE_URL."""
+    import pytest
+
+    from webapp import create_app
+
+    monkeypatch.setenv("PATHWAYS_ENV", "production")
+    monkeypatch.delenv("SERVICE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.sqlite3"}
+    with pytest.raises(RuntimeError) as refused:
+        create_app(settings)
+    assert "SECRET_KEY must be set" in str(refused.value)
+    assert "SERVICE_URL must be set when PATHWAYS_ENV=production" in str(refused.value)
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-from-the-environment")
+    with pytest.raises(RuntimeError, match="SERVICE_URL must be set"):
+        create_app(settings)
+    for wrong in ("http://pathways.example.org", "pathways.example.org",
+                  "https://pathways.example.org/reset", "https://:443"):
+        monkeypatch.setenv("SERVICE_URL", wrong)
+        with pytest.raises(RuntimeError, match="must be https:// and a host only"):
+            create_app(settings)
+    monkeypatch.setenv("SERVICE_URL", "https://pathways.example.org/")
+    assert create_app(settings).config["SERVICE_URL"] == "https://pathways.example.org/"
+
+
+def test_development_takes_an_http_service_url_and_none(monkeypatch, tmp_path):
+    import pytest
+
+    from webapp import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/dev.sqlite3"}
+    monkeypatch.delenv("PATHWAYS_ENV", raising=False)
+    monkeypatch.delenv("SERVICE_URL", raising=False)
+    assert create_app(settings).config["SERVICE_URL"] is None
+    monkeypatch.setenv("SERVICE_URL", "http://localhost:5000")
+    assert create_app(settings).config["SERVICE_URL"] == "http://localhost:5000"
+    monkeypatch.setenv("SERVICE_URL", "localhost:5000")
+    with pytest.raises(RuntimeError, match="must be http or https:// and a host only"):
+        create_app(settings)
 
 
 def test_a_server_error_is_a_500_page_in_the_house_style_and_json_under_the_api(database_url):

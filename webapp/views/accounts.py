@@ -1,10 +1,16 @@
 """Signing in and out, and resetting a forgotten password.
 
 Every failed sign-in reads the same, so the page never tells whether an account exists or
-is disabled. Session cookies are signed, not stored, so signing out moves the person's
-session generation on: a copy of the old cookie stops working, and so do their other
-sessions. A reset link is signed, expires after ``RESET_TOKEN_MINUTES`` (60 unless set)
-and carries a fingerprint of the password hash and session generation, so it works once.
+is disabled; sign-ins and reset requests are throttled (``webapp.limits``). Session cookies
+are signed, not stored, so signing out moves the person's session generation on: a copy of
+the old cookie stops working, and so do their other sessions. A reset link is signed,
+expires after ``RESET_TOKEN_MINUTES`` (60 unless set) and carries a fingerprint of the
+password hash and session generation, so it works once.
+
+Asking for a reset does the same work whether or not the address has an account that can
+sign in: a token is signed and an email written and sent to the address typed, holding the
+link, or else saying there is no account to reset (:func:`send_reset_email`). The answer and
+the time it takes are the same either way.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -28,12 +33,13 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from pathways import audit
+from pathways import audit, clock
 from pathways.models import Person
 from pathways.people.accounts import (
     end_sessions,
     find_person,
     hash_password,
+    normalise_email,
     set_password,
     verify_password,
 )
@@ -42,7 +48,7 @@ from .. import limits
 from ..accounts_forms import NewPasswordForm, ResetRequestForm, SignInForm, SignOutForm
 from ..auth import Account, public, signed_in
 from ..extensions import db
-from ..mail import send_email
+from ..mail import link_to, send_email
 from ..submit import submit
 from .shared import error_list
 
@@ -52,6 +58,7 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 #: Where a sign-in lands without a ``next`` page: the person's own profile.
 PROFILE_PATH = "/profile"
 RESET_SALT = "password-reset"
+RESET_SUBJECT = "Reset your Care career pathways password"
 
 
 @blueprint.after_request
@@ -69,7 +76,7 @@ def login():
     next_page = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         if limits.sign_in_blocked(form.email.data):
-            minutes = limits.FAILED_SIGN_INS.multiples
+            minutes = limits.SIGN_IN_WINDOW_MINUTES
             return render_template("accounts/rate_limited.html", minutes=minutes), 429, {
                 "Retry-After": str(minutes * 60)}
         person = authenticate(form.email.data, form.password.data)
@@ -105,9 +112,13 @@ def request_reset():
     """Email a reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
+        if not limits.take_reset_request(form.email.data):
+            minutes = limits.RESET_WINDOW_MINUTES
+            return render_template("accounts/reset_limited.html", minutes=minutes), 429, {
+                "Retry-After": str(minutes * 60)}
         person = find_person(db.session, form.email.data)
-        if person is not None and person.active:
-            send_reset_link(person)
+        send_reset_email(form.email.data,
+                         person if person is not None and person.active else None)
         return render_template("accounts/reset_request.html", form=form, sent=True)
     errors = error_list(form)
     return render_template("accounts/reset_request.html", form=form,
@@ -161,7 +172,7 @@ def start_session(person: Person) -> None:
     session.clear()
     login_user(Account(person))
     session.permanent = True
-    session["seen"] = time.time()
+    session["seen"] = clock.now().timestamp()
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -189,18 +200,37 @@ def person_for_token(token: str) -> Person | None:
     return person if hmac.compare_digest(str(fingerprint), _fingerprint(person)) else None
 
 
-def send_reset_link(person: Person) -> None:
-    """Email ``person`` a link to choose a new password."""
-    token = _serializer().dumps([person.id, _fingerprint(person)])
-    path = url_for("accounts.reset_password", token=token)
-    base = current_app.config.get("SERVICE_URL")  # set in production: never trust Host
-    link = base.rstrip("/") + path if base else url_for(
-        "accounts.reset_password", token=token, _external=True)
+@functools.cache
+def _stand_in() -> Person:
+    """Whom a reset token is signed for when the address has no account (id 0: no one)."""
+    return Person(id=0, name="", password_hash=_stand_in_hash(), session_generation=0)
+
+
+def send_reset_email(address: str, person: Person | None) -> None:
+    """Email ``address`` a link to choose a new password for ``person``, or, without an
+    active account (None), that there is none to reset: the same steps either way.
+
+    Both sign a token (for no one, when there is no account: it is never sent), build the
+    link from ``SERVICE_URL``, write the message and send it to the address typed, so the
+    answer takes as long whether or not there is an account.
+    """
+    subject = person or _stand_in()
+    token = _serializer().dumps([subject.id, _fingerprint(subject)])
+    link = link_to("accounts.reset_password", token=token)
     minutes = _reset_minutes()
-    send_email(person.email, "Reset your Care career pathways password", (
-        f"Hello {person.name},\n\n"
-        "Someone asked to reset the password of your Care career pathways account.\n"
-        f"To choose a new password, open this link within {minutes:g} minutes:\n\n"
-        f"{link}\n\n"
-        "The link works once. If you did not ask for this, ignore this email: "
-        "your password has not changed.\n"))
+    if person is not None:
+        body = (f"Hello {person.name},\n\n"
+                "Someone asked to reset the password of your Care career pathways account.\n"
+                f"To choose a new password, open this link within {minutes:g} minutes:\n\n"
+                f"{link}\n\n"
+                "The link works once. If you did not ask for this, ignore this email: "
+                "your password has not changed.\n")
+    else:
+        body = ("Hello,\n\n"
+                "Someone asked to reset the password of a Care career pathways account for "
+                "this email address, but there is no account with it that can sign in.\n\n"
+                "If you work in adult social care and expected an account, ask the person who "
+                "looks after Care career pathways where you work. If you did not ask for "
+                "this, ignore this email.\n")
+    send_email(person.email if person is not None else normalise_email(address),
+               RESET_SUBJECT, body)

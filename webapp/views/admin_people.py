@@ -1,7 +1,9 @@
 """Accounts and the staff import for L&D and admins, and the audit log.
 
 L&D and admins list the people in their reach and import staff; only admins disable
-accounts, grant and remove access roles, and read the audit log (``pathways.policy``).
+accounts, grant and remove access roles, change the email address someone signs in with
+(which ends their sessions and tells the old address), and read the audit log
+(``pathways.policy``).
 People outside the actor's reach answer 404, as if they did not exist. Changes are submitted
 through ``webapp.submit``; the lists come a page at a time from ``pathways.people.pages``.
 """
@@ -22,8 +24,10 @@ from pathways.people.access import (
     remove_role,
     set_account_active,
 )
+from pathways.people.accounts import change_email
 from pathways.people.staff_import import StaffImportResult, import_staff_upload
 from pathways.policy import (
+    can_change_email,
     can_import_staff,
     can_manage_accounts,
     can_read_audit,
@@ -34,12 +38,14 @@ from pathways.policy import (
 from ..admin_forms import (
     AccountStatusForm,
     AuditFilterForm,
+    ChangeEmailForm,
     GrantRoleForm,
     RemoveRoleForm,
     StaffImportForm,
 )
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
+from ..mail import link_to, send_email
 from ..submit import Submission, submit
 from .shared import error_list
 
@@ -127,6 +133,37 @@ def remove(person_id: int):
     return redirect(url_for(".user", person_id=person.id))
 
 
+@blueprint.post("/users/<int:person_id>/email")
+@personal_page
+def change_sign_in_email(person_id: int):
+    """Change the email address someone signs in with (admins): their sessions end, the old
+    address is told, and the audit log keeps both."""
+    actor = signed_in()
+    person = _person_in_reach(person_id)
+    require(can_change_email(actor, person))
+    form = ChangeEmailForm()
+    saved = submit(form, lambda: change_email(db.session, person, form.email.data, actor=actor),
+                   anchor="#sign-in-email")
+    if not saved:
+        return _user_page(person, email_form=form, errors=error_list(form))
+    tell_old_address(saved.value, person)
+    flash(f"{person.name} now signs in with {person.email}: their sessions have ended, and "
+          f"{saved.value} has been told.")
+    return redirect(url_for(".user", person_id=person.id))
+
+
+def tell_old_address(old: str, person: Person) -> None:
+    """Email the address someone signed in with that it no longer is (ASVS 6.3.6)."""
+    send_email(old, "Your Care career pathways sign-in email has changed", (
+        f"Hello {person.name},\n\n"
+        "An administrator has changed the email address you sign in to Care career pathways "
+        f"with, from this address to {person.email}, and you have been signed out "
+        "everywhere.\n\n"
+        "If you did not expect this, tell the person who looks after Care career pathways "
+        "where you work straight away.\n\n"
+        f"To sign in: {link_to('accounts.login')}\n"))
+
+
 @blueprint.route("/import-staff", methods=["GET", "POST"])
 @personal_page
 def import_staff_page():
@@ -197,7 +234,8 @@ def _person_to_manage(person_id: int) -> Person:
     return _person_in_reach(person_id)
 
 
-def _user_page(person: Person, *, status_form=None, grant_form=None, errors=()):
+def _user_page(person: Person, *, status_form=None, grant_form=None, email_form=None,
+               errors=()):
     """Render an account's page (400 when it shows problems)."""
     actor = signed_in()
     G = current_graph()
@@ -206,6 +244,8 @@ def _user_page(person: Person, *, status_form=None, grant_form=None, errors=()):
     return render_template(
         "admin/people/person.html", person=person, titles=titles, roles=ACCESS_ROLES,
         may_manage=bool(can_manage_accounts(actor)), is_self=actor.id == person.id,
+        may_change_email=bool(can_change_email(actor, person)),
+        email_form=email_form or ChangeEmailForm(formdata=None),
         status_form=status_form or AccountStatusForm(), remove_form=RemoveRoleForm(),
         grant_form=grant_form or GrantRoleForm(prefix="grant"), error_list=list(errors),
     ), 400 if errors else 200
