@@ -15,7 +15,6 @@ directly and are not gates: they never mark a request as checked.
 
 from __future__ import annotations
 
-import time
 from functools import wraps
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request, session
@@ -28,6 +27,7 @@ from flask_login import (
     user_unauthorized,
 )
 
+from pathways import clock
 from pathways.models import Person
 from pathways.policy import Decision, can_use_own_pages, menu_for
 
@@ -75,7 +75,7 @@ def init_app(app: Flask) -> None:
     def end_idle_sessions():
         if "_user_id" not in session:
             return
-        now = time.time()
+        now = clock.now().timestamp()
         idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
         if now - session.get("seen", now) > idle:
             logout_user()
