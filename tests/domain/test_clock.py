@@ -40,3 +40,19 @@ def test_model_timestamps_come_from_the_clock(session, time_machine):
     session.expire_all()
     stamped = person.created_at
     assert abs(stamped.replace(tzinfo=stamped.tzinfo or UTC) - moment) < timedelta(minutes=1)
+
+
+def test_nothing_but_pathways_clock_reads_the_wall_clock():
+    """Time is an input: services take today/now, and everything else asks pathways.clock."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    reading = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time)\(")
+    found = [f"{path.relative_to(root)}:{number}: {line.strip()}"
+             for package in ("pathways", "webapp", "seed")
+             for path in sorted((root / package).rglob("*.py"))
+             if path != root / "pathways" / "clock.py"
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if reading.search(line)]
+    assert found == []
