@@ -62,10 +62,11 @@ def upgrade() -> None:
 
     match = "CAST(thing.id AS VARCHAR(80)) = audit_events.entity_id"
     for kind, (table, (source, column)) in BACKFILL.items():
-        op.get_bind().execute(sa.text(
-            f"UPDATE audit_events SET organisation_id = "  # nosec B608 (names written above)
-            f"(SELECT {column} FROM {source.format(table=table, match=match)}) "
-            "WHERE entity_type = :kind AND organisation_id IS NULL"), {"kind": kind})
+        # Table and column names come from BACKFILL above, never from input; the kind is bound.
+        statement = (f"UPDATE audit_events SET organisation_id = "  # nosec B608
+                     f"(SELECT {column} FROM {source.format(table=table, match=match)}) "
+                     "WHERE entity_type = :kind AND organisation_id IS NULL")
+        op.get_bind().execute(sa.text(statement), {"kind": kind})
 
 
 def downgrade() -> None:
