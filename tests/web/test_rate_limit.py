@@ -10,7 +10,10 @@ import pytest
 from tests.factories import GOOD_PASSWORD
 from webapp import create_app
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+#: A Redis database of this test process's own (15, 14, ... by pytest-xdist worker): each test
+#: empties it, which must not wipe another worker's counters mid-test.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/{}".format(
+    15 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 8)
 #: Failed sign-ins to one account from one address.
 LIMIT = 10
 #: Failed sign-ins from one address, to any accounts.
@@ -36,7 +39,8 @@ def quick_passwords(monkeypatch):
 
 @pytest.fixture
 def redis_url():
-    """Redis database 15, emptied before and after; skipped (failed in CI) when unreachable."""
+    """This process's Redis database, emptied before and after; skipped (failed in CI) when
+    unreachable."""
     import redis
 
     client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
