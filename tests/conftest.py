@@ -46,7 +46,8 @@ def pytest_terminal_summary(terminalreporter):
 
 #: Tests that share an expensive per-process set-up run on one pytest-xdist worker
 #: (``--dist loadgroup``): the demo loaded on five days, and the browser's Chromium and servers.
-XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/browser/": "browser"}
+XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/domain/test_audit.py": "demo",
+                "tests/browser/": "browser"}
 
 
 def pytest_collection_modifyitems(config, items):
