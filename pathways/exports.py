@@ -21,6 +21,7 @@ import csv
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,6 +71,8 @@ def neutralise(value: object) -> str:
     --------
     >>> neutralise('=HYPERLINK("http://evil")')
     '\\'=HYPERLINK("http://evil")'
+    >>> neutralise("＝1+1")
+    "'＝1+1"
     >>> neutralise(-5), neutralise("-5"), neutralise(None), neutralise(True)
     ('-5', "'-5", '', 'yes')
     """
@@ -82,7 +85,10 @@ def neutralise(value: object) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
+    # Full-width forms (＝ ＋ － ＠) start formulas in some spreadsheets too: compare the
+    # compatibility form of the first character.
+    first = unicodedata.normalize("NFKC", text[:1])
+    return "'" + text if first.startswith(DANGEROUS_PREFIXES) else text
 
 
 def _number_text(value: int | float | Decimal) -> str:

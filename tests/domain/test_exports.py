@@ -116,6 +116,14 @@ def test_neutralise_prefixes_text_that_a_spreadsheet_would_run(payload):
     assert neutralise(payload) == "'" + payload
 
 
+@pytest.mark.parametrize("payload", ["＝HYPERLINK(\"http://evil\")", "＋1", "－1+2", "＠SUM(A1)"])
+def test_full_width_formula_starters_are_neutralised_too(payload):
+    """Regression: LibreOffice runs ＝1+1 as =1+1."""
+    assert neutralise(payload) == "'" + payload
+    written = to_csv(["a"], [[payload]]).decode("utf-8-sig").splitlines()[1]
+    assert written.lstrip('"').startswith("'")
+
+
 @pytest.mark.parametrize("value", SAFE)
 def test_neutralise_leaves_safe_text_alone(value):
     assert neutralise(value) == value
