@@ -1,11 +1,16 @@
 """Reading uploaded CSV files the same way in every import: text, header, rows and dates.
 
-The imports (staff, apprenticeships) share these rules: a file is a path, text or UTF-8
-bytes (a leading BOM is dropped); the first row names the columns in any case, with spaces,
-hyphens or underscores; rows are numbered as a spreadsheet shows them (the header is row
-1); blank rows are skipped; dates are YYYY-MM-DD or DD/MM/YYYY. Problems are collected as
+The imports (staff, apprenticeships, champions) share these rules: a file is a path, text or
+UTF-8 bytes (a leading BOM is dropped); the first row names the columns in any case, with
+spaces, hyphens or underscores; rows are numbered as a spreadsheet shows them (the header is
+row 1); blank rows are skipped; dates are YYYY-MM-DD or DD/MM/YYYY; a cell holds at most
+``MAX_CELL`` characters and no control character (NUL and the like: ``text_problem``);
+numbers are finite and at most ``MAX_NUMBER``. Problems are collected as
 :class:`~pathways.errors.Problem` (``row N: column: reason``) so that an import can report
 every one of them at once; only a file that cannot be read at all raises at once.
+
+``text_problem`` is also the web forms' rule for text (``webapp.input_rules``), and
+``LARGEST_ID`` the largest id a URL, form or file may name: one rule for every way in.
 """
 
 from __future__ import annotations
@@ -28,6 +33,20 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 #: The largest file accepted from an upload.
 MAX_BYTES = 5 * 1024 * 1024
+#: The most characters a cell holds (no column of an import needs more).
+MAX_CELL = 1000
+#: The largest number a cell may hold: far above any hours, capacity or count, far below
+#: what would overflow a column or a calculation.
+MAX_NUMBER = Decimal(1_000_000)
+#: The largest id of a record (ids are the databases' 32-bit integers).
+LARGEST_ID = 2**31 - 1
+#: Control characters (C0, DEL and C1), which no text may hold; tab, line feed and carriage
+#: return are allowed in text of several lines.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Names of the control characters people may recognise.
+CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a line break",
+                 "\x1b": "ESC", "\x7f": "DEL"}
 
 #: Adds a problem about one column of the current row: ``problem(column, message)``.
 RowProblem = Callable[[str, str], None]
@@ -81,6 +100,54 @@ def csv_text(path_or_text: str | os.PathLike | bytes, summary: str) -> str:
                            summary) from None
 
 
+def text_problem(text: str, *, multiline: bool = False, limit: int | None = None
+                 ) -> str | None:
+    r"""Return why ``text`` cannot be taken as it is, or None when it can.
+
+    Text must hold no control character (NUL and the like; tab and line breaks are allowed
+    when ``multiline``) and, given a ``limit``, at most that many characters. Refused rather
+    than cleaned: a NUL or an escape sequence is never what someone meant to type, and the
+    databases cannot store every one of them (PostgreSQL refuses NUL in text).
+
+    Examples
+    --------
+    >>> text_problem("Zoë Ødegård") is None
+    True
+    >>> text_problem("a\x00b")
+    'contains a control character (NUL, character 2): remove it'
+    >>> text_problem("two\nlines"), text_problem("two\nlines", multiline=True)
+    ('contains a control character (a line break, character 4): remove it', None)
+    >>> text_problem("x" * 300, limit=200)
+    'must be 200 characters or fewer (it has 300)'
+    """
+    found = (CONTROL_BUT_LINES if multiline else CONTROL).search(text)
+    if found is not None:
+        character = found.group()
+        name = CONTROL_NAMES.get(character, f"U+{ord(character):04X}")
+        return f"contains a control character ({name}, character {found.start() + 1}): remove it"
+    if limit is not None and len(text) > limit:
+        return f"must be {limit:,} characters or fewer (it has {len(text):,})"
+    return None
+
+
+def whole_number(text: str, *, minimum: int = 0, maximum: int = LARGEST_ID) -> int | None:
+    """Return ``text`` as a whole number from ``minimum`` to ``maximum``, or None.
+
+    Only the digits 0-9 count (``str.isdigit`` also accepts ``²`` and other digits that
+    ``int`` refuses), so an id or count typed anywhere is read one way.
+
+    Examples
+    --------
+    >>> whole_number("42"), whole_number(" 7 "), whole_number("²"), whole_number("2147483648")
+    (42, 7, None, None)
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
 def names_a_file(text: str) -> bool:
     """Whether a string is a path to an existing file rather than CSV text."""
     return "\n" not in text and 0 < len(text) < 4096 and Path(text).is_file()
@@ -92,7 +159,9 @@ def read_csv(text: str, columns: Sequence[str], required: Sequence[str],
     """Return the file's rows as ``(row number, {column: value})``; problems are collected.
 
     Values are stripped; a row with more values than columns is accepted when the extra
-    values are empty (spreadsheets add trailing commas).
+    values are empty (spreadsheets add trailing commas). A row with a cell that breaks
+    ``text_problem`` (a control character, more than ``MAX_CELL`` characters) is reported
+    and left out, so that nothing reads it further.
 
     Parameters
     ----------
@@ -122,7 +191,12 @@ def read_csv(text: str, columns: Sequence[str], required: Sequence[str],
                 problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
                                                          f"header has {len(header)} columns"))
                 continue
-            rows.append((number, dict(zip(header, (v.strip() for v in values)))))
+            cells = dict(zip(header, (value.strip() for value in values)))
+            bad = [(column, reason) for column, value in cells.items()
+                   if (reason := text_problem(value, limit=MAX_CELL)) is not None]
+            problems.extend(Problem(f"row {number}: {column}", reason) for column, reason in bad)
+            if not bad:
+                rows.append((number, cells))
             if len(rows) > max_rows:
                 problems.append(Problem("file", f"has more than {max_rows} {noun}: split it "
                                                 "into smaller files"))
@@ -206,7 +280,8 @@ def parse_decimal(value: str | None, column: str, problem: RowProblem, *,
     Parameters
     ----------
     minimum, maximum : Decimal
-        The range; ``above_minimum`` makes the minimum itself refused.
+        The range; ``above_minimum`` makes the minimum itself refused. The maximum is at
+        most ``MAX_NUMBER`` (also when none is given).
     what : str
         What the number is, for the message, e.g. "a number of hours".
     """
@@ -222,11 +297,13 @@ def parse_decimal(value: str | None, column: str, problem: RowProblem, *,
     if number is None or not number.is_finite():
         problem(column, f"{value!r} is not {what}")
         return None
-    number = number.quantize(Decimal("0.01"))
+    ceiling = MAX_NUMBER if maximum is None else min(maximum, MAX_NUMBER)
+    if abs(number) <= MAX_NUMBER:  # larger ones are out of range, and 1e30 cannot be rounded
+        number = number.quantize(Decimal("0.01"))
     low = number <= minimum if above_minimum else number < minimum
-    if low or (maximum is not None and number > maximum):
+    if low or number > ceiling:
         lower = f"more than {minimum}" if above_minimum else f"at least {minimum}"
-        upper = f" and at most {maximum}" if maximum is not None else ""
+        upper = f" and at most {ceiling:,}" if maximum is not None or not low else ""
         problem(column, f"must be {lower}{upper}")
         return None
     return number

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, config, errors, extensions, limits, page_cache, security, templating, views
+from . import (
+    auth,
+    config,
+    errors,
+    extensions,
+    input_rules,
+    limits,
+    page_cache,
+    security,
+    templating,
+    views,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limits.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    input_rules.init_app(app)
     views.register(app)
     errors.register(app)
     return app

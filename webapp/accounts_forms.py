@@ -6,12 +6,13 @@ rule (``pathways.people.accounts.password_problems``).
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from pathways.people.accounts import email_problem, normalise_email
+
+from .input_rules import Form
 
 MAX_EMAIL = 254
 #: Longer than any sensible passphrase; stops megabyte "passwords" reaching Argon2.
@@ -26,7 +27,7 @@ def email_field() -> StringField:
         widget=GovTextInput())
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """Sign in with an email address and password."""
 
     email = email_field()
@@ -36,11 +37,11 @@ class SignInForm(FlaskForm):
         widget=GovPasswordInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(Form):
     """Confirm signing out (only the CSRF token)."""
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     """Ask for a link to reset a forgotten password (an email is sent to the address, so it
     must be one)."""
 
@@ -52,7 +53,7 @@ class ResetRequestForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Choose a new password, typed twice."""
 
     password = PasswordField("New password", validators=[

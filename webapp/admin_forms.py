@@ -6,7 +6,6 @@ They check only the shape of input; ``pathways.people`` enforces the rules.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField
@@ -15,8 +14,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from pathways.models import ACCESS_ROLES
 from pathways.people.staff_import import COLUMNS
 
+from .input_rules import Form
 
-class StaffImportForm(FlaskForm):
+
+class StaffImportForm(Form):
     """Upload an HR export (CSV) of an organisation's staff."""
 
     organisation = SelectField("Organisation", choices=[], widget=GovSelect(),
@@ -28,7 +29,7 @@ class StaffImportForm(FlaskForm):
                     FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     """Grant an access role, and for L&D and administrators how far it reaches."""
 
     role = SelectField("Access role", choices=list(ACCESS_ROLES.items()), widget=GovSelect(),
@@ -39,19 +40,19 @@ class GrantRoleForm(FlaskForm):
         validators=[DataRequired(message="Choose how far the role reaches")])
 
 
-class RemoveRoleForm(FlaskForm):
+class RemoveRoleForm(Form):
     """Remove one access role (the button beside it)."""
 
     role = HiddenField(validators=[AnyOf(list(ACCESS_ROLES), message="Unknown access role")])
 
 
-class AccountStatusForm(FlaskForm):
+class AccountStatusForm(Form):
     """Disable or enable an account."""
 
     active = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose disable or enable")])
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     """Change the email address someone signs in with (administrators)."""
 
     email = StringField("New email address", widget=GovTextInput(), validators=[
@@ -59,7 +60,7 @@ class ChangeEmailForm(FlaskForm):
         Length(max=254, message="The email address must be 254 characters or fewer")])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filter the audit log by what changed (sent with GET: no CSRF token)."""
 
     class Meta:

@@ -32,9 +32,11 @@ from wtforms.validators import (
 )
 
 from pathways.apprenticeships.rules import MOVES, STATUSES
+from pathways.csv_input import whole_number
 from pathways.models import OTJ_ACTIVITIES
 
 from .form_fields import required_date
+from .input_rules import Form
 from .people_forms import date_field
 
 #: Longest note, reason or review text accepted.
@@ -60,7 +62,7 @@ def identify(form: FlaskForm, suffix: int | str) -> FlaskForm:
     return form
 
 
-class StatusMoveForm(FlaskForm):
+class StatusMoveForm(Form):
     """Move the apprenticeship to a new status (the rules decide whether it may)."""
 
     # Only the moves allowed from the current status are offered, but any value is passed
@@ -78,7 +80,7 @@ class StatusMoveForm(FlaskForm):
         return self
 
 
-class OtjForm(FlaskForm):
+class OtjForm(Form):
     """Log hours of off-the-job training on one day."""
 
     worked_on = required_date("Day of the training", "the day of the training")
@@ -91,7 +93,7 @@ class OtjForm(FlaskForm):
     note = text_area("Note (optional)", hint="For example, the module or who was shadowed")
 
 
-class OtjReviewForm(FlaskForm):
+class OtjReviewForm(Form):
     """Approve an off-the-job entry, or query it saying what is wrong (L&D)."""
 
     decision = HiddenField(validators=[AnyOf(["approved", "queried"],
@@ -99,7 +101,7 @@ class OtjReviewForm(FlaskForm):
     query_note = text_area("Query note (needed to query)")
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """Record a three-way progress review."""
 
     held_on = required_date("When was the review held?", "the date of the review")
@@ -125,7 +127,7 @@ def educator_select(label: str, empty: str) -> SelectField:
                        widget=GovSelect())
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """Add a practice placement, with its educator if one is known."""
 
     setting = StringField("Setting", description="For example, Hospital discharge team",
@@ -141,7 +143,7 @@ class PlacementForm(FlaskForm):
         return self
 
 
-class AllocateForm(FlaskForm):
+class AllocateForm(Form):
     """Allocate or change a placement's practice educator (none takes them off)."""
 
     educator = educator_select("Practice educator", "No practice educator")
@@ -162,7 +164,7 @@ class WholeNumberField(IntegerField):
             self.data = None
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     """Set how many placements at once a practice educator may supervise."""
 
     capacity = WholeNumberField(
@@ -175,11 +177,10 @@ class CapacityForm(FlaskForm):
 
     def back_to(self) -> int | None:
         """Return the id of the apprenticeship page to go back to, if a sensible one."""
-        text = (self.apprenticeship_id.data or "").strip()
-        return int(text) if text.isdigit() and len(text) <= 9 else None
+        return whole_number(self.apprenticeship_id.data or "")
 
 
-class JobStepForm(FlaskForm):
+class JobStepForm(Form):
     """Record the next guaranteed-job step, and the day it happened."""
 
     step = HiddenField(validators=[DataRequired(message="Say which step to record")])

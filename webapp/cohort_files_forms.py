@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
 from pathways.apprenticeships.importer import COLUMNS, REQUIRED_COLUMNS
 
+from .input_rules import Form
 
-class ApprenticeshipImportForm(FlaskForm):
+
+class ApprenticeshipImportForm(Form):
     """Upload a spreadsheet (CSV) of apprentices to enrol on cohorts."""
 
     apprenticeships_file = FileField(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import networkx as nx
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -24,6 +23,7 @@ from pathways.models import DEVELOPMENT_ACTIONS, Team
 
 from .apprenticeship_forms import WholeNumberField, text_area
 from .form_fields import required_date
+from .input_rules import Form
 from .people_forms import date_field
 from .views.shared import choices
 
@@ -33,7 +33,7 @@ ACTION_ROWS = 3
 MOST_PLACES = 20
 
 
-class ConversationForm(FlaskForm):
+class ConversationForm(Form):
     """Record a development conversation: aspirations, review date and up to 3 actions.
 
     The action rows are ``action1_kind``, ``action1_description``, ``action1_due_on`` and so
@@ -86,7 +86,7 @@ for _number in range(1, ACTION_ROWS + 1):
         f"Action {_number}'s due date"))
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     """Offer a shadowing place for a role, in the host's organisation."""
 
     role = SelectField("Role to shadow", choices=[], validators=[
@@ -115,14 +115,14 @@ class PlaceForm(FlaskForm):
         return self
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Approve or decline a shadowing request (the button pressed says which)."""
 
     decision = HiddenField(validators=[AnyOf(["approve", "decline"],
                                              message="Approve or decline the request")])
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     """After shadowing: what the person saw and learned, and whether the role is their goal."""
 
     reflection = text_area("What did you see and learn?", "Say what you saw and learned")

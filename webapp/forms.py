@@ -5,7 +5,6 @@ These are search forms sent with GET, so they carry no CSRF token (they change n
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -21,14 +20,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from pathways.options import MAX_MONTHS
+
+from .input_rules import Form
 
 MAX_YEARS = MAX_MONTHS // 12
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """Base for GET forms: no CSRF token, field names as sent."""
 
     class Meta:
@@ -94,4 +95,10 @@ class MapForm(SearchForm):
     source = place_field("Highlight a route from", "from", "", required=False)
     target = place_field("to", "to", "", required=False)
     route = SelectField("Route", choices=[(str(n), str(n)) for n in range(1, 6)], default="1",
-                        validators=[Optional()], widget=GovSelect())
+                        validate_choice=False, widget=GovSelect(), validators=[
+                            Optional(), AnyOf([str(n) for n in range(1, 6)],
+                                              message="Choose a route from 1 to 5")])
+
+    def route_number(self) -> int:
+        """The route asked for (1 to 5): the first when the form refused what was sent."""
+        return int(self.route.data) if self.route.data and not self.route.errors else 1

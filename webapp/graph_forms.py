@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
@@ -30,6 +29,8 @@ from wtforms.widgets import HiddenInput
 from pathways.errors import Problem
 from pathways.interchange.fields import EDGE_FIELDS, NODE_FIELDS, Field
 from pathways.vocabulary import FUNDERS, TRANSITION_KINDS
+
+from .input_rules import Form
 
 #: What each field is called on the page, with a hint when one helps.
 LABELS: dict[str, tuple[str, str]] = {
@@ -89,7 +90,7 @@ def _form_field(spec: Field):
                        validators=[Optional(), Length(max=MAX_TEXT)], render_kw=render_kw)
 
 
-class EditorForm(FlaskForm):
+class EditorForm(Form):
     """Base of the editor's forms: the record's ``lock_version`` travels in a hidden field."""
 
     lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])

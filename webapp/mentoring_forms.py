@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import networkx as nx
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput, GovTextInput
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
@@ -25,6 +24,7 @@ from .apprenticeship_forms import WholeNumberField, text_area
 from .cohort_forms import Choice, RadioChoice, read_day
 from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
 from .forms import SearchForm
+from .input_rules import Form
 from .people_forms import DATE_FORMAT, DayMonthYearField
 from .views.shared import choices
 
@@ -80,14 +80,14 @@ class CheckedChoices(SelectMultipleField):
             raise StopValidation(f"Choose {self.what} from the list")
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """Ask a champion for support, with an optional message."""
 
     message = text_area("A message for the champion (optional)",
                         hint="For example, what you would like help with")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """A champion's profile: specialisms, roles held, capacity, reach and availability."""
 
     specialisms = CheckedChoices("Specialisms", "specialisms",
@@ -116,7 +116,7 @@ class ProfileForm(FlaskForm):
         return self
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """Accept a request with the agreement that starts the pairing."""
 
     goals = text_area("What will you work on together?", "Say what you will work on together")
@@ -130,13 +130,13 @@ class AcceptForm(FlaskForm):
                                  hint="After today. For example, 31 3 2027")
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Decline a request; the reason is optional and shown to the person."""
 
     reason = text_area("Reason (optional)", hint="The person sees this")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """Record a mentoring session, with up to 3 agreed actions.
 
     The action rows are ``action1_description``, ``action1_owner``, ``action1_due_on`` and so

@@ -28,6 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.csv_input import whole_number
 from pathways.mentoring.stories import published_stories
 from pathways.models import CareerStory, Person
 from pathways.models.graph import read_versions
@@ -154,9 +155,10 @@ def published_story_cards(node_id: str | None = None) -> list[StoryCard]:
 
 def published_story_card(text: str | None) -> StoryCard | None:
     """Return the published story whose id ``text`` is, or None (also for text not an id)."""
-    if not text or not text.isdigit() or len(text) > 9:
+    number = whole_number(text or "")
+    if number is None:
         return None
-    return next((card for card in published_story_cards() if card.id == int(text)), None)
+    return next((card for card in published_story_cards() if card.id == number), None)
 
 
 def cached_page(view: Callable) -> Callable:

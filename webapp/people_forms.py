@@ -5,7 +5,6 @@ enforces the rules. Every form that changes something carries a CSRF token.
 from __future__ import annotations
 
 import networkx as nx
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextArea
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from pathways.people.profiles import EQUALITY_QUESTIONS, MAX_EVIDENCE
 
 from .forms import RouteForm
+from .input_rules import Form
 from .views.shared import choices
 
 DATE_FORMAT = "%d %m %Y"  # the day, month and year boxes, joined with spaces
@@ -57,7 +57,7 @@ def node_select(label: str, message: str | None) -> SelectField:
     return SelectField(label, choices=[], validators=validators, widget=GovSelect())
 
 
-class CurrentRoleForm(FlaskForm):
+class CurrentRoleForm(Form):
     """Change the role a person is in now."""
 
     role = node_select("Current role", "Choose the current role")
@@ -70,7 +70,7 @@ class CurrentRoleForm(FlaskForm):
         return self
 
 
-class AddQualificationForm(FlaskForm):
+class AddQualificationForm(Form):
     """Record a qualification held."""
 
     qualification = node_select("Qualification", "Choose the qualification held")
@@ -89,7 +89,7 @@ class AddQualificationForm(FlaskForm):
         return self
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     """Set the role a person wants to reach."""
 
     target = node_select("Target role", None)
@@ -100,11 +100,11 @@ class TargetForm(FlaskForm):
         return self
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something, e.g. removing a qualification: only the CSRF token."""
 
 
-class ChooseRouteForm(FlaskForm):
+class ChooseRouteForm(Form):
     """Choose a route found by the planner: the node ids from start to target."""
 
     route = HiddenField("Route", validators=[DataRequired(message="Choose a route"),
@@ -120,7 +120,7 @@ class ChooseRouteForm(FlaskForm):
             raise ValidationError("Choose a route")
 
 
-class EqualityForm(FlaskForm):
+class EqualityForm(Form):
     """Optional equality questions, kept apart from the profile."""
 
     age_band = RadioField(EQUALITY_QUESTIONS["age_band"][0],

@@ -6,7 +6,6 @@ Every form carries a CSRF token.
 from __future__ import annotations
 
 import networkx as nx
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
@@ -21,6 +20,7 @@ from pathways.mentoring.stories import MAX_BODY
 from pathways.models import CareerStory
 
 from .apprenticeship_forms import WholeNumberField
+from .input_rules import Form
 from .views.shared import choices
 
 #: How many steps one story's route may have (rows of the form).
@@ -32,7 +32,7 @@ MAX_TITLE = 200
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
-class StoryForm(FlaskForm):
+class StoryForm(Form):
     """Write or rewrite a story: a title, the words, and up to 8 steps of the route.
 
     The step rows are ``step1_node``, ``step1_year`` and so on (added below the class); a
@@ -130,11 +130,11 @@ for _number in range(1, STEP_ROWS + 1):
         widget=GovTextInput(), render_kw={"inputmode": "numeric", "autocomplete": "off"}))
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     """Send the story to L&D to publish, with the person's consent."""
 
     consent = BooleanField(CONSENT, validators=[Optional()], widget=GovCheckboxInput())
 
 
-class StoryActionForm(FlaskForm):
+class StoryActionForm(Form):
     """A button that publishes or withdraws a story: only the CSRF token."""

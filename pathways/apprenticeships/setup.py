@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..csv_input import whole_number
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem
 from ..models import (
@@ -153,10 +154,15 @@ def create_cohort(session: Session, programme: Programme, *, name: str, start_da
 
 def find_cohort(session: Session, organisation_id: int, id_or_name: str | int
                 ) -> Cohort | None:
-    """Return the organisation's cohort with this id or name (names in any case), or None."""
+    """Return the organisation's cohort with this id or name (names in any case), or None.
+
+    An all-digit name is looked up as an id first, then as a name; one past the largest id
+    only as a name.
+    """
     text = str(id_or_name).strip()
-    if text.isdigit():
-        cohort = session.get(Cohort, int(text))
+    number = whole_number(text)
+    if number is not None:
+        cohort = session.get(Cohort, number)
         if cohort is not None and cohort.organisation_id == organisation_id:
             return cohort
     return session.scalars(select(Cohort).where(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..apprenticeships.importer import import_apprenticeships
 from ..apprenticeships.progress import RAG_ORDER, CohortSummary, Thresholds, cohort_summary
 from ..apprenticeships.rules import STATUSES
+from ..csv_input import whole_number
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import Cohort, Organisation
 from ..people.accounts import find_organisation
@@ -126,8 +127,9 @@ def find_cohort_anywhere(session: Session, id_or_name: str,
         When cohorts of several organisations have the name (``--org`` says which).
     """
     text = id_or_name.strip()
-    if text.isdigit():
-        cohort = session.get(Cohort, int(text))
+    number = whole_number(text)
+    if number is not None:
+        cohort = session.get(Cohort, number)
         if cohort is not None and (organisation is None
                                    or cohort.organisation_id == organisation.id):
             return cohort

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..csv_input import text_problem
 from ..errors import Problem
 from ..vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, NODE_KINDS, TRANSITION_KINDS
 
@@ -62,6 +63,13 @@ def _check_standard_code(value: str) -> str | None:
     return None
 
 
+#: The text fields that may run over several lines (no other text holds a line break).
+SEVERAL_LINES = frozenset({"description", "citation", "note"})
+#: The ranges every number of the format keeps to, realistic and far inside what the
+#: databases' columns hold: a step, duration or experience in months, an amount of pounds
+#: (pay a year, a funding band, a move's cost) and off-the-job hours.
+MOST_MONTHS, MOST_POUNDS, MOST_HOURS = 600, 1_000_000, 10_000
+
 ROLE_ONLY = frozenset({ROLE})
 QUALIFICATION_ONLY = frozenset({QUALIFICATION})
 
@@ -72,14 +80,17 @@ NODE_FIELDS: tuple[Field, ...] = (
     Field("family", "str", choices=FAMILIES),
     Field("cwp_category", "str", applies_to=ROLE_ONLY, choices=CWP_CATEGORIES),
     Field("level", "int", minimum=0, maximum=8),
-    Field("pay_min_gbp", "int", applies_to=ROLE_ONLY, minimum=0),
-    Field("pay_max_gbp", "int", applies_to=ROLE_ONLY, minimum=0),
+    Field("pay_min_gbp", "int", applies_to=ROLE_ONLY, minimum=0, maximum=MOST_POUNDS),
+    Field("pay_max_gbp", "int", applies_to=ROLE_ONLY, minimum=0, maximum=MOST_POUNDS),
     Field("registration_body", "str", applies_to=ROLE_ONLY),
     Field("top_of_ladder", "bool", default=False, applies_to=ROLE_ONLY),
-    Field("duration_months", "number", applies_to=QUALIFICATION_ONLY, minimum=0),
+    Field("duration_months", "number", applies_to=QUALIFICATION_ONLY, minimum=0,
+          maximum=MOST_MONTHS),
     Field("standard_code", "str", applies_to=QUALIFICATION_ONLY, check=_check_standard_code),
-    Field("funding_band_gbp", "int", applies_to=QUALIFICATION_ONLY, minimum=0),
-    Field("otj_min_hours", "int", applies_to=QUALIFICATION_ONLY, minimum=0),
+    Field("funding_band_gbp", "int", applies_to=QUALIFICATION_ONLY, minimum=0,
+          maximum=MOST_POUNDS),
+    Field("otj_min_hours", "int", applies_to=QUALIFICATION_ONLY, minimum=0,
+          maximum=MOST_HOURS),
     Field("description", "str", default=""),
     Field("citation", "str", default=""),
     Field("note", "str", default=""),
@@ -90,12 +101,12 @@ EDGE_FIELDS: tuple[Field, ...] = (
     Field("source", "str", required=True),
     Field("target", "str", required=True),
     Field("kind", "str", choices=TRANSITION_KINDS),
-    Field("months", "number", required=True, minimum=0, maximum=600),
-    Field("cost_gbp", "number", default=0, minimum=0),
+    Field("months", "number", required=True, minimum=0, maximum=MOST_MONTHS),
+    Field("cost_gbp", "number", default=0, minimum=0, maximum=MOST_POUNDS),
     Field("funding", "str", choices=FUNDERS),
     Field("earn_while_learning", "bool"),
     Field("requires", "list", default=()),
-    Field("min_experience_months", "int", default=0, minimum=0, maximum=600),
+    Field("min_experience_months", "int", default=0, minimum=0, maximum=MOST_MONTHS),
     Field("citation", "str", default=""),
     Field("note", "str", default=""),
 )
@@ -124,6 +135,8 @@ def _from_text(field: Field, text: str) -> Any:
         number = float(text)
     except ValueError:
         raise ValueError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(number):  # float() reads "nan" and "inf", which JSON cannot hold
+        raise ValueError(f"must be a number, got {text!r}")
     if field.type == "int":
         if not number.is_integer():
             raise ValueError(f"must be a whole number, got {text!r}")
@@ -213,7 +226,11 @@ def parse_item(
 
 
 def _check_value(field: Field, value: Any) -> str | None:
-    """Return why ``value`` is out of range or not a known choice, or None."""
+    """Return why ``value`` is out of range, not a known choice or unusable text, or None."""
+    for text in [value] if isinstance(value, str) else value if field.type == "list" else []:
+        problem = text_problem(text, multiline=field.name in SEVERAL_LINES)
+        if problem is not None:
+            return problem
     if field.choices is not None and value not in field.choices:
         return f"must be one of {', '.join(field.choices)}, got {value!r}"
     if field.minimum is not None and value < field.minimum:

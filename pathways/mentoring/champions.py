@@ -18,7 +18,7 @@ import networkx as nx
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_input import csv_text, read_csv, row_problems
+from ..csv_input import csv_text, read_csv, row_problems, whole_number
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import ChampionProfile, Organisation, Person
@@ -79,7 +79,8 @@ def check_details(G: nx.DiGraph, specialisms, roles_held, capacity, open_to_part
             roles.append(node)
     if isinstance(capacity, str):
         text = capacity.strip()
-        capacity = int(text) if text.isdigit() else (DEFAULT_CAPACITY if not text else -1)
+        number = whole_number(text, maximum=MAX_CAPACITY)
+        capacity = number if number is not None else (DEFAULT_CAPACITY if not text else -1)
     if not 0 <= capacity <= MAX_CAPACITY:
         problem("capacity", f"must be a whole number from 0 to {MAX_CAPACITY}")
     if isinstance(open_to_partnership, str):

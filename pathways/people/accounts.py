@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..csv_input import whole_number
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import (
     ACCESS_ROLES,
@@ -109,8 +110,8 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
     text = (name_or_id or "").strip()
     found = session.scalar(select(Organisation).where(
         func.lower(Organisation.name) == text.lower()))
-    if found is None and text.isdigit():
-        found = session.get(Organisation, int(text))
+    if found is None and (number := whole_number(text)) is not None:
+        found = session.get(Organisation, number)
     if found is None:
         raise NotFound(f"No organisation called {text!r}")
     return found

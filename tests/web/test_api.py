@@ -205,7 +205,7 @@ BAD_REQUESTS = [
     ("routes?from=care+wroker&to=social-worker", "/routes", 404, "care wroker", "unknown"),
     ("routes?from=care-worker&to=social-worker&have=care+certificat", "/routes", 404,
      "care certificat", "unknown"),
-    ("reach?from=%00", "/reach", 404, "\x00", "unknown"),
+    ("reach?from=%00", "/reach", 400, "from", "control character (NUL"),
     ("roles/social-wroker", "/roles/{id}", 404, "social-wroker", "unknown"),
 ]
 

@@ -124,7 +124,7 @@ def test_unknown_cohorts_are_404_as_json(client, world, as_person, cohort_id):
     ("1999-12-31", "from 2000-01-01 to 2099-12-31"),
     ("2100-01-01", "from 2000-01-01 to 2099-12-31"),
     ("9999-12-31", "from 2000-01-01 to 2099-12-31"),
-    ("%00", "YYYY-MM-DD"),
+    ("%00", "control character (NUL"),
     ("9" * 300, "at most 200"),
 ])
 def test_a_bad_date_is_400_naming_as_of(client, world, as_person, as_of, words):

@@ -45,6 +45,7 @@ from ..admin_forms import (
 )
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
+from ..input_rules import query_text
 from ..mail import link_to, send_email
 from ..submit import Submission, submit
 from .shared import error_list
@@ -66,15 +67,17 @@ def users():
     actor = signed_in()
     require(can_import_staff(actor))
     organisations = organisations_in_reach(db.session, actor)
-    search = request.args.get("q", "").strip()[:200]
+    search, problem = query_text("q")
     found = pages.people_in_reach(db.session, actor, search, _page_asked(), PER_PAGE)
+    errors = [{"text": f"The search {problem}", "href": "#q"}] if problem else []
     return render_template("admin/people/users.html", people=found.rows, search=search,
-                           total=found.total,
+                           total=found.total, error_list=errors,
                            pagination=_pagination(found, "admin_people.users",
                                                   q=search or None),
                            many_organisations=len(organisations) > 1, roles=ACCESS_ROLES,
                            may_audit=bool(can_read_audit(actor)),
-                           may_report=bool(can_see_equality_report(actor)))
+                           may_report=bool(can_see_equality_report(actor))), \
+        400 if errors else 200
 
 
 @blueprint.get("/users/<int:person_id>")

@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from pathways.apprenticeships.progress import Thresholds, cohort_summary
+from pathways.csv_input import text_problem, whole_number
 from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
 from pathways.lookup import resolve_node, suggest
 from pathways.options import RouteOptions, make_options
@@ -74,12 +75,14 @@ class Query:
         return value
 
     def integer(self, name: str) -> int | None:
-        """Return the parameter as a whole number."""
+        """Return the parameter as a whole number (digits 0-9, within ``LARGEST_ID``)."""
         value = self.text(name)
-        try:
-            return None if value is None else int(value)
-        except ValueError:
+        if value is None:
+            return None
+        number = whole_number(value.removeprefix("-"))
+        if number is None:
             return self.refuse(name, f"must be a whole number, got {value!r}")
+        return -number if value.startswith("-") else number
 
     def number(self, name: str) -> float | None:
         """Return the parameter as a finite number."""
@@ -119,6 +122,9 @@ class Query:
     def _short(self, name: str, value: str) -> bool:
         if len(value) > MAX_NAME_LENGTH:
             self.refuse(name, f"must be at most {MAX_NAME_LENGTH} characters long")
+            return False
+        if (problem := text_problem(value)) is not None:
+            self.refuse(name, problem)
             return False
         return True
 

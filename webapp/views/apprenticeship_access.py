@@ -18,8 +18,9 @@ from pathways.policy import (
 from ..auth import require, signed_in
 from ..extensions import db
 
-#: An id in a URL; ids past the database's integer range are simply not found.
-ID = "int(max=2147483647)"
+#: An id in a URL: the app's ``int`` converter (``webapp.input_rules.IdConverter``) answers
+#: 404 for ids past the databases' integers.
+ID = "int"
 
 
 def managed_organisation() -> Organisation:

@@ -40,6 +40,7 @@ from pathways.exports import FORMATS
 from ..auth import personal_page, signed_in
 from ..cohort_files_forms import ApprenticeshipImportForm
 from ..extensions import current_graph, db
+from ..form_fields import EARLIEST_DAY, LATEST_DAY
 from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404, cohort_or_404, managed_organisation
 from .shared import download, error_list
@@ -173,7 +174,7 @@ def otj_log(apprenticeship_id: int, fmt: str):
 
 
 def _as_of() -> date | None:
-    """Read the ``as_of`` query parameter (YYYY-MM-DD); None for today.
+    """Read the ``as_of`` query parameter (YYYY-MM-DD, from 2000 to 2099); None for today.
 
     Raises
     ------
@@ -184,10 +185,14 @@ def _as_of() -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput([Problem("as_of", f"{text[:40]!r} is not a date: use YYYY-MM-DD")],
-                           "The download was not made") from None
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:  # summaries go month by month
+        raise InvalidInput([Problem("as_of", f"{text[:40]!r} is not a date: use YYYY-MM-DD, "
+                                             f"from {EARLIEST_DAY.year} to {LATEST_DAY.year}")],
+                           "The download was not made")
+    return day
 
 
 def slug(text: str) -> str:

@@ -57,11 +57,7 @@ from ..submit import submit
 from .shared import error_list
 
 blueprint = Blueprint("development", __name__)
-#: The largest id the database holds: ids past it are simply not found.
-LARGEST_ID = 2147483647
-ID = f"int(max={LARGEST_ID})"
-#: A person's pages. Not ``ID``: with a GET and a POST rule on one address, a converter
-#: refusing a huge id makes Werkzeug answer 405, so ``_found`` checks the range instead.
+#: A person's pages (an id past the databases' integers is a 404: ``webapp.input_rules``).
 PERSON = "/people/<int:person_id>"
 #: Months from a conversation to its review, unless the manager says otherwise.
 REVIEW_AFTER_MONTHS = 6
@@ -116,7 +112,7 @@ def _person(person_id: int | None) -> Person:
 
 def _found(model, record_id: int):
     """Return the record with this id, or answer 404."""
-    record = db.session.get(model, record_id) if 0 < record_id <= LARGEST_ID else None
+    record = db.session.get(model, record_id)
     if record is None:
         abort(404)
     return record
@@ -205,7 +201,7 @@ def shadowing_page():
     return _shadowing_page()
 
 
-@blueprint.post(f"/shadowing/<{ID}:place_id>/request")
+@blueprint.post("/shadowing/<int:place_id>/request")
 @own_page
 def request_place(place_id: int):
     """Ask for a shadowing place (the person's manager decides)."""
@@ -235,7 +231,7 @@ def publish():
     return _shadowing_page({"place": form}, status=400)
 
 
-@blueprint.post(f"/shadowing/requests/<{ID}:request_id>/reflection")
+@blueprint.post("/shadowing/requests/<int:request_id>/reflection")
 @personal_page
 def reflect(request_id: int):
     """Write the reflection after shadowing (only the person who asked)."""
@@ -270,7 +266,7 @@ def approvals():
     return _approvals_page()
 
 
-@blueprint.post(f"/shadowing/requests/<{ID}:request_id>/decide")
+@blueprint.post("/shadowing/requests/<int:request_id>/decide")
 @personal_page
 def decide(request_id: int):
     """Approve or decline a shadowing request (the requester's manager)."""

@@ -62,7 +62,7 @@ def _map_view():
             empty = form.target if form.source.data else form.source
             empty.errors = [*empty.errors, "Enter both ends of the route to highlight it"]
         elif source and target:
-            number = int(form.route.data or 1)
+            number = form.route_number()
             try:
                 found = routes_between(G, source, target, make_options(G, k=number))
                 highlight = found[min(number, len(found)) - 1].path

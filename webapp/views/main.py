@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,6 +10,7 @@ from pathways.lookup import suggest
 
 from ..auth import public
 from ..extensions import current_graph, db, node_path
+from ..input_rules import query_text
 from ..page_cache import cached_page
 
 blueprint = Blueprint("main", __name__)
@@ -43,10 +44,11 @@ def start():
 def search():
     """Find roles and qualifications by title; one exact match goes straight to its page."""
     G = current_graph()
-    query = (request.args.get("q") or "").strip()[:200]
+    query, problem = query_text("q")
     if not query:
         return render_template("search.html", G=G, query=query, results=[], error_list=[
-            {"text": "Enter a role or qualification", "href": "#q"}]), 400
+            {"text": f"The search {problem}" if problem else "Enter a role or qualification",
+             "href": "#q"}]), 400
     folded = query.casefold()
     exact = G.graph["title_index"].get(folded)
     if exact:

@@ -33,7 +33,7 @@ from .shared import error_list
 
 blueprint = Blueprint("people", __name__)
 #: Someone's page; ids past the database's integer range are simply not found.
-PERSON = "/people/<int(max=2147483647):person_id>"
+PERSON = "/people/<int:person_id>"
 
 
 def _person(person_id: int | None, check=can_view_person) -> Person:

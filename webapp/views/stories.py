@@ -43,7 +43,7 @@ from .shared import error_list
 
 blueprint = Blueprint("stories", __name__)
 #: A story's address; ids past the database's integer range are simply not found.
-STORY = "/stories/<int(max=2147483647):story_id>"
+STORY = "/stories/<int:story_id>"
 
 
 @blueprint.get("/stories")
