@@ -51,10 +51,11 @@ def parse_hours(value, problems: list[Problem], field: str = "hours") -> Decimal
     except (InvalidOperation, AttributeError):
         problems.append(Problem(field, f"{value!r} is not a number of hours"))
         return None
-    if not hours.is_finite() or hours <= 0 or hours > 24:
+    if not hours.is_finite() or hours <= 0 or hours > 24 \
+            or (hours := hours.quantize(Decimal("0.01"))) <= 0:  # 0.001 rounds to nothing
         problems.append(Problem(field, "must be more than 0 and at most 24"))
         return None
-    return hours.quantize(Decimal("0.01"))
+    return hours
 
 
 def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: date,

@@ -158,6 +158,19 @@ def test_the_graph_editor_refuses_numbers_past_their_range(client, enter, world,
     assert answer.status_code == 400 and "must be at most" in answer.text
 
 
+@pytest.mark.parametrize("hours", ["0.001", "1e-30", "NaN", "1e30"])
+def test_hours_that_round_to_nothing_or_are_not_finite_are_refused_in_words(
+        app, client, enter, world, hours):
+    enter("staff")
+    before = count(app, AuditEvent)
+    answer = client.post(f"/apprenticeships/{world['apprenticeship_id']}/otj", data={
+        **day("worked_on", TODAY - timedelta(days=1)), "hours": hours, "activity": "taught"})
+    assert answer.status_code == 400
+    assert "must be more than 0 and at most 24" in answer.text
+    assert "at the same moment" not in answer.text
+    assert count(app, AuditEvent) == before
+
+
 def test_an_all_digit_cohort_name_is_a_name(app, client, enter, world):
     enter("lnd")
     for name in ("99999999999", "2025"):
