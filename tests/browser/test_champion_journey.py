@@ -45,6 +45,7 @@ from playwright.sync_api import expect
 
 import seed
 import seed.demo
+from pathways import clock
 from pathways.people.accounts import find_person, set_password
 from tests.browser import journeys
 from tests.browser.journeys import (
@@ -133,7 +134,7 @@ def menu(page, name: str) -> None:
 
 def test_staff_find_a_champion_who_logs_a_session_then_shadow_and_read_stories(
         page, screenshot, axe_source):
-    today = date.today()
+    today = clock.today()
     agreed_until = today + timedelta(days=182)
     action_due = today + timedelta(days=14)
     next_session = today + timedelta(days=28)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from pathways import clock
 from pathways.errors import InvalidInput, NotFound
 from pathways.interchange.store import save_document
 from pathways.models import AuditEvent, EqualityRecord
@@ -66,7 +67,7 @@ def test_setting_the_current_role_and_start_date(session, G, people, staff):
     ("nobody", None, "role", "Choose a role from the career map"),
     ("", None, "role", "Choose a role from the career map"),
     ("care-cert", None, "role", "Care Certificate is not a role"),
-    ("care-worker", date.today() + timedelta(days=1), "started_on", "today or in the past"),
+    ("care-worker", clock.today() + timedelta(days=1), "started_on", "today or in the past"),
     ("care-worker", date(1900, 1, 1), "started_on", "after 1940"),
 ])
 def test_a_bad_current_role_or_date_is_refused(session, G, staff, role, started, where,
@@ -94,7 +95,7 @@ def test_adding_and_removing_a_qualification(session, G, staff):
 @pytest.mark.parametrize("qualification, achieved, evidence, where", [
     ("nothing", None, "", "qualification"),
     ("care-worker", None, "", "qualification"),
-    ("care-cert", date.today() + timedelta(days=3), "", "achieved_on"),
+    ("care-cert", clock.today() + timedelta(days=3), "", "achieved_on"),
     ("care-cert", None, "x" * 501, "evidence"),
 ])
 def test_a_bad_qualification_is_refused(session, G, staff, qualification, achieved, evidence,

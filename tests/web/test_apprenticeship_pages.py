@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.apprenticeships.progress import apprenticeship_progress
 from pathways.apprenticeships.rules import required_otj_hours
 from pathways.models import (
@@ -128,7 +129,7 @@ def test_the_page_shows_the_apprenticeship_from_its_data(app, client, world, as_
     words = text_of(answer)
     with app.app_context():
         found = db.session.get(Apprenticeship, world["apprenticeship"])
-        progress = apprenticeship_progress(db.session, found, date.today())
+        progress = apprenticeship_progress(db.session, found, clock.today())
         requirement = required_otj_hours(START, END, 37.5, None)
         required = found.otj_required_hours
     assert required == requirement.hours == 187
@@ -206,7 +207,7 @@ def test_the_apprentice_logs_hours(app, client, world, as_person, page):
     (otj(hours="lots"), "'lots' is not a number of hours"),
     (otj(hours="25"), "must be more than 0 and at most 24"),
     (otj(hours=""), "Enter the hours"),
-    (otj(day=date.today() + timedelta(days=1)), "cannot be in the future"),
+    (otj(day=clock.today() + timedelta(days=1)), "cannot be in the future"),
     (otj(day=date(2025, 8, 31)), "cannot be before the start on 2025-09-01"),
     (otj(day=None), "Enter the day of the training"),
     ({**otj(), "worked_on": ["31", "2", "2026"]}, "must be a real date"),
@@ -347,7 +348,7 @@ def test_l_and_d_records_a_review_and_the_next_is_due_84_days_later(app, client,
 @pytest.mark.parametrize("data, message", [
     (review(present=()), "say who took part"),
     (review(next_on=date(2026, 5, 26)), "no later than 2026-05-25 (84 days)"),
-    (review(held=date.today() + timedelta(days=1)), "cannot be in the future"),
+    (review(held=clock.today() + timedelta(days=1)), "cannot be in the future"),
     (review(held=None), "Enter the date of the review"),
 ])
 def test_a_bad_review_is_refused_and_nothing_is_written(app, client, world, as_person, page,

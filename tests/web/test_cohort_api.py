@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from pathways import clock
 from tests.recipes import SEED_PATHWAY, holding
 from tests.web.sessions import start_session
 from tests.web.test_api import answer_validator
@@ -78,7 +79,7 @@ def test_the_date_changes_the_counts(app, client, world, as_person):
 def test_the_default_date_is_today(app, client, world, as_person):
     as_person("lnd")
     body = client.get(url(world["cohort"])).get_json()
-    assert body["as_of"] == date.today().isoformat()
+    assert body["as_of"] == clock.today().isoformat()
     assert body["counts"] == summary_of(app, world["cohort"]).counts
     answer_validator(PATH, 200).validate(body)
 

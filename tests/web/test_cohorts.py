@@ -24,6 +24,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.models import (
     Apprenticeship,
     Cohort,
@@ -482,7 +483,7 @@ def test_the_date_changes_the_counts(app, client, world, as_person):
 def test_the_default_date_is_today(app, client, world, as_person):
     as_person("lnd")
     text = client.get(f"/cohorts/{world['cohort']}").get_data(as_text=True)
-    today = date.today()
+    today = clock.today()
     assert f"On {today.day} {today.strftime('%B %Y')}" in text
     assert f'href="/cohorts/{world["cohort"]}/apprentices.csv"' in text
     assert table_counts(text, "rag-counts", "rag") == summary_of(app, world["cohort"]).counts

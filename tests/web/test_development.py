@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.models import (
     DevelopmentAction,
     DevelopmentConversation,
@@ -18,7 +19,7 @@ from pathways.models import (
 )
 from tests.web.sessions import start_session
 
-TODAY = date.today()
+TODAY = clock.today()
 SUMMARY = "There is a problem"
 
 

@@ -17,6 +17,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.models import (
     ChampionPairing,
     ChampionProfile,
@@ -28,7 +29,7 @@ from pathways.models import (
 from pathways.suppression import SUPPRESSED
 from tests.web.sessions import start_session
 
-TODAY = date.today()
+TODAY = clock.today()
 SUMMARY = "There is a problem"
 NOTES = "Worried about the degree fees"
 ROUTE = ["care-worker", "senior-care-worker", "diploma-l3", "practitioner",

@@ -10,6 +10,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
+from pathways import clock
 from pathways.models import CareerStory
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -376,7 +377,7 @@ def test_what_people_write_is_escaped(app, public, people):
 
 def test_signed_in_people_see_open_shadowing_places_on_a_role_page(app, client, public, enter,
                                                                    people):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from pathways.mentoring.shadowing import publish_place
     from pathways.models import Person
@@ -385,8 +386,8 @@ def test_signed_in_people_see_open_shadowing_places_on_a_role_page(app, client, 
     with app.app_context():
         host = db.session.get(Person, people["manager"])
         publish_place(db.session, host, role_id="senior-care-worker",
-                      starts_on=date.today() + timedelta(days=7),
-                      ends_on=date.today() + timedelta(days=9), capacity=2, team=host.team,
+                      starts_on=clock.today() + timedelta(days=7),
+                      ends_on=clock.today() + timedelta(days=9), capacity=2, team=host.team,
                       description="Medication rounds")
         db.session.commit()
     anonymous = public.get("/roles/senior-care-worker").text
