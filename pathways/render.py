@@ -119,6 +119,23 @@ def neighbourhood(G: nx.DiGraph, centre: str,
     return sorted(set(distance) | set(G.pred[centre])), moves
 
 
+def around_route(G: nx.DiGraph, path: Sequence[str]) -> tuple[list[str], set[tuple[str, str]]]:
+    """Return a route's view: its places and where each could also lead, with those moves.
+
+    Examples
+    --------
+    >>> nodes, moves = around_route(G, ["care-worker", "senior-care-worker"])
+    >>> "home-care-worker" in nodes and ("care-worker", "senior-care-worker") in moves
+    True
+    """
+    nodes = set(path)
+    moves = set(itertools.pairwise(path))
+    for node_id in path:
+        nodes.update(G.succ[node_id])
+        moves.update((node_id, target) for target in G.succ[node_id])
+    return sorted(nodes), moves
+
+
 def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
            highlight: Sequence[str] = (), link: Callable[[str, dict], str] | None = None,
            legend: bool = False, ladder: bool = True, focus: str | None = None,
@@ -181,7 +198,9 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
                 moves is None or (source, target) in moves or (source, target) in route_edges):
             attrs = {"id": quoted(f"edge-{source}--{target}")}
             if (source, target) in route_edges:
-                attrs.update(penwidth="4", color=quoted("#0b0c0c"),
+                # A heavy weight pulls the route's moves short and straight, so the route
+                # sits close together on the whole map and the page can zoom to it.
+                attrs.update(penwidth="4", color=quoted("#0b0c0c"), weight="50",
                              **{"class": quoted("highlighted")})
             elif G.edges[source, target]["kind"] in ("sideways", "change_of_employer"):
                 attrs["style"] = "dashed"
@@ -325,22 +344,27 @@ class MapCache:
 
     def svg(self, G: nx.DiGraph, *, families: Iterable[str] = (), levels: Iterable[int] = (),
             highlight: Sequence[str] = (), only_route: bool = False, focus: str | None = None,
-            steps: int = 2) -> str:
+            steps: int = 2, near_route: bool = False) -> str:
         """Return the SVG of the map of ``G`` for these filters and highlighted route.
 
         With ``only_route`` the map shows the highlighted route alone (a small map, without
-        links: the page lists the same steps as links). With ``focus`` it shows that node's
-        neighbourhood (``neighbourhood(G, focus, steps)``) instead of the filtered map.
+        links: the page lists the same steps as links); with ``near_route`` the route and
+        where each of its places could also lead (``around_route``). With ``focus`` it shows
+        that node's neighbourhood (``neighbourhood(G, focus, steps)``). Otherwise the map
+        holds the nodes of the chosen families and levels (all when none are chosen).
         """
         key = (G.graph.get("version"), tuple(sorted(set(families))),
                tuple(sorted(set(levels))), tuple(highlight), only_route,
-               focus if focus in G else None, steps)
+               focus if focus in G else None, steps, near_route and bool(highlight))
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         if only_route:
             dot = to_dot(G, nodes=list(highlight), highlight=highlight, ladder=False)
+        elif key[7]:
+            nodes, moves = around_route(G, highlight)
+            dot = to_dot(G, nodes=nodes, moves=moves, highlight=highlight, link=self.link)
         elif key[5] is not None:
             nodes, moves = neighbourhood(G, key[5], steps)
             dot = to_dot(G, nodes=nodes, moves=moves, highlight=highlight, link=self.link,

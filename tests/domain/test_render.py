@@ -116,5 +116,9 @@ def test_map_is_a_ladder_of_family_bands_and_small_maps_have_no_links():
     cache = MapCache(link=lambda n, data: f"/roles/{n}")
     focused = cache.svg(G, focus="care-worker", steps=1)
     assert 'class="node focus"' in focused and "/roles/practitioner" not in focused
-    small = cache.svg(G, highlight=("care-worker", "sw-degree", "social-worker"), only_route=True)
-    assert "href" not in small and "rankdir" not in small
+    route = ("care-worker", "sw-degree", "social-worker")
+    small = cache.svg(G, highlight=route, only_route=True)
+    assert "href" not in small and "/roles/volunteer" not in small
+    near = cache.svg(G, highlight=route, near_route=True)
+    assert "/roles/senior-care-worker" in near and "/roles/practitioner" not in near
+    assert cache.svg(G, highlight=route).count('class="node highlighted"') == 3

@@ -175,7 +175,12 @@ def test_map_path_highlights_exactly_the_route_named(client):
     assert page.status_code == 200
     assert page.text.count('class="node highlighted"') == 3
     assert page.text.count('class="edge highlighted"') == 2
-    assert 'data-route="true"' in page.text and "/roles/practitioner" in _svg(page)
+    assert 'data-route="true"' in page.text
+    near = _svg(page)  # the route, and where each of its places could also lead
+    assert "/qualifications/care-cert" in near and "/roles/practitioner" not in near
+    whole = client.get("/map?path=care-worker,sw-degree,social-worker&view=all")
+    assert "/roles/practitioner" in _svg(whole)
+    assert whole.text.count('class="node highlighted"') == 3
     answer = client.get("/map.svg?path=care-worker,sw-degree,social-worker")
     assert answer.status_code == 200 and answer.data.count(b'class="node highlighted"') == 3
 

@@ -62,11 +62,19 @@ class MapView:
     focus: str | None = None
     steps: int = 2
     whole: bool = False
+    asked_all: bool = False
 
     def svg(self) -> str:
         """Return the map picture for this view (from the per-process cache)."""
         return map_cache().svg(self.G, families=self.families, levels=self.levels,
-                               highlight=self.highlight, focus=self.focus, steps=self.steps)
+                               highlight=self.highlight, focus=self.focus, steps=self.steps,
+                               near_route=self.near_route)
+
+    @property
+    def near_route(self) -> bool:
+        """Whether the map shows the route and where its places lead, not the whole map."""
+        return bool(self.highlight) and self.whole and not self.asked_all and not (
+            self.families or self.levels)
 
 
 def _map_view() -> MapView:
@@ -76,8 +84,9 @@ def _map_view() -> MapView:
     ``from``/``to``/``route`` highlight the n-th best route between two places;
     ``story=<id>`` a published story's route (404 for an id that is not a published story).
     ``focus=<id or title>`` centres the map on a place and what is ``steps`` (1-3) on;
-    ``view=all`` shows the whole map. Without filters, route or ``view=all`` the map is
-    centred on ``DEFAULT_FOCUS``.
+    ``view=all`` shows the whole map. A route is shown with where each of its places could
+    also lead (the whole map with ``view=all`` or filters). Without filters, route or
+    ``view=all`` the map is centred on ``DEFAULT_FOCUS``.
     """
     G = current_graph()
     form = MapForm(request.args)
@@ -112,7 +121,7 @@ def _map_view() -> MapView:
             and not form.target.data and DEFAULT_FOCUS in G):
         focus = DEFAULT_FOCUS
     return MapView(G, form, families, levels, highlight, message, story, focus,
-                   form.step_count(), whole=focus is None)
+                   form.step_count(), whole=focus is None, asked_all=whole)
 
 
 def _path_on_map(G: nx.DiGraph, text: str) -> tuple[tuple[str, ...], str | None]:

@@ -14,61 +14,66 @@ if (map && window.svgPanZoom) {
   box.classList.add("app-map--interactive");
   map.style.overflow = "hidden"; // set here, so svg-pan-zoom need not write a style attribute
   const panZoom = window.svgPanZoom(map, {
-    controlIconsEnabled: false, fit: true, center: true, minZoom: 0.1, maxZoom: 10,
+    controlIconsEnabled: false, fit: true, center: true, minZoom: 0.5, maxZoom: 60,
     zoomScaleSensitivity: 0.3,
   });
 
-  // The smallest label's height on screen now, in CSS pixels.
-  const smallestLabel = () => {
-    let smallest = Infinity;
-    for (const text of map.querySelectorAll(".node text")) {
-      const size = parseFloat(text.getAttribute("font-size") || "14");
-      const ctm = text.getScreenCTM();
-      if (ctm) smallest = Math.min(smallest, size * Math.hypot(ctm.a, ctm.b));
+  // Sizes are worked out in the drawing's own units (svg-pan-zoom writes its transform on
+  // the next animation frame, so what the screen shows now may be stale).
+  const viewport = map.querySelector(".svg-pan-zoom_viewport");
+  const labels = [...map.querySelectorAll(".node text")];
+  const smallestFont = Math.min(...labels.map((t) => parseFloat(t.getAttribute("font-size")) || 14));
+  const legible = LEGIBLE_PX / smallestFont; // screen pixels per unit of the drawing
+  const boxOf = (elements) => {
+    const toViewport = viewport.getCTM().inverse();
+    let left = Infinity; let top = Infinity; let right = -Infinity; let bottom = -Infinity;
+    for (const element of elements) {
+      const b = element.getBBox();
+      const m = toViewport.multiply(element.getCTM());
+      for (const [x, y] of [[b.x, b.y], [b.x + b.width, b.y + b.height]]) {
+        const px = m.a * x + m.c * y + m.e; const py = m.b * x + m.d * y + m.f;
+        left = Math.min(left, px); right = Math.max(right, px);
+        top = Math.min(top, py); bottom = Math.max(bottom, py);
+      }
     }
-    return smallest;
+    return { left, top, right, bottom, width: right - left, height: bottom - top };
   };
-  // The box on screen around these elements.
-  const around = (elements) => {
-    const rects = [...elements].map((e) => e.getBoundingClientRect());
-    const left = Math.min(...rects.map((r) => r.left));
-    const top = Math.min(...rects.map((r) => r.top));
-    const right = Math.max(...rects.map((r) => r.right));
-    const bottom = Math.max(...rects.map((r) => r.bottom));
-    return { left, top, width: right - left, height: bottom - top };
+  // Show the drawing at `scale` screen pixels per unit with (x, y) at the middle of the box.
+  const show = (scale, x, y) => {
+    panZoom.zoom((scale / panZoom.getSizes().realZoom) * panZoom.getZoom());
+    const sizes = panZoom.getSizes();
+    panZoom.pan({ x: sizes.width / 2 - x * scale, y: sizes.height / 2 - y * scale });
   };
-  const centreOn = (elements) => {
-    const view = map.getBoundingClientRect();
-    const target = around(elements);
-    panZoom.panBy({
-      x: view.left + view.width / 2 - (target.left + target.width / 2),
-      y: view.top + view.height / 2 - (target.top + target.height / 2),
-    });
+  const centreOn = (elements, scale = panZoom.getSizes().realZoom) => {
+    const b = boxOf(elements);
+    show(scale, b.left + b.width / 2, b.top + b.height / 2);
   };
 
-  // The starting view: the highlighted route fitted to the box, else the whole picture,
-  // but never so small that a label is under LEGIBLE_PX; when that holds it back, centre
-  // on the route or the focused place, else start at the top left.
+  // The starting view: the highlighted route fitted to the box, else the whole drawing,
+  // but never so small that a label is under LEGIBLE_PX. When that holds it back, the view
+  // starts at the route's beginning, on the focused place, or at the top left.
   const start = () => {
     panZoom.resize();
-    panZoom.fit();
-    panZoom.center();
-    const route = map.querySelectorAll(".node.highlighted");
+    const { width, height } = panZoom.getSizes();
+    const graph = map.querySelector("g.graph");
+    const all = boxOf([graph]);
+    const route = [...map.querySelectorAll(".node.highlighted")];
     const focus = box.dataset.focus && map.querySelector(`[id="${box.dataset.focus}"]`);
+    const fits = (b) => 0.95 * Math.min(width / b.width, height / b.height);
     if (route.length) {
-      const view = map.getBoundingClientRect();
-      const target = around(route);
-      const scale = 0.9 * Math.min(view.width / target.width, view.height / target.height);
-      panZoom.zoomBy(Math.min(scale, 2));
-    }
-    const smallest = smallestLabel();
-    if (smallest < LEGIBLE_PX) panZoom.zoomBy(LEGIBLE_PX / smallest);
-    if (route.length) centreOn(route);
-    else if (focus && smallest < LEGIBLE_PX) centreOn([focus]);
-    else if (smallest < LEGIBLE_PX) {
-      const view = map.getBoundingClientRect();
-      const all = map.querySelector("g").getBoundingClientRect();
-      panZoom.panBy({ x: view.left - all.left + 8, y: view.top - all.top + 8 });
+      const r = boxOf(route);
+      const scale = Math.max(legible, Math.min(fits(r), 2 * legible));
+      if (r.width * scale <= width && r.height * scale <= height) {
+        show(scale, r.left + r.width / 2, r.top + r.height / 2);
+      } else { // too big to show legibly: start at the route's first place
+        centreOn([route.find((n) => n.id === box.dataset.routeStart) || route[0]], scale);
+      }
+    } else if (fits(all) >= legible) {
+      show(fits(all), all.left + all.width / 2, all.top + all.height / 2);
+    } else if (focus) {
+      centreOn([focus], legible);
+    } else {
+      show(legible, all.left + width / (2 * legible), all.top + height / (2 * legible));
     }
   };
   start();
@@ -82,7 +87,7 @@ if (map && window.svgPanZoom) {
       const action = button.dataset.mapZoom;
       if (action === "in") panZoom.zoomIn();
       else if (action === "out") panZoom.zoomOut();
-      else if (action === "fit") { panZoom.fit(); panZoom.center(); }
+      else if (action === "fit") { panZoom.resize(); panZoom.fit(); panZoom.center(); }
       else start();
     });
   }
