@@ -13,6 +13,7 @@ const map = box && box.querySelector("svg");
 if (map && window.svgPanZoom) {
   box.classList.add("app-map--interactive");
   map.style.overflow = "hidden"; // set here, so svg-pan-zoom need not write a style attribute
+  map.setAttribute("tabindex", "-1"); // the links inside are the tab stops, not the picture
   const panZoom = window.svgPanZoom(map, {
     controlIconsEnabled: false, fit: true, center: true, minZoom: 0.5, maxZoom: 60,
     zoomScaleSensitivity: 0.3,
