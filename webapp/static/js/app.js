@@ -39,11 +39,17 @@ if (map && window.svgPanZoom) {
     }
     return { left, top, right, bottom, width: right - left, height: bottom - top };
   };
-  // Show the drawing at `scale` screen pixels per unit with (x, y) at the middle of the box.
+  // Show the drawing at `scale` screen pixels per unit with (x, y) at the middle of the box,
+  // moved so that no empty space shows beyond an edge of a drawing bigger than the box.
+  const within = (middle, low, high, half) => (
+    high - low <= 2 * half ? (low + high) / 2 : Math.min(Math.max(middle, low + half), high - half));
   const show = (scale, x, y) => {
     panZoom.zoom((scale / panZoom.getSizes().realZoom) * panZoom.getZoom());
     const sizes = panZoom.getSizes();
-    panZoom.pan({ x: sizes.width / 2 - x * scale, y: sizes.height / 2 - y * scale });
+    const all = boxOf([map.querySelector("g.graph")]);
+    const cx = within(x, all.left, all.right, sizes.width / (2 * scale));
+    const cy = within(y, all.top, all.bottom, sizes.height / (2 * scale));
+    panZoom.pan({ x: sizes.width / 2 - cx * scale, y: sizes.height / 2 - cy * scale });
   };
   const centreOn = (elements, scale = panZoom.getSizes().realZoom) => {
     const b = boxOf(elements);
