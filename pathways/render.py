@@ -355,7 +355,8 @@ class MapCache:
         """
         key = (G.graph.get("version"), tuple(sorted(set(families))),
                tuple(sorted(set(levels))), tuple(highlight), only_route,
-               focus if focus in G else None, steps, near_route and bool(highlight))
+               focus if focus in G else None, steps if focus in G else 0,
+               near_route and bool(highlight))
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)

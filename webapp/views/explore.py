@@ -44,6 +44,8 @@ blueprint = Blueprint("explore", __name__)
 
 #: The role a map without filters or a route is centred on: where most careers in care start.
 DEFAULT_FOCUS = "care-worker"
+#: The map picture's accessible name: it is a group of links, not one image.
+MAP_NAME = "Career map: each role and qualification is a link to its page"
 #: The most steps ``/map?path=`` may name (a planned route has at most 20).
 MAX_PATH_STEPS = 21
 
@@ -174,7 +176,7 @@ def career_map():
     errors = error_list(view.form)
     bad_path = bool(request.args.get("path")) and not highlight and view.story is None
     # Markup: Graphviz's own SVG output, every label escaped before drawing.
-    picture = Markup(inline_svg(svg))  # nosec B704
+    picture = Markup(inline_svg(svg, group=MAP_NAME))  # nosec B704
     args = request.args.to_dict(flat=False)
     return render_template(
         "map.html", G=G, form=view.form, svg=picture, by_family=by_family, view=view,
