@@ -15,6 +15,8 @@ map is the real one (89 places) and every demo account can sign in.
   legible labels and pans.
 - axe-core finds no serious or critical violation on the map's views and the planner, at
   both widths.
+- Without JavaScript the map is legible at its natural size in a box that scrolls, and the
+  zoom buttons stay hidden.
 """
 
 from __future__ import annotations
@@ -357,3 +359,21 @@ def test_no_page_scrolls_sideways_at_375(narrow, public_pages_seen, account):
     opened = walk(narrow, account or "not signed in", public_pages_seen)
     print(f"{account}: {len(opened)} pages: {' '.join(opened)}")
     assert len(opened) >= 5, opened
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_without_javascript_the_map_is_legible_in_a_box_that_scrolls(browser, demo_server,
+                                                                     width):
+    context = browser.new_context(base_url=demo_server, java_script_enabled=False,
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for path in ("/map", MAP_VIEWS["route"]):
+            assert page.goto(path).status == 200
+            assert_legible(page, f"{path} without JavaScript")
+            assert_no_sideways_scroll(page, f"{path} without JavaScript")
+            assert page.evaluate("getComputedStyle(document.getElementById('career-map'))"
+                                 ".overflowX") == "auto"
+            expect(page.locator("#map-controls")).to_be_hidden()  # no buttons that do nothing
+    finally:
+        context.close()
