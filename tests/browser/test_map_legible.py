@@ -214,7 +214,8 @@ def test_plan_a_route_and_open_it_on_the_map_by_keyboard(wide):
     wide.keyboard.type("Care worker")
     tab_to(wide, lambda e: e["id"] == "to")
     wide.keyboard.type("Social worker")
-    wide.keyboard.press("Enter")  # submits the form
+    with wide.expect_navigation():
+        wide.keyboard.press("Enter")  # submits the form
     wide.wait_for_load_state("networkidle")
     settled(wide)
     expect(wide.locator("#route-1")).to_be_visible()
@@ -224,7 +225,8 @@ def test_plan_a_route_and_open_it_on_the_map_by_keyboard(wide):
     look = wide.evaluate("""() => { const s = getComputedStyle(document.activeElement);
       return {background: s.backgroundColor, shadow: s.boxShadow, outline: s.outlineStyle}; }""")
     assert look["background"] == "rgb(255, 221, 0)" and look["shadow"] != "none", look
-    wide.keyboard.press("Enter")
+    with wide.expect_navigation():
+        wide.keyboard.press("Enter")
     wide.wait_for_load_state("networkidle")
     settled(wide)
     assert urlsplit(wide.url).path == "/map"
