@@ -203,6 +203,53 @@ def test_the_apprentice_logs_hours(app, client, world, as_person, page):
     assert "Logged 0 hours approved, 7.5 hours pending approval" in words
 
 
+def tokens_of(text: str, action: str) -> list[str]:
+    """The one-time tokens of the forms that post to ``action``."""
+    forms = re.findall(rf'<form[^>]*action="{re.escape(action)}".*?</form>', text, re.S)
+    return [token for form in forms
+            for token in re.findall(r'<input[^>]*name="once"[^>]*value="([^"]+)"', form)]
+
+
+def test_hours_sent_twice_are_logged_once(app, client, world, as_person, page):
+    """A retry of the same post (a dropped connection, a double click) logs nothing more and
+    goes where the first post went."""
+    as_person("staff")
+    shown = client.get(page).text
+    [token] = tokens_of(shown, f"{page}/otj")
+    first = client.post(f"{page}/otj", data={**otj(), "once": token})
+    assert first.status_code == 303 and count(app, OtjEntry) == 1
+    again = client.post(f"{page}/otj", data={**otj(), "once": token})
+    assert again.status_code == 303 and again.location == first.location
+    assert count(app, OtjEntry) == 1
+    assert "This form was sent more than once: it was saved once." in text_of(
+        client.get(again.location))
+    fresh = tokens_of(client.get(page).text, f"{page}/otj")
+    assert fresh and fresh[0] != token  # the form is shown with a new token
+    assert client.post(f"{page}/otj", data={**otj(hours="2"), "once": fresh[0]}
+                       ).status_code == 303
+    assert count(app, OtjEntry) == 2  # another entry, made on purpose
+
+
+def test_a_refused_post_keeps_its_token_for_the_corrected_one(app, client, world, as_person,
+                                                              page):
+    as_person("staff")
+    [token] = tokens_of(client.get(page).text, f"{page}/otj")
+    refused = client.post(f"{page}/otj", data={**otj(hours="lots"), "once": token})
+    assert refused.status_code == 400 and count(app, OtjEntry) == 0
+    assert tokens_of(refused.text, f"{page}/otj") == [token]
+    assert client.post(f"{page}/otj", data={**otj(), "once": token}).status_code == 303
+    assert count(app, OtjEntry) == 1
+
+
+def test_every_form_that_creates_something_carries_its_own_token(client, as_person, page):
+    as_person("lnd")
+    shown = client.get(page).text
+    tokens = [token for action in (f"{page}/otj", f"{page}/reviews", f"{page}/placements")
+              for token in tokens_of(shown, action)]
+    assert len(tokens) == 3 and len(set(tokens)) == 3 and all(len(t) >= 32 for t in tokens)
+    assert tokens_of(shown, f"{page}/status") == []  # a move changes a record: no token
+
+
 @pytest.mark.parametrize("data, message", [
     (otj(hours="lots"), "'lots' is not a number of hours"),
     (otj(hours="25"), "must be more than 0 and at most 24"),
