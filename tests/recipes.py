@@ -12,7 +12,10 @@ read or build on; what a test is about, it makes itself (``tests.factories``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+
+from sqlalchemy.orm import Session
 
 from pathways import clock
 from tests.databases import MIGRATED, Recipe
@@ -56,6 +59,23 @@ def demo_on(day: date) -> Recipe:
     return Recipe(f"demo_{day:%Y%m%d}", build)
 
 
+def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
+    """A recipe: the seed pathway, ``make_people``'s people, then ``build(session, people)``.
+
+    For a "world" many tests of a module share (people, cohorts, pairings): built once per
+    process and engine; what ``build`` returns (ids, or rows as ``Stored``) comes back from
+    the ``recipe_made`` fixture. Give each world its own ``name``.
+    """
+    def make(session) -> object:
+        from tests.factories import make_people
+
+        _seed(session)
+        people = make_people(session)
+        session.flush()
+        return build(session, people)
+    return Recipe(name, make)
+
+
 #: The small toy pathway of ``tests.factories.toy_document``.
 TOY_PATHWAY = Recipe("toy", _toy)
 #: The toy pathway and ``tests.factories.make_people`` (which then finds them, not makes them).
@@ -92,4 +112,5 @@ __all__ = [
     "Recipe",
     "demo_on",
     "holding",
+    "seed_world",
 ]
