@@ -59,8 +59,8 @@ def demo_on(day: date) -> Recipe:
     return Recipe(f"demo_{day:%Y%m%d}", build)
 
 
-def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
-    """A recipe: the seed pathway, ``make_people``'s people, then ``build(session, people)``.
+def world_on(pathway: Recipe, name: str, build: Callable[[Session, dict], object]) -> Recipe:
+    """A recipe: ``pathway``, ``make_people``'s people, then ``build(session, people)``.
 
     For a "world" many tests of a module share (people, cohorts, pairings): built once per
     process and engine; what ``build`` returns (ids, or rows as ``Stored``) comes back from
@@ -69,11 +69,30 @@ def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
     def make(session) -> object:
         from tests.factories import make_people
 
-        _seed(session)
+        assert pathway.build is not None
+        pathway.build(session)
         people = make_people(session)
         session.flush()
         return build(session, people)
     return Recipe(name, make)
+
+
+def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
+    """A world on the seed pathway (see ``world_on``)."""
+    return world_on(SEED_PATHWAY, name, build)
+
+
+def ids_of(people: dict) -> dict[str, int]:
+    """``make_people``'s people by short name, as ids."""
+    return {key: person.id for key, person in people.items()}
+
+
+def world_or_pathway(request, database_for, world: Recipe, pathway: Recipe) -> str:
+    """The URL of a database holding ``world`` for a test that asks for the ``world`` fixture,
+    else ``pathway`` (with the people if the test uses them)."""
+    if "world" in request.fixturenames:
+        return database_for(world)
+    return database_for(holding(request, pathway))
 
 
 #: The small toy pathway of ``tests.factories.toy_document``.
@@ -112,5 +131,8 @@ __all__ = [
     "Recipe",
     "demo_on",
     "holding",
+    "ids_of",
     "seed_world",
+    "world_on",
+    "world_or_pathway",
 ]

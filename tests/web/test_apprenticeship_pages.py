@@ -21,7 +21,7 @@ from pathways.models import (
     ProgressReview,
     StatusChange,
 )
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, ids_of, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 START = date(2025, 9, 1)
@@ -46,14 +46,7 @@ def count(app, model, **where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
-
-
-@pytest.fixture
-def world(app, people):
+def build_world(session, people: dict) -> dict:
     """The cohort world; ``staff`` enrolled on 1 September 2025 with post SW-101 reserved.
 
     Adds ``other_manager`` (a manager of another team) and ``far_lnd`` (L&D of the
@@ -62,25 +55,37 @@ def world(app, people):
     from pathways.apprenticeships.setup import enrol
     from pathways.people.accounts import create_person, team_named
     from tests.factories import make_cohort_world
-    from webapp.extensions import db
 
-    with app.app_context():
-        found = make_cohort_world(db.session, people={key: db.session.get(Person, value)
-                                                      for key, value in people.items()})
-        council = found["staff"].organisation
-        other_manager = create_person(
-            db.session, email="other_manager@example.org", name="Other Manager",
-            organisation=council, roles=["staff", "manager"],
-            team=team_named(db.session, council, "Reablement"))
-        far_lnd = create_person(db.session, email="far_lnd@example.org", name="Far LND",
-                                organisation=found["outsider"].organisation, roles=["lnd"])
-        apprenticeship = enrol(db.session, found["cohort"], found["staff"], start_date=START,
-                               planned_end_date=END, weekly_hours=37.5, post=found["post"],
-                               actor=found["lnd"])
-        db.session.commit()
-        return {**people, "other_manager": other_manager.id, "far_lnd": far_lnd.id,
-                "educator": found["educator"].id, "cohort": found["cohort"].id,
-                "post": found["post"].id, "apprenticeship": apprenticeship.id}
+    found = make_cohort_world(session, people=people)
+    council = found["staff"].organisation
+    other_manager = create_person(
+        session, email="other_manager@example.org", name="Other Manager",
+        organisation=council, roles=["staff", "manager"],
+        team=team_named(session, council, "Reablement"))
+    far_lnd = create_person(session, email="far_lnd@example.org", name="Far LND",
+                            organisation=found["outsider"].organisation, roles=["lnd"])
+    apprenticeship = enrol(session, found["cohort"], found["staff"], start_date=START,
+                           planned_end_date=END, weekly_hours=37.5, post=found["post"],
+                           actor=found["lnd"])
+    session.flush()
+    return {**ids_of(people), "other_manager": other_manager.id, "far_lnd": far_lnd.id,
+            "educator": found["educator"].id, "cohort": found["cohort"].id,
+            "post": found["post"].id, "apprenticeship": apprenticeship.id}
+
+
+#: Built once per process and engine (see ``tests.recipes.world_on``).
+WORLD = world_on(SEED_PATHWAY, "apprenticeship_pages", build_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """The world for a test that asks for it, else the pathway (and people if used)."""
+    return world_or_pathway(request, database_for, WORLD, SEED_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WORLD)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from pathways import clock
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, world_or_pathway
 from tests.web.sessions import start_session
 from tests.web.test_api import answer_validator
 from tests.web.test_cohorts import AS_OF, COHORT_WORLD, EARLY, summary_of
@@ -24,9 +24,7 @@ PATH = "/cohorts/{cohort_id}/summary"
 @pytest.fixture
 def database_url(request, database_for):
     """A database of its own holding the world (or the seed pathway, and people if used)."""
-    if "world" in request.fixturenames:
-        return database_for(COHORT_WORLD)
-    return database_for(holding(request, SEED_PATHWAY))
+    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from pathways.models import (
     Programme,
     Team,
 )
-from tests.recipes import SEED_PATHWAY, holding, seed_world
+from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
 from tests.web.sessions import start_session
 
 AS_OF, EARLY = date(2026, 1, 31), date(2025, 10, 15)
@@ -105,9 +105,7 @@ COHORT_WORLD = seed_world("cohort_world", cohort_world)
 @pytest.fixture
 def database_url(request, database_for):
     """A database of its own holding the world (or the seed pathway, and people if used)."""
-    if "world" in request.fixturenames:
-        return database_for(COHORT_WORLD)
-    return database_for(holding(request, SEED_PATHWAY))
+    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

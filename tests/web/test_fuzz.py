@@ -59,7 +59,7 @@ from pathways.db import make_engine
 from pathways.models import Base, Person
 from tests.web.apps import running_app
 from tests.web.sessions import start_session
-from tests.web.test_policy_walk import OVERRIDES, ROLES, make_world
+from tests.web.test_policy_walk import OVERRIDES, ROLES, WALK_WORLD
 
 # Hypothesis keeps its caches out of the working tree (pytest would warn about .hypothesis).
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), f"pathways-hypothesis-{os.getuid()}"))
@@ -612,6 +612,11 @@ def _files(form: dict) -> dict:
 
 
 @pytest.fixture
+def database_url(database_for):
+    return database_for(WALK_WORLD)
+
+
+@pytest.fixture
 def app(database_url, tmp_path):
     with running_app(database_url, WTF_CSRF_ENABLED=False,
                      OUTBOX_DIR=str(tmp_path / "outbox")) as app:
@@ -619,8 +624,9 @@ def app(database_url, tmp_path):
 
 
 @pytest.mark.parametrize("role", ["anonymous", *[r for r in ROLES if r != "anonymous"]])
-def test_hostile_input_never_gives_a_server_error(app, people, database_url, role):
-    world = make_world(app, people)
+def test_hostile_input_never_gives_a_server_error(app, people, database_url, recipe_made,
+                                                  role):
+    world = recipe_made(WALK_WORLD)
     fuzz = Fuzz(app, people, role, world, database_url)
     try:
         fuzz.run(targets_of(app, world, people))
