@@ -1,0 +1,103 @@
+"""The seed's facts, each pinned with its source (issue 12: "The seed has errors")."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import seed
+from pathways.document import complete_document
+from pathways.interchange.readers import read_graph
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "reference"
+SOURCES = (Path(seed.PATHWAY_DIR).parent / "SOURCES.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def document():
+    return complete_document(read_graph(seed.PATHWAY_DIR))
+
+
+@pytest.fixture(scope="module")
+def nodes(document):
+    return document.nodes
+
+
+@pytest.fixture(scope="module")
+def edges(document):
+    return document.edges
+
+
+def test_the_care_certificate_has_16_standards_since_march_2025(nodes):
+    care_certificate = nodes["care-certificate"]
+    assert "16 standards" in care_certificate["description"]
+    assert "15 standards" not in care_certificate["description"].replace("15 before", "")
+    assert "2025" in care_certificate["citation"]
+    assert "16 standards since March 2025" in SOURCES
+
+
+@pytest.mark.skipif(not (REFERENCE / "care_certificate_standards.md").is_file(),
+                    reason="the shared reference data is not beside the checkout")
+def test_the_reference_lists_16_care_certificate_standards():
+    text = (REFERENCE / "care_certificate_standards.md").read_text()
+    assert len(re.findall(r"^\d+\. ", text, flags=re.MULTILINE)) == 16
+
+
+def test_only_somerset_is_cited_for_the_adult_social_care_practitioner(nodes):
+    citation = nodes["adult-social-care-practitioner"]["citation"]
+    assert "Somerset" in citation and "Stockport" not in citation
+
+
+@pytest.mark.parametrize("node_id", ["quality-monitoring-officer", "commissioning-officer",
+                                     "commissioning-manager", "head-of-commissioning"])
+def test_commissioning_roles_do_not_cite_stockport(nodes, node_id):
+    assert "Stockport" not in nodes[node_id]["citation"]
+    assert "Care Act 2014" in nodes[node_id]["citation"]
+
+
+def test_no_node_cites_vague_council_workforce_strategies(nodes):
+    assert not [n for n, node in nodes.items()
+                if "Council workforce strategies" in node["citation"]]
+
+
+def test_volunteering_is_cited_to_stoke(nodes):
+    assert "Stoke-on-Trent" in nodes["volunteer"]["citation"]
+    assert "Stockport" not in nodes["volunteer"]["citation"]
+
+
+def test_stockport_is_cited_for_its_guaranteed_job_apprenticeships(nodes):
+    for node_id in ("social-work-degree-apprenticeship", "ot-degree-apprenticeship"):
+        assert "Stockport" in nodes[node_id]["citation"], node_id
+
+
+def test_every_strategy_cited_is_one_of_the_five_and_explained_in_sources(nodes, edges):
+    cited = " ".join(n["citation"] for n in nodes.values())
+    cited += " ".join(e["citation"] for e in edges.values())
+    for place in ("Stockport", "Somerset", "Stoke-on-Trent", "Staffordshire", "North West"):
+        assert place in cited, place
+        assert place in SOURCES, place
+
+
+def test_the_level_2_diploma_does_not_qualify_you_for_senior_care_worker(edges):
+    assert ("diploma-care-l2", "senior-care-worker") not in edges
+    into_senior = {s for (s, t), e in edges.items()
+                   if t == "senior-care-worker" and e["kind"] == "qualifies"}
+    assert into_senior == {"diploma-adult-care-l3", "lead-adult-care-worker-apprenticeship"}
+
+
+def test_the_social_work_masters_shows_the_fee_the_capped_bursary_does_not_cover(edges):
+    masters = edges[("career-changer", "social-work-masters")]
+    assert masters["funding"] == "self_funded" and masters["cost_gbp"] == 16000
+    assert "capped" in masters["note"] and "4,052" in masters["note"]
+
+
+@pytest.mark.parametrize("role", ["amhp", "best-interests-assessor"])
+def test_amhp_and_bia_name_every_regulator_of_those_who_take_them(nodes, role):
+    body = nodes[role]["registration_body"]
+    assert all(regulator in body for regulator in ("Social Work England", "HCPC", "NMC"))
+
+
+@pytest.mark.parametrize("training", ["amhp-training", "bia-training"])
+def test_nurses_and_occupational_therapists_can_train_as_amhp_and_bia(edges, training):
+    starts = {s for (s, t) in edges if t == training}
+    assert {"social-worker", "occupational-therapist", "registered-nurse-care-home"} <= starts
