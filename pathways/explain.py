@@ -9,6 +9,8 @@ import networkx as nx
 #: Who pays, as the end of a sentence.
 PAID_BY = {
     "none": "with nothing to pay",
+    "apprenticeship": ("paid by your employer through apprenticeship funding "
+                       "(its levy, a levy transfer, or co-investment)"),
     "levy": "paid by the apprenticeship levy",
     "employer": "paid by your employer",
     "bursary": "covered by a bursary",

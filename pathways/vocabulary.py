@@ -56,8 +56,14 @@ DEFAULT_KIND_BY_SHAPE: dict[tuple[str, str], str] = {
     ("qualification", "role"): "qualifies",
 }
 
+#: Who pays for a move. ``apprenticeship`` is how the seed marks every apprenticeship: the
+#: person pays nothing, and the employer pays the provider through its levy account, a
+#: levy transfer from a larger employer, or co-investment (a non-levy employer pays 5%, the
+#: government 95%); which one depends on the employer, not the move. ``levy`` stays for
+#: graphs that say the levy pays.
 FUNDERS: dict[str, str] = {
     "none": "Nothing to pay",
+    "apprenticeship": "Apprenticeship funding (levy, levy transfer or co-investment)",
     "levy": "Apprenticeship levy",
     "employer": "Employer",
     "bursary": "Bursary",

@@ -101,3 +101,21 @@ def test_amhp_and_bia_name_every_regulator_of_those_who_take_them(nodes, role):
 def test_nurses_and_occupational_therapists_can_train_as_amhp_and_bia(edges, training):
     starts = {s for (s, t) in edges if t == training}
     assert {"social-worker", "occupational-therapist", "registered-nurse-care-home"} <= starts
+
+
+def test_apprenticeships_say_apprenticeship_funding_not_only_the_levy(nodes, edges):
+    into_apprenticeships = [e for (s, t), e in edges.items() if nodes[t].get("standard_code")
+                            and nodes[t]["kind"] == "qualification"]
+    assert len(into_apprenticeships) > 30
+    for edge in into_apprenticeships:
+        assert edge["funding"] == "apprenticeship", edge
+        assert edge["cost_gbp"] == 0 and edge["earn_while_learning"]
+        assert "co-investment" in edge["note"] and "levy transfer" in edge["note"]
+    assert "co-investment" in SOURCES and "levy transfer" in SOURCES
+
+
+def test_the_explanation_says_who_can_pay_for_an_apprenticeship():
+    from pathways.explain import PAID_BY
+    from pathways.vocabulary import FUNDERS
+    assert "co-investment" in FUNDERS["apprenticeship"]
+    assert "co-investment" in PAID_BY["apprenticeship"]
