@@ -8,6 +8,9 @@ import pytest
 import seed
 from pathways.document import complete_document
 from pathways.interchange.readers import read_graph
+from pathways.options import make_options
+from pathways.routes import routes_between
+from pathways.snapshot import graph_from_document
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "reference"
 SOURCES = (Path(seed.PATHWAY_DIR).parent / "SOURCES.md").read_text()
@@ -26,6 +29,11 @@ def nodes(document):
 @pytest.fixture(scope="module")
 def edges(document):
     return document.edges
+
+
+@pytest.fixture(scope="module")
+def G(document):
+    return graph_from_document(document)
 
 
 def test_the_care_certificate_has_16_standards_since_march_2025(nodes):
@@ -119,3 +127,67 @@ def test_the_explanation_says_who_can_pay_for_an_apprenticeship():
     from pathways.vocabulary import FUNDERS
     assert "co-investment" in FUNDERS["apprenticeship"]
     assert "co-investment" in PAID_BY["apprenticeship"]
+
+
+NEW_ROLES = ["shared-lives-carer", "trusted-assessor", "rehabilitation-officer-visual-impairment",
+             "brokerage-officer", "financial-assessment-officer", "workforce-data-analyst",
+             "day-services-officer"]
+FAST_TRACKS = ["step-up-to-social-work", "think-ahead-programme", "frontline-programme"]
+
+
+@pytest.mark.parametrize("node_id", NEW_ROLES + FAST_TRACKS)
+def test_the_new_roles_and_fast_tracks_exist_with_a_source_and_moves_in_and_out(
+        nodes, edges, node_id):
+    node = nodes[node_id]
+    assert node["citation"] and node["description"]
+    assert any(t == node_id for (_s, t) in edges) and any(s == node_id for (s, _t) in edges)
+    for (source, target), edge in edges.items():
+        if node_id in (source, target):
+            assert edge["citation"] and "typical" in edge["note"].lower(), (source, target)
+
+
+@pytest.mark.parametrize("fast_track", FAST_TRACKS)
+def test_the_fast_tracks_are_for_graduates_funded_by_a_bursary(nodes, edges, fast_track):
+    start = edges[("career-changer", fast_track)]
+    assert (start["funding"], start["cost_gbp"], start["earn_while_learning"]) == (
+        "bursary", 0, False)
+    assert "graduate" in start["note"]
+    assert ("newly-qualified-social-worker" in
+            {t for (s, t) in edges if s == fast_track})
+
+
+def test_step_up_and_frontline_say_they_are_mainly_childrens_routes(nodes):
+    assert "children's" in nodes["step-up-to-social-work"]["note"]
+    assert "where it runs" in nodes["frontline-programme"]["title"]
+
+
+@pytest.mark.parametrize("apprenticeship", ["social-work-degree-apprenticeship",
+                                            "ot-degree-apprenticeship"])
+def test_external_recruits_can_start_the_degree_apprenticeships_directly(edges, apprenticeship):
+    direct = edges[("career-changer", apprenticeship)]
+    assert direct["funding"] == "apprenticeship" and direct["earn_while_learning"]
+    assert "Stockport" in direct["citation"]
+
+
+def test_practitioners_can_become_occupational_therapy_apprentices(edges):
+    edge = edges[("adult-social-care-practitioner", "ot-degree-apprenticeship")]
+    assert "Somerset" in edge["citation"] and edge["funding"] == "apprenticeship"
+
+
+def test_a_career_changer_earning_while_learning_goes_straight_to_the_apprenticeship(G):
+    best = routes_between(G, "career-changer", "social-worker",
+                          make_options(G, k=1, earn_while_learning=True))[0]
+    assert best.path[:2] == ("career-changer", "social-work-degree-apprenticeship")
+
+
+def test_a_care_worker_becomes_registered_manager_without_changing_employer_first(G):
+    best = routes_between(G, "care-worker", "registered-manager", make_options(G, k=1))[0]
+    assert best.path == ("care-worker", "senior-care-worker", "deputy-manager",
+                         "registered-manager")
+
+
+def test_level_5_leads_to_deputy_manager_and_registered_manager_needs_management_experience(
+        edges):
+    for qualification in ("leader-in-adult-care-apprenticeship", "diploma-leadership-l5"):
+        assert (qualification, "registered-manager") not in edges
+        assert (qualification, "deputy-manager") in edges
