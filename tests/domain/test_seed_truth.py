@@ -191,3 +191,15 @@ def test_level_5_leads_to_deputy_manager_and_registered_manager_needs_management
     for qualification in ("leader-in-adult-care-apprenticeship", "diploma-leadership-l5"):
         assert (qualification, "registered-manager") not in edges
         assert (qualification, "deputy-manager") in edges
+
+
+def test_the_demo_cohorts_use_live_standards_with_a_funding_band(nodes):
+    import csv
+    with (Path(seed.PATHWAY_DIR).parent / "demo" / "programmes.csv").open(newline="") as handle:
+        programmes = list(csv.DictReader(handle))
+    codes = set()
+    for programme in programmes:
+        qualification = nodes[programme["qualification"]]
+        assert qualification["funding_band_gbp"], programme["name"]
+        codes.add(qualification["standard_code"])
+    assert "ST0006" not in codes and "ST0007" in codes
