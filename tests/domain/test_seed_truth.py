@@ -203,3 +203,21 @@ def test_the_demo_cohorts_use_live_standards_with_a_funding_band(nodes):
         assert qualification["funding_band_gbp"], programme["name"]
         codes.add(qualification["standard_code"])
     assert "ST0006" not in codes and "ST0007" in codes
+
+
+@pytest.mark.parametrize("qualification", [
+    "social-work-degree-apprenticeship", "ot-degree-apprenticeship",
+    "social-work-degree-university", "ot-degree-university", "social-work-masters"])
+def test_degrees_say_they_need_english_and_maths_at_level_2(nodes, qualification):
+    requirements = nodes[qualification]["entry_requirements"]
+    assert "English and maths at Level 2" in requirements and "Functional Skills" in requirements
+
+
+def test_degree_entry_names_the_access_to_he_diploma(nodes):
+    for qualification in ("social-work-degree-apprenticeship", "social-work-degree-university"):
+        assert "Access to HE Diploma" in nodes[qualification]["entry_requirements"]
+
+
+def test_entry_requirements_belong_to_qualifications_only(nodes):
+    assert all(not node.get("entry_requirements") for node in nodes.values()
+               if node["kind"] == "role")
