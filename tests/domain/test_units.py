@@ -29,6 +29,11 @@ def test_the_route_command_writes_durations_the_same_way(database_url, tmp_path)
     assert result.exit_code == 0, result.output
     assert_no_long_month_counts(result.output)
     assert " year" in result.output
+    reach = runner.invoke(cli, ["reach", "care-worker"], env=env)
+    assert reach.exit_code == 0, reach.output
+    assert_no_long_month_counts(reach.output)
+    rows = [line for line in reach.output.splitlines()[1:] if line.strip()]
+    assert rows and all(row[20:22] == "  " and row[22] != " " for row in rows), rows
 
 
 def assert_no_long_month_counts(text: str) -> None:
