@@ -172,7 +172,7 @@ def reach(ctx: CliContext, source: str, have: tuple[str, ...], earn_while_learni
                "qualifications:")
     for item in found:
         node = G.nodes[item.node]
-        click.echo(f"  {format_months(item.months):>12}  {node['title']} ({node['kind']})")
+        click.echo(f"  {format_months(item.months):>18}  {node['title']} ({node['kind']})")
 
 
 @cli.command("render")

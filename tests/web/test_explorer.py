@@ -110,7 +110,7 @@ def test_role_page_lists_moves_with_time_cost_and_who_pays(client):
     page = client.get("/roles/care-worker")
     next_moves = page.text.split("Where you can go next")[1]
     assert "£9,250, Self-funded" in next_moves
-    assert "12 months experience first" in next_moves
+    assert "1 year of experience first" in next_moves
     assert 'href="/qualifications/care-cert"' in next_moves
 
 

@@ -14,7 +14,7 @@ def test_route_planner_explains_each_step_and_totals(client):
     page = client.get("/routes?from=Care+worker&to=Social+worker")
     assert page.status_code == 200
     assert "2 routes from Care worker to Social worker" in page.text
-    assert "Route 1: 38 months, £9,250, 2 steps" in page.text
+    assert "Route 1: 3 years 2 months, £9,250, 2 steps" in page.text
     assert "Study Social work degree" in page.text
     assert "Why this order" in page.text
     assert 'href="/map?from=care-worker&amp;to=social-worker&amp;route=1"' in page.text
@@ -25,10 +25,10 @@ def test_route_planner_options_change_the_routes(client):
     page = client.get("/routes?from=care-worker&to=social-worker&earn_while_learning=y")
     assert "1 route from" in page.text and "sw-degree" not in page.text.split('id="results"')[1]
     cheap = client.get("/routes?from=care-worker&to=social-worker&by=cost&no_self_funded=y")
-    assert "Route 1: 62 months, £0" in cheap.text
+    assert "Route 1: 5 years 2 months, £0" in cheap.text
     held = client.get("/routes?from=care-worker&to=social-worker&have=diploma-l3"
                       "&earn_while_learning=y")
-    assert "Route 1: 40 months" in held.text and "Already held" in held.text
+    assert "Route 1: 3 years 4 months" in held.text and "Already held" in held.text
 
 
 def test_route_planner_within_years(client):
@@ -95,7 +95,7 @@ def test_compare_up_to_three_roles(client):
     table = page.text.split("<table")[1].split("</table>")[0]
     assert "Comparing 3 roles" in table
     assert "Social Work England" in table
-    assert "Typical time from Volunteer" in table and "39 months" in table
+    assert "Typical time from Volunteer" in table and "3 years 3 months" in table
     assert 'href="/qualifications/diploma-l3"' in table  # what practitioners need
 
 
