@@ -1,0 +1,211 @@
+"""The search for the best route of each kind: an A* search over (place, kind so far).
+
+A route's kind is the qualifications it gains, in order (``pathways.routes``). Whether a
+move is allowed depends only on what has been gained (its ``requires``), so a search whose
+states are ``(node, qualifications gained so far)`` checks prerequisites exactly, and
+routes of one kind meet at the same states: the many near-identical variants of a kind
+(other jobs in between, another employer) cost one state each rather than one path each,
+which is what makes k-shortest simple paths slow on large graphs. States are settled in
+order of ``g + h``: ``g`` the route so far on an ordering weight (``x_*``, see
+``pathways.snapshot.ordering_weights``), ``h`` the distance to the goal on ``x_months``
+from one backward Dijkstra shared by every search of a query. Every ordering weight is a
+first criterion times a scale plus the ``x_months`` weight, so ``h`` is a consistent
+lower bound for all of them. The backward search is resumed lazily: a node it has not
+settled yet gets its frontier as a lower bound, and an entry popped with such a bound is
+put back with the true value, so only the part of the graph the answer needs is searched.
+
+The goal state of each kind is settled at most once, in order: the first is the best
+route, the next ones are the best routes of the next kinds. A route passes through a place
+at most once (checked along each state's path); near-variants are the arrivals at a state
+of the best route after it was settled (the route with one part swapped for another).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .corridor import Dijkstra
+from .options import RouteOptions, edge_allowed
+from .snapshot import ORDERS
+
+#: States popped before a search reports what it has found (a safety net)...
+MAX_STATES = 20_000
+#: ...and states settled: on the seed pathway no search settles more than about 50.
+MAX_SETTLED = 200
+#: Times a state is searched on from: a later, longer arrival goes on only when it
+#: avoids a place the earlier ones passed through (a route passes through each once).
+MAX_EXPANSIONS = 2
+#: Later arrivals kept at each state, for variants.
+ARRIVALS_KEPT = 3
+
+Path = tuple[str, ...]
+Kind = tuple[str, ...]
+
+
+@dataclass
+class KindSearch:
+    """The searches of one query: the shared backward bound, and one A* search per order.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+    source, target : str
+    options : RouteOptions
+    credit : mapping, optional
+        Weight taken off moves out of ``source`` (months already in the role).
+    max_steps : int
+    """
+
+    G: nx.DiGraph
+    source: str
+    target: str
+    options: RouteOptions
+    credit: dict[str, float] | None = None
+    max_steps: int = 20
+    settled: dict[tuple[str, Kind], float] = field(init=False, default_factory=dict)
+    arrivals: dict[tuple[str, Kind], list[tuple[float, Path]]] = field(
+        init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.held = {q: self.source for q in self.options.have
+                     if q in self.G and q != self.source}
+        self.backwards: dict[str, Dijkstra] = {}
+        self._backward("months").run(until=self.source)
+
+    def _backward(self, order: str) -> Dijkstra:
+        """Return the (lazily run) backward search from the goal on ``order``'s weight."""
+        if order not in self.backwards:
+            self.backwards[order] = Dijkstra(
+                self.G._pred, {self.target: 0}, ORDERS[order], self.options, forward=False,
+                jumps=self.held, credit=self.credit, origin=self.source)
+        return self.backwards[order]
+
+    @property
+    def reachable(self) -> bool:
+        """Whether any route (prerequisites aside) leads from the start to the goal."""
+        return self.source in self.backwards["months"].dist
+
+    def best(self, order: str, accept: Callable[[Path], bool]) -> Iterator[Path]:
+        """Yield the best route of each kind by ``order``, best first, with its variants.
+
+        ``accept`` checks a route that reaches the goal (options that are judged on the
+        whole route); a refused one leaves the goal open to the next route of its kind.
+        Each kind comes once. Variants (other paths of a kind, next best) are gathered
+        while the search runs, so they grow as later kinds are asked for: read them with
+        :meth:`variants_of` when done with this order, before searching another.
+        """
+        G, source, target, options = self.G, self.source, self.target, self.options
+        weight, succ, credit = ORDERS[order], G._succ, self.credit or {}
+        nodes, held = G._node, self.held
+        backward = self._backward(order)
+        dist, frontier_heap = backward.dist, backward._heap
+
+        def bound(node: str) -> tuple[float, bool]:
+            found = dist.get(node)
+            if found is not None:
+                return found, True
+            return (frontier_heap[0][0] if frontier_heap else math.inf), False
+
+        restricted = bool(options.earn_while_learning or options.max_self_funded == 0
+                          or options.have)
+        counter = itertools.count()
+        h, exact = bound(source)
+        heap: list = [(h, 0.0, next(counter), (source,), (), exact)]
+        settled: dict[tuple[str, Kind], float] = {}
+        arrivals: dict[tuple[str, Kind], list[tuple[float, Path]]] = {}
+        expanded: dict[tuple[str, Kind], list[frozenset[str]]] = {}
+        self.settled, self.arrivals = settled, arrivals
+        for _ in range(MAX_STATES):
+            if not heap:
+                return
+            f, minus_g, _, path, kind, exact = heapq.heappop(heap)
+            g, node = -minus_g, path[-1]
+            if not exact:  # a lower bound: learn the true distance, and queue it again
+                backward.run(radius=f - g)
+                h, exact = bound(node)
+                if h < math.inf:
+                    heapq.heappush(heap, (g + h, -g, next(counter), path, kind, exact))
+                continue
+            key = (node, kind)
+            if key in settled:
+                if len(arrivals[key]) < ARRIVALS_KEPT:
+                    arrivals[key].append((g, path))
+                if node == target or not self._expand_again(key, path, expanded):
+                    continue
+            else:
+                if node == target and not accept(path):
+                    continue
+                settled[key] = g
+                arrivals[key] = []
+                expanded[key] = [frozenset(path)]
+                if len(settled) > MAX_SETTLED:
+                    return
+                if node == target:
+                    yield path
+                    continue
+            if len(path) > self.max_steps:
+                continue
+            gained = set(kind) | options.have
+            for nxt, data in succ[node].items():
+                if nxt in path or (restricted and not edge_allowed(data, nxt, options)):
+                    continue
+                if nxt in gained or (
+                        data["requires"] and any(r not in gained for r in data["requires"])):
+                    continue
+                step = data[weight]
+                if node == source and credit:
+                    step -= credit.get(nxt, 0)
+                h, exact = bound(nxt)
+                if h == math.inf:
+                    continue
+                now_kind = (*kind, nxt) if nodes[nxt]["kind"] == "qualification" else kind
+                heapq.heappush(heap, (g + step + h, -(g + step), next(counter), (*path, nxt),
+                                      now_kind, exact))
+            if node == source:
+                for q in held:
+                    h, exact = bound(q)
+                    if h < math.inf:
+                        heapq.heappush(heap, (g + h, -g, next(counter), (source, q), kind,
+                                              exact))
+
+    @staticmethod
+    def _expand_again(key: tuple[str, Kind], path: Path,
+                      expanded: dict[tuple[str, Kind], list[frozenset[str]]]) -> bool:
+        """Whether a later arrival at a settled state goes on too: when it avoids a place
+        every earlier one passed through (so it may go where they could not), up to
+        ``MAX_EXPANSIONS`` times a state."""
+        earlier = expanded[key]
+        if len(earlier) >= MAX_EXPANSIONS:
+            return False
+        places = frozenset(path)
+        if any(seen <= places for seen in earlier):
+            return False
+        earlier.append(places)
+        return True
+
+    def variants_of(self, path: Path) -> list[Path]:
+        """Return other paths of ``path``'s kind found by the last search, nearest first:
+        ``path`` with its beginning, up to one of its places, swapped for another way
+        there that arrived later (with the same qualifications gained)."""
+        settled, found = self.settled, []
+        prefix_kind: Kind = ()
+        for index, node in enumerate(path):
+            if index and node in self.G and self.G.nodes[node]["kind"] == "qualification" \
+                    and node not in self.options.have:
+                prefix_kind = (*prefix_kind, node)
+            key = (node, prefix_kind)
+            at = settled.get(key)
+            if at is None:
+                continue
+            for other_g, other in self.arrivals.get(key, ()):
+                variant = other + path[index + 1:]
+                if len(set(variant)) == len(variant) and variant != path:
+                    found.append((other_g - at, variant))
+        found.sort(key=lambda item: item[0])
+        return list(dict.fromkeys(v for _, v in found))
