@@ -341,6 +341,18 @@ def path_from_ids(G: nx.DiGraph, ids: str | Iterable[str]) -> tuple[str, ...]:
     return path
 
 
+def map_path(route: Route) -> tuple[str, ...]:
+    """Return the part of ``route`` that is moves on the map, for ``/map?path=``.
+
+    That is the whole path, less the start when the first step is the virtual "already
+    held" one (which is not a move of the map): the route then starts at the
+    qualification held. :func:`path_from_ids` accepts what this returns.
+    """
+    if route.steps and route.steps[0].kind == HELD and len(route.path) > 2:
+        return route.path[1:]
+    return route.path
+
+
 def _check_ends(source: str, target: str) -> None:
     if source == target:
         raise RouteNotFound("You are already there: choose a different destination.")
