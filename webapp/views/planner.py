@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from pathways import clock
 from pathways.errors import InvalidInput, RouteNotFound
+from pathways.journeys import entry_requirements
 from pathways.options import make_options
 from pathways.people.profiles import (
     held_qualification_ids,
@@ -171,9 +172,7 @@ def compare():
             columns.append({
                 "id": role_id, "node": G.nodes[role_id], "months": months,
                 "qualifications": [s for s, _ in into if G.nodes[s]["kind"] == "qualification"],
-                "requires": sorted({r for _, d in into for r in d["requires"]}),
-                "experience": [(s, d["min_experience_months"]) for s, d in into
-                               if d["min_experience_months"]],
+                "ways_in": entry_requirements(G, role_id),
             })
     return render_template("compare.html", G=G, form=form, columns=columns, source=source,
                            error_list=errors, titles=_titles(G)), (400 if errors else 200)
