@@ -6,18 +6,24 @@ states are ``(node, qualifications gained so far)`` checks prerequisites exactly
 routes of one kind meet at the same states: the many near-identical variants of a kind
 (other jobs in between, another employer) cost one state each rather than one path each,
 which is what makes k-shortest simple paths slow on large graphs. States are settled in
-order of ``g + h``: ``g`` the route so far on an ordering weight (``x_*``, see
-``pathways.snapshot.ordering_weights``), ``h`` the distance to the goal on ``x_months``
-from one backward Dijkstra shared by every search of a query. Every ordering weight is a
-first criterion times a scale plus the ``x_months`` weight, so ``h`` is a consistent
-lower bound for all of them. The backward search is resumed lazily: a node it has not
-settled yet gets its frontier as a lower bound, and an entry popped with such a bound is
-put back with the true value, so only the part of the graph the answer needs is searched.
+order of ``g + h`` (deeper first among equals, so the goal comes as soon as it can):
+``g`` the route so far on an ordering weight (``x_*``, see
+``pathways.snapshot.ordering_weights``), ``h`` the distance to the goal from a backward
+Dijkstra on the same weight, or on one no larger on any edge (``BOUNDED_BY``: the two
+other criteria of the front share ``x_front``), so ``h`` is a consistent lower bound
+(prerequisites relaxed) and one backward search serves several of a query's searches. The
+backward search is resumed lazily: a node it has not settled yet gets its frontier as a
+lower bound, and an entry popped with such a bound is put back with the true value, so
+only the part of the graph the answer needs is searched.
 
 The goal state of each kind is settled at most once, in order: the first is the best
 route, the next ones are the best routes of the next kinds. A route passes through a place
-at most once (checked along each state's path); near-variants are the arrivals at a state
-of the best route after it was settled (the route with one part swapped for another).
+at most once, checked along each state's path; as that makes where a state can go on
+depend on how it was reached, a later arrival that avoids a place every earlier one passed
+through is searched on too (up to ``MAX_EXPANSIONS`` a state), which on random graphs
+agrees with listing every simple path (``tests/domain/test_distinct_routes.py``).
+Near-variants are the arrivals at a state of the best route after it was settled (the
+route with its beginning swapped for another way there).
 """
 
 from __future__ import annotations
@@ -34,10 +40,16 @@ from .corridor import Dijkstra
 from .options import RouteOptions, edge_allowed
 from .snapshot import ORDERS
 
+#: The weight of the backward search that bounds each order's search: its own, or one
+#: no larger on any edge (``x_front`` serves both criteria of the front but months).
+BOUNDED_BY = {**ORDERS, "cost_to_you": "x_front", "months_unpaid": "x_front"}
 #: States popped before a search reports what it has found (a safety net)...
 MAX_STATES = 20_000
-#: ...and states settled: on the seed pathway no search settles more than about 50.
-MAX_SETTLED = 200
+#: ...and states settled. On the seed pathway a search that finds k kinds settles at most
+#: about 50; one that runs out of kinds may reach the cap, and loses none by it (checked
+#: for every pair of places). On the 50-organisation synthetic region the cap cuts the
+#: kinds filled in after the front (the front's own searches settle a handful of states).
+MAX_SETTLED = 150
 #: Times a state is searched on from: a later, longer arrival goes on only when it
 #: avoids a place the earlier ones passed through (a route passes through each once).
 MAX_EXPANSIONS = 2
@@ -68,8 +80,9 @@ class KindSearch:
     options: RouteOptions
     credit: dict[str, float] | None = None
     max_steps: int = 20
-    settled: dict[tuple[str, Kind], float] = field(init=False, default_factory=dict)
-    arrivals: dict[tuple[str, Kind], list[tuple[float, Path]]] = field(
+    #: By order searched: the states settled (with ``g``) and later arrivals at each.
+    searched: dict[str, tuple[dict[tuple[str, Kind], float],
+                              dict[tuple[str, Kind], list[tuple[float, Path]]]]] = field(
         init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,17 +92,18 @@ class KindSearch:
         self._backward("months").run(until=self.source)
 
     def _backward(self, order: str) -> Dijkstra:
-        """Return the (lazily run) backward search from the goal on ``order``'s weight."""
-        if order not in self.backwards:
-            self.backwards[order] = Dijkstra(
-                self.G._pred, {self.target: 0}, ORDERS[order], self.options, forward=False,
+        """Return the (lazily run) backward search from the goal that bounds ``order``."""
+        weight = BOUNDED_BY[order]
+        if weight not in self.backwards:
+            self.backwards[weight] = Dijkstra(
+                self.G._pred, {self.target: 0}, weight, self.options, forward=False,
                 jumps=self.held, credit=self.credit, origin=self.source)
-        return self.backwards[order]
+        return self.backwards[weight]
 
     @property
     def reachable(self) -> bool:
         """Whether any route (prerequisites aside) leads from the start to the goal."""
-        return self.source in self.backwards["months"].dist
+        return self.source in self.backwards[ORDERS["months"]].dist
 
     def best(self, order: str, accept: Callable[[Path], bool]) -> Iterator[Path]:
         """Yield the best route of each kind by ``order``, best first, with its variants.
@@ -98,7 +112,7 @@ class KindSearch:
         whole route); a refused one leaves the goal open to the next route of its kind.
         Each kind comes once. Variants (other paths of a kind, next best) are gathered
         while the search runs, so they grow as later kinds are asked for: read them with
-        :meth:`variants_of` when done with this order, before searching another.
+        :meth:`variants_of` when done. A new search of the same order starts afresh.
         """
         G, source, target, options = self.G, self.source, self.target, self.options
         weight, succ, credit = ORDERS[order], G._succ, self.credit or {}
@@ -120,7 +134,7 @@ class KindSearch:
         settled: dict[tuple[str, Kind], float] = {}
         arrivals: dict[tuple[str, Kind], list[tuple[float, Path]]] = {}
         expanded: dict[tuple[str, Kind], list[frozenset[str]]] = {}
-        self.settled, self.arrivals = settled, arrivals
+        self.searched[order] = (settled, arrivals)
         for _ in range(MAX_STATES):
             if not heap:
                 return
@@ -189,11 +203,12 @@ class KindSearch:
         earlier.append(places)
         return True
 
-    def variants_of(self, path: Path) -> list[Path]:
+    def variants_of(self, path: Path, order: str) -> list[Path]:
         """Return other paths of ``path``'s kind found by the last search, nearest first:
         ``path`` with its beginning, up to one of its places, swapped for another way
         there that arrived later (with the same qualifications gained)."""
-        settled, found = self.settled, []
+        settled, arrivals = self.searched[order]
+        found: list[tuple[float, Path]] = []
         prefix_kind: Kind = ()
         for index, node in enumerate(path):
             if index and node in self.G and self.G.nodes[node]["kind"] == "qualification" \
@@ -203,7 +218,7 @@ class KindSearch:
             at = settled.get(key)
             if at is None:
                 continue
-            for other_g, other in self.arrivals.get(key, ()):
+            for other_g, other in arrivals.get(key, ()):
                 variant = other + path[index + 1:]
                 if len(set(variant)) == len(variant) and variant != path:
                     found.append((other_g - at, variant))

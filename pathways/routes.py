@@ -3,14 +3,15 @@ distinct kinds of route a person could take.
 
 Pure functions on a snapshot, no I/O.
 
-**The search.** It runs in a corridor of nodes that are reachable from the start, able to
-reach the goal, and near enough to the best route (``pathways.corridor``); networkx's
-k-shortest simple paths (Yen's algorithm) then runs on that small graph with an explicit
-weight, so paths come out best first. Routes whose prerequisites are not met in order
-(held, or gained earlier on the route) are skipped. Every search orders routes by an
-*ordering weight* (``pathways.snapshot.ordering_weights``): its criterion first, then total
-months, then fewer employer changes (``change_of_employer`` edges), then fewer steps, so
-ties never fall to chance.
+**The k best routes** (:func:`routes_between`). The search runs in a corridor of nodes
+that are reachable from the start, able to reach the goal, and near enough to the best
+route (``pathways.corridor``); networkx's k-shortest simple paths (Yen's algorithm) then
+runs on that small graph with an explicit weight, so paths come out best first. Routes
+whose prerequisites are not met in order (held, or gained earlier on the route) are
+skipped. Every search orders routes by an *ordering weight*
+(``pathways.snapshot.ordering_weights``): its criterion first, then total months, then
+fewer employer changes (``change_of_employer`` edges), then fewer steps, so ties never
+fall to chance.
 
 **Kinds.** A route's *kind* is the tuple of qualification nodes it gains, in the order it
 gains them: every step into a qualification except the "already held" step, the goal
@@ -28,20 +29,25 @@ that are not earn-while-learning; experience gained before a step is time in a j
 least one criterion: for each of months, cost to you and months without pay, the best
 route by that criterion (then months, employer changes, steps) — the extreme points of the
 Pareto front over the three criteria; one that another of them dominates is left out.
-Each is exact: it is the first valid path of a k-shortest search on that criterion's
-ordering weight, so the search stops as soon as it is found. Then it fills up to ``k``
-with the next kinds by the chosen order (``options.by``): one more search, by that order,
-that counts kinds rather than paths and stops once ``k`` kinds are found inside a
-corridor that provably holds the ``k`` best (the corridor's usual rule, per kind). The
-first route of that search is the best by the chosen order, so it also serves as that
-criterion's front route when ``by`` is ``months``. Labels are given in words on what is
-shown (:func:`_label`): "Quickest", "Earn while you learn, nothing to pay" (or "Earn while
-you learn", or "Least time without pay"), "Cheapest for you"; a route may carry several.
+Then it fills up to ``k`` kinds with the next kinds by the chosen order (``options.by``).
+All of it comes from :class:`pathways.kinds.KindSearch`, an A* search over (place,
+qualifications gained so far): the variants of a kind meet at one state instead of being
+listed one path at a time (which is what makes Yen's algorithm slow when there are many
+near-identical routes), prerequisites are checked exactly, and the goal state of each kind
+is reached once, best first. A front criterion's search stops at its first route, so the
+front is exact; the fill stops once there are ``k`` kinds in all. The best route by the
+chosen order is the fill's first, and serves as that criterion's front route too. Labels
+are given in words on what is shown (:func:`_label`): "Quickest", "Earn while you learn,
+nothing to pay" (or "Earn while you learn", or "Least time without pay"), "Cheapest for
+you"; a route may carry several. The route shown for a kind is its best by the chosen
+order; up to ``MAX_VARIANTS`` others of the kind fold under it.
 
-**Caps.** ``k`` is at most 10, a route at most ``MAX_STEPS`` steps, and a search examines
-at most ``MAX_CANDIDATES`` paths; when the cap is reached the search reports what it has
-(on graphs with many near-identical variants the fill may then hold fewer than ``k``
-kinds; the front is still exact unless every candidate failed its prerequisites).
+**Caps.** ``k`` is at most 10, a route at most ``MAX_STEPS`` steps; the k-best search
+examines at most ``MAX_CANDIDATES`` paths and the kind search settles at most
+``pathways.kinds.MAX_SETTLED`` states, then reports what it has. On the seed pathway the
+cap never costs a kind; on very large regions (the 50-organisation synthetic graph) it
+shortens the fill after the front, which keeps a query within a few tens of
+milliseconds.
 
 **Experience already gained.** ``options.months_in_role`` counts toward the experience
 gate of the first step out of the start: the search takes it off those edges' weights
@@ -251,37 +257,48 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
     def accept(path: tuple[str, ...]) -> bool:
         return route_of(path) is not None
 
-    def with_variants(path: tuple[str, ...]) -> Route:
+    def with_variants(path: tuple[str, ...], order: str) -> Route:
         route = cast(Route, route_of(path))  # the search accepted it
-        variants = [v for v in search.variants_of(path) if accept(v)][:MAX_VARIANTS]
+        variants = [v for v in search.variants_of(path, order) if accept(v)][:MAX_VARIANTS]
         return replace(route, variants=tuple(variants))
 
-    paths = list(itertools.islice(search.best(options.by, accept), options.k))
-    if not paths:
+    filling = search.best(options.by, accept)
+    first = next(filling, None)
+    if first is None:
         raise RouteNotFound(_no_route_message(G, source, target))
-    filled = [with_variants(p) for p in paths]
-    best_of_kind = {route.kind: route for route in filled}
-    front_kinds: list[tuple[str, ...]] = []
+    front_paths = {options.by: first}
     for criterion in FRONT:
-        if criterion == options.by:
-            best = filled[0]
-        else:
+        if criterion not in front_paths:
             path = next(search.best(criterion, accept), None)
-            if path is None:
-                continue
-            best = with_variants(path)
-        known = best_of_kind.get(best.kind)
-        if known is None:
-            best_of_kind[best.kind] = best
-        elif known.path != best.path:
-            best_of_kind[best.kind] = _merge(known, best, options.by)
-        if best.kind not in front_kinds:
-            front_kinds.append(best.kind)
-    front = [best_of_kind[kind] for kind in front_kinds]
+            if path is not None:
+                front_paths[criterion] = path
+    best_of_kind: dict[tuple[str, ...], Route] = {}
+    for criterion in FRONT:
+        if criterion in front_paths:
+            best = with_variants(front_paths[criterion], criterion)
+            known = best_of_kind.get(best.kind)
+            best_of_kind[best.kind] = best if known is None else _merge(known, best, options.by)
+    front = list(best_of_kind.values())
     front = [r for r in front if not any(_dominates(other, r) for other in front)]
-    front.sort(key=lambda r: _order_key(r, options.by))
     shown = {r.kind for r in front}
-    rest = [best_of_kind[r.kind] for r in filled if r.kind not in shown]
+    # then the next kinds by the chosen order, until there are k kinds in all
+    filled = [first]
+    kinds = shown | {cast(Route, route_of(first)).kind}
+    while len(kinds) < options.k:
+        path = next(filling, None)
+        if path is None:
+            break
+        filled.append(path)
+        kinds.add(cast(Route, route_of(path)).kind)
+    rest = []
+    for path in filled:
+        route = with_variants(path, options.by)
+        if route.kind in shown:  # the best by the chosen order: the one shown
+            best_of_kind[route.kind] = _merge(best_of_kind[route.kind], route, options.by)
+        else:
+            rest.append(route)
+    front = sorted((best_of_kind[kind] for kind in shown),
+                   key=lambda r: _order_key(r, options.by))
     return _label((front + rest)[:options.k])
 
 

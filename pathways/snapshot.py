@@ -39,6 +39,8 @@ def ordering_weights(edge: dict) -> dict[str, float]:
     then by fewer employer changes, then by fewer steps: ``criterion * FIRST_SCALE +
     months * MONTH_SCALE + 100 * employer changes + 1`` (exact while a route has at most
     20 steps and costs under £9 million; ``x_months`` has no first criterion).
+    ``x_front``, the smaller of ``x_cost_to_you`` and ``x_months_unpaid``, is a lower
+    bound for both, so one search from the goal on it serves both.
     """
     months = edge["months"] + edge["min_experience_months"]
     cost_to_you = edge["cost_gbp"] if edge["funding"] == "self_funded" else 0
@@ -49,7 +51,8 @@ def ordering_weights(edge: dict) -> dict[str, float]:
             "w_employer_changes": changes,
             "x_months": tail, "x_cost": edge["cost_gbp"] * FIRST_SCALE + tail,
             "x_steps": FIRST_SCALE + tail, "x_cost_to_you": cost_to_you * FIRST_SCALE + tail,
-            "x_months_unpaid": unpaid * FIRST_SCALE + tail}
+            "x_months_unpaid": unpaid * FIRST_SCALE + tail,
+            "x_front": min(cost_to_you, unpaid) * FIRST_SCALE + tail}
 
 
 def graph_from_document(document: GraphDocument, version: int = 0) -> nx.DiGraph:
