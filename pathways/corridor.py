@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
 from collections.abc import Mapping
 
 import networkx as nx
@@ -57,6 +58,8 @@ class Dijkstra:
                  credit: Mapping[str, float] | None = None, origin: str | None = None):
         self.adjacency, self.weight, self.options = adjacency, weight, options
         self.credit, self.origin = credit or None, origin
+        #: Held while resuming a search that several threads share (None: not shared).
+        self.lock: threading.Lock | None = None
         self.forward, self.jumps = forward, jumps or {}
         self.guide, self.bound = guide, bound
         self._restricted = bool(options.earn_while_learning or options.max_self_funded == 0

@@ -31,6 +31,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -53,11 +56,45 @@ MAX_SETTLED = 150
 #: Times a state is searched on from: a later, longer arrival goes on only when it
 #: avoids a place the earlier ones passed through (a route passes through each once).
 MAX_EXPANSIONS = 2
+#: Backward searches kept per snapshot, by (goal, weight), for queries they serve whatever
+#: the start (see :func:`shared_backward`).
+SHARED_BACKWARDS = 32
 #: Later arrivals kept at each state, for variants.
 ARRIVALS_KEPT = 3
 
 Path = tuple[str, ...]
 Kind = tuple[str, ...]
+
+
+_shared: weakref.WeakKeyDictionary[nx.DiGraph, OrderedDict[tuple[str, str], Dijkstra]] = (
+    weakref.WeakKeyDictionary())
+_shared_lock = threading.Lock()
+
+
+def shared_backward(G: nx.DiGraph, target: str, weight: str) -> Dijkstra:
+    """Return the backward search from ``target`` on ``weight`` kept with snapshot ``G``.
+
+    A backward search with no options that leave moves out, no held qualifications and no
+    months in role depends only on the goal and the snapshot (which never changes), so
+    every query to that goal can resume the same one: the distances it has settled stay
+    true, and it only grows. ``SHARED_BACKWARDS`` are kept per snapshot (least recently
+    used dropped); they go with the snapshot. Resume it under its ``lock``.
+    """
+    with _shared_lock:
+        kept = _shared.get(G)
+        if kept is None:
+            kept = _shared[G] = OrderedDict()
+        key = (target, weight)
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = Dijkstra(G._pred, {target: 0}, weight, RouteOptions(),
+                                         forward=False)
+            found.lock = threading.Lock()
+            while len(kept) > SHARED_BACKWARDS:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
+        return found
 
 
 @dataclass
@@ -89,16 +126,31 @@ class KindSearch:
         self.held = {q: self.source for q in self.options.have
                      if q in self.G and q != self.source}
         self.backwards: dict[str, Dijkstra] = {}
-        self._backward("months").run(until=self.source)
+        self._run(self._backward("months"), until=self.source)
 
     def _backward(self, order: str) -> Dijkstra:
-        """Return the (lazily run) backward search from the goal that bounds ``order``."""
+        """Return the (lazily run) backward search from the goal that bounds ``order``:
+        the snapshot's shared one when nothing about this query changes the distances."""
         weight = BOUNDED_BY[order]
         if weight not in self.backwards:
-            self.backwards[weight] = Dijkstra(
-                self.G._pred, {self.target: 0}, weight, self.options, forward=False,
-                jumps=self.held, credit=self.credit, origin=self.source)
+            options = self.options
+            if (self.held or self.credit or options.earn_while_learning
+                    or options.max_self_funded == 0):
+                self.backwards[weight] = Dijkstra(
+                    self.G._pred, {self.target: 0}, weight, options, forward=False,
+                    jumps=self.held, credit=self.credit, origin=self.source)
+            else:
+                self.backwards[weight] = shared_backward(self.G, self.target, weight)
         return self.backwards[weight]
+
+    @staticmethod
+    def _run(backward: Dijkstra, **limits) -> None:
+        lock = backward.lock
+        if lock is None:
+            backward.run(**limits)
+            return
+        with lock:
+            backward.run(**limits)
 
     @property
     def reachable(self) -> bool:
@@ -141,7 +193,7 @@ class KindSearch:
             f, minus_g, _, path, kind, exact = heapq.heappop(heap)
             g, node = -minus_g, path[-1]
             if not exact:  # a lower bound: learn the true distance, and queue it again
-                backward.run(radius=f - g)
+                self._run(backward, radius=f - g)
                 h, exact = bound(node)
                 if h < math.inf:
                     heapq.heappush(heap, (g + h, -g, next(counter), path, kind, exact))

@@ -398,3 +398,51 @@ def test_plain_top_five_would_repeat_a_kind_on_the_seed(_pathway_graph):
     assert len({r.kind for r in plain}) < len(plain)
     pairs = itertools.combinations(distinct_routes(G, "care-worker", "social-worker"), 2)
     assert all(a.kind != b.kind for a, b in pairs)
+
+
+# --- Backward searches kept with the snapshot ------------------------------------------------
+
+def answers(G, sources, target, **options):
+    found = {}
+    for source in sources:
+        try:
+            routes = distinct_routes(G, source, target, make_options(G, **options))
+        except RouteNotFound:
+            routes = []
+        found[source] = [(r.path, r.labels, r.variants) for r in routes]
+    return found
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_kept_backward_search_gives_the_answers_of_a_fresh_one(seed):
+    from pathways import kinds
+
+    G = random_pathway(seed)
+    sources = [n for n in G if n != "r1"]
+    kept = answers(G, sources, "r1")  # each query resumes the one kept for r1
+    assert ("r1", "x_months") in kinds._shared[G]
+    fresh = {}
+    for source in sources:
+        kinds._shared.pop(G, None)
+        fresh.update(answers(G, [source], "r1"))
+    assert kept == fresh
+    # queries whose distances depend on the start never use (or change) the kept one
+    held = answers(G, sources, "r1", months_in_role=12)
+    assert set(kinds._shared[G]) <= {("r1", "x_months"), ("r1", "x_front")}
+    assert held.keys() == kept.keys()
+
+
+def test_threads_sharing_a_backward_search_agree(_pathway_graph):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pathways import kinds
+
+    G = _pathway_graph
+    sources = ["care-worker", "career-changer", "volunteer", "healthcare-support-worker",
+               "ot-support-worker", "senior-care-worker"] * 3
+    sources = [s for s in sources if s in G]
+    expected = {s: answers(G, [s], "social-worker")[s] for s in set(sources)}
+    kinds._shared.pop(G, None)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda s: (s, answers(G, [s], "social-worker")[s]), sources))
+    assert all(found == expected[source] for source, found in got)
