@@ -14,7 +14,11 @@ other criteria of the front share ``x_front``), so ``h`` is a consistent lower b
 (prerequisites relaxed) and one backward search serves several of a query's searches. The
 backward search is resumed lazily: a node it has not settled yet gets its frontier as a
 lower bound, and an entry popped with such a bound is put back with the true value, so
-only the part of the graph the answer needs is searched.
+only the part of the graph the answer needs is searched. When nothing about the query
+changes distances to the goal (no held qualifications, no months in role, no option that
+leaves moves out), the backward search is the one kept with the snapshot for that goal
+(:func:`shared_backward`), so later queries to the same goal resume it rather than start
+again: the snapshot never changes, so what it has settled stays true.
 
 The goal state of each kind is settled at most once, in order: the first is the best
 route, the next ones are the best routes of the next kinds. A route passes through a place
