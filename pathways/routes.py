@@ -596,11 +596,14 @@ def _held_step(G: nx.DiGraph, number: int, u: str, v: str) -> Step:
 
 def _with_explanation(G: nx.DiGraph, step: Step) -> Step:
     explanation = describe_step(G, step)
-    if step.experience_counted:
-        explanation += (f" Your {format_months(step.experience_counted)} as "
-                        f"{G.nodes[step.source]['title']} count toward the "
-                        f"{format_months(step.experience_counted + step.min_experience_months)}"
-                        " of experience it needs.")
+    counted, source = step.experience_counted, G.nodes[step.source]["title"]
+    if counted and not step.min_experience_months:
+        explanation += (f" You already have the {format_months(counted)} of experience it "
+                        f"needs as {source}.")
+    elif counted:
+        explanation += (f" Your {format_months(counted)} as {source} count toward the "
+                        f"{format_months(counted + step.min_experience_months)} of experience"
+                        " it needs.")
     return replace(step, explanation=explanation)
 
 

@@ -125,3 +125,22 @@ def test_compare_shows_each_way_in_with_what_it_takes(client, G):
                 assert f"after {format_months(data['min_experience_months'])} there" in way
             for needed in data["requires"]:
                 assert f'/{needed}"' in way
+
+
+def test_experience_in_the_profile_shortens_the_first_gate(client, people, enter):
+    from pathways import clock
+    from pathways.dates import add_months
+
+    anonymous = client.get("/routes?from=care-worker&to=social-worker")
+    assert "of experience it needs as Care worker" not in anonymous.text
+    enter("staff")
+    started = add_months(clock.today(), -30)
+    client.post("/profile/role", data={"role": "care-worker", "started_on": [
+        str(started.day), str(started.month), str(started.year)]})
+    page = client.get("/routes?to=social-worker&mine=no")
+    assert 'value="30"' in page.text
+    words = " ".join(unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    assert re.search(r"You already have the [^.]+ of experience it needs as Care worker", words)
+    headings = re.findall(r'id="route-\d-heading">Route \d: ([^<]+)</h3>', page.text)
+    before = re.findall(r'id="route-\d-heading">Route \d: ([^<]+)</h3>', anonymous.text)
+    assert headings != before  # a gate met shortens a route
