@@ -347,11 +347,14 @@ def earns_and_pays_nothing(route):
 
 
 def test_care_worker_to_social_worker_shows_university_and_apprenticeship(_pathway_graph):
+    """The issue's case: by default both the self-funded university degree and the
+    earn-while-you-learn apprenticeship are shown, labelled, on the first screen."""
     G = _pathway_graph
     routes = distinct_routes(G, "care-worker", "social-worker", make_options(G))
     assert len(routes) <= 5 and len(set(kinds(routes))) == len(routes)
+    assert any(is_university(s) for r in routes for s in r.steps)  # the degree route
     quickest = labelled(routes, QUICKEST)
-    assert len(quickest) == 1 and any(is_university(s) for s in quickest[0].steps)
+    assert len(quickest) == 1 and routes[0] == quickest[0]
     earning = labelled(routes, EARN_NOTHING_TO_PAY)
     assert len(earning) == 1 and earns_and_pays_nothing(earning[0])
     assert any(G.nodes[q].get("standard_code") for q in earning[0].kind)  # an apprenticeship
