@@ -39,6 +39,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -176,11 +177,21 @@ class KindSearch:
         backward = self._backward(order)
         dist, frontier_heap = backward.dist, backward._heap
 
-        def bound(node: str) -> tuple[float, bool]:
+        def unshared_bound(node: str) -> tuple[float, bool]:
             found = dist.get(node)
             if found is not None:
                 return found, True
             return (frontier_heap[0][0] if frontier_heap else math.inf), False
+
+        def shared_bound(node: str) -> tuple[float, bool]:
+            found = dist.get(node)  # settled distances never change
+            if found is not None:
+                return found, True
+            with shared_lock:  # another thread may be between taking a node off and settling it
+                return unshared_bound(node)
+
+        shared_lock = backward.lock if backward.lock is not None else nullcontext()
+        bound = unshared_bound if backward.lock is None else shared_bound
 
         restricted = bool(options.earn_while_learning or options.max_self_funded == 0
                           or options.have)
