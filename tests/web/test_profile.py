@@ -154,6 +154,22 @@ def test_the_planner_is_personalised_after_adding_a_qualification(client, staff)
     assert "Not using the qualifications" in ignored.text
 
 
+def test_months_in_the_current_role_come_from_the_profile(client, staff):
+    from pathways import clock
+    from pathways.dates import add_months
+
+    started = add_months(clock.today(), -30)
+    client.post("/profile/role", data={"role": "care-worker", **date_parts(
+        "started_on", str(started.day), str(started.month), str(started.year))})
+    page = client.get("/routes?to=senior-care-worker")
+    assert 'name="months_in_role"' in page.text and 'value="30"' in page.text
+    assert "From your profile's start date in your current role" in text_of(page)
+    given = client.get("/routes?to=senior-care-worker&months_in_role=3")
+    assert 'value="3"' in given.text and "From your profile" not in text_of(given)
+    elsewhere = client.get("/routes?from=volunteer&to=senior-care-worker")
+    assert 'value="30"' not in elsewhere.text  # not from their own role
+
+
 def test_choosing_a_route_in_the_planner_makes_it_mine(app, client, people, staff):
     set_up_care_worker(client)
     answer = client.post("/profile/route", data={"route": EARN_WHILE_LEARNING})

@@ -7,6 +7,8 @@ places they could ask for. ``/map?story=<id>`` highlights a published story's ro
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +24,7 @@ from markupsafe import Markup
 
 from pathways import clock
 from pathways.errors import RouteNotFound
+from pathways.journeys import STARTING_POINTS, journey, where_it_leads
 from pathways.mentoring.pages import PlaceOffered, places_to_shadow
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
@@ -32,7 +35,13 @@ from pathways.vocabulary import FAMILIES
 from ..auth import public, signed_in
 from ..extensions import current_graph, db, map_cache
 from ..forms import MapForm
-from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
+from ..page_cache import (
+    StoryCard,
+    cached_page,
+    graph_answer,
+    published_story_card,
+    published_story_cards,
+)
 from .shared import choices, error_list, inline_svg, resolve_field
 
 blueprint = Blueprint("explore", __name__)
@@ -153,8 +162,16 @@ def role(node_id: str):
     if moved:
         return moved
     into = ways_into(G, node_id)
+    starts = list(STARTING_POINTS)
+    me = signed_in() if current_user.is_authenticated else None
+    if me is not None and me.current_role_id in G and me.current_role_id != node_id:
+        starts.append(me.current_role_id)
+    become = [graph_answer(("journey", start, node_id), partial(journey, G, start, node_id))
+              for start in dict.fromkeys(starts) if start in G and start != node_id]
+    leads = graph_answer(("leads", node_id), partial(where_it_leads, G, node_id))
     return render_template(
         "role.html", G=G, node_id=node_id, node=node, ways_in=into, ways_on=ways_on(G, node_id),
+        become=become, leads=leads, mine=me.current_role_id if me else None,
         roles_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "role"],
         apprenticeships=[(s, d) for s, d in into if G.nodes[s].get("standard_code")],
         qualifications_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "qualification"],
