@@ -159,7 +159,7 @@ def route(ctx: CliContext, source: str, target: str, k: int, by: str, months_in_
         click.echo(f"\n{number}. {format_months(found.total_months)}, "
                    f"{format_gbp(found.total_cost_gbp)} ({format_gbp(found.cost_to_you_gbp)} "
                    "for you to pay), "
-                   f"{len(found.steps)} steps{labels}")
+                   f"{len(found.steps)} step{'' if len(found.steps) == 1 else 's'}{labels}")
         for step in found.steps:
             click.echo(f"   {step.number}. {step.explanation}")
         for via in found.also_via:

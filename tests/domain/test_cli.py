@@ -58,12 +58,12 @@ def test_months_in_role_count_toward_the_first_gate(run, tmp_path):
     assert run("init-db").exit_code == 0
     assert run("import-graph", str(path)).exit_code == 0
     fresh = run("route", "care-worker", "senior-care-worker")
-    assert "1. 14 months" in fresh.output
-    assert "after at least 12 months as Care worker" in fresh.output
+    assert "1. 1 year 2 months, £0 (£0 for you to pay), 1 step [" in fresh.output
+    assert "after at least 1 year as Care worker" in fresh.output
     seasoned = run("route", "care-worker", "senior-care-worker", "--months-in-role", "5")
     assert "1. 9 months" in seasoned.output
     assert "after at least 7 months as Care worker" in seasoned.output
-    assert "Your 5 months as Care worker count toward the 12 months" in seasoned.output
+    assert "Your 5 months as Care worker count toward the 1 year" in seasoned.output
     data = json.loads(run("route", "care-worker", "senior-care-worker", "--json",
                           "--months-in-role", "30").output)
     step = data["routes"][0]["steps"][0]

@@ -207,7 +207,7 @@ def test_months_in_role_count_toward_the_first_gate():
     route, step = first_step(40)
     assert (step.min_experience_months, step.experience_counted, route.total_months) == (
         0, 12, 2)
-    assert "You already have the 12 months of experience it needs" in step.explanation
+    assert "You already have the 1 year of experience it needs" in step.explanation
 
 
 def test_months_in_role_change_which_route_is_quickest():
