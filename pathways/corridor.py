@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
 from collections.abc import Mapping
 
 import networkx as nx
@@ -43,13 +44,22 @@ class Dijkstra:
         inside the corridor. A guided search cannot be resumed with a larger bound.
     bound : float
         The corridor's bound, used with ``guide``.
+    credit : mapping, optional
+        Weight taken off the moves out of ``origin``, by the node they lead to (the
+        experience the person already has in the role they start from).
+    origin : str, optional
+        The start of the route, with ``credit``.
     """
 
     def __init__(self, adjacency: Mapping, sources: Mapping[str, float], weight: str,
                  options: RouteOptions, *, forward: bool,
                  jumps: Mapping[str, str] | None = None,
-                 guide: Mapping[str, float] | None = None, bound: float = math.inf):
+                 guide: Mapping[str, float] | None = None, bound: float = math.inf,
+                 credit: Mapping[str, float] | None = None, origin: str | None = None):
         self.adjacency, self.weight, self.options = adjacency, weight, options
+        self.credit, self.origin = credit or None, origin
+        #: Held while resuming a search that several threads share (None: not shared).
+        self.lock: threading.Lock | None = None
         self.forward, self.jumps = forward, jumps or {}
         self.guide, self.bound = guide, bound
         self._restricted = bool(options.earn_while_learning or options.max_self_funded == 0
@@ -65,6 +75,7 @@ class Dijkstra:
         heap, dist, best = self._heap, self.dist, self._best
         weight, options, forward = self.weight, self.options, self.forward
         restricted, guide, bound = self._restricted, self.guide, self.bound
+        credit, origin = self.credit, self.origin
         inf = math.inf
         while heap and heap[0][0] <= radius:
             if until is not None and until in dist:
@@ -79,6 +90,11 @@ class Dijkstra:
                 if restricted and not edge_allowed(data, other if forward else node, options):
                     continue
                 candidate = distance + data[weight]
+                if credit is not None:
+                    if forward and node == origin:
+                        candidate -= credit.get(other, 0)
+                    elif not forward and other == origin:
+                        candidate -= credit.get(node, 0)
                 if guide is not None and candidate + guide.get(other, inf) > bound:
                     continue
                 if candidate < best.get(other, inf):
@@ -91,23 +107,30 @@ class Dijkstra:
 
 
 def corridor_graph(G: nx.DiGraph, source: str, target: str, options: RouteOptions,
-                   forward: Dijkstra, backward: Dijkstra, bound: float) -> nx.DiGraph:
+                   forward: Dijkstra, backward: Dijkstra, bound: float,
+                   weight: str | None = None,
+                   credit: Mapping[str, float] | None = None) -> nx.DiGraph:
     """Return the corridor up to ``bound`` as a small graph with the weight in ``w``.
 
-    It also holds a zero-weight ``held`` edge from the start to each qualification the
+    ``weight`` is the edge attribute searched on (default ``options.weight``); ``credit``
+    is taken off the moves out of ``source``, as in :class:`Dijkstra`. It also holds a
+    zero-weight ``held`` edge from the start to each qualification the
     person holds, and leaves out edges needing a qualification nobody in the corridor
     can gain.
     """
-    weight = options.weight
+    weight = weight or options.weight
+    credit = credit or {}
     d_start, d_goal = forward.dist, backward.dist
     keep = {n for n, d in d_start.items() if n in d_goal and d + d_goal[n] <= bound}
     attainable = keep | options.have
     succ = G._succ
     edges = [
-        (node, nxt, {"w": data[weight]})
+        (node, nxt, {"w": w})
         for node in keep
         for nxt, data in succ[node].items()
-        if nxt in keep and d_start[node] + data[weight] + d_goal[nxt] <= bound
+        if nxt in keep
+        and d_start[node] + (w := data[weight] - (credit.get(nxt, 0) if node == source else 0))
+        + d_goal[nxt] <= bound
         and edge_allowed(data, nxt, options)
         and all(r in attainable for r in data["requires"])
     ]

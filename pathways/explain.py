@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -9,6 +10,8 @@ import networkx as nx
 #: Who pays, as the end of a sentence.
 PAID_BY = {
     "none": "with nothing to pay",
+    "apprenticeship": ("paid by your employer through apprenticeship funding "
+                       "(its levy, a levy transfer, or co-investment)"),
     "levy": "paid by the apprenticeship levy",
     "employer": "paid by your employer",
     "bursary": "covered by a bursary",
@@ -25,12 +28,39 @@ def format_gbp(amount: float) -> str:
 
 
 def format_months(months: float) -> str:
-    """Format a number of months for people: ``1 month``, ``18 months``, ``3 years``."""
-    if months == 0:
+    """Format a number of months for people, the one way every page, the CLI and messages do.
+
+    Whole years and the months left over: ``11 months``, ``1 year``, ``2 years 3 months``,
+    never ``83 months`` beside ``7 years``. People plan in whole months, so a fraction is
+    rounded to the nearest month (a half up); a time above zero that rounds to none is
+    ``under a month``, and zero is ``no time``. The JSON API keeps its numbers as they are.
+
+    Parameters
+    ----------
+    months : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [format_months(m) for m in (0, 0.3, 1, 11, 12, 18, 24)]
+    ['no time', 'under a month', '1 month', '11 months', '1 year', '1 year 6 months', '2 years']
+    >>> [format_months(m) for m in (27, 83, 84, 12.5)]
+    ['2 years 3 months', '6 years 11 months', '7 years', '1 year 1 month']
+    """
+    if not months or months <= 0:
         return "no time"
-    if months >= 24 and months % 12 == 0:
-        return f"{months // 12:g} years"
-    return f"{months:g} month" + ("" if months == 1 else "s")
+    if not math.isfinite(months):
+        return "not known"
+    whole = math.floor(months + 0.5)
+    if whole == 0:
+        return "under a month"
+    years, rest = divmod(whole, 12)
+    parts = [f"{count} {unit}" + ("" if count == 1 else "s")
+             for count, unit in ((years, "year"), (rest, "month")) if count]
+    return " ".join(parts)
 
 
 def title(G: nx.DiGraph, node_id: str) -> str:

@@ -39,6 +39,10 @@ class RouteOptions:
         At most this many self-funded steps (0: none).
     within_months : float or None
         Only routes that take at most this many months in all.
+    months_in_role : int
+        Whole months the person has already spent in the role they start from: they count
+        toward the experience the first step needs (``min_experience_months`` of a move
+        out of the start), so that gate is shorter or already met.
     """
 
     by: str = "months"
@@ -47,6 +51,7 @@ class RouteOptions:
     earn_while_learning: bool = False
     max_self_funded: int | None = None
     within_months: float | None = None
+    months_in_role: int = 0
 
     @property
     def weight(self) -> str:
@@ -63,6 +68,7 @@ def make_options(
     earn_while_learning: bool = False,
     max_self_funded: int | None = None,
     within_months: float | None = None,
+    months_in_role: int = 0,
 ) -> RouteOptions:
     """Check raw option values against the graph and return :class:`RouteOptions`.
 
@@ -85,6 +91,11 @@ def make_options(
     if within_months is not None and not 0 <= within_months <= MAX_MONTHS:
         problems.append(Problem(
             "within_months", f"must be between 0 and {MAX_MONTHS} months, got {within_months:g}"))
+    if (not isinstance(months_in_role, int) or isinstance(months_in_role, bool)
+            or not 0 <= months_in_role <= MAX_MONTHS):
+        problems.append(Problem(
+            "months_in_role",
+            f"must be a whole number of months from 0 to {MAX_MONTHS}, got {months_in_role!r}"))
     held = set()
     for name in have:
         node_id = resolve_node(G, name)
@@ -95,7 +106,7 @@ def make_options(
     if problems:
         raise InvalidInput(problems, "Some options are not valid")
     return RouteOptions(by, k, frozenset(held), earn_while_learning, max_self_funded,
-                        within_months)
+                        within_months, months_in_role)
 
 
 def edge_allowed(data: dict, target: str, options: RouteOptions) -> bool:

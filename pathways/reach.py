@@ -43,7 +43,7 @@ def reachable_from(G: nx.DiGraph, source: str,
     Examples
     --------
     >>> [r.node for r in reachable_from(G, "care-worker")][:2]
-    ['home-care-worker', 'personal-assistant']
+    ['day-services-officer', 'home-care-worker']
     """
     options = options or RouteOptions()
     limit = options.within_months

@@ -35,18 +35,29 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "earn_while_learning": step.earn_while_learning,
         "requires": [{"id": r.id, "title": r.title, "met_by": r.met_by} for r in step.requires],
         "explanation": step.explanation,
+        "experience_counted": step.experience_counted,
     }
 
 
 def route_to_dict(G: nx.DiGraph, route: Route) -> dict[str, Any]:
-    """Return one route as JSON-ready data."""
+    """Return one route as JSON-ready data.
+
+    ``kind`` is the ids of the qualifications it gains, in order; ``labels`` what it is
+    best at, in words; ``variants`` the node ids of other routes of the same kind.
+    """
     return {
         "total_months": route.total_months,
         "total_cost_gbp": route.total_cost_gbp,
         "self_funded_steps": route.self_funded_steps,
+        "cost_to_you_gbp": route.cost_to_you_gbp,
+        "months_unpaid": route.months_unpaid,
+        "employer_changes": route.employer_changes,
+        "kind": list(route.kind),
+        "labels": list(route.labels),
         "path": [node_summary(G, n) for n in route.path],
         "steps": [step_to_dict(s) for s in route.steps],
         "why": list(route.why),
+        "variants": [list(v) for v in route.variants],
     }
 
 

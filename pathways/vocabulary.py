@@ -56,8 +56,14 @@ DEFAULT_KIND_BY_SHAPE: dict[tuple[str, str], str] = {
     ("qualification", "role"): "qualifies",
 }
 
+#: Who pays for a move. ``apprenticeship`` is how the seed marks every apprenticeship: the
+#: person pays nothing, and the employer pays the provider through its levy account, a
+#: levy transfer from a larger employer, or co-investment (a non-levy employer pays 5%, the
+#: government 95%); which one depends on the employer, not the move. ``levy`` stays for
+#: graphs that say the levy pays.
 FUNDERS: dict[str, str] = {
     "none": "Nothing to pay",
+    "apprenticeship": "Apprenticeship funding (levy, levy transfer or co-investment)",
     "levy": "Apprenticeship levy",
     "employer": "Employer",
     "bursary": "Bursary",
@@ -111,3 +117,62 @@ class LabelledEnum(StrEnum):
     def of(cls, value: object) -> Self | None:
         """Return the member stored as ``value``, or None when there is none."""
         return next((member for member in cls if member.value == value), None)
+
+
+#: The words people in the field use for roles and qualifications that the titles do not
+#: contain, each with the node ids it means (search reads it; ids missing from a graph are
+#: skipped). Keys are lowercase; a key matches when the search holds it as whole words.
+#: "carer" means a paid care worker here: unpaid family carers are not on the map.
+COMMON_WORDS: dict[str, tuple[str, ...]] = {
+    "carer": ("care-worker", "home-care-worker", "support-worker", "new-care-worker",
+              "shared-lives-carer"),
+    "care assistant": ("care-worker", "new-care-worker"),
+    "care giver": ("care-worker", "home-care-worker"),
+    "caregiver": ("care-worker", "home-care-worker"),
+    "domiciliary": ("home-care-worker", "home-care-coordinator"),
+    "dom care": ("home-care-worker",),
+    "homecare": ("home-care-worker", "home-care-coordinator"),
+    "senior carer": ("senior-care-worker",),
+    "senior support worker": ("senior-care-worker",),
+    "support worker": ("support-worker", "care-worker"),
+    "pa": ("personal-assistant",),
+    "hca": ("healthcare-support-worker",),
+    "healthcare assistant": ("healthcare-support-worker", "senior-healthcare-support-worker"),
+    "nursing assistant": ("healthcare-support-worker",),
+    "nurse": ("registered-nurse-care-home", "nursing-associate", "clinical-lead"),
+    "rgn": ("registered-nurse-care-home",),
+    "ot": ("occupational-therapist", "ot-support-worker", "senior-occupational-therapist",
+           "ot-degree-apprenticeship"),
+    "sw": ("social-worker",),
+    "nqsw": ("newly-qualified-social-worker",),
+    "swda": ("social-work-degree-apprenticeship",),
+    "assessor": ("adult-social-care-practitioner", "trusted-assessor",
+                 "best-interests-assessor"),
+    "assessment officer": ("adult-social-care-practitioner",),
+    "community care officer": ("adult-social-care-practitioner",),
+    "care manager": ("social-worker", "adult-social-care-practitioner"),
+    "rm": ("registered-manager",),
+    "home manager": ("registered-manager",),
+    "care home manager": ("registered-manager",),
+    "nvq": ("diploma-care-l2", "diploma-adult-care-l3", "diploma-adult-care-l4",
+            "diploma-leadership-l5"),
+    "qcf": ("diploma-care-l2", "diploma-adult-care-l3", "diploma-adult-care-l4",
+            "diploma-leadership-l5"),
+    "befriender": ("volunteer",),
+    "befriending": ("volunteer",),
+    "day centre": ("day-services-officer",),
+    "enablement": ("reablement-support-worker",),
+    "rehab": ("reablement-support-worker", "rehabilitation-officer-visual-impairment"),
+    "sight loss": ("rehabilitation-officer-visual-impairment",),
+    "deaf": ("rehabilitation-officer-visual-impairment",),
+    "broker": ("brokerage-officer",),
+    "finance": ("financial-assessment-officer",),
+    "commissioner": ("commissioning-officer", "commissioning-manager",
+                     "head-of-commissioning"),
+    "trainer": ("care-trainer", "workforce-development-officer"),
+    "l d": ("workforce-development-officer", "learning-and-development-manager"),
+    "data": ("workforce-data-analyst",),
+    "mentor": ("learning-and-skills-mentor-apprenticeship", "practice-educator"),
+    "student social worker": ("social-work-degree-university",
+                              "social-work-degree-apprenticeship"),
+}

@@ -2,7 +2,8 @@
 
 Northshire council runs a social work degree apprenticeship (started 14 months before the day
 the demo is loaded, for three years; one apprentice transferred in with a pre-August 2025 start
-so the old 20% rule shows its working) and a Lead adult care worker Level 3 cohort (started
+so the old 20% rule shows its working) and a Lead practitioner in adult care Level 4 cohort
+(ST0007, live with a funding band; the Level 3 standard ST0006 is in revision; started
 10 months before, for 18 months). Every date is relative to the load day (``seed.demo_dates``:
 offsets such as ``-14m`` or ``+22m-1d``), so the cohorts are always at the same point, whatever
 the day; names and post references carry their years as ``{-14m:%Y}``. The files in
@@ -93,13 +94,13 @@ ACTIVITIES = {
         ("self_study", "Reflective log write-up"),
     ),
     "care_and_support": (
-        ("taught", "College day: person-centred care planning"),
-        ("taught", "College: safe handling of medicines workshop"),
-        ("taught", "College: leading and supervising a shift"),
+        ("taught", "College day: leading person-centred practice"),
+        ("taught", "College: dementia care specialism workshop"),
+        ("taught", "College: coaching and mentoring colleagues"),
         ("taught", "Online module: safeguarding adults level 3"),
-        ("shadowing", "Shadowed the senior on the medication round"),
+        ("shadowing", "Shadowed the lead practitioner on a practice audit"),
         ("shadowing", "Shadowed a care plan review with a family"),
-        ("mentoring", "Mentoring session with a senior care worker"),
+        ("mentoring", "Mentoring session with a lead practitioner"),
         ("self_study", "Workbook: duty of care and candour"),
         ("self_study", "Portfolio evidence write-up"),
     ),

@@ -124,6 +124,15 @@ def database_for(database_engine, database_templates, tmp_path):
 
 
 @pytest.fixture
+def recipe_made(database_engine, database_templates):
+    """``recipe_made(recipe)``: what ``recipe``'s build returned (after ``database_for(recipe)``).
+
+    Rows in it are ``tests.databases.Stored``: ``attach(value, session)`` loads them.
+    """
+    return lambda recipe: database_templates.made(database_engine, recipe)
+
+
+@pytest.fixture
 def database_url(database_for):
     """The URL of a new database of this test's, migrated to head and empty."""
     return database_for()

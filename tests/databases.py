@@ -13,6 +13,12 @@ then filled by the recipe's ``build``. Every test then gets a database holding e
   rewinds the sequences (a few milliseconds). Foreign-key triggers are off during the reset
   (``session_replication_role = replica``), which needs the superuser the test server gives.
 
+A recipe's ``build`` may return what tests need to know of what it made (the ids of a "world"
+of people, cohorts and pairings): ``made`` gives it back for every copy, with each row it
+names as a :class:`Stored` (its class and primary key) that ``attach`` loads again in the
+test's own session. A world many tests share is then built once per process and engine,
+not once per test.
+
 Each test gets a URL of its own (on PostgreSQL, ``application_name`` names the test), so no
 cache keyed by URL can carry over. Databases of crashed runs (whose process is gone) are dropped
 when the next run starts.
@@ -28,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -44,6 +51,38 @@ class Recipe:
 
     name: str
     build: Callable[[Session], object] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A row a recipe made, by its model and primary key (see ``attach``)."""
+
+    model: type
+    key: object
+
+
+def detach(value: object) -> object:
+    """``value`` with every mapped object in it (in dicts, lists, tuples) as :class:`Stored`."""
+    if isinstance(value, dict):
+        return {key: detach(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(detach(item) for item in value)
+    state = inspect(value, raiseerr=False)
+    if state is not None and getattr(state, "mapper", None) is not None:
+        return Stored(type(value), state.identity[0] if len(state.identity) == 1
+                      else state.identity)
+    return value
+
+
+def attach(value: object, session: Session) -> object:
+    """``value`` with every :class:`Stored` loaded in ``session``."""
+    if isinstance(value, dict):
+        return {key: attach(item, session) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(attach(item, session) for item in value)
+    if isinstance(value, Stored):
+        return session.get(value.model, value.key)
+    return value
 
 
 #: The schema at head and no rows.
@@ -65,6 +104,7 @@ class TemplateDatabases:
         self.in_use: dict[str, Recipe] = {}
         self.blank: set[str] = set()
         self._resets: dict[str, str] = {}
+        self._made: dict[tuple[str, str], object] = {}
 
     # -- public -------------------------------------------------------------------------
 
@@ -84,6 +124,13 @@ class TemplateDatabases:
         name = self._free_postgres_database(recipe)
         self.in_use[name] = recipe
         return self._postgres_url(name, application_name=f"{self.token}_{self.count}")
+
+    def made(self, engine: str, recipe: Recipe) -> object:
+        """What ``recipe``'s build returned on ``engine``, rows as :class:`Stored`.
+
+        Call it after ``copy`` (which builds the template the first time).
+        """
+        return self._made[(engine, recipe.name)]
 
     def release(self, url: str) -> None:
         """Give a database back after its test: reset it on PostgreSQL, drop a blank one."""
@@ -129,7 +176,9 @@ class TemplateDatabases:
             upgrade_schema(database)
             if recipe.build is not None:
                 with session_scope(database) as session:
-                    recipe.build(session)
+                    result = recipe.build(session)
+                    session.flush()
+                    self._made.setdefault((engine, recipe.name), detach(result))
             with database.connect() as connection:
                 if engine == "sqlite":  # fold the write-ahead log into the file before copying
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -12,10 +12,13 @@ read or build on; what a test is about, it makes itself (``tests.factories``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from pathways import clock
-from tests.databases import MIGRATED, Recipe
+from tests.databases import MIGRATED, Recipe, attach
 
 
 def _toy(session) -> None:
@@ -56,6 +59,42 @@ def demo_on(day: date) -> Recipe:
     return Recipe(f"demo_{day:%Y%m%d}", build)
 
 
+def world_on(pathway: Recipe, name: str, build: Callable[[Session, dict], object]) -> Recipe:
+    """A recipe: ``pathway``, ``make_people``'s people, then ``build(session, people)``.
+
+    For a "world" many tests of a module share (people, cohorts, pairings): built once per
+    process and engine; what ``build`` returns (ids, or rows as ``Stored``) comes back from
+    the ``recipe_made`` fixture. Give each world its own ``name``.
+    """
+    def make(session) -> object:
+        from tests.factories import make_people
+
+        assert pathway.build is not None
+        pathway.build(session)
+        people = make_people(session)
+        session.flush()
+        return build(session, people)
+    return Recipe(name, make)
+
+
+def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
+    """A world on the seed pathway (see ``world_on``)."""
+    return world_on(SEED_PATHWAY, name, build)
+
+
+def ids_of(people: dict) -> dict[str, int]:
+    """``make_people``'s people by short name, as ids."""
+    return {key: person.id for key, person in people.items()}
+
+
+def world_or_pathway(request, database_for, world: Recipe, pathway: Recipe) -> str:
+    """The URL of a database holding ``world`` for a test that asks for the ``world`` fixture,
+    else ``pathway`` (with the people if the test uses them)."""
+    if "world" in request.fixturenames:
+        return database_for(world)
+    return database_for(holding(request, pathway))
+
+
 #: The small toy pathway of ``tests.factories.toy_document``.
 TOY_PATHWAY = Recipe("toy", _toy)
 #: The toy pathway and ``tests.factories.make_people`` (which then finds them, not makes them).
@@ -66,6 +105,26 @@ SEED_PATHWAY = Recipe("seed", _seed)
 SEED_WITH_PEOPLE = Recipe("seed_people", _seed_with_people)
 #: The seed pathway and the demo partnership, loaded on the suite's (frozen) today.
 DEMO = demo_on(clock.today())
+
+def _cohort_objects(session, people: dict) -> dict:
+    from tests.factories import make_cohort_world
+
+    return make_cohort_world(session, people=people)
+
+
+#: The seed pathway, ``make_people`` and ``make_cohort_world``'s programme, cohort, post and
+#: educator, as rows (``attached_world`` loads them in the test's session).
+COHORT_OBJECTS = world_on(SEED_PATHWAY, "cohort_objects", _cohort_objects)
+
+
+def attached_world(made: dict, session: Session) -> dict:
+    """A world's rows loaded in the test's ``session``; its graph ``G`` a copy of its own."""
+    world = attach(made, session)
+    assert isinstance(world, dict)
+    if "G" in world:
+        world["G"] = world["G"].copy()
+    return world
+
 
 #: Fixtures whose tests use ``make_people``'s people.
 USES_PEOPLE = {"people", "world"}
@@ -83,6 +142,7 @@ def holding(request, pathway: Recipe) -> Recipe:
 
 
 __all__ = [
+    "COHORT_OBJECTS",
     "DEMO",
     "MIGRATED",
     "SEED_PATHWAY",
@@ -90,6 +150,11 @@ __all__ = [
     "TOY_PATHWAY",
     "TOY_WITH_PEOPLE",
     "Recipe",
+    "attached_world",
     "demo_on",
     "holding",
+    "ids_of",
+    "seed_world",
+    "world_on",
+    "world_or_pathway",
 ]

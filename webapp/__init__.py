@@ -13,6 +13,7 @@ from . import (
     limits,
     page_cache,
     security,
+    submit,
     templating,
     views,
 )
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     input_rules.init_app(app)
+    submit.init_app(app)
     views.register(app)
     errors.register(app)
     return app

@@ -38,6 +38,7 @@ from pathways.models import OTJ_ACTIVITIES
 from .form_fields import required_date
 from .input_rules import Form
 from .people_forms import date_field
+from .submit import CreatesRecord
 
 #: Longest note, reason or review text accepted.
 MAX_TEXT = 5000
@@ -80,7 +81,7 @@ class StatusMoveForm(Form):
         return self
 
 
-class OtjForm(Form):
+class OtjForm(CreatesRecord, Form):
     """Log hours of off-the-job training on one day."""
 
     worked_on = required_date("Day of the training", "the day of the training")
@@ -101,7 +102,7 @@ class OtjReviewForm(Form):
     query_note = text_area("Query note (needed to query)")
 
 
-class ReviewForm(Form):
+class ReviewForm(CreatesRecord, Form):
     """Record a three-way progress review."""
 
     held_on = required_date("When was the review held?", "the date of the review")
@@ -127,7 +128,7 @@ def educator_select(label: str, empty: str) -> SelectField:
                        widget=GovSelect())
 
 
-class PlacementForm(Form):
+class PlacementForm(CreatesRecord, Form):
     """Add a practice placement, with its educator if one is known."""
 
     setting = StringField("Setting", description="For example, Hospital discharge team",

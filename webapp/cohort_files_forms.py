@@ -10,9 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from pathways.apprenticeships.importer import COLUMNS, REQUIRED_COLUMNS
 
 from .input_rules import Form
+from .submit import CreatesRecord
 
 
-class ApprenticeshipImportForm(Form):
+class ApprenticeshipImportForm(CreatesRecord, Form):
     """Upload a spreadsheet (CSV) of apprentices to enrol on cohorts."""
 
     apprenticeships_file = FileField(

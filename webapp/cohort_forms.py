@@ -22,6 +22,7 @@ from pathways.models import BUDGET_KINDS, PROVIDER_KINDS
 from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
 from .forms import SearchForm
 from .input_rules import Form
+from .submit import CreatesRecord
 from .views.shared import choices
 
 #: The largest budget the database holds (12 digits, 2 after the point).
@@ -100,7 +101,7 @@ def text(label: str, limit: int, required_message: str | None = None, hint: str 
                            "or fewer")], description=hint, widget=GovTextInput())
 
 
-class ProgrammeForm(Form):
+class ProgrammeForm(CreatesRecord, Form):
     """A new programme: an apprenticeship standard, its provider and the role it leads to."""
 
     name = text("Programme name", 200, "Enter the programme's name",
@@ -132,7 +133,7 @@ def money(form, field) -> None:
         raise ValidationError("The budget must be less than £10,000,000,000")
 
 
-class CohortForm(Form):
+class CohortForm(CreatesRecord, Form):
     """A new cohort of a programme."""
 
     programme_id = Choice("Programme", "Choose the programme")
@@ -166,7 +167,7 @@ def hours_a_week(form, field) -> None:
         raise StopValidation("Weekly hours must be a number, like 37.5")
 
 
-class EnrolForm(Form):
+class EnrolForm(CreatesRecord, Form):
     """Enrol a person on a cohort, with a guaranteed job: a vacant post, a role, or none."""
 
     person_id = Choice("Person", "Choose who to enrol")
@@ -197,7 +198,7 @@ class EnrolForm(Form):
             raise ValidationError("Choose a post or a role, not both: a post brings its role")
 
 
-class PostForm(Form):
+class PostForm(CreatesRecord, Form):
     """A new post (an establishment line), vacant until reserved for an apprentice."""
 
     reference = text("Post reference", 50, "Enter the post's reference",

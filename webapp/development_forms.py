@@ -25,6 +25,7 @@ from .apprenticeship_forms import WholeNumberField, text_area
 from .form_fields import required_date
 from .input_rules import Form
 from .people_forms import date_field
+from .submit import CreatesRecord
 from .views.shared import choices
 
 #: How many development actions one conversation form offers.
@@ -33,7 +34,7 @@ ACTION_ROWS = 3
 MOST_PLACES = 20
 
 
-class ConversationForm(Form):
+class ConversationForm(CreatesRecord, Form):
     """Record a development conversation: aspirations, review date and up to 3 actions.
 
     The action rows are ``action1_kind``, ``action1_description``, ``action1_due_on`` and so
@@ -86,7 +87,7 @@ for _number in range(1, ACTION_ROWS + 1):
         f"Action {_number}'s due date"))
 
 
-class PlaceForm(Form):
+class PlaceForm(CreatesRecord, Form):
     """Offer a shadowing place for a role, in the host's organisation."""
 
     role = SelectField("Role to shadow", choices=[], validators=[

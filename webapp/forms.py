@@ -61,6 +61,13 @@ class RouteForm(SearchForm):
             Optional(), NumberRange(min=1, max=MAX_YEARS,
                                     message=f"Enter a number of years from 1 to {MAX_YEARS}")],
         widget=GovTextInput(), render_kw={"inputmode": "numeric"})
+    months_in_role = IntegerField(
+        "Months you have been in your current role (optional)", validators=[
+            Optional(), NumberRange(min=0, max=MAX_MONTHS,
+                                    message=f"Enter a whole number of months from 0 to "
+                                            f"{MAX_MONTHS}")],
+        description="They count toward the experience the first step needs",
+        widget=GovTextInput(), render_kw={"inputmode": "numeric"})
     have = SelectMultipleField("Qualifications I already hold", choices=[],
                                validators=[Optional()], widget=GovCheckboxesInput())
 

@@ -49,6 +49,9 @@ LABELS: dict[str, tuple[str, str]] = {
                       "For example ST0510. Leave it empty when this is not an apprenticeship."),
     "funding_band_gbp": ("Funding band, in pounds", ""),
     "otj_min_hours": ("Off-the-job training, minimum hours", ""),
+    "entry_requirements": ("Entry requirements",
+                           "What people need before they start, for example English and maths "
+                           "at Level 2"),
     "description": ("Description", ""),
     "citation": ("Source", "Where these facts come from"),
     "note": ("Note", ""),

@@ -26,6 +26,7 @@ from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
 from .forms import SearchForm
 from .input_rules import Form
 from .people_forms import DATE_FORMAT, DayMonthYearField
+from .submit import CreatesRecord
 from .views.shared import choices
 
 #: How many agreed actions one session form offers.
@@ -80,7 +81,7 @@ class CheckedChoices(SelectMultipleField):
             raise StopValidation(f"Choose {self.what} from the list")
 
 
-class RequestForm(Form):
+class RequestForm(CreatesRecord, Form):
     """Ask a champion for support, with an optional message."""
 
     message = text_area("A message for the champion (optional)",
@@ -136,7 +137,7 @@ class DeclineForm(Form):
     reason = text_area("Reason (optional)", hint="The person sees this")
 
 
-class SessionForm(Form):
+class SessionForm(CreatesRecord, Form):
     """Record a mentoring session, with up to 3 agreed actions.
 
     The action rows are ``action1_description``, ``action1_owner``, ``action1_due_on`` and so

@@ -22,6 +22,7 @@ from pathways.interchange.fields import (
     Field,
 )
 from pathways.options import HELD, MAX_K, MAX_MONTHS, RouteOptions
+from pathways.routes import LABELS
 from pathways.serialise import NODE_SUMMARY_FIELDS
 from pathways.snapshot import WEIGHTS
 from pathways.vocabulary import FAMILIES, NODE_KINDS, TRANSITION_KINDS
@@ -132,9 +133,12 @@ def _paths() -> Schema:
                             "getRole", _ref("RoleDetail"), ["id"], errors=[404]),
         "/qualifications": _get("List the qualifications, by title", "listQualifications",
                                 _ref("QualificationList"), ["family"], errors=[400]),
-        "/routes": _get("The best routes from one place to another (as `pathways route "
-                        "--json`)", "findRoutes", _ref("RoutesAnswer"),
-                        ["from", "to", "k", "by", *route_options], errors=[400, 404]),
+        "/routes": _get("The distinct kinds of route from one place to another: first the "
+                        "best for time, for cost to you and for months without pay, "
+                        "labelled, then the next by `by` (as `pathways route --json`)",
+                        "findRoutes", _ref("RoutesAnswer"),
+                        ["from", "to", "k", "by", *route_options, "months_in_role"],
+                        errors=[400, 404]),
         "/reach": _get("Everything reachable from a place, quickest first (as `pathways "
                        "reach --json`)", "findReachable", _ref("ReachAnswer"),
                        ["from", *route_options], errors=[400, 404]),
@@ -201,6 +205,11 @@ def _parameters() -> Schema:
         "within_months": _query("within_months", "Only what can be done within this many "
                                 "months.", {"type": "number", "minimum": 0,
                                             "maximum": MAX_MONTHS}),
+        "months_in_role": _query("months_in_role", "Whole months you have already spent in "
+                                 "the role you start from: they count toward the experience "
+                                 "the first step needs.",
+                                 {"type": "integer", "minimum": 0, "maximum": MAX_MONTHS,
+                                  "default": defaults.months_in_role}),
         "cohort_id": {"name": "cohort_id", "in": "path", "required": True,
                       "description": "A cohort's id.",
                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
@@ -244,13 +253,28 @@ def _schemas() -> Schema:
             **{name: move[name] for name in step_fields},
             "requires": _array(_ref("Requirement")),
             "explanation": {"type": "string", "minLength": 1},
+            "experience_counted": {**COUNT, "description": "Months already in the role "
+                                   "(months_in_role) that counted toward this step's "
+                                   "experience; min_experience_months is what is left."},
         }),
         "Route": _closed({
             "total_months": MONTHS, "total_cost_gbp": {"type": "number", "minimum": 0},
             "self_funded_steps": COUNT,
+            "cost_to_you_gbp": {"type": "number", "minimum": 0, "description":
+                                "What the steps you pay for yourself (self_funded) cost."},
+            "months_unpaid": {**MONTHS, "description": "Months of steps where you do not "
+                              "earn while you learn."},
+            "employer_changes": COUNT,
+            "kind": {**_array(_node_id()), "description": "The qualifications the route "
+                     "gains, in order: no two routes of an answer share a kind."},
+            "labels": {**_array({"type": "string", "enum": list(LABELS)}),
+                       "description": "What the route is best at among those answered."},
             "path": _array(_ref("Node"), minItems=2),
             "steps": _array(_ref("Step"), minItems=1),
             "why": _array(STRING),
+            "variants": {**_array(_array(_node_id(), minItems=2)), "description":
+                         "Other routes of the same kind, a little slower or with more "
+                         "moves, as node ids."},
         }),
         "RoutesAnswer": _closed({"from": _ref("Node"), "to": _ref("Node"),
                                  "routes": _array(_ref("Route"), minItems=1, maxItems=MAX_K)}),

@@ -134,10 +134,51 @@ class StoryShelf:
             return self._cards
 
 
+class GraphAnswers:
+    """Answers worked out from the graph snapshot alone, kept per graph version.
+
+    Parts of pages that signed-in people see too (so not in the page cache), such as a
+    role's "How to become", cost one computation per process and graph version; a change
+    to the graph makes new keys, and old ones age out (least recently used first).
+
+    Parameters
+    ----------
+    maxsize : int
+    """
+
+    def __init__(self, maxsize: int = 1024):
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0
+
+    def get(self, G: nx.DiGraph, key: tuple, compute: Callable[[], object]) -> object:
+        """Return the answer for ``key`` on snapshot ``G``, computing it the first time."""
+        full = (G.graph["version"], *key)
+        with self._lock:
+            if full in self._entries:
+                self._entries.move_to_end(full)
+                return self._entries[full]
+        value = compute()
+        with self._lock:
+            self.computed += 1
+            self._entries[full] = value
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return value
+
+
 def init_app(app: Flask) -> None:
-    """Give ``app`` its page cache, sized by ``PAGE_CACHE_SIZE``, and its story shelf."""
+    """Give ``app`` its page cache, sized by ``PAGE_CACHE_SIZE``, its story shelf and its
+    graph answers."""
     app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"])
     app.extensions["story_shelf"] = StoryShelf()
+    app.extensions["graph_answers"] = GraphAnswers()
+
+
+def graph_answer(key: tuple, compute: Callable[[], object]) -> object:
+    """Return an answer worked out from the current snapshot, cached by graph version."""
+    return current_app.extensions["graph_answers"].get(current_graph(), key, compute)
 
 
 def public_versions() -> tuple[int, int]:

@@ -13,6 +13,7 @@ from pathways.people.profiles import EQUALITY_QUESTIONS, MAX_EVIDENCE
 
 from .forms import RouteForm
 from .input_rules import Form
+from .submit import CreatesRecord
 from .views.shared import choices
 
 DATE_FORMAT = "%d %m %Y"  # the day, month and year boxes, joined with spaces
@@ -70,7 +71,7 @@ class CurrentRoleForm(Form):
         return self
 
 
-class AddQualificationForm(Form):
+class AddQualificationForm(CreatesRecord, Form):
     """Record a qualification held."""
 
     qualification = node_select("Qualification", "Choose the qualification held")

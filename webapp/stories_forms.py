@@ -21,6 +21,7 @@ from pathways.models import CareerStory
 
 from .apprenticeship_forms import WholeNumberField
 from .input_rules import Form
+from .submit import CreatesRecord
 from .views.shared import choices
 
 #: How many steps one story's route may have (rows of the form).
@@ -32,7 +33,7 @@ MAX_TITLE = 200
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
-class StoryForm(Form):
+class StoryForm(CreatesRecord, Form):
     """Write or rewrite a story: a title, the words, and up to 8 steps of the route.
 
     The step rows are ``step1_node``, ``step1_year`` and so on (added below the class); a

@@ -16,6 +16,13 @@ commits a form's change or rolls it back:
   said on the form as a whole;
 - ``NotFound``: rolled back and raised, so the app answers 404 as for any page.
 
+A form that creates a record (``form_fields.CreatesRecord``) carries a one-time token, claimed
+here in the same transaction as the change (``pathways.submissions``). A post whose token was
+already claimed, the same post sent again after a dropped connection or a double click,
+changes nothing: :class:`AlreadySent` is raised and the app sends the person where the first
+post led, saying it was saved once. Where a post led is noted after it redirects
+(:func:`note_where_it_led`).
+
 Errors of the form as a whole are ``form.form_errors``: ``views.shared.error_list`` lists
 them first, linking to the ``anchor`` given here (the page's section the form sits in), or
 else to the form's first field.
@@ -23,13 +30,17 @@ else to the form's first field.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, Response, current_app, flash, g, redirect, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
+from wtforms import HiddenField
 
+from pathways import submissions
 from pathways.errors import EditConflict, InvalidInput, NotFound, PathwayError, Problem
 
 from .extensions import db
@@ -38,7 +49,36 @@ from .extensions import db
 SAVED_AT_THE_SAME_MOMENT = ("Someone else saved a change at the same moment: nothing was "
                             "saved. Check the page and try again.")
 
+#: Said when a post that created something arrives again.
+SENT_TWICE = "This form was sent more than once: it was saved once."
+
 FieldNames = Mapping[str, str] | Callable[[str], str]
+
+
+def new_token() -> str:
+    """A one-time token for a form as it is shown (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class CreatesRecord:
+    """Mixin for a form whose post creates a record: it carries a one-time token.
+
+    The token is made each time the form is shown afresh and sent back with the post;
+    :func:`submit` claims it with the change, so a retry of the same post creates nothing
+    twice. Shown again with its errors, the form keeps its token: nothing was saved, so the
+    corrected post may still use it. Templates render it with the form's other hidden
+    fields (``hidden_fields`` in macros.html).
+    """
+
+    once = HiddenField(default=new_token)
+
+
+class AlreadySent(Exception):
+    """The post's one-time token was claimed by an earlier post that was saved."""
+
+    def __init__(self, led_to: str | None):
+        super().__init__(SENT_TWICE)
+        self.led_to = led_to
 
 
 @dataclass
@@ -98,11 +138,17 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
     ------
     NotFound
         When the service finds no such thing: the app answers 404.
+    AlreadySent
+        When the form's one-time token was used by a post already saved: nothing changes.
     """
     if anchor is not None:
         form.error_anchor = anchor
     if not (check or form).validate_on_submit():
         return Submission()
+    token = once_token(form)
+    if token is not None and not submissions.claim(db.session, token):
+        db.session.rollback()
+        raise AlreadySent(submissions.led_to(db.session, token))
     try:
         value = change()
     except EditConflict as conflict:
@@ -127,7 +173,18 @@ def submit(form: FlaskForm, change: Callable[[], Any], *, fields: FieldNames | N
         place_problems(form, [Problem("", SAVED_AT_THE_SAME_MOMENT)], {}, sentences)
         return Submission(clashed=True)
     db.session.commit()
+    if token is not None:
+        g.claimed_token = token
     return Submission(saved=True, value=value)
+
+
+def once_token(form: FlaskForm) -> str | None:
+    """The one-time token the post of a form that creates something carries, if any.
+
+    A post without one (a client that never showed the form) is carried out as before.
+    """
+    field = getattr(form, "once", None)
+    return (field.data or None) if field is not None else None
 
 
 def place_problems(form: FlaskForm, problems: list[Problem], fields: FieldNames | None = None,
@@ -157,3 +214,41 @@ def _field_for(form: FlaskForm, fields: FieldNames | None) -> Callable[[str], st
     if isinstance(fields, Mapping):
         return lambda where: fields.get(where, where)
     return fields
+
+
+def note_where_it_led(response: Response) -> Response:
+    """After a post that claimed a token redirected, keep where to, for its retries."""
+    token = g.pop("claimed_token", None)
+    location = response.headers.get("Location")
+    if token is None or response.status_code // 100 != 3 or not _own_page(location):
+        return response
+    try:
+        submissions.note_led_to(db.session, token, location)
+        db.session.commit()
+    except Exception:  # the post is saved: a lost note only makes a retry land on the form
+        db.session.rollback()
+        current_app.logger.exception("Could not note where a sent form led")
+    return response
+
+
+def send_back(error: AlreadySent) -> Response:
+    """Answer a post sent again: where the first one led (else the page it came from)."""
+    flash(SENT_TWICE)
+    back = next((place for place in (error.led_to, request.referrer) if _own_page(place)),
+                request.path)
+    return redirect(back, 303)
+
+
+def _own_page(location: str | None) -> bool:
+    """Whether ``location`` is a page of this app (a path, or an address on this host)."""
+    if not location:
+        return False
+    if location.startswith("/") and not location.startswith("//"):
+        return True
+    return location.startswith(request.host_url)
+
+
+def init_app(app: Flask) -> None:
+    """Note where posts that created something led, and answer posts sent again."""
+    app.after_request(note_where_it_led)
+    app.register_error_handler(AlreadySent, send_back)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from .. import clock
 from ..dates import add_months
 from ..errors import InvalidInput, Problem, Refused
+from ..explain import format_months
 from ..vocabulary import LabelledEnum
 
 #: The day the 2025/26 funding rules begin.
@@ -171,7 +172,7 @@ def check_move(current: str, new: str, *, start: date, today: date,
         if today < allowed_from:
             raise StatusMoveRefused(
                 current, new, f"gateway cannot come before the minimum duration of "
-                f"{minimum_duration_months(start)} months from the start on "
+                f"{format_months(minimum_duration_months(start))} from the start on "
                 f"{start.isoformat()}; the earliest is {allowed_from.isoformat()}.")
 
 

@@ -20,7 +20,7 @@ from ..lookup import resolve_node
 from ..options import make_options
 from ..reach import reachable_from
 from ..render import render_svg, select_nodes, to_dot
-from ..routes import routes_between
+from ..routes import distinct_routes, routes_between
 from ..serialise import reach_to_dict, routes_to_dict
 from ..validation import validate_document
 from ..vocabulary import FAMILIES
@@ -131,26 +131,41 @@ def _route_options(function):
 @click.option("--k", type=int, default=5, show_default=True, help="How many routes (1-10).")
 @click.option("--by", type=click.Choice(["months", "cost", "steps"]), default="months",
               show_default=True, help="What the best route minimises.")
+@click.option("--months-in-role", type=int, default=0, show_default=True,
+              help="Whole months you have been in the FROM role: they count toward the "
+                   "first step's experience.")
 @_route_options
 @pass_context
-def route(ctx: CliContext, source: str, target: str, k: int, by: str, have: tuple[str, ...],
-          earn_while_learning: bool, max_self_funded: int | None, within_months: float | None,
-          as_json: bool) -> None:
-    """Show the best routes from FROM to TO (ids or titles)."""
+def route(ctx: CliContext, source: str, target: str, k: int, by: str, months_in_role: int,
+          have: tuple[str, ...], earn_while_learning: bool, max_self_funded: int | None,
+          within_months: float | None, as_json: bool) -> None:
+    """Show the distinct kinds of route from FROM to TO (ids or titles), labelled.
+
+    First the best for time, for cost to you and for months without pay, then the next
+    kinds by --by; each the best of its kind, with other ways of the same kind.
+    """
     G = ctx.graph()
     source_id, target_id = resolve_node(G, source), resolve_node(G, target)
     options = make_options(G, by=by, k=k, have=have, earn_while_learning=earn_while_learning,
-                           max_self_funded=max_self_funded, within_months=within_months)
-    routes = routes_between(G, source_id, target_id, options)
+                           max_self_funded=max_self_funded, within_months=within_months,
+                           months_in_role=months_in_role)
+    routes = distinct_routes(G, source_id, target_id, options)
     if as_json:
         click.echo(json.dumps(routes_to_dict(G, source_id, target_id, routes), indent=2))
         return
     click.echo(f"Routes from {G.nodes[source_id]['title']} to {G.nodes[target_id]['title']}:")
     for number, found in enumerate(routes, start=1):
+        labels = f" [{'; '.join(found.labels)}]" if found.labels else ""
         click.echo(f"\n{number}. {format_months(found.total_months)}, "
-                   f"{format_gbp(found.total_cost_gbp)}, {len(found.steps)} steps")
+                   f"{format_gbp(found.total_cost_gbp)} ({format_gbp(found.cost_to_you_gbp)} "
+                   "for you to pay), "
+                   f"{len(found.steps)} step{'' if len(found.steps) == 1 else 's'}{labels}")
         for step in found.steps:
             click.echo(f"   {step.number}. {step.explanation}")
+        for via in found.also_via:
+            if via:
+                click.echo("   Also possible via "
+                           + ", ".join(G.nodes[n]["title"] for n in via) + ".")
 
 
 @cli.command("reach")
@@ -172,7 +187,7 @@ def reach(ctx: CliContext, source: str, have: tuple[str, ...], earn_while_learni
                "qualifications:")
     for item in found:
         node = G.nodes[item.node]
-        click.echo(f"  {format_months(item.months):>12}  {node['title']} ({node['kind']})")
+        click.echo(f"  {format_months(item.months):>18}  {node['title']} ({node['kind']})")
 
 
 @cli.command("render")

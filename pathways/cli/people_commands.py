@@ -1,4 +1,5 @@
-"""Commands on people: organisations, accounts, the staff import and the demo partnership."""
+"""Commands on people: organisations, accounts, the staff import, the demo partnership, and
+forgetting the one-time tokens of forms sent long ago."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import submissions
 from ..errors import InvalidInput, Problem
 from ..people.accounts import create_organisation, create_person, find_organisation, team_named
 from ..people.staff_import import import_staff
@@ -26,6 +28,18 @@ def create_org(ctx: CliContext, name: str, partnership: str | None) -> None:
         organisation = create_organisation(session, name, partnership)
         where = f" in the partnership {partnership.strip()}" if partnership else ""
         click.echo(f"Created the organisation {organisation.name} (id {organisation.id}){where}.")
+
+
+@cli.command("forget-sent-forms")
+@pass_context
+def forget_sent_forms(ctx: CliContext) -> None:
+    """Forget the one-time tokens of forms sent over a week ago (run daily, e.g. from cron).
+
+    A retry of a post comes within minutes; a week's tokens are kept (``pathways.submissions``).
+    """
+    with ctx.session() as session:
+        count = submissions.forget_sent_forms(session)
+    click.echo(f"Forgot {count} form(s) sent over {submissions.KEEP_DAYS} days ago.")
 
 
 @cli.command("create-user")

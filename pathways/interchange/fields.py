@@ -91,6 +91,7 @@ NODE_FIELDS: tuple[Field, ...] = (
           maximum=MOST_POUNDS),
     Field("otj_min_hours", "int", applies_to=QUALIFICATION_ONLY, minimum=0,
           maximum=MOST_HOURS),
+    Field("entry_requirements", "str", applies_to=QUALIFICATION_ONLY),
     Field("description", "str", default=""),
     Field("citation", "str", default=""),
     Field("note", "str", default=""),

@@ -63,6 +63,7 @@ from .people import (
     PersonRole,
     Team,
 )
+from .submissions import SentForm
 
 __all__ = [
     "ACCESS_ROLES",
@@ -110,6 +111,7 @@ __all__ = [
     "ProgressReview",
     "Qualification",
     "Role",
+    "SentForm",
     "ShadowingPlace",
     "ShadowingRequest",
     "ShadowingState",

@@ -74,6 +74,8 @@ class Qualification(Node):
     standard_code: Mapped[str | None] = mapped_column(String(10), use_existing_column=True)
     funding_band_gbp: Mapped[int | None] = mapped_column(Integer, use_existing_column=True)
     otj_min_hours: Mapped[int | None] = mapped_column(Integer, use_existing_column=True)
+    #: What people need before they start, in words (e.g. English and maths at Level 2).
+    entry_requirements: Mapped[str | None] = mapped_column(Text, use_existing_column=True)
 
     __mapper_args__ = {"polymorphic_identity": "qualification"}
 

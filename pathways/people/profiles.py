@@ -21,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..dates import months_between
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import EqualityRecord, HeldQualification, Person
-from ..options import RouteOptions
+from ..options import MAX_MONTHS, RouteOptions
 from ..routes import MAX_STEPS, Route, make_route
 from ..suppression import SMALLEST_GROUP as SMALLEST_GROUP  # the rule, re-exported
 from ..suppression import SUPPRESSED as SUPPRESSED
@@ -65,6 +66,30 @@ AGE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 def held_qualification_ids(person: Person) -> frozenset[str]:
     """Return the ids of the qualifications ``person`` holds."""
     return frozenset(held.qualification_id for held in person.qualifications)
+
+
+def months_in_current_role(person: Person, today: date | None = None) -> int:
+    """Return the whole months ``person`` has been in their current role (0 when unknown).
+
+    Counted from the profile's ``role_start_date`` to ``today`` (default: the clock's),
+    a month ending on the same day of a later month, and at most ``MAX_MONTHS``.
+
+    Examples
+    --------
+    >>> from pathways.models import Person
+    >>> carer = Person(current_role_id="care-worker", role_start_date=date(2022, 3, 25))
+    >>> months_in_current_role(carer, date(2022, 4, 24)), months_in_current_role(carer,
+    ...                                                                       date(2022, 4, 25))
+    (0, 1)
+    >>> months_in_current_role(carer, date(2026, 11, 24))
+    55
+    """
+    start = person.role_start_date
+    if start is None or person.current_role_id is None:
+        return 0
+    today = today or clock.today()
+    months = months_between(start, today) - (today.day < start.day)
+    return max(0, min(months, MAX_MONTHS))
 
 
 def _check_node(G: nx.DiGraph, node_id: str | None, kind: str, where: str) -> list[Problem]:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from pathways.cli import cli
 from pathways.interchange.writers import write_graph
-from tests.factories import toy_document
+from tests.factories import make_document, make_edge, make_role, toy_document
 
 
 @pytest.fixture
@@ -39,6 +39,37 @@ def test_route_prints_steps_and_totals(toy):
     assert "Study Social worker (integrated degree) (ST0510)" in result.output
 
 
+def test_route_labels_each_kind_and_counts_months_in_role(toy):
+    result = toy("route", "volunteer", "social-worker")
+    assert result.exit_code == 0, result.output
+    assert "[Quickest]" in result.output
+    assert "[Earn while you learn, nothing to pay]" in result.output
+    assert "£9,250 (£9,250 for you to pay)" in result.output
+    refused = toy("route", "care-worker", "senior-care-worker", "--months-in-role", "700")
+    assert refused.exit_code != 0 and "months_in_role" in refused.output
+
+
+def test_months_in_role_count_toward_the_first_gate(run, tmp_path):
+    nodes = [make_role("care-worker", family="care_and_support"),
+             make_role("senior-care-worker", family="care_and_support")]
+    edges = [make_edge("care-worker", "senior-care-worker", 2, kind="promotion",
+                       min_experience_months=12)]
+    path = write_graph(make_document(nodes, edges), tmp_path / "gate.json")
+    assert run("init-db").exit_code == 0
+    assert run("import-graph", str(path)).exit_code == 0
+    fresh = run("route", "care-worker", "senior-care-worker")
+    assert "1. 1 year 2 months, £0 (£0 for you to pay), 1 step [" in fresh.output
+    assert "after at least 1 year as Care worker" in fresh.output
+    seasoned = run("route", "care-worker", "senior-care-worker", "--months-in-role", "5")
+    assert "1. 9 months" in seasoned.output
+    assert "after at least 7 months as Care worker" in seasoned.output
+    assert "Your 5 months as Care worker count toward the 1 year" in seasoned.output
+    data = json.loads(run("route", "care-worker", "senior-care-worker", "--json",
+                          "--months-in-role", "30").output)
+    step = data["routes"][0]["steps"][0]
+    assert (step["min_experience_months"], step["experience_counted"]) == (0, 12)
+
+
 def test_route_json_is_the_documented_shape(toy):
     result = toy("route", "care-worker", "social-worker", "--json", "--k", "2",
                  "--by", "cost", "--have", "care-cert", "--max-self-funded", "0")
@@ -51,6 +82,9 @@ def test_route_json_is_the_documented_shape(toy):
     apprenticeship = next(n for n in route["path"] if n["id"] == "sw-apprenticeship")
     assert apprenticeship["standard_code"] == "ST0510"
     assert all("explanation" in step for step in route["steps"])
+    assert {"kind", "labels", "variants", "cost_to_you_gbp", "months_unpaid"} <= set(route)
+    assert route["kind"][-1] == "sw-apprenticeship"
+    assert "care-cert" not in route["kind"]  # held, not gained
 
 
 def test_unknown_names_exit_non_zero_with_suggestions(toy):

@@ -252,8 +252,8 @@ def test_a_demo_date_must_be_an_offset_or_an_iso_date(value):
 
 
 def test_names_carry_the_years_of_the_load_day():
-    assert render("Adult care Level 3 {-10m:%B %Y}", date(2028, 2, 29)) == \
-        "Adult care Level 3 April 2027"
+    assert render("Adult care Level 4 {-10m:%B %Y}", date(2028, 2, 29)) == \
+        "Adult care Level 4 April 2027"
     assert render("SW-{+22m-1d:%Y}-01 and {not a date}", date(2030, 1, 31)) == \
         "SW-2031-01 and {not a date}"
 
@@ -307,7 +307,7 @@ def test_the_demo_is_the_same_relative_to_whichever_day_it_is_loaded(on_day, day
 # The council's two apprenticeship cohorts, part-way through ------------------------------
 
 SW_PROGRAMME = "Social work degree apprenticeship"
-L3_PROGRAMME = "Lead adult care worker Level 3"
+L3_PROGRAMME = "Lead practitioner in adult care Level 4"
 
 
 def cohort_of(session, programme) -> Cohort:
@@ -334,8 +334,8 @@ def test_the_council_runs_a_social_work_and_an_adult_care_cohort_part_way_throug
         (social_work, f"Social work degree apprenticeship {sw_start.year}", "ST0510",
          "Northshire University", "university", "newly-qualified-social-worker", sw_start,
          day + relativedelta(months=22, days=-1)),
-        (adult_care, f"Adult care Level 3 {l3_start:%B %Y}", "ST0006", "Northshire College",
-         "college", "senior-care-worker", l3_start, day + relativedelta(months=8)),
+        (adult_care, f"Adult care Level 4 {l3_start:%B %Y}", "ST0007", "Northshire College",
+         "college", "lead-practitioner", l3_start, day + relativedelta(months=8)),
     ]
     for cohort, name, code, provider, kind, role, start, end in expected:
         programme = cohort.programme
@@ -478,7 +478,7 @@ def test_every_post_state_matches_its_apprenticeship(on_day):
     all_posts = on_day.scalars(select(Post)).all()
     qualifying = cohort_of(on_day, SW_PROGRAMME).planned_end_date.year
     assert {p.reference for p in all_posts} >= {f"SW-{qualifying}-01", f"SW-{qualifying}-04",
-                                                "SCW-01"}
+                                                "LP-01"}
     for post in all_posts:
         apprenticeship = post.apprenticeship
         if post.state == "vacant":

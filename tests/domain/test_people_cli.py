@@ -133,3 +133,23 @@ def test_import_staff_of_a_missing_file_or_organisation(db, tmp_path):
     path.write_text(STAFF, encoding="utf-8")
     nowhere = db("import-staff", str(path), "--org", "Nowhere Care")
     assert nowhere.exit_code == 3
+
+
+def test_forget_sent_forms_forgets_only_those_over_a_week_old(db, database_url):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from pathways import clock, submissions
+    from pathways.models import SentForm
+
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        submissions.claim(session, "old", now=clock.now() - timedelta(days=8))
+        submissions.claim(session, "recent", now=clock.now() - timedelta(days=6))
+        session.commit()
+    result = db("forget-sent-forms")
+    assert result.exit_code == 0 and "Forgot 1 form(s) sent over 7 days ago." in result.output
+    with make_session_factory(engine)() as session:
+        assert list(session.scalars(select(SentForm.token))) == ["recent"]
+    engine.dispose()

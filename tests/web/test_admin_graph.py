@@ -147,6 +147,20 @@ def test_add_a_qualification_through_the_form(app, client, editor):
     assert stored(app, Node, "lead-adult-care").standard_code == "ST0006"
 
 
+def test_a_qualification_keeps_its_entry_requirements_and_its_page_shows_them(app, client,
+                                                                              editor):
+    page = client.get("/admin/graph/qualifications/new").get_data(as_text=True)
+    assert 'name="entry_requirements"' in page
+    answer = client.post("/admin/graph/qualifications/new", data={
+        "id": "access-course", "title": "Access course", "level": "3",
+        "entry_requirements": "English and maths at Level 2"})
+    assert answer.status_code == 302
+    assert stored(app, Node, "access-course").entry_requirements == (
+        "English and maths at Level 2")
+    shown = client.get("/qualifications/access-course").get_data(as_text=True)
+    assert "Entry requirements" in shown and "English and maths at Level 2" in shown
+
+
 def test_bad_input_is_shown_with_the_input_kept_and_nothing_written(app, client, editor):
     answer = client.post("/admin/graph/roles/new", data={
         "id": "Bad Id", "title": "Cook <b>", "level": "eleven", "pay_min_gbp": "-5"})

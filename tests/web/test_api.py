@@ -123,6 +123,22 @@ def test_route_options_change_the_answer(client):
                       "&within_months=40&earn_while_learning=false").status_code == 200
 
 
+def test_routes_are_distinct_kinds_with_labels_and_variants(client):
+    found = client.get(f"{BASE_PATH}/routes?from=volunteer&to=social-worker").get_json()
+    routes = found["routes"]
+    kinds = [tuple(r["kind"]) for r in routes]
+    assert len(set(kinds)) == len(kinds) == 2  # two ways to qualify in the toy pathway
+    degree = next(r for r in routes if "sw-degree" in r["kind"])
+    apprenticeship = next(r for r in routes if "sw-apprenticeship" in r["kind"])
+    assert degree["labels"] == ["Quickest"]
+    assert apprenticeship["labels"] == ["Earn while you learn, nothing to pay"]
+    assert degree["cost_to_you_gbp"] == 9250 and degree["months_unpaid"] == 36
+    assert apprenticeship["cost_to_you_gbp"] == 0 and apprenticeship["months_unpaid"] == 0
+    for route in routes:  # variants are other ways of the same kind, as node ids
+        assert all(v[0] == "volunteer" and v[-1] == "social-worker" for v in route["variants"])
+        assert route["employer_changes"] >= 0
+
+
 def test_held_qualifications_repeated_or_comma_separated(client):
     query = f"{BASE_PATH}/routes?from=care-worker&to=social-worker&earn_while_learning=true"
     repeated = client.get(f"{query}&have=care-cert&have=Level+3+Diploma+in+Adult+Care")
@@ -206,6 +222,10 @@ BAD_REQUESTS = [
     ("routes?from=care-worker&to=social-worker&have=care+certificat", "/routes", 404,
      "care certificat", "unknown"),
     ("reach?from=%00", "/reach", 400, "from", "control character (NUL"),
+    ("routes?from=care-worker&to=social-worker&months_in_role=601", "/routes", 400,
+     "months_in_role", "from 0 to 600"),
+    ("routes?from=care-worker&to=social-worker&months_in_role=1.5", "/routes", 400,
+     "months_in_role", "whole number"),
     ("roles/social-wroker", "/roles/{id}", 404, "social-wroker", "unknown"),
 ]
 

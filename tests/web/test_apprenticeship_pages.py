@@ -21,7 +21,7 @@ from pathways.models import (
     ProgressReview,
     StatusChange,
 )
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, ids_of, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 START = date(2025, 9, 1)
@@ -46,14 +46,7 @@ def count(app, model, **where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
-
-
-@pytest.fixture
-def world(app, people):
+def build_world(session, people: dict) -> dict:
     """The cohort world; ``staff`` enrolled on 1 September 2025 with post SW-101 reserved.
 
     Adds ``other_manager`` (a manager of another team) and ``far_lnd`` (L&D of the
@@ -62,25 +55,37 @@ def world(app, people):
     from pathways.apprenticeships.setup import enrol
     from pathways.people.accounts import create_person, team_named
     from tests.factories import make_cohort_world
-    from webapp.extensions import db
 
-    with app.app_context():
-        found = make_cohort_world(db.session, people={key: db.session.get(Person, value)
-                                                      for key, value in people.items()})
-        council = found["staff"].organisation
-        other_manager = create_person(
-            db.session, email="other_manager@example.org", name="Other Manager",
-            organisation=council, roles=["staff", "manager"],
-            team=team_named(db.session, council, "Reablement"))
-        far_lnd = create_person(db.session, email="far_lnd@example.org", name="Far LND",
-                                organisation=found["outsider"].organisation, roles=["lnd"])
-        apprenticeship = enrol(db.session, found["cohort"], found["staff"], start_date=START,
-                               planned_end_date=END, weekly_hours=37.5, post=found["post"],
-                               actor=found["lnd"])
-        db.session.commit()
-        return {**people, "other_manager": other_manager.id, "far_lnd": far_lnd.id,
-                "educator": found["educator"].id, "cohort": found["cohort"].id,
-                "post": found["post"].id, "apprenticeship": apprenticeship.id}
+    found = make_cohort_world(session, people=people)
+    council = found["staff"].organisation
+    other_manager = create_person(
+        session, email="other_manager@example.org", name="Other Manager",
+        organisation=council, roles=["staff", "manager"],
+        team=team_named(session, council, "Reablement"))
+    far_lnd = create_person(session, email="far_lnd@example.org", name="Far LND",
+                            organisation=found["outsider"].organisation, roles=["lnd"])
+    apprenticeship = enrol(session, found["cohort"], found["staff"], start_date=START,
+                           planned_end_date=END, weekly_hours=37.5, post=found["post"],
+                           actor=found["lnd"])
+    session.flush()
+    return {**ids_of(people), "other_manager": other_manager.id, "far_lnd": far_lnd.id,
+            "educator": found["educator"].id, "cohort": found["cohort"].id,
+            "post": found["post"].id, "apprenticeship": apprenticeship.id}
+
+
+#: Built once per process and engine (see ``tests.recipes.world_on``).
+WORLD = world_on(SEED_PATHWAY, "apprenticeship_pages", build_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """The world for a test that asks for it, else the pathway (and people if used)."""
+    return world_or_pathway(request, database_for, WORLD, SEED_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WORLD)
 
 
 @pytest.fixture
@@ -201,6 +206,53 @@ def test_the_apprentice_logs_hours(app, client, world, as_person, page):
     assert "Off-the-job hours logged" in words
     assert "5 January 2026 7.5 Taught learning Module 1 Submitted staff" in words
     assert "Logged 0 hours approved, 7.5 hours pending approval" in words
+
+
+def tokens_of(text: str, action: str) -> list[str]:
+    """The one-time tokens of the forms that post to ``action``."""
+    forms = re.findall(rf'<form[^>]*action="{re.escape(action)}".*?</form>', text, re.S)
+    return [token for form in forms
+            for token in re.findall(r'<input[^>]*name="once"[^>]*value="([^"]+)"', form)]
+
+
+def test_hours_sent_twice_are_logged_once(app, client, world, as_person, page):
+    """A retry of the same post (a dropped connection, a double click) logs nothing more and
+    goes where the first post went."""
+    as_person("staff")
+    shown = client.get(page).text
+    [token] = tokens_of(shown, f"{page}/otj")
+    first = client.post(f"{page}/otj", data={**otj(), "once": token})
+    assert first.status_code == 303 and count(app, OtjEntry) == 1
+    again = client.post(f"{page}/otj", data={**otj(), "once": token})
+    assert again.status_code == 303 and again.location == first.location
+    assert count(app, OtjEntry) == 1
+    assert "This form was sent more than once: it was saved once." in text_of(
+        client.get(again.location))
+    fresh = tokens_of(client.get(page).text, f"{page}/otj")
+    assert fresh and fresh[0] != token  # the form is shown with a new token
+    assert client.post(f"{page}/otj", data={**otj(hours="2"), "once": fresh[0]}
+                       ).status_code == 303
+    assert count(app, OtjEntry) == 2  # another entry, made on purpose
+
+
+def test_a_refused_post_keeps_its_token_for_the_corrected_one(app, client, world, as_person,
+                                                              page):
+    as_person("staff")
+    [token] = tokens_of(client.get(page).text, f"{page}/otj")
+    refused = client.post(f"{page}/otj", data={**otj(hours="lots"), "once": token})
+    assert refused.status_code == 400 and count(app, OtjEntry) == 0
+    assert tokens_of(refused.text, f"{page}/otj") == [token]
+    assert client.post(f"{page}/otj", data={**otj(), "once": token}).status_code == 303
+    assert count(app, OtjEntry) == 1
+
+
+def test_every_form_that_creates_something_carries_its_own_token(client, as_person, page):
+    as_person("lnd")
+    shown = client.get(page).text
+    tokens = [token for action in (f"{page}/otj", f"{page}/reviews", f"{page}/placements")
+              for token in tokens_of(shown, action)]
+    assert len(tokens) == 3 and len(set(tokens)) == 3 and all(len(t) >= 32 for t in tokens)
+    assert tokens_of(shown, f"{page}/status") == []  # a move changes a record: no token
 
 
 @pytest.mark.parametrize("data, message", [

@@ -1,6 +1,6 @@
 """GET /api/v1/cohorts/<id>/summary: the cohort page's numbers as JSON, for those who run it.
 
-The world is ``tests.web.test_cohorts.cohort_world`` (see that module's docstring): on
+The world is ``tests.web.test_cohorts.COHORT_WORLD`` (see that module's docstring): on
 31 January 2026 the council's cohort has one apprentice of each RAG colour.
 """
 
@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 
 from pathways import clock
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, world_or_pathway
 from tests.web.sessions import start_session
 from tests.web.test_api import answer_validator
-from tests.web.test_cohorts import AS_OF, EARLY, cohort_world, summary_of
+from tests.web.test_cohorts import AS_OF, COHORT_WORLD, EARLY, summary_of
 from webapp.openapi import BASE_PATH, openapi_document
 
 PATH = "/cohorts/{cohort_id}/summary"
@@ -23,13 +23,13 @@ PATH = "/cohorts/{cohort_id}/summary"
 
 @pytest.fixture
 def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
+    """A database of its own holding the world (or the seed pathway, and people if used)."""
+    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture
-def world(app, people):
-    return cohort_world(app, people)
+def world(recipe_made, database_url):
+    return recipe_made(COHORT_WORLD)
 
 
 @pytest.fixture

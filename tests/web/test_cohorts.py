@@ -29,12 +29,11 @@ from pathways.models import (
     Apprenticeship,
     Cohort,
     Organisation,
-    Person,
     Post,
     Programme,
     Team,
 )
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
 from tests.web.sessions import start_session
 
 AS_OF, EARLY = date(2026, 1, 31), date(2025, 10, 15)
@@ -42,75 +41,76 @@ ERROR_SUMMARY = "govuk-error-summary"
 LOGIN = 302
 
 
-def cohort_world(app, people) -> dict:
-    """Build the world of this module's docstring; return ids by name."""
+def cohort_world(session, people: dict) -> dict:
+    """Build the world of this module's docstring on ``make_people``'s ``people``; return ids
+    by name."""
     from pathways.apprenticeships.lifecycle import move_status
     from pathways.apprenticeships.placements import add_placement
     from pathways.apprenticeships.records import log_hours, record_review, review_entry
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
     from pathways.people.accounts import create_person
     from tests.factories import make_cohort_world
-    from webapp.extensions import db
 
-    with app.app_context():
-        session = db.session
-        world = make_cohort_world(session, people={key: session.get(Person, value)
-                                                   for key, value in people.items()})
-        cohort = world["cohort"]
+    world = make_cohort_world(session, people=people)
+    cohort = world["cohort"]
 
-        def join(key, end=cohort.planned_end_date, **job):
-            return enrol(session, cohort, world[key], start_date=cohort.start_date,
-                         planned_end_date=end, weekly_hours=37.5, actor=world["lnd"], **job)
+    def join(key, end=cohort.planned_end_date, **job):
+        return enrol(session, cohort, world[key], start_date=cohort.start_date,
+                     planned_end_date=end, weekly_hours=37.5, actor=world["lnd"], **job)
 
-        staff = join("staff", post=world["post"])
-        colleague = join("colleague", guaranteed_role_id="newly-qualified-social-worker")
-        other = join("other_team", end=date(2028, 6, 30))
-        leaver = join("manager")
-        for apprenticeship, day, hours in [(staff, date(2025, 9, 15), 10),
-                                           (staff, date(2025, 12, 15), 10),
-                                           (staff, date(2025, 12, 16), 10),
-                                           (colleague, date(2025, 9, 20), 5),
-                                           (other, date(2025, 12, 10), 15),
-                                           (other, date(2025, 12, 11), 15)]:
-            review_entry(session, log_hours(session, apprenticeship, worked_on=day, hours=hours,
-                                            activity="taught", today=AS_OF), "approved")
-        record_review(session, staff, held_on=date(2025, 11, 20), today=AS_OF)
-        move_status(session, leaver, "withdrawn", effective_on=date(2025, 12, 1),
-                    reason="Left the council", today=AS_OF)
-        add_placement(session, staff, setting="Hospital discharge team",
-                      start_date=date(2026, 1, 5), end_date=date(2026, 4, 30))
-        # A cohort of the partner organisation (same partnership), and L&D elsewhere.
-        partner = world["partner_staff"].organisation
-        partner_programme = create_programme(
-            session, partner, name="Partner SWDA", G=world["G"],
-            qualification_id="social-work-degree-apprenticeship", provider_name="Uni",
-            leads_to_role_id="newly-qualified-social-worker")
-        partner_cohort = create_cohort(session, partner_programme, name="Partner 2025",
-                                       start_date=date(2025, 9, 1),
-                                       planned_end_date=date(2028, 8, 31))
-        far_lnd = create_person(session, email="far_lnd@example.org", name="Far LND",
-                                organisation=world["outsider"].organisation, roles=["lnd"])
-        partner_lnd = create_person(session, email="partner_lnd@example.org",
-                                    name="Partner LND", organisation=partner, roles=["lnd"])
-        session.commit()
-        return {**people, "cohort": cohort.id, "programme": world["programme"].id,
-                "post": world["post"].id, "partner_cohort": partner_cohort.id,
-                "partner_programme": partner_programme.id, "far_lnd": far_lnd.id,
-                "partner_lnd": partner_lnd.id, "council": cohort.organisation_id,
-                "partner": partner.id,
-                "apprenticeships": {"staff": staff.id, "colleague": colleague.id,
-                                    "other_team": other.id, "manager": leaver.id}}
+    staff = join("staff", post=world["post"])
+    colleague = join("colleague", guaranteed_role_id="newly-qualified-social-worker")
+    other = join("other_team", end=date(2028, 6, 30))
+    leaver = join("manager")
+    for apprenticeship, day, hours in [(staff, date(2025, 9, 15), 10),
+                                       (staff, date(2025, 12, 15), 10),
+                                       (staff, date(2025, 12, 16), 10),
+                                       (colleague, date(2025, 9, 20), 5),
+                                       (other, date(2025, 12, 10), 15),
+                                       (other, date(2025, 12, 11), 15)]:
+        review_entry(session, log_hours(session, apprenticeship, worked_on=day, hours=hours,
+                                        activity="taught", today=AS_OF), "approved")
+    record_review(session, staff, held_on=date(2025, 11, 20), today=AS_OF)
+    move_status(session, leaver, "withdrawn", effective_on=date(2025, 12, 1),
+                reason="Left the council", today=AS_OF)
+    add_placement(session, staff, setting="Hospital discharge team",
+                  start_date=date(2026, 1, 5), end_date=date(2026, 4, 30))
+    # A cohort of the partner organisation (same partnership), and L&D elsewhere.
+    partner = world["partner_staff"].organisation
+    partner_programme = create_programme(
+        session, partner, name="Partner SWDA", G=world["G"],
+        qualification_id="social-work-degree-apprenticeship", provider_name="Uni",
+        leads_to_role_id="newly-qualified-social-worker")
+    partner_cohort = create_cohort(session, partner_programme, name="Partner 2025",
+                                   start_date=date(2025, 9, 1),
+                                   planned_end_date=date(2028, 8, 31))
+    far_lnd = create_person(session, email="far_lnd@example.org", name="Far LND",
+                            organisation=world["outsider"].organisation, roles=["lnd"])
+    partner_lnd = create_person(session, email="partner_lnd@example.org",
+                                name="Partner LND", organisation=partner, roles=["lnd"])
+    session.flush()
+    return {**{key: person.id for key, person in people.items()}, "cohort": cohort.id,
+            "programme": world["programme"].id, "post": world["post"].id,
+            "partner_cohort": partner_cohort.id, "partner_programme": partner_programme.id,
+            "far_lnd": far_lnd.id, "partner_lnd": partner_lnd.id, "council": cohort.organisation_id,
+            "partner": partner.id,
+            "apprenticeships": {"staff": staff.id, "colleague": colleague.id,
+                                "other_team": other.id, "manager": leaver.id}}
+
+
+#: The seed pathway, the people and the world above, built once per process and engine.
+COHORT_WORLD = seed_world("cohort_world", cohort_world)
 
 
 @pytest.fixture
 def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
+    """A database of its own holding the world (or the seed pathway, and people if used)."""
+    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture
-def world(app, people):
-    return cohort_world(app, people)
+def world(recipe_made, database_url):
+    return recipe_made(COHORT_WORLD)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathways.models import (
     ShadowingPlace,
     ShadowingRequest,
 )
+from tests.recipes import TOY_PATHWAY, ids_of, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 TODAY = clock.today()
@@ -62,24 +63,36 @@ def place(role="social-worker", starts_on=TODAY, ends_on=TODAY + timedelta(days=
     return data
 
 
-@pytest.fixture
-def world(app, people):
+def build_world(session, people: dict) -> dict:
     """``people`` plus ``other_manager`` (manager of Reablement, other_team's team); staff
     has a target role and a chosen route. Returns ids by name."""
     from pathways.people.accounts import create_person, team_named
-    from webapp.extensions import db
 
-    with app.app_context():
-        staff = db.session.get(Person, people["staff"])
-        staff.current_role_id, staff.target_role_id = "care-worker", "social-worker"
-        staff.chosen_route = ["care-worker", "sw-degree", "social-worker"]
-        council = staff.organisation
-        other_manager = create_person(
-            db.session, email="other_manager@example.org", name="other manager",
-            organisation=council, roles=["staff", "manager"],
-            team=team_named(db.session, council, "Reablement"))
-        db.session.commit()
-        return {**people, "other_manager": other_manager.id}
+    staff = people["staff"]
+    staff.current_role_id, staff.target_role_id = "care-worker", "social-worker"
+    staff.chosen_route = ["care-worker", "sw-degree", "social-worker"]
+    council = staff.organisation
+    other_manager = create_person(
+        session, email="other_manager@example.org", name="other manager",
+        organisation=council, roles=["staff", "manager"],
+        team=team_named(session, council, "Reablement"))
+    session.flush()
+    return {**ids_of(people), "other_manager": other_manager.id}
+
+
+#: Built once per process and engine (see ``tests.recipes.world_on``).
+WORLD = world_on(TOY_PATHWAY, "development_pages", build_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """The world for a test that asks for it, else the pathway (and people if used)."""
+    return world_or_pathway(request, database_for, WORLD, TOY_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WORLD)
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_role_page_lists_moves_with_time_cost_and_who_pays(client):
     page = client.get("/roles/care-worker")
     next_moves = page.text.split("Where you can go next</caption>")[1]
     assert "£9,250, Self-funded" in next_moves
-    assert "12 months experience first" in next_moves
+    assert "1 year of experience first" in next_moves
     assert 'href="/qualifications/care-cert"' in next_moves
 
 
@@ -187,10 +187,11 @@ def test_map_path_highlights_exactly_the_route_named(client):
 
 @needs_dot
 @pytest.mark.parametrize("path, message", [
-    ("care-worker,social-worker", "no move leads from Care worker to Social worker"),
-    ("care-worker,<script>", "which is not on the map"),
-    ("care-worker", "needs at least two places"),
-    (",".join(["care-worker"] * 30), "at most 20 steps"),
+    ("care-worker,social-worker", "there is no move from Care worker to Social worker"),
+    ("care-worker,<script>", "nothing on the map has the id"),
+    ("care-worker", "a route needs at least two places"),
+    (",".join(["care-worker"] * 30), "a route has at most"),
+    ("care-worker,sw-degree,care-worker", "each place once"),
 ])
 def test_map_path_that_is_not_a_route_is_said_clearly(client, path, message):
     page = client.get("/map", query_string={"path": path})

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from pathways import clock
 from pathways.models import Apprenticeship, AuditEvent, Cohort, ShadowingPlace, Transition
-from tests.web.test_policy_walk import make_world
+from tests.recipes import TOY_PATHWAY, world_or_pathway
+from tests.web.test_policy_walk import WALK_WORLD
 
 TODAY = clock.today()
 HEADER = ("email,cohort,standard_code,start_date,planned_end_date,weekly_hours,"
@@ -26,8 +27,13 @@ HEADER = ("email,cohort,standard_code,start_date,planned_end_date,weekly_hours,"
 
 
 @pytest.fixture
-def world(app, people):
-    return make_world(app, people)
+def database_url(request, database_for):
+    return world_or_pathway(request, database_for, WALK_WORLD, TOY_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WALK_WORLD)
 
 
 def count(app, model) -> int:

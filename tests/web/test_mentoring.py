@@ -27,6 +27,7 @@ from pathways.models import (
     Person,
 )
 from pathways.suppression import SUPPRESSED
+from tests.recipes import TOY_PATHWAY, ids_of, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 TODAY = clock.today()
@@ -106,13 +107,25 @@ def set_up_champions(session, people: dict) -> int:
     return walked.id
 
 
-@pytest.fixture
-def world(app, people):
-    """Staff aiming at social worker; "walked", a champion who was one."""
-    from webapp.extensions import db
+def build_world(session, people: dict) -> dict:
+    """Staff aiming at social worker; "walked", a champion who was one. Ids by name."""
+    ids = ids_of(people)
+    return {**ids, "walked": set_up_champions(session, ids)}
 
-    with app.app_context():
-        return {**people, "walked": set_up_champions(db.session, people)}
+
+#: Built once per process and engine (see ``tests.recipes.world_on``).
+WORLD = world_on(TOY_PATHWAY, "mentoring_pages", build_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    """The world for a test that asks for it, else the pathway (and people if used)."""
+    return world_or_pathway(request, database_for, WORLD, TOY_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WORLD)
 
 
 @pytest.fixture

@@ -14,21 +14,60 @@ def test_route_planner_explains_each_step_and_totals(client):
     page = client.get("/routes?from=Care+worker&to=Social+worker")
     assert page.status_code == 200
     assert "2 routes from Care worker to Social worker" in page.text
-    assert "Route 1: 38 months, £9,250, 2 steps" in page.text
+    assert "Route 1: 3 years 2 months, £9,250, 2 steps" in page.text
     assert "Study Social work degree" in page.text
     assert "Why this order" in page.text
-    assert 'href="/map?from=care-worker&amp;to=social-worker&amp;route=1"' in page.text
+    assert 'href="/map?path=care-worker,sw-degree,social-worker"' in page.text
     assert page.text.count('class="node highlighted"') == 3 + 7  # a small map per route
+
+
+def test_route_planner_shows_each_kind_of_route_once_labelled(client):
+    page = client.get("/routes?from=volunteer&to=social-worker")
+    results = page.text.split('id="results"')[1]
+    assert "2 routes from Volunteer to Social worker" in results
+    first, second = results.split('id="route-2"')
+    assert ">Quickest</strong>" in first and "Study Social work degree" in first
+    assert ">Earn while you learn, nothing to pay</strong>" in second
+    assert "Social worker (integrated degree)" in second
+    assert "£9,250 for you to pay · 3 years without pay" in first  # the degree's study
+    assert "£0 for you to pay · no time without pay" in second
+
+
+def test_the_map_link_names_the_route_by_its_places(client):
+    from pathways.routes import path_from_ids
+    from pathways.snapshot import graph_from_document
+    from tests.factories import toy_document
+
+    page = client.get("/routes?from=care-worker&to=social-worker&by=cost&no_self_funded=y"
+                      "&have=care-cert")
+    links = [link.replace("&amp;", "&") for link in
+             __import__("re").findall(r'href="/map\?path=([^"]+)"', page.text)]
+    assert links  # every route shown links to exactly its own places
+    G = graph_from_document(toy_document())
+    for link in links:
+        path = path_from_ids(G, link)
+        assert path[-1] == "social-worker" and "sw-degree" not in path
+    held = client.get("/routes?from=care-worker&to=senior-care-worker&have=care-cert")
+    assert 'href="/map?path=care-cert,senior-care-worker"' in held.text  # held: not a move
+
+
+def test_route_planner_months_in_role(client):
+    page = client.get("/routes?from=care-worker&to=social-worker&months_in_role=18")
+    assert page.status_code == 200 and 'name="months_in_role"' in page.text
+    assert 'value="18"' in page.text
+    bad = client.get("/routes?from=care-worker&to=social-worker&months_in_role=601")
+    assert bad.status_code == 400
+    assert "Enter a whole number of months from 0 to 600" in bad.text
 
 
 def test_route_planner_options_change_the_routes(client):
     page = client.get("/routes?from=care-worker&to=social-worker&earn_while_learning=y")
     assert "1 route from" in page.text and "sw-degree" not in page.text.split('id="results"')[1]
     cheap = client.get("/routes?from=care-worker&to=social-worker&by=cost&no_self_funded=y")
-    assert "Route 1: 62 months, £0" in cheap.text
+    assert "Route 1: 5 years 2 months, £0" in cheap.text
     held = client.get("/routes?from=care-worker&to=social-worker&have=diploma-l3"
                       "&earn_while_learning=y")
-    assert "Route 1: 40 months" in held.text and "Already held" in held.text
+    assert "Route 1: 3 years 4 months" in held.text and "Already held" in held.text
 
 
 def test_route_planner_within_years(client):
@@ -95,7 +134,7 @@ def test_compare_up_to_three_roles(client):
     table = page.text.split("<table")[1].split("</table>")[0]
     assert "Comparing 3 roles" in table
     assert "Social Work England" in table
-    assert "Typical time from Volunteer" in table and "39 months" in table
+    assert "Typical time from Volunteer" in table and "3 years 3 months" in table
     assert 'href="/qualifications/diploma-l3"' in table  # what practitioners need
 
 

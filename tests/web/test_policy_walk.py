@@ -27,6 +27,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.recipes import TOY_PATHWAY, world_on, world_or_pathway
 from tests.web.sessions import start_session
 
 ROLES = ["staff", "manager", "champion", "lnd", "admin", "anonymous"]
@@ -42,8 +43,9 @@ PUBLIC_VIEWS = {
 }
 
 
-def make_world(app: Flask, people: dict[str, int]) -> dict[str, object]:
-    """Records of every kind a URL names, on the toy pathway; return URL values by name."""
+def make_world(session, people: dict) -> dict[str, object]:
+    """Records of every kind a URL names, on the toy pathway and ``make_people``'s ``people``;
+    return URL values by name."""
     from sqlalchemy import select
 
     from pathways import clock
@@ -51,57 +53,57 @@ def make_world(app: Flask, people: dict[str, int]) -> dict[str, object]:
     from pathways.apprenticeships.posts import create_post
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
     from pathways.mentoring import sessions, shadowing, stories
-    from pathways.models import ChampionPairing, MentoringAction, Person, Transition
+    from pathways.models import ChampionPairing, MentoringAction, Transition
     from pathways.snapshot import build_graph
-    from webapp.extensions import db
 
     today = clock.today()
-    with app.app_context():
-        session = db.session
-        staff, lnd = session.get(Person, people["staff"]), session.get(Person, people["lnd"])
-        council = staff.organisation
-        G = build_graph(session)
-        programme = create_programme(
-            session, council, name="Social work apprenticeship",
-            qualification_id="sw-apprenticeship", provider_name="Testshire University",
-            leads_to_role_id="social-worker", G=G)
-        cohort = create_cohort(session, programme, name="Walk cohort",
-                               start_date=today - timedelta(days=90),
-                               planned_end_date=today + timedelta(days=900))
-        post = create_post(session, council, reference="SW-1", role_id="social-worker")
-        apprenticeship = enrol(session, cohort, staff, start_date=today - timedelta(days=90),
-                               planned_end_date=today + timedelta(days=900),
-                               weekly_hours=37.5, post=post, actor=lnd)
-        entry = records.log_hours(session, apprenticeship,
-                                  worked_on=today - timedelta(days=7), hours=7,
-                                  activity="taught", actor=staff)
-        pairing = session.scalars(select(ChampionPairing)).one()
-        sessions.record_session(
-            session, pairing, held_on=today - timedelta(days=3), duration_minutes=45,
-            mode="video", topics="Routes", private_notes="Private",
-            actions=[sessions.AgreedAction("Read up", "person", today + timedelta(days=14))],
-            actor=pairing.champion)
-        place = shadowing.publish_place(
-            session, session.get(Person, people["colleague"]), role_id="senior-care-worker",
-            starts_on=today + timedelta(days=7), ends_on=today + timedelta(days=30))
-        request = shadowing.request_place(session, place, staff)
-        story = stories.write_story(session, G, staff, title="From care worker",
-                                    body="How I moved on.", steps=[("care-worker", None),
-                                                                 ("care-cert", None)])
-        stories.submit(session, story, consent=True)
-        move = session.scalars(select(Transition).order_by(Transition.id)).first()
-        session.flush()
-        values = {
-            "person_id": people["staff"], "pairing_id": pairing.id,
-            "action_id": session.scalars(select(MentoringAction.id)).one(),
-            "cohort_id": cohort.id, "apprenticeship_id": apprenticeship.id,
-            "entry_id": entry.id, "post_id": post.id, "placement_id": 1,
-            "place_id": place.id, "request_id": request.id, "story_id": story.id,
-            "move_id": move.id, "node_id": "care-worker", "qualification_id": "care-cert",
-            "area": "roles", "action": "retire", "fmt": "csv", "token": "not-a-real-token",
-        }
-        session.commit()
+    staff, lnd = people["staff"], people["lnd"]
+    council = staff.organisation
+    G = build_graph(session)
+    programme = create_programme(
+        session, council, name="Social work apprenticeship",
+        qualification_id="sw-apprenticeship", provider_name="Testshire University",
+        leads_to_role_id="social-worker", G=G)
+    cohort = create_cohort(session, programme, name="Walk cohort",
+                           start_date=today - timedelta(days=90),
+                           planned_end_date=today + timedelta(days=900))
+    post = create_post(session, council, reference="SW-1", role_id="social-worker")
+    apprenticeship = enrol(session, cohort, staff, start_date=today - timedelta(days=90),
+                           planned_end_date=today + timedelta(days=900),
+                           weekly_hours=37.5, post=post, actor=lnd)
+    entry = records.log_hours(session, apprenticeship,
+                              worked_on=today - timedelta(days=7), hours=7,
+                              activity="taught", actor=staff)
+    pairing = session.scalars(select(ChampionPairing)).one()
+    sessions.record_session(
+        session, pairing, held_on=today - timedelta(days=3), duration_minutes=45,
+        mode="video", topics="Routes", private_notes="Private",
+        actions=[sessions.AgreedAction("Read up", "person", today + timedelta(days=14))],
+        actor=pairing.champion)
+    place = shadowing.publish_place(
+        session, people["colleague"], role_id="senior-care-worker",
+        starts_on=today + timedelta(days=7), ends_on=today + timedelta(days=30))
+    request = shadowing.request_place(session, place, staff)
+    story = stories.write_story(session, G, staff, title="From care worker",
+                                body="How I moved on.", steps=[("care-worker", None),
+                                                             ("care-cert", None)])
+    stories.submit(session, story, consent=True)
+    move = session.scalars(select(Transition).order_by(Transition.id)).first()
+    session.flush()
+    values = {
+        "person_id": staff.id, "pairing_id": pairing.id,
+        "action_id": session.scalars(select(MentoringAction.id)).one(),
+        "cohort_id": cohort.id, "apprenticeship_id": apprenticeship.id,
+        "entry_id": entry.id, "post_id": post.id, "placement_id": 1,
+        "place_id": place.id, "request_id": request.id, "story_id": story.id,
+        "move_id": move.id, "node_id": "care-worker", "qualification_id": "care-cert",
+        "area": "roles", "action": "retire", "fmt": "csv", "token": "not-a-real-token",
+    }
     return values
+
+
+#: The toy pathway, the people and the records above: built once per process and engine.
+WALK_WORLD = world_on(TOY_PATHWAY, "policy_walk", make_world)
 
 
 #: Values that differ by view: the champion to ask, a qualification page's node.
@@ -139,8 +141,13 @@ def walk(app: Flask, client: FlaskClient, values: dict, people: dict,
 
 
 @pytest.fixture
-def world(app, people):
-    return make_world(app, people)
+def database_url(request, database_for):
+    return world_or_pathway(request, database_for, WALK_WORLD, TOY_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(WALK_WORLD)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -65,7 +65,7 @@ def test_the_profile_shows_role_qualifications_target_and_route(client, staff):
     assert "Level 3 Diploma in Adult Care 14 July 2019 Certificate 12345 <checked>" in words
     assert "&lt;checked&gt;" in page.text  # escaped
     assert 'href="/roles/social-worker"' in page.text
-    assert "My route: 40 months, £0, 4 steps" in words
+    assert "My route: 3 years 4 months, £0, 4 steps" in words
     assert "Already held: Level 3 Diploma in Adult Care" in words
     assert "Study Social worker (integrated degree) (ST0510)" in words
     assert "Equality information (optional)" in words and "You do not have to answer" in words
@@ -137,7 +137,7 @@ def test_the_planner_is_personalised_after_adding_a_qualification(client, staff)
     client.post("/profile/role", data={"role": "care-worker"})
     before = client.get("/routes?to=social-worker&earn_while_learning=y")
     assert "Personalised for you: using 0 qualifications you hold" in text_of(before)
-    assert "Route 1: 62 months" in before.text
+    assert "Route 1: 5 years 2 months" in before.text
     client.post("/profile/qualifications", data={"qualification": "diploma-l3"})
     page = client.get("/routes?to=social-worker&earn_while_learning=y")
     assert page.status_code == 200
@@ -145,12 +145,29 @@ def test_the_planner_is_personalised_after_adding_a_qualification(client, staff)
     assert "1 route from Care worker to Social worker" in words  # from: the current role
     assert ("Personalised for you: using 1 qualification you hold "
             "(Level 3 Diploma in Adult Care)") in words
-    assert "Route 1: 40 months, £0, 4 steps" in words
+    assert "Route 1: 3 years 4 months, £0, 4 steps" in words
     assert "Already held: Level 3 Diploma in Adult Care" in words
     assert f'name="route" value="{EARN_WHILE_LEARNING}"' in page.text
     assert "Choose this route" in words
     ignored = client.get("/routes?to=social-worker&earn_while_learning=y&mine=no")
-    assert "Route 1: 62 months" in ignored.text and "Not using the qualifications" in ignored.text
+    assert "Route 1: 5 years 2 months" in ignored.text
+    assert "Not using the qualifications" in ignored.text
+
+
+def test_months_in_the_current_role_come_from_the_profile(client, staff):
+    from pathways import clock
+    from pathways.dates import add_months
+
+    started = add_months(clock.today(), -30)
+    client.post("/profile/role", data={"role": "care-worker", **date_parts(
+        "started_on", str(started.day), str(started.month), str(started.year))})
+    page = client.get("/routes?to=senior-care-worker")
+    assert 'name="months_in_role"' in page.text and 'value="30"' in page.text
+    assert "From your profile's start date in your current role" in text_of(page)
+    given = client.get("/routes?to=senior-care-worker&months_in_role=3")
+    assert 'value="3"' in given.text and "From your profile" not in text_of(given)
+    elsewhere = client.get("/routes?from=volunteer&to=senior-care-worker")
+    assert 'value="30"' not in elsewhere.text  # not from their own role
 
 
 def test_choosing_a_route_in_the_planner_makes_it_mine(app, client, people, staff):

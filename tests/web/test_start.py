@@ -11,11 +11,29 @@ def test_start_page_says_what_the_service_is_and_offers_ways_in(client):
     assert "govuk-header__logotype" not in page.text  # never the GOV.UK crown
 
 
-def test_search_goes_straight_to_an_exact_match(client):
+def test_search_lists_an_exact_match_first_with_related_roles_instead_of_leaving(client):
     answer = client.get("/search?q=care+WORKER")
-    assert answer.status_code == 302 and answer.location.endswith("/roles/care-worker")
+    assert answer.status_code == 200
+    results = answer.text.split('id="results"')[1].split("</ul>")[0]
+    assert results.index('data-node="care-worker"') < results.index('"senior-care-worker"')
+    related = answer.text.split('id="related"')[1].split("</ul>")[0]
+    assert 'href="/roles/practitioner"' in related or 'href="/roles/social-worker"' in related
     answer = client.get("/search?q=Care+Certificate")
-    assert answer.location.endswith("/qualifications/care-cert")
+    assert answer.status_code == 200
+    assert answer.text.split('id="results"')[1].index('data-node="care-cert"') >= 0
+
+
+def test_search_knows_common_words_for_roles(client):
+    page = client.get("/search?q=carer")
+    results = page.text.split('id="results"')[1].split("</ul>")[0]
+    assert 'href="/roles/care-worker"' in results and "also called “carer”" in results
+
+
+def test_search_matches_whole_words_so_care_does_not_find_career(client, app):
+    page = client.get("/search?q=care")
+    results = page.text.split('id="results"')[1].split("</ul>")[0]
+    assert 'href="/roles/care-worker"' in results
+    assert "career" not in results.casefold()
 
 
 def test_search_lists_partial_matches_and_suggests(client):

@@ -23,7 +23,7 @@ from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
 from pathways.lookup import resolve_node, suggest
 from pathways.options import RouteOptions, make_options
 from pathways.reach import reachable_from, ways_into, ways_on
-from pathways.routes import routes_between
+from pathways.routes import distinct_routes
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
 
@@ -171,12 +171,13 @@ def qualifications():
 @blueprint.get("/routes")
 @public
 def routes():
-    """Return the best routes between two places, as ``pathways route --json`` prints them."""
+    """Return the distinct routes between two places, as ``pathways route --json`` prints them."""
     G, query = current_graph(), Query(request.args)
     source, target = query.text("from", required=True), query.text("to", required=True)
-    options = route_options(G, query, k=query.integer("k"), by=query.text("by"))
+    options = route_options(G, query, k=query.integer("k"), by=query.text("by"),
+                            months_in_role=query.integer("months_in_role"))
     source_id, target_id = resolve_node(G, source), resolve_node(G, target)
-    found = routes_between(G, source_id, target_id, options)
+    found = distinct_routes(G, source_id, target_id, options)
     return jsonify(routes_to_dict(G, source_id, target_id, found))
 
 

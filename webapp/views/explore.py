@@ -7,8 +7,8 @@ places they could ask for. ``/map?story=<id>`` highlights a published story's ro
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
+from functools import partial
 
 import networkx as nx
 from flask import (
@@ -25,18 +25,25 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from pathways import clock
-from pathways.errors import RouteNotFound
+from pathways.errors import InvalidInput, RouteNotFound
+from pathways.journeys import STARTING_POINTS, journey, where_it_leads
 from pathways.mentoring.pages import PlaceOffered, places_to_shadow
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
 from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
-from pathways.routes import routes_between
+from pathways.routes import path_from_ids, routes_between
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
 from ..extensions import current_graph, db, map_cache
 from ..forms import MapForm
-from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
+from ..page_cache import (
+    StoryCard,
+    cached_page,
+    graph_answer,
+    published_story_card,
+    published_story_cards,
+)
 from .shared import choices, error_list, inline_svg, resolve_field
 
 blueprint = Blueprint("explore", __name__)
@@ -46,8 +53,6 @@ blueprint = Blueprint("explore", __name__)
 DEFAULT_FOCUS = "care-worker"
 #: The map picture's accessible name: it is a group of links, not one image.
 MAP_NAME = "Career map: each role and qualification is a link to its page"
-#: The most steps ``/map?path=`` may name (a planned route has at most 20).
-MAX_PATH_STEPS = 21
 
 
 @dataclass(frozen=True)
@@ -128,21 +133,11 @@ def _map_view() -> MapView:
 
 def _path_on_map(G: nx.DiGraph, text: str) -> tuple[tuple[str, ...], str | None]:
     """Return the route ``path=`` names (node ids joined by commas), or () and why not."""
-    ids = [part.strip() for part in text.split(",") if part.strip()]
-    if len(ids) > MAX_PATH_STEPS:
-        return (), f"A route on the map can have at most {MAX_PATH_STEPS - 1} steps."
-    unknown = [i for i in ids if i not in G]
-    if unknown:
-        return (), (f"The route to highlight names ‘{unknown[0][:80]}’, which is not on the "
-                    "map, so no route is highlighted.")
-    for source, target in itertools.pairwise(ids):
-        if not G.has_edge(source, target):
-            return (), (f"The route to highlight is not a chain of moves on the map: no move "
-                        f"leads from {G.nodes[source]['title']} to {G.nodes[target]['title']}, "
-                        "so no route is highlighted.")
-    if len(ids) < 2:
-        return (), "A route to highlight needs at least two places, so none is highlighted."
-    return tuple(ids), None
+    try:
+        return path_from_ids(G, text), None
+    except InvalidInput as refused:
+        reasons = "; ".join(p.message for p in refused.problems)
+        return (), f"No route is highlighted: {reasons}."
 
 
 def _story_on_map() -> StoryCard | None:
@@ -233,8 +228,16 @@ def role(node_id: str):
     if moved:
         return moved
     into = ways_into(G, node_id)
+    starts = list(STARTING_POINTS)
+    me = signed_in() if current_user.is_authenticated else None
+    if me is not None and me.current_role_id in G and me.current_role_id != node_id:
+        starts.append(me.current_role_id)
+    become = [graph_answer(("journey", start, node_id), partial(journey, G, start, node_id))
+              for start in dict.fromkeys(starts) if start in G and start != node_id]
+    leads = graph_answer(("leads", node_id), partial(where_it_leads, G, node_id))
     return render_template(
         "role.html", G=G, node_id=node_id, node=node, ways_in=into, ways_on=ways_on(G, node_id),
+        become=become, leads=leads, mine=me.current_role_id if me else None,
         roles_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "role"],
         apprenticeships=[(s, d) for s, d in into if G.nodes[s].get("standard_code")],
         qualifications_in=[(s, d) for s, d in into if G.nodes[s]["kind"] == "qualification"],

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template
+from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from pathways.lookup import search as search_nodes
 from pathways.lookup import suggest
 
 from ..auth import public
-from ..extensions import current_graph, db, node_path
+from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..page_cache import cached_page
 
@@ -42,23 +43,17 @@ def start():
 @blueprint.get("/search")
 @public
 def search():
-    """Find roles and qualifications by title; one exact match goes straight to its page."""
+    """Find roles and qualifications by title or the words people use, with related roles."""
     G = current_graph()
     query, problem = query_text("q")
     if not query:
         return render_template("search.html", G=G, query=query, results=[], error_list=[
             {"text": f"The search {problem}" if problem else "Enter a role or qualification",
              "href": "#q"}]), 400
-    folded = query.casefold()
-    exact = G.graph["title_index"].get(folded)
-    if exact:
-        return redirect(node_path(exact, G.nodes[exact]))
-    matches = sorted((n for n, d in G.nodes(data=True) if folded in d["title"].casefold()),
-                     key=lambda n: G.nodes[n]["title"])
-    suggestions = [] if matches else suggest(G, query)
-    results = [(n, G.nodes[n]) for n in matches]
-    return render_template("search.html", G=G, query=query, results=results,
-                           suggestions=suggestions)
+    found = search_nodes(G, query)
+    suggestions = [] if found.results else suggest(G, query)
+    return render_template("search.html", G=G, query=query, results=found.results,
+                           related=found.related, suggestions=suggestions)
 
 
 @blueprint.get("/livez")

@@ -7,11 +7,17 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from pathways import clock
 from pathways.errors import InvalidInput, RouteNotFound
+from pathways.journeys import entry_requirements
 from pathways.options import make_options
-from pathways.people.profiles import held_qualification_ids, route_problems
+from pathways.people.profiles import (
+    held_qualification_ids,
+    months_in_current_role,
+    route_problems,
+)
 from pathways.reach import reachable_from, ways_into
-from pathways.routes import routes_between
+from pathways.routes import distinct_routes, map_path, routes_between
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
@@ -50,17 +56,23 @@ def routes():
     form.have.choices = choices(G, "qualification")
     held = _held(G, me, form)
     found, message, source, target, options = [], None, None, None, None
+    from_profile = False
     submitted = "from" in request.args or prefilled  # "to" alone pre-fills (from a role page)
     if submitted and form.validate():
         source, target = resolve_field(G, form.source), resolve_field(G, form.target)
+        if (form.months_in_role.data is None and me is not None and source is not None
+                and source == me.current_role_id and me.role_start_date is not None):
+            form.months_in_role.data = months_in_current_role(me, clock.today())
+            from_profile = True
         if source and target:
             try:
                 options = make_options(
                     G, by=form.by.data or "months", k=5, have=[*(form.have.data or []), *held],
                     earn_while_learning=form.earn_while_learning.data,
                     max_self_funded=0 if form.no_self_funded.data else None,
-                    within_months=form.within_years.data * 12 if form.within_years.data else None)
-                found = routes_between(G, source, target, options)
+                    within_months=form.within_years.data * 12 if form.within_years.data else None,
+                    months_in_role=form.months_in_role.data or 0)
+                found = distinct_routes(G, source, target, options)
             except RouteNotFound as no_route:
                 message = str(no_route)
             except InvalidInput as invalid:
@@ -73,7 +85,8 @@ def routes():
     return render_template("routes.html", G=G, form=form, routes=found, small_maps=small_maps,
                            message=message, source=source, target=target, options=options,
                            error_list=errors, titles=_titles(G), me=me, held=sorted(held),
-                           choosable=choosable), (400 if errors else 200)
+                           choosable=choosable, map_paths=[map_path(r) for r in found],
+                           from_profile=from_profile), (400 if errors else 200)
 
 
 def _personal_args(G, me) -> tuple[MultiDict, bool]:
@@ -159,9 +172,7 @@ def compare():
             columns.append({
                 "id": role_id, "node": G.nodes[role_id], "months": months,
                 "qualifications": [s for s, _ in into if G.nodes[s]["kind"] == "qualification"],
-                "requires": sorted({r for _, d in into for r in d["requires"]}),
-                "experience": [(s, d["min_experience_months"]) for s, d in into
-                               if d["min_experience_months"]],
+                "ways_in": entry_requirements(G, role_id),
             })
     return render_template("compare.html", G=G, form=form, columns=columns, source=source,
                            error_list=errors, titles=_titles(G)), (400 if errors else 200)
