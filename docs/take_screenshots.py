@@ -41,7 +41,8 @@ MAP_SHOTS = [
 
 
 def map_shots(browser, url: str) -> None:
-    """Save the map's shots: the default view, a route, and the default view on a phone."""
+    """Save the map's shots (the default view, a route, the default view on a phone) and the
+    planner's."""
     for name, width, height, address in MAP_SHOTS:
         page = browser.new_page(base_url=url, viewport={"width": width, "height": height},
                                 is_mobile=width < 400, has_touch=width < 400)
@@ -50,6 +51,14 @@ def map_shots(browser, url: str) -> None:
         page.screenshot(path=str(SHOTS / name))
         print(f"saved {SHOTS / name}")
         page.close()
+    # The planner: care worker to social worker, the first route's first step opened.
+    page = browser.new_page(base_url=url, viewport={"width": 1280, "height": 1700})
+    page.goto("/routes?from=Care+worker&to=Social+worker")
+    page.locator("#route-1 details summary").first.click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / "route.png"))
+    print(f"saved {SHOTS / 'route.png'}")
+    page.close()
 
 
 def populate(session) -> None:
