@@ -442,3 +442,54 @@ def test_a_double_run_of_the_reminders_sends_each_once(session, database_url):
     assert session.scalar(select(func.count(SentReminder.id))) == 5
     assert session.scalar(select(func.count(OutgoingEmail.id))) == 5
 
+
+
+# The queue on Redis ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway local Redis server (skipped where redis-server is not installed)."""
+    import shutil
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    port = refusing_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    from redis import Redis
+
+    for _ in range(50):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def test_an_rq_worker_sends_the_queued_email(session, database_url, redis_url, tmp_path,
+                                             monkeypatch):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    email_id = _stored_email(session)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MAIL_TRANSPORT", "outbox")
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("SERVICE_URL", "https://pathways.example.org")
+    assert delivery.enqueue(redis_url, [email_id]) == 1
+    connection = Redis.from_url(redis_url)
+    queue = Queue(delivery.QUEUE_NAME, connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    [written] = (tmp_path / "outbox").glob("*.eml")
+    assert "https://pathways.example.org/champions" in written.read_text()
+    session.expire_all()
+    assert emails(session)[0].state == "sent"
