@@ -29,7 +29,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..dates import format_day
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem
 from ..models import OTJ_ACTIVITIES, Apprenticeship, OtjEntry, Person, ProgressReview
@@ -95,9 +94,10 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
                  f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
                  concerns=apprenticeship.cohort.organisation)
     notify_each(session, approvers_of(session, apprenticeship.cohort.organisation),
-                "otj_waiting", entry, link=f"/apprenticeships/{apprenticeship.id}",
-                leave_out=actor, text=f"{apprenticeship.person.name} logged {amount} "
-                f"off-the-job hours on {format_day(worked_on)} for you to approve")
+                "otj_waiting", apprenticeship, link=f"/apprenticeships/{apprenticeship.id}",
+                leave_out=actor, once_unread=True,  # one until read, however many entries
+                text=f"{apprenticeship.person.name} logged off-the-job hours for you to "
+                     "approve")
     return entry
 
 

@@ -34,7 +34,8 @@ MADE, COMMITTED = "notifications.emails_made", "notifications.emails_committed"
 
 
 def notify(session: Session, recipient: Person | None, kind: str, about: object, *,
-           text: str, link: str = "", now: datetime | None = None) -> Notification | None:
+           text: str, link: str = "", once_unread: bool = False,
+           now: datetime | None = None) -> Notification | None:
     """Tell ``recipient`` about ``about`` (a record), and email them if they want this kind.
 
     Parameters
@@ -49,6 +50,9 @@ def notify(session: Session, recipient: Person | None, kind: str, about: object,
         What happened, in a sentence for the person (their list, the email's subject).
     link : str
         The path of the page where they act on it.
+    once_unread : bool
+        Tell nobody again while they have an unread notification of this kind about this
+        record (hours logged day after day make one notification until it is read).
 
     Returns
     -------
@@ -76,10 +80,15 @@ def notify(session: Session, recipient: Person | None, kind: str, about: object,
     if recipient is None or recipient.active is False:
         return None
     now = now or clock.now()
+    about_type, about_id = getattr(about, "__tablename__", ""), getattr(about, "id", None)
+    if once_unread and session.scalar(select(Notification.id).where(
+            Notification.recipient_id == recipient.id, Notification.kind == kind,
+            Notification.about_type == about_type, Notification.about_id == about_id,
+            Notification.read_at.is_(None)).limit(1)) is not None:
+        return None
     notification = Notification(
         recipient_id=recipient.id, kind=kind, text=text[:500], link=link[:500],
-        about_type=getattr(about, "__tablename__", ""), about_id=getattr(about, "id", None),
-        created_at=now)
+        about_type=about_type, about_id=about_id, created_at=now)
     session.add(notification)
     session.flush()
     if wants_email(session, recipient, kind):
@@ -92,13 +101,15 @@ def notify(session: Session, recipient: Person | None, kind: str, about: object,
 
 
 def notify_each(session: Session, recipients: Iterable[Person], kind: str, about: object, *,
-                text: str, link: str = "", leave_out: Person | None = None) -> int:
+                text: str, link: str = "", leave_out: Person | None = None,
+                once_unread: bool = False) -> int:
     """Tell each of ``recipients`` (but ``leave_out``, who did it) and return how many."""
     told = 0
     for person in recipients:
         if leave_out is not None and person.id == leave_out.id:
             continue
-        told += notify(session, person, kind, about, text=text, link=link) is not None
+        told += notify(session, person, kind, about, text=text, link=link,
+                       once_unread=once_unread) is not None
     return told
 
 

@@ -126,14 +126,19 @@ def test_l_and_d_hear_of_hours_and_stories_waiting_and_authors_of_decisions(sess
     # L&D of the council and L&D with partnership scope approve; admins have L&D to do it
     for key in ("lnd", "partnership_lnd"):
         [waiting] = told(session, world[key], "otj_waiting")
-        assert "staff logged 3.00 off-the-job hours" in waiting.text
+        assert waiting.text == "staff logged off-the-job hours for you to approve"
         assert waiting.link == f"/apprenticeships/{apprenticeship.id}"
     assert told(session, world["admin"]) == []
     assert len(emails(session)) == 0  # off-the-job hours are in the app only by default
 
     records.log_hours(session, apprenticeship, worked_on=TODAY - timedelta(days=2), hours=1,
+                      activity="taught", actor=world["staff"])
+    assert len(told(session, world["lnd"], "otj_waiting")) == 1  # one until it is read
+    service.mark_all_read(session, world["partnership_lnd"])
+    records.log_hours(session, apprenticeship, worked_on=TODAY - timedelta(days=3), hours=1,
                       activity="taught", actor=world["lnd"])
     assert len(told(session, world["lnd"], "otj_waiting")) == 1  # not told of their own
+    assert len(told(session, world["partnership_lnd"], "otj_waiting")) == 2  # read: again
 
     story = stories.write_story(session, world["G"], world["staff"], title="My way",
                                 body="How I moved on.",
