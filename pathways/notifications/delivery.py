@@ -183,7 +183,8 @@ def enqueue(redis_url: str, email_ids: Iterable[int]) -> int:
     from redis import Redis
     from rq import Queue
 
-    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(
+        redis_url, socket_connect_timeout=2, socket_timeout=2))  # never hold a page long
     count = 0
     for email_id in email_ids:
         queue.enqueue(deliver_job, email_id, job_timeout=120, failure_ttl=86400)
