@@ -210,3 +210,16 @@ def test_send_reminders_runs_from_the_command_line(database_url):
     printed = CliRunner().invoke(cli, ["send-reminders"], env={"DATABASE_URL": database_url})
     assert printed.exit_code == 0, printed.output
     assert "Sent 0 reminder(s)." in printed.output and "0 sent" in printed.output
+
+
+@pytest.mark.parametrize("settings, named", [
+    ({"MAIL_TRANSPORT": "pigeon"}, "MAIL_TRANSPORT"),
+    ({"MAIL_TRANSPORT": "notify"}, "NOTIFY_API_KEY"),
+    ({"MAIL_TRANSPORT": "smtp", "SMTP_TLS": "maybe"}, "SMTP_TLS"),
+])
+def test_the_app_will_not_start_with_mail_settings_that_cannot_work(database_url, settings,
+                                                                    named):
+    from webapp import create_app
+
+    with pytest.raises(RuntimeError, match=named):
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url, **settings})
