@@ -498,3 +498,16 @@ def test_an_rq_worker_sends_the_queued_email(session, database_url, redis_url, t
     assert "https://pathways.example.org/champions" in written.read_text()
     session.expire_all()
     assert emails(session)[0].state == "sent"
+
+
+def test_the_data_download_holds_the_persons_notifications_and_choices(session):
+    from pathways.people.data_download import everything_about
+
+    world = make_people(session)
+    notify(session, world["staff"], "champion_answer", world["staff"], text="Yours")
+    notify(session, world["colleague"], "champion_answer", world["colleague"], text="Theirs")
+    service.set_email_preferences(session, world["staff"], {"story_decision": False})
+    data = everything_about(session, world["staff"])
+    [mine] = data["notifications"]
+    assert mine["text"] == "Yours" and mine["emails"][0]["to"] == "staff@example.org"
+    assert data["notification_email_choices"] == {"story_decision": False}
