@@ -36,7 +36,8 @@ existence is not revealed). The rules:
   L&D; every count about people below 5 is suppressed (``pathways.suppression``);
 - career stories: unpublished ones are seen by their author and the L&D of the author's
   reach (anyone else: "not found"); L&D approve them, but never their own; only the author
-  rewrites and sends their story; the author or those L&D withdraw it.
+  rewrites and sends their story; the author or those L&D withdraw it;
+- notifications: a person sees and marks only their own (anyone else's: "not found").
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -57,6 +58,7 @@ from .models import (
     CareerStory,
     ChampionPairing,
     ChampionProfile,
+    Notification,
     Organisation,
     Person,
     ShadowingPlace,
@@ -471,6 +473,12 @@ def can_see_equality_report(actor: Person) -> Decision:
     """Decide whether ``actor`` may see the equality and age report of the people in their
     reach (counts only, suppressed below 5): L&D, who monitor the workforce's diversity."""
     return ALLOW if actor.has_role("lnd") else FORBID
+
+
+def can_see_notification(actor: Person, notification: Notification) -> Decision:
+    """Decide whether ``actor`` may see and mark a notification: its recipient only (anyone
+    else is not told it exists)."""
+    return ALLOW if actor.id == notification.recipient_id else HIDE
 
 
 # The menu ----------------------------------------------------------------------------------

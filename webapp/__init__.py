@@ -11,6 +11,7 @@ from . import (
     extensions,
     input_rules,
     limits,
+    mail,
     page_cache,
     security,
     submit,
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     input_rules.init_app(app)
     submit.init_app(app)
+    mail.init_app(app)
     views.register(app)
     errors.register(app)
     return app

@@ -14,6 +14,12 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from pathways.db import ensure_sqlite_folder, normalise_url
+from pathways.notifications.transport import MailSettingsError, transport_from
+
+#: The mail settings read from the environment (``pathways.notifications.transport``).
+MAIL_SETTINGS = ("MAIL_TRANSPORT", "SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER",
+                 "SMTP_PASSWORD", "SMTP_TIMEOUT_SECONDS", "NOTIFY_API_KEY",
+                 "NOTIFY_TEMPLATE_ID")
 
 #: Used only in development; production refuses to start with it.
 DEVELOPMENT_SECRET = "development-only-not-secret"  # nosec B105
@@ -38,6 +44,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         REVIEW_EVERY_DAYS=int(os.environ.get("REVIEW_EVERY_DAYS", "84")),
         OUTBOX_DIR=os.environ.get("OUTBOX_DIR") or str(Path(app.instance_path) / "outbox"),
         MAIL_SENDER=os.environ.get("MAIL_SENDER", "Care career pathways <no-reply@localhost>"),
+        # How email leaves (pathways.notifications.transport): outbox, smtp or notify
+        **{name: os.environ.get(name) for name in MAIL_SETTINGS},
         RESET_TOKEN_MINUTES=float(os.environ.get("RESET_TOKEN_MINUTES", "60")),
         SERVICE_URL=os.environ.get("SERVICE_URL"),
         PROXY_FIX_X_FOR=int(os.environ.get("PROXY_FIX_X_FOR", "0")),
@@ -56,6 +64,10 @@ def load(app: Flask, test_config: dict | None) -> None:
                                       app.config["PATHWAYS_ENV"] == "production")
         if problem:
             raise RuntimeError(f"SERVICE_URL {app.config['SERVICE_URL']!r} {problem}")
+    try:
+        transport_from(app.config)
+    except MailSettingsError as error:
+        raise RuntimeError(str(error)) from error
     url = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     ensure_sqlite_folder(url)

@@ -32,6 +32,7 @@ from .. import audit, clock
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem
 from ..models import OTJ_ACTIVITIES, Apprenticeship, OtjEntry, Person, ProgressReview
+from ..notifications import approvers_of, notify_each
 from .rules import otj_limit_problems, week_of
 
 #: Entries in these states count toward the logged total (progress, RAG, charts).
@@ -92,6 +93,11 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
     audit.record(session, actor, "log_otj", "apprenticeship", apprenticeship.id,
                  f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
                  concerns=apprenticeship.cohort.organisation)
+    notify_each(session, approvers_of(session, apprenticeship.cohort.organisation),
+                "otj_waiting", apprenticeship, link=f"/apprenticeships/{apprenticeship.id}",
+                leave_out=actor, once_unread=True,  # one until read, however many entries
+                text=f"{apprenticeship.person.name} logged off-the-job hours for you to "
+                     "approve")
     return entry
 
 

@@ -12,6 +12,7 @@ from . import (
     apprenticeship_commands,  # noqa: F401  (registers import-apprenticeships etc.)
     graph_commands,  # noqa: F401  (registers the graph commands on ``cli``)
     mentoring_commands,  # noqa: F401  (registers import-champions etc.)
+    notification_commands,  # noqa: F401  (registers send-reminders and send-email)
     people_commands,  # noqa: F401  (registers the people commands on ``cli``)
 )
 from .base import cli

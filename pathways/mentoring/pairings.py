@@ -24,6 +24,7 @@ from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import ChampionPairing, ChampionProfile, Person
 from ..models.people import utcnow
+from ..notifications import notify
 from .matching import match_champions
 
 #: Days a champion has to answer a request.
@@ -63,6 +64,8 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
     session.flush()
     audit.record(session, person, "champion_request", "pairing", pairing.id,
                  f"{person.email} asked {champion.email}", concerns=person)
+    notify(session, champion, "champion_request", pairing, link="/champions/requests",
+           text=f"{person.name} asked you to be their career champion")
     return pairing
 
 
@@ -124,6 +127,8 @@ def accept(session: Session, pairing: ChampionPairing, *, goals: str, meeting_fr
     session.flush()
     audit.record(session, actor, "champion_accept", "pairing", pairing.id, "Accepted",
                  concerns=pairing.person)
+    notify(session, pairing.person, "champion_answer", pairing, link=f"/pairings/{pairing.id}",
+           text=f"{pairing.champion.name} accepted your request to be your career champion")
     return pairing
 
 
@@ -143,6 +148,8 @@ def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
     session.flush()
     audit.record(session, actor, "champion_decline", "pairing", pairing.id, "Declined",
                  concerns=pairing.person)
+    notify(session, pairing.person, "champion_answer", pairing, link="/champions",
+           text=f"{pairing.champion.name} declined your request to be your career champion")
     return pairing
 
 

@@ -22,6 +22,7 @@ from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
 from ..models.people import utcnow
+from ..notifications import managers_of, notify, notify_each
 from ..policy import shadowing_place_in_reach
 
 #: Request states that take up a place.
@@ -116,6 +117,9 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
     session.flush()
     audit.record(session, person, "shadowing_request", "shadowing_request", request.id,
                  "Requested", concerns=person)
+    notify_each(session, managers_of(session, person), "shadowing_request", request,
+                link="/shadowing/approvals",
+                text=f"{person.name} asks to shadow the role of {_role_title(session, place)}")
     return request
 
 
@@ -139,7 +143,15 @@ def decide(session: Session, request: ShadowingRequest, approve: bool, *,
     session.flush()
     audit.record(session, actor, "shadowing_" + request.status, "shadowing_request",
                  request.id, request.status.title(), concerns=request.person)
+    notify(session, request.person, "shadowing_decision", request, link="/shadowing",
+           text=f"Your request to shadow the role of {_role_title(session, request.place)} was "
+                f"{request.status}")
     return request
+
+
+def _role_title(session: Session, place: ShadowingPlace) -> str:
+    role = session.get(Node, place.role_id)
+    return role.title if role is not None else place.role_id
 
 
 def reflect(session: Session, request: ShadowingRequest, *, reflection: str,

@@ -25,6 +25,7 @@ from ..lookup import resolve_node
 from ..models import CareerStory, Person
 from ..models.graph import bump_public_content_version
 from ..models.people import utcnow
+from ..notifications import approvers_of, notify, notify_each
 
 MAX_BODY = 5000
 
@@ -107,6 +108,9 @@ def submit(session: Session, story: CareerStory, *, consent: bool) -> CareerStor
     session.flush()
     audit.record(session, story.person, "story_submit", "career_story", story.id,
                  "Submitted with consent", concerns=story.person)
+    notify_each(session, approvers_of(session, story.person.organisation), "story_waiting",
+                story, link="/stories/review", leave_out=story.person,
+                text=f"{story.person.name}'s career story “{story.title}” waits for approval")
     return story
 
 
@@ -126,6 +130,8 @@ def approve(session: Session, story: CareerStory, *, actor: Person) -> CareerSto
     bump_public_content_version(session)
     audit.record(session, actor, "story_publish", "career_story", story.id, "Published",
                  concerns=story.person)
+    notify(session, story.person, "story_decision", story, link=f"/stories/{story.id}",
+           text=f"Your career story “{story.title}” is published")
     return story
 
 
@@ -137,6 +143,9 @@ def withdraw(session: Session, story: CareerStory, *, actor: Person | None = Non
     bump_public_content_version(session)
     audit.record(session, actor or story.person, "story_withdraw", "career_story", story.id,
                  "Withdrawn", concerns=story.person)
+    if actor is not None and actor.id != story.person_id:
+        notify(session, story.person, "story_decision", story, link="/stories/mine",
+               text=f"Your career story “{story.title}” was withdrawn by {actor.name}")
     return story
 
 

@@ -48,6 +48,7 @@ from .mentoring import (
     ShadowingState,
     StoryStatus,
 )
+from .notifications import Notification, NotificationPreference, OutgoingEmail, SentReminder
 from .people import (
     ACCESS_ROLES,
     SCOPES,
@@ -95,10 +96,13 @@ __all__ = [
     "MentoringAction",
     "MentoringSession",
     "Node",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "OrganisationMembership",
     "OtjEntry",
     "OtjState",
+    "OutgoingEmail",
     "PairingStatus",
     "Partnership",
     "Person",
@@ -112,6 +116,7 @@ __all__ = [
     "Qualification",
     "Role",
     "SentForm",
+    "SentReminder",
     "ShadowingPlace",
     "ShadowingRequest",
     "ShadowingState",

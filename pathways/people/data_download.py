@@ -4,8 +4,9 @@ It covers the profile, qualifications, organisation history, access roles, their
 equality answers, apprenticeships (status history, off-the-job log, reviews, placements),
 champion pairings (as the person supported and as a champion) with sessions and the
 private notes they were party to, development conversations about them, shadowing places
-they host and their requests, career stories, and the audit events about them and those
-records. Other people appear by name only.
+they host and their requests, career stories, their notifications (with the emails sent
+about them) and email choices, and the audit events about them and those records. Other
+people appear by name only.
 
 It holds what is *about* the person, never what their role lets them see: an L&D lead's
 download has their own records, not the apprentices they enrolled or the entries they
@@ -29,6 +30,9 @@ from ..models import (
     ChampionProfile,
     DevelopmentConversation,
     MentoringSession,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
     Person,
     ShadowingPlace,
     ShadowingRequest,
@@ -113,6 +117,15 @@ def everything_about(session: Session, person: Person) -> dict:
             "shadowing_request": [r.id for r in requests],
             "shadowing_place": [p.id for p in hosted],
         }),
+        "notifications": [
+            {**_columns(n, "recipient_id"), "emails": [
+                _columns(e, "notification_id") for e in session.scalars(
+                    select(OutgoingEmail).where(OutgoingEmail.notification_id == n.id))]}
+            for n in session.scalars(select(Notification).where(
+                Notification.recipient_id == person.id).order_by(Notification.id))],
+        "notification_email_choices": {
+            choice.kind: choice.email for choice in session.scalars(select(
+                NotificationPreference).where(NotificationPreference.person_id == person.id))},
     }
     return _plain(data)
 

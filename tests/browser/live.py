@@ -24,7 +24,8 @@ def serving(database: Path, populate: Callable[[Session], None]) -> Iterator[tup
     with session_scope(engine) as session:
         populate(session)
     engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "OUTBOX_DIR": str(database.parent / "outbox")})  # not the checkout's
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

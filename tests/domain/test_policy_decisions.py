@@ -27,6 +27,7 @@ from pathways.models import (
     ChampionPairing,
     ChampionProfile,
     Cohort,
+    Notification,
     Organisation,
     Person,
     PersonRole,
@@ -108,6 +109,7 @@ def make_world() -> dict:
                                      status="submitted")
     world["request"] = ShadowingRequest(id=1, person=world["staff"], person_id=1)
     world["manager_request"] = ShadowingRequest(id=2, person=world["manager"], person_id=4)
+    world["notification"] = Notification(id=1, recipient_id=1, kind="champion_answer")
     return world
 
 
@@ -285,6 +287,11 @@ CASES = [
     ("can_see_mentoring_report", "champion", None, ALLOW),
     ("can_see_mentoring_report", "staff", None, FORBID),
     ("can_see_mentoring_report", "manager", None, FORBID),
+
+    ("can_see_notification", "staff", "notification", ALLOW),
+    ("can_see_notification", "colleague", "notification", HIDE),
+    ("can_see_notification", "manager", "notification", HIDE),
+    ("can_see_notification", "admin", "notification", HIDE),
 ]
 
 

@@ -1,5 +1,7 @@
 """The web app on a test database, for fixtures."""
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,9 +20,11 @@ def running_app(database_url: str, *, with_people: bool = False, **config) -> It
         with session_scope(engine) as session:
             make_people(session)
         engine.dispose()
+    outbox = tempfile.mkdtemp(prefix="outbox-")  # emails sent by a test land here
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "REDIS_URL": None, **config})
+                      "REDIS_URL": None, "OUTBOX_DIR": outbox, **config})
     yield app
+    shutil.rmtree(outbox, ignore_errors=True)
     with app.app_context():
         from webapp.extensions import db
 

@@ -53,7 +53,7 @@ def make_world(session, people: dict) -> dict[str, object]:
     from pathways.apprenticeships.posts import create_post
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
     from pathways.mentoring import sessions, shadowing, stories
-    from pathways.models import ChampionPairing, MentoringAction, Transition
+    from pathways.models import ChampionPairing, MentoringAction, Notification, Transition
     from pathways.snapshot import build_graph
 
     today = clock.today()
@@ -98,6 +98,8 @@ def make_world(session, people: dict) -> dict[str, object]:
         "place_id": place.id, "request_id": request.id, "story_id": story.id,
         "move_id": move.id, "node_id": "care-worker", "qualification_id": "care-cert",
         "area": "roles", "action": "retire", "fmt": "csv", "token": "not-a-real-token",
+        "notification_id": session.scalars(select(Notification.id).order_by(
+            Notification.id)).first(),
     }
     return values
 
