@@ -30,7 +30,7 @@ from . import shadowing
 from .matching import ChampionMatch, match_champions
 
 #: Statuses of pairings that are over.
-PAST = ("declined", "expired", "ended")
+PAST = ("declined", "expired", "withdrawn", "ended")
 
 #: A shadowing request with its place, the place's host and the host's organisation.
 _WITH_PLACE = selectinload(ShadowingRequest.place).selectinload(ShadowingPlace.host) \
