@@ -128,6 +128,21 @@ def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPa
         team_names=team_names, teams=teams_of(session, person.organisation_id))
 
 
+@dataclass(frozen=True)
+class PlaceToRequest:
+    """What the page asking for a place shows besides the place: places left, its team."""
+
+    left: int
+    team: str | None
+
+
+def place_to_request(session: Session, place: ShadowingPlace) -> PlaceToRequest:
+    """Return the places still free of ``place`` and its team's name."""
+    team = session.get(Team, place.team_id) if place.team_id else None
+    return PlaceToRequest(place.capacity - shadowing.places_taken(session, place),
+                          team.name if team else None)
+
+
 def team_shadowing_requests(session: Session, manager: Person) -> list[ShadowingRequest]:
     """Return the shadowing requests of the manager's team (not their own), newest first."""
     if manager.team_id is None:
