@@ -19,11 +19,13 @@ from . import (
     people,
     planner,
     stories,
+    team,
 )
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
-                   cohorts, apprenticeships, cohort_files, mentoring, development, stories):
+                   cohorts, apprenticeships, cohort_files, mentoring, development, stories,
+                   team):
         app.register_blueprint(module.blueprint)
