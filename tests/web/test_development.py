@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pathways import clock
+from pathways.dates import format_day
 from pathways.models import (
     DevelopmentAction,
     DevelopmentConversation,
@@ -529,7 +530,7 @@ def test_asking_on_preferred_days_with_a_message_and_reading_the_managers_note(
         **date_parts("preferred_to", TODAY + timedelta(days=3)),
         "message": "I would like to see a hospital discharge"})
     assert answer.status_code == 303
-    days = "26 November 2026 to 27 November 2026"
+    days = f"{format_day(TODAY + timedelta(days=2))} to {format_day(TODAY + timedelta(days=3))}"
     mine = text_of(client.get("/shadowing"))
     assert days in mine and "I would like to see a hospital discharge" in mine
 
@@ -569,7 +570,8 @@ def test_preferred_days_outside_the_place_are_explained_on_their_fields(app, cli
         "message": "x"})
     shown = text_of(answer)
     assert answer.status_code == 400 and SUMMARY in shown
-    assert "must be between 24 November 2026 and 29 November 2026" in shown
+    assert (f"must be between {format_day(TODAY)} and "
+            f"{format_day(TODAY + timedelta(days=5))}") in shown
     assert 'href="#preferred_from"' in answer.text or 'href="#preferred-from"' in answer.text
     assert count(app, ShadowingRequest) == 0
 
