@@ -26,17 +26,21 @@ existence is not revealed). The rules:
   only: others who may see the person are forbidden, anyone else gets "not found";
 - development conversations are recorded by the person's manager (same team), L&D and
   admins, and read by whoever may see the person; shadowing requests are decided by the
-  requester's manager (managers open their team's approvals) and reflected on by the
-  requester; a shadowing place is for its host's organisation, or the partnership when open
-  to it;
-- champions: only a pairing's champion answers its request; only the pair records sessions
+  requester's manager (managers open their team's approvals) and cancelled and reflected
+  on by the requester; a shadowing place is for its host's organisation, or the
+  partnership when open to it;
+- a manager's team page lists the people they manage (:func:`manages`, as a list
+  :func:`team_filter`); only managers open it;
+- champions: only a pairing's champion answers its request, and only the person who asked
+  withdraws it; only the pair records sessions
   and ends it; a champion is asked only within their organisation, or their partnership when
   open to it (others: "not found"); the mentoring report (counts only) is for L&D, admins
   and champions; the equality and age report (counts only, of the people in reach) is for
   L&D; every count about people below 5 is suppressed (``pathways.suppression``);
 - career stories: unpublished ones are seen by their author and the L&D of the author's
-  reach (anyone else: "not found"); L&D approve them, but never their own; only the author
-  rewrites and sends their story; the author or those L&D withdraw it;
+  reach (anyone else: "not found"); L&D approve them or send them back with comments, but
+  never their own; only the author rewrites and sends their story; the author or those L&D
+  withdraw it;
 - notifications: a person sees and marks only their own (anyone else's: "not found").
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
@@ -174,6 +178,14 @@ def manages(actor: Person, person: Person) -> bool:
     """Whether ``actor`` is a manager of ``person``'s team (a manager is in their own team)."""
     return actor.has_role("manager") and actor.team_id is not None and (
         actor.team_id == person.team_id)
+
+
+def team_filter(actor: Person) -> ColumnElement[bool]:
+    """Return the SQL condition "the person is one ``actor`` manages": :func:`manages` for
+    lists (the team page), e.g. ``select(Person).where(team_filter(manager))``."""
+    if not actor.has_role("manager") or actor.team_id is None:
+        return false()
+    return Person.team_id == actor.team_id
 
 
 def is_paired(session: Session, champion: Person, person: Person) -> bool:
@@ -366,6 +378,23 @@ def can_decide_shadowing(session: Session, actor: Person, request: ShadowingRequ
     return FORBID
 
 
+def can_see_team(actor: Person) -> Decision:
+    """Decide whether ``actor`` may open the team page (the people they manage): managers."""
+    return ALLOW if actor.has_role("manager") else FORBID
+
+
+def can_cancel_shadowing(session: Session, actor: Person, request: ShadowingRequest
+                         ) -> Decision:
+    """Decide whether ``actor`` may cancel a shadowing request: the requester only.
+
+    Others who may see the requester (their manager) are forbidden; anyone else gets "not
+    found".
+    """
+    if actor.id == request.person_id:
+        return ALLOW
+    return HIDE if can_view_person(session, actor, request.person) is HIDE else FORBID
+
+
 def can_reflect_on_shadowing(session: Session, actor: Person, request: ShadowingRequest
                              ) -> Decision:
     """Decide whether ``actor`` may write the reflection on a shadowing request: the requester.
@@ -410,8 +439,9 @@ def can_withdraw_story(actor: Person, story: CareerStory) -> Decision:
 
 
 def can_approve_story(actor: Person, story: CareerStory) -> Decision:
-    """Decide whether ``actor`` may publish a story: L&D of its reach, but not its author
-    (a story is checked by someone else before it is public)."""
+    """Decide whether ``actor`` may publish a story or send it back with comments: L&D of
+    its reach, but not its author (a story is checked by someone else before it is
+    public)."""
     decision = can_moderate_story(actor, story)
     if decision and actor.id == story.person_id:
         return FORBID
@@ -447,6 +477,15 @@ def can_answer_request(actor: Person, pairing: ChampionPairing) -> Decision:
     else was already told "not found" by ``can_view_pairing``.
     """
     return ALLOW if actor.id == pairing.champion_id else FORBID
+
+
+def can_withdraw_champion_request(actor: Person, pairing: ChampionPairing) -> Decision:
+    """Decide whether ``actor`` may withdraw a request to a champion: the person who asked.
+
+    Others who may see the pairing (the champion, the person's manager, L&D) are
+    forbidden; anyone else was already told "not found" by ``can_view_pairing``.
+    """
+    return ALLOW if actor.id == pairing.person_id else FORBID
 
 
 def can_write_mentoring(session: Session, actor: Person, pairing: ChampionPairing
@@ -492,7 +531,8 @@ def menu_for(actor: Person | None) -> frozenset[str]:
 
     Each is offered exactly when the decision behind its first page allows it, so a link is
     never shown to someone the page would refuse: ``profile``, ``champions`` and
-    ``shadowing`` (``can_use_own_pages``), ``edit_map`` (``can_edit_graph``), ``people``
+    ``shadowing`` (``can_use_own_pages``), ``team`` (``can_see_team``), ``edit_map``
+    (``can_edit_graph``), ``people``
     (``can_import_staff``), ``cohorts`` and ``story_review`` (``can_manage_apprenticeships``
     for the actor's organisation, ``can_review_stories``), ``audit`` (``can_read_audit``),
     besides ``PUBLIC_MENU``.
@@ -507,6 +547,7 @@ def menu_for(actor: Person | None) -> frozenset[str]:
         return frozenset(areas)
     decided = {
         ("profile", "champions", "shadowing"): can_use_own_pages(actor),
+        ("team",): can_see_team(actor),
         ("edit_map",): can_edit_graph(actor),
         ("people",): can_import_staff(actor),
         ("cohorts",): can_manage_apprenticeships(actor, actor.organisation),

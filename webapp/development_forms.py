@@ -116,11 +116,26 @@ class PlaceForm(CreatesRecord, Form):
         return self
 
 
+class ShadowingRequestForm(CreatesRecord, Form):
+    """Ask for a shadowing place: the days the person would like, and why (both optional)."""
+
+    preferred_from = date_field("First day you would like (optional)",
+                                "Leave blank for the place's first day", "The first day")
+    preferred_to = date_field("Last day you would like (optional)",
+                              "Leave blank for the place's last day", "The last day")
+    message = text_area("Message to your manager (optional)",
+                        hint="Why you would like to shadow this role, and anything your "
+                             "manager or the host should know")
+
+
 class DecisionForm(Form):
-    """Approve or decline a shadowing request (the button pressed says which)."""
+    """Approve or decline a shadowing request (the button pressed says which), with a note
+    the person reads."""
 
     decision = HiddenField(validators=[AnyOf(["approve", "decline"],
                                              message="Approve or decline the request")])
+    note = text_area("Note to the person (optional)",
+                     hint="For example, which day the rota can spare them, or why not now")
 
 
 class ReflectionForm(Form):

@@ -137,5 +137,16 @@ class SubmitForm(Form):
     consent = BooleanField(CONSENT, validators=[Optional()], widget=GovCheckboxInput())
 
 
+class SendBackForm(Form):
+    """Send a story back to its author with comments (L&D)."""
+
+    comments = TextAreaField("Comments for the writer", validators=[
+        DataRequired(message="Say what the writer should change"),
+        Length(max=MAX_BODY, message=f"The comments must be {MAX_BODY:,} characters or "
+                                     "fewer")],
+        description="What to change before it can be published. The writer reads this.",
+        widget=GovTextArea(), render_kw={"rows": 4})
+
+
 class StoryActionForm(Form):
     """A button that publishes or withdraws a story: only the CSRF token."""

@@ -1,4 +1,4 @@
-"""What the champions, development and story pages show, each read in one call.
+"""What the champions, development, story and team pages show, each read in one call.
 
 The views ask these instead of building queries; each loads the rows its page walks
 through, so a page's loops never load one row at a time.
@@ -6,16 +6,20 @@ through, so a page's loops never load one row at a time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..apprenticeships.pages import teams_of
+from ..apprenticeships.progress import ApprenticeProgress, Thresholds, progress_rows
+from ..apprenticeships.rules import FINISHED
 from ..errors import InvalidInput
 from ..models import (
+    Apprenticeship,
     CareerStory,
     ChampionPairing,
     ChampionProfile,
@@ -26,11 +30,13 @@ from ..models import (
     ShadowingRequest,
     Team,
 )
+from ..policy import team_filter
+from ..vocabulary import LabelledEnum
 from . import shadowing
 from .matching import ChampionMatch, match_champions
 
 #: Statuses of pairings that are over.
-PAST = ("declined", "expired", "ended")
+PAST = ("declined", "expired", "withdrawn", "ended")
 
 #: A shadowing request with its place, the place's host and the host's organisation.
 _WITH_PLACE = selectinload(ShadowingRequest.place).selectinload(ShadowingPlace.host) \
@@ -126,6 +132,21 @@ def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPa
         left={place.id: place.capacity - shadowing.places_taken(session, place)
               for place in places + hosted},
         team_names=team_names, teams=teams_of(session, person.organisation_id))
+
+
+@dataclass(frozen=True)
+class PlaceToRequest:
+    """What the page asking for a place shows besides the place: places left, its team."""
+
+    left: int
+    team: str | None
+
+
+def place_to_request(session: Session, place: ShadowingPlace) -> PlaceToRequest:
+    """Return the places still free of ``place`` and its team's name."""
+    team = session.get(Team, place.team_id) if place.team_id else None
+    return PlaceToRequest(place.capacity - shadowing.places_taken(session, place),
+                          team.name if team else None)
 
 
 def team_shadowing_requests(session: Session, manager: Person) -> list[ShadowingRequest]:
@@ -243,3 +264,132 @@ def places_to_shadow(session: Session, role_id: str, viewer: Person, today: date
                          team=teams.get(place.team_id) if place.team_id else None,
                          left=place.capacity - shadowing.places_taken(session, place))
             for place in places]
+
+
+# A manager's team ---------------------------------------------------------------------------
+
+#: Days before a My Conversation's review date from which it shows as due.
+REVIEW_DUE_WITHIN_DAYS = 28
+#: People on one page of the team page.
+TEAM_PAGE_SIZE = 25
+
+
+class ReviewState(LabelledEnum):
+    """Where a person's My Conversation stands on a day, from its review date."""
+
+    OVERDUE = "overdue", "Review overdue", "red"
+    DUE = "due", "Review due soon", "orange"
+    BOOKED = "booked", "Review booked", "green"
+    NONE = "none", "No conversation yet", "grey"
+
+    @classmethod
+    def on(cls, review_on: date | None, today: date) -> ReviewState:
+        """Return the state of a conversation reviewed on ``review_on``, seen on ``today``.
+
+        Examples
+        --------
+        >>> [ReviewState.on(day, date(2026, 3, 2)).value for day in (
+        ...     date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 30), date(2026, 4, 1), None)]
+        ['overdue', 'due', 'due', 'booked', 'none']
+        """
+        if review_on is None:
+            return cls.NONE
+        if review_on < today:
+            return cls.OVERDUE
+        if review_on <= today + timedelta(days=REVIEW_DUE_WITHIN_DAYS):
+            return cls.DUE
+        return cls.BOOKED
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One person of a manager's team as the team page shows them.
+
+    ``review_on`` is their latest My Conversation's review date (None without one) and
+    ``review`` its state; ``waiting`` their shadowing requests waiting for the manager,
+    soonest first; ``apprenticeships`` the standing of those not finished, with the hours
+    waiting for approval beside the approved ones.
+    """
+
+    person: Person
+    review_on: date | None
+    review: ReviewState
+    waiting: list[ShadowingRequest]
+    apprenticeships: list[ApprenticeProgress]
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """A page of the manager's team by name, and what needs them across the whole team.
+
+    ``overdue`` and ``due`` count My Conversation reviews overdue and due soon,
+    ``without`` people with no conversation yet, ``waiting`` shadowing requests waiting
+    for the manager's decision.
+    """
+
+    members: list[TeamMember]
+    number: int
+    pages: int
+    total: int
+    overdue: int
+    due: int
+    without: int
+    waiting: int
+
+
+def team_page(session: Session, manager: Person, today: date, *, page: int = 1,
+              per_page: int = TEAM_PAGE_SIZE, thresholds: Thresholds | None = None
+              ) -> TeamPage:
+    """Return a page of the people ``manager`` manages (``policy.team_filter``), by name.
+
+    The same number of queries whatever the team's size: the count and what needs the
+    manager across the team, the page's people with their latest review dates, their
+    waiting shadowing requests with places, and their apprenticeships' standing on
+    ``today`` (``progress.progress_rows``). Only active people, never the manager.
+
+    Examples
+    --------
+    >>> found = team_page(session, me, date(2026, 3, 2))
+    >>> found.members, found.total, found.pages
+    ([], 0, 1)
+    """
+    latest_review = (select(DevelopmentConversation.review_on)
+                     .where(DevelopmentConversation.person_id == Person.id)
+                     .order_by(DevelopmentConversation.held_on.desc(),
+                               DevelopmentConversation.id.desc())
+                     .limit(1).correlate(Person).scalar_subquery())
+    team = (team_filter(manager), Person.id != manager.id, Person.active.is_(True))
+    reviews = select(Person.id.label("person_id"), latest_review.label("review_on")) \
+        .where(*team).subquery()
+    soon = today + timedelta(days=REVIEW_DUE_WITHIN_DAYS)
+    total, overdue, due, without = session.execute(select(
+        func.count(), func.count(case((reviews.c.review_on < today, 1))),
+        func.count(case((reviews.c.review_on.between(today, soon), 1))),
+        func.count(case((reviews.c.review_on.is_(None), 1)))).select_from(reviews)).one()
+    waiting_total = session.scalar(
+        select(func.count(ShadowingRequest.id)).join(ShadowingRequest.person)
+        .where(*team, ShadowingRequest.status == "requested")) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(page, 1), pages)
+    rows = session.execute(
+        select(Person, latest_review).where(*team).order_by(Person.name, Person.id)
+        .limit(per_page).offset((number - 1) * per_page)).all()
+    ids = [person.id for person, _review in rows]
+    waiting: dict[int, list[ShadowingRequest]] = {person_id: [] for person_id in ids}
+    standing: dict[str, list[ApprenticeProgress]] = {person.email: [] for person, _ in rows}
+    if ids:
+        for found in session.scalars(
+                select(ShadowingRequest).where(ShadowingRequest.person_id.in_(ids),
+                                               ShadowingRequest.status == "requested")
+                .options(selectinload(ShadowingRequest.place))
+                .order_by(ShadowingRequest.preferred_from, ShadowingRequest.id)):
+            waiting[found.person_id].append(found)
+        for row in progress_rows(session, Apprenticeship.person_id.in_(ids), today,
+                                 thresholds or Thresholds()):
+            if row.status not in FINISHED:
+                standing[row.email].append(row)
+    return TeamPage(
+        [TeamMember(person, review_on, ReviewState.on(review_on, today), waiting[person.id],
+                    sorted(standing[person.email], key=lambda row: row.start_date))
+         for person, review_on in rows],
+        number, pages, total, overdue, due, without, waiting_total)

@@ -3,12 +3,14 @@
 A person requests a champion from their match list; the champion has ``RESPOND_DAYS`` (10)
 to accept or decline. Accepting needs an agreement: goals, how often to meet, and until
 when. A request not answered by its ``respond_by`` date expires (``expire_requests`` marks
-them, and a late answer is refused). Either side can end an active pairing.
+them, and a late answer is refused). The person who asked may withdraw their request
+while it waits, which frees the champion's place. Either side can end an active pairing.
 
 A champion's places are limited (``ChampionProfile.capacity``): requesting and accepting
 lock the champion's profile first (``db.lock_for_update``) and count their pairings only
 then, so requests at the same moment take turns and never take a champion over capacity;
-answering or ending locks the pairing, so it is answered (or ended) once.
+answering, withdrawing or ending locks the pairing, so it is answered, withdrawn (or ended)
+once: a withdrawal and an answer at the same moment take turns, and the second is refused.
 """
 
 from __future__ import annotations
@@ -150,6 +152,34 @@ def decline(session: Session, pairing: ChampionPairing, *, reason: str = "",
                  concerns=pairing.person)
     notify(session, pairing.person, "champion_answer", pairing, link="/champions",
            text=f"{pairing.champion.name} declined your request to be your career champion")
+    return pairing
+
+
+def withdraw_request(session: Session, pairing: ChampionPairing, *,
+                     actor: Person | None = None) -> ChampionPairing:
+    """Withdraw a request the champion has not answered (the person who asked; the caller
+    checks): the champion's place is free again, and the person may ask again later.
+
+    Raises
+    ------
+    PairingRefused
+        When the request was answered, expired or withdrawn already.
+
+    Examples
+    --------
+    >>> asked = ChampionPairing(champion_id=lnd.id, person_id=me.id, status="requested")
+    >>> session.add(asked)
+    >>> withdraw_request(session, asked, actor=me).status
+    'withdrawn'
+    """
+    _lock_champion(session, pairing.champion_id)  # the same order as asking and accepting
+    lock_for_update(session, pairing)
+    if pairing.status != "requested":
+        raise PairingRefused(f"This request is {pairing.status}, so it cannot be withdrawn.")
+    pairing.status = "withdrawn"
+    session.flush()
+    audit.record(session, actor, "champion_withdraw", "pairing", pairing.id,
+                 "Request withdrawn", concerns=pairing.person)
     return pairing
 
 

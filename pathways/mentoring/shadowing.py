@@ -1,6 +1,12 @@
 """Role shadowing: hosts publish places, staff request one, their manager approves, and
 afterwards the person writes a reflection and says whether the role is still their goal.
 
+A request names the days the person would like, within the place's dates, and may say why;
+the manager's decision may carry a note, which the person reads. The person may cancel
+their request while it waits, and after it is approved until the shadowing starts (the
+first preferred day, or the place's first day): a cancelled approval gives its place back.
+Cancelled, they may ask for the same place again (the one request is opened again).
+
 A place is open while its end date has not passed and it has room: approved (and
 completed) requests take its places. Anyone in the host's organisation may request one, and
 people elsewhere in the partnership when the place is open to the partnership.
@@ -18,15 +24,28 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..dates import format_day
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
-from ..models import Node, Person, Role, ShadowingPlace, ShadowingRequest, Team
+from ..models import (
+    SHADOWING_STATES,
+    Node,
+    Person,
+    Role,
+    ShadowingPlace,
+    ShadowingRequest,
+    Team,
+)
 from ..models.people import utcnow
 from ..notifications import managers_of, notify, notify_each
 from ..policy import shadowing_place_in_reach
 
 #: Request states that take up a place.
 TAKING_A_PLACE = ("approved", "completed")
+#: Request states the person may still cancel (approved ones until the shadowing starts).
+CANCELLABLE = ("requested", "approved")
+#: The longest message with a request, and the longest note with a decision.
+MAX_WORDS = 2000
 
 
 class ShadowingRefused(Refused):
@@ -90,14 +109,31 @@ def open_places(session: Session, role_id: str, viewer: Person | None = None,
 
 
 def request_place(session: Session, place: ShadowingPlace, person: Person, *,
-                  today: date | None = None) -> ShadowingRequest:
-    """Ask for a shadowing place (the person's manager decides).
+                  preferred_from: date | None = None, preferred_to: date | None = None,
+                  message: str = "", today: date | None = None) -> ShadowingRequest:
+    """Ask for a shadowing place on the days preferred (the person's manager decides).
+
+    The preferred days default to the place's remaining dates; they must lie within the
+    place's dates, not before today, the first on or before the last. A request the person
+    cancelled is opened again with the new days and message.
 
     Raises
     ------
+    InvalidInput
+        When the preferred days are outside the place's dates, in the past or the wrong
+        way round, or the message is too long.
     ShadowingRefused
         When the place is full, over, out of the person's reach, hosted by them, or
         already requested by them.
+
+    Examples
+    --------
+    >>> place = publish_place(session, lnd, role_id="social-worker", today=date(2030, 1, 6),
+    ...                       starts_on=date(2030, 3, 2), ends_on=date(2030, 3, 6))
+    >>> asked = request_place(session, place, me, preferred_from=date(2030, 3, 4),
+    ...                       message="I am thinking of social work", today=date(2030, 1, 6))
+    >>> asked.status, asked.preferred_to.isoformat()
+    ('requested', '2030-03-06')
     """
     today = today or clock.today()
     lock_for_update(session, place)
@@ -109,37 +145,122 @@ def request_place(session: Session, place: ShadowingPlace, person: Person, *,
         raise ShadowingRefused("This place has ended.")
     if places_taken(session, place) >= place.capacity:
         raise ShadowingRefused("This place is full.")
-    if session.scalar(select(ShadowingRequest.id).filter_by(place_id=place.id,
-                                                           person_id=person.id)):
+    first = preferred_from or max(place.starts_on, today)
+    last = preferred_to or place.ends_on
+    message = (message or "").strip()
+    _check_request(place, first, last, message, today)
+    earlier = session.scalar(select(ShadowingRequest).filter_by(place_id=place.id,
+                                                               person_id=person.id))
+    if earlier is not None and earlier.status != "withdrawn":
         raise ShadowingRefused("You have already asked for this place.")
-    request = ShadowingRequest(place=place, person=person)
+    request = earlier or ShadowingRequest(place=place, person=person)
+    request.status, request.requested_at = "requested", utcnow()
+    request.preferred_from, request.preferred_to, request.message = first, last, message
+    request.decided_by_id, request.decided_at, request.decision_note = None, None, ""
+    request.cancelled_at = None
     session.add(request)
     session.flush()
     audit.record(session, person, "shadowing_request", "shadowing_request", request.id,
-                 "Requested", concerns=person)
+                 f"Requested {first.isoformat()} to {last.isoformat()}", concerns=person)
     notify_each(session, managers_of(session, person), "shadowing_request", request,
                 link="/shadowing/approvals",
                 text=f"{person.name} asks to shadow the role of {_role_title(session, place)}")
     return request
 
 
-def decide(session: Session, request: ShadowingRequest, approve: bool, *,
-           actor: Person, today: date | None = None) -> ShadowingRequest:
-    """Approve or decline a request (the caller checks the actor is the person's manager).
+def _check_request(place: ShadowingPlace, first: date, last: date, message: str,
+                   today: date) -> None:
+    """Refuse preferred days outside the place's dates or past, and too long a message."""
+    problems = []
+    between = (f"must be between {format_day(place.starts_on)} and "
+               f"{format_day(place.ends_on)}, the place's dates")
+    if not place.starts_on <= first <= place.ends_on:
+        problems.append(Problem("preferred_from", between))
+    elif first < today:
+        problems.append(Problem("preferred_from", "must be today or later"))
+    if not place.starts_on <= last <= place.ends_on:
+        problems.append(Problem("preferred_to", between))
+    elif last < first:
+        problems.append(Problem("preferred_to", "must be on or after the first day you "
+                                                "would like"))
+    if len(message) > MAX_WORDS:
+        problems.append(Problem("message", f"must be {MAX_WORDS:,} characters or fewer"))
+    if problems:
+        raise InvalidInput(problems, "The place was not requested")
+
+
+def _state(request: ShadowingRequest) -> str:
+    """Return the request's state in words, e.g. "cancelled"."""
+    return SHADOWING_STATES.get(request.status, request.status).lower()
+
+
+def starts_on(request: ShadowingRequest) -> date:
+    """Return the day the shadowing starts: the first preferred day, else the place's."""
+    return request.preferred_from or request.place.starts_on
+
+
+def cancel(session: Session, request: ShadowingRequest, *, actor: Person,
+           today: date | None = None) -> ShadowingRequest:
+    """Cancel a request (the requester; the caller checks): while it waits, or once approved
+    until the shadowing starts, when its place is given back.
 
     Raises
     ------
     ShadowingRefused
-        When the request was already decided, or approving would overfill the place.
+        When the request was declined, cancelled or completed, or the approved shadowing
+        has started.
+
+    Examples
+    --------
+    >>> place = publish_place(session, lnd, role_id="social-worker", today=date(2030, 1, 6),
+    ...                       starts_on=date(2030, 3, 2), ends_on=date(2030, 3, 6))
+    >>> asked = request_place(session, place, me, today=date(2030, 1, 6))
+    >>> cancel(session, asked, actor=me, today=date(2030, 1, 7)).status
+    'withdrawn'
     """
+    today = today or clock.today()
+    lock_for_update(session, request.place)
+    lock_for_update(session, request)
+    if request.status not in CANCELLABLE:
+        raise ShadowingRefused(f"This request is {_state(request)}, so it cannot be "
+                               "cancelled.")
+    if request.status == "approved" and starts_on(request) <= today:
+        raise ShadowingRefused(f"The shadowing started on {format_day(starts_on(request))}, "
+                               "so it cannot be cancelled now: tell the host instead.")
+    was = request.status
+    request.status, request.cancelled_at = "withdrawn", utcnow()
+    session.flush()
+    audit.record(session, actor, "shadowing_cancel", "shadowing_request", request.id,
+                 f"Cancelled ({was})", concerns=request.person)
+    return request
+
+
+def decide(session: Session, request: ShadowingRequest, approve: bool, *,
+           actor: Person, note: str = "", today: date | None = None) -> ShadowingRequest:
+    """Approve or decline a request with an optional note the person reads (the caller
+    checks the actor is the person's manager).
+
+    Raises
+    ------
+    InvalidInput
+        When the note is too long.
+    ShadowingRefused
+        When the request was already decided or cancelled, or approving would overfill
+        the place.
+    """
+    note = (note or "").strip()
+    if len(note) > MAX_WORDS:
+        raise InvalidInput([Problem("note", f"must be {MAX_WORDS:,} characters or fewer")],
+                           "The request was not decided")
     lock_for_update(session, request.place)
     lock_for_update(session, request)
     if request.status != "requested":
-        raise ShadowingRefused(f"This request is already {request.status}.")
+        raise ShadowingRefused(f"This request is already {_state(request)}.")
     if approve and places_taken(session, request.place) >= request.place.capacity:
         raise ShadowingRefused("The place filled up before this request was approved.")
     request.status = "approved" if approve else "declined"
     request.decided_by_id, request.decided_at = actor.id, utcnow()
+    request.decision_note = note
     session.flush()
     audit.record(session, actor, "shadowing_" + request.status, "shadowing_request",
                  request.id, request.status.title(), concerns=request.person)
@@ -170,8 +291,8 @@ def reflect(session: Session, request: ShadowingRequest, *, reflection: str,
     if request.status != "approved":
         raise ShadowingRefused(f"Only approved shadowing can be reflected on; this is "
                                f"{request.status}.")
-    if today < request.place.starts_on:
-        raise ShadowingRefused(f"The shadowing starts on {request.place.starts_on.isoformat()}; "
+    if today < starts_on(request):
+        raise ShadowingRefused(f"The shadowing starts on {format_day(starts_on(request))}; "
                                "write the reflection afterwards.")
     if not (reflection or "").strip():
         raise InvalidInput([Problem("reflection", "say what you saw and learned")],

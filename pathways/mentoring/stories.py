@@ -2,7 +2,9 @@
 
 A person writes their story (their route: roles and qualifications with years, and their
 own words) and submits it, which records their consent; L&D approves it, and only then is
-it published. The person can withdraw it at any time, and a withdrawn story is shown
+it published, or sends it back with comments: the author reads them, revises the story
+and sends it again (with their consent again), and the comments stay beside it until it is
+published. The person can withdraw it at any time, and a withdrawn story is shown
 nowhere. Published stories appear on the page of every role and qualification they pass
 through, and on the map when opened.
 
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused, UnknownNode
 from ..lookup import resolve_node
 from ..models import CareerStory, Person
@@ -102,7 +105,7 @@ def submit(session: Session, story: CareerStory, *, consent: bool) -> CareerStor
     if not consent:
         raise InvalidInput([Problem("consent", "say that you agree to your story being "
                                     "published")], "The story was not submitted")
-    if story.status not in ("draft", "withdrawn"):
+    if story.status not in ("draft", "withdrawn", "returned"):
         raise StoryRefused(f"This story is {story.status}; only a draft can be submitted.")
     story.status, story.consented_at, story.withdrawn_at = "submitted", utcnow(), None
     session.flush()
@@ -122,16 +125,58 @@ def approve(session: Session, story: CareerStory, *, actor: Person) -> CareerSto
     StoryRefused
         When the story is not waiting for approval or has no consent.
     """
+    lock_for_update(session, story)
     if story.status != "submitted" or story.consented_at is None:
         raise StoryRefused(f"This story is {story.status}; only a submitted story with the "
                            "person's consent can be published.")
     story.status, story.approved_by_id, story.approved_at = "published", actor.id, utcnow()
+    story.review_comments, story.returned_at = "", None
     session.flush()
     bump_public_content_version(session)
     audit.record(session, actor, "story_publish", "career_story", story.id, "Published",
                  concerns=story.person)
     notify(session, story.person, "story_decision", story, link=f"/stories/{story.id}",
            text=f"Your career story “{story.title}” is published")
+    return story
+
+
+def send_back(session: Session, story: CareerStory, *, comments: str, actor: Person
+              ) -> CareerStory:
+    """Send a submitted story back to its author with comments (L&D; the caller checks the
+    actor may): the author reads them, revises the story and sends it again, giving their
+    consent again.
+
+    Raises
+    ------
+    InvalidInput
+        When the comments are empty or longer than ``MAX_BODY``.
+    StoryRefused
+        When the story is not waiting for approval (published, withdrawn, or sent back
+        already by someone else at the same moment).
+
+    Examples
+    --------
+    >>> story = CareerStory(person=me, title="Nights to days", body="...", status="submitted")
+    >>> session.add(story)
+    >>> send_back(session, story, comments="Say more about the course", actor=lnd).status
+    'returned'
+    """
+    comments = (comments or "").strip()
+    if not comments or len(comments) > MAX_BODY:
+        raise InvalidInput([Problem("comments", f"say what the author should change, in up "
+                                    f"to {MAX_BODY:,} characters")],
+                           "The story was not sent back")
+    lock_for_update(session, story)
+    if story.status != "submitted":
+        raise StoryRefused(f"This story is {story.status}; only a story waiting to be "
+                           "published can be sent back.")
+    story.status, story.review_comments, story.returned_at = "returned", comments, utcnow()
+    story.consented_at = None
+    session.flush()
+    audit.record(session, actor, "story_return", "career_story", story.id,
+                 "Sent back with comments", concerns=story.person)
+    notify(session, story.person, "story_decision", story, link="/stories/mine",
+           text=f"Your career story “{story.title}” was sent back with comments")
     return story
 
 

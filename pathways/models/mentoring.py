@@ -70,7 +70,7 @@ class ShadowingState(LabelledEnum):
     REQUESTED = "requested", "Waiting for the manager", "blue"
     APPROVED = "approved", "Approved", "green"
     DECLINED = "declined", "Declined", "red"
-    WITHDRAWN = "withdrawn", "Withdrawn", "grey"
+    WITHDRAWN = "withdrawn", "Cancelled", "grey"
     COMPLETED = "completed", "Reflection written", "purple"
 
 
@@ -79,6 +79,7 @@ class StoryStatus(LabelledEnum):
 
     DRAFT = "draft", "Draft", "grey"
     SUBMITTED = "submitted", "Waiting for L&D", "blue"
+    RETURNED = "returned", "Sent back with comments", "yellow"
     PUBLISHED = "published", "Published", "green"
     WITHDRAWN = "withdrawn", "Withdrawn", "orange"
 
@@ -211,6 +212,14 @@ class ShadowingRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reflection: Mapped[str] = mapped_column(Text, default="")
     still_my_goal: Mapped[bool | None] = mapped_column(Boolean)
+    #: The days the person would like, within the place's dates (None on older requests).
+    preferred_from: Mapped[date | None] = mapped_column(Date)
+    preferred_to: Mapped[date | None] = mapped_column(Date)
+    #: Why they ask, for their manager and the host.
+    message: Mapped[str] = mapped_column(Text, default="")
+    #: The manager's note with the decision, shown to the person.
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     place: Mapped[ShadowingPlace] = relationship(back_populates="requests")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -234,6 +243,10 @@ class CareerStory(Base):
                                                                   ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: L&D's comments when they sent the story back, kept for the author until it is
+    #: published.
+    review_comments: Mapped[str] = mapped_column(Text, default="")
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 

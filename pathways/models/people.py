@@ -199,6 +199,7 @@ class PairingStatus(LabelledEnum):
     DECLINED = "declined", "Declined", "red"
     EXPIRED = "expired", "Expired: no answer in time", "grey"
     ENDED = "ended", "Ended", "grey"
+    WITHDRAWN = "withdrawn", "Withdrawn", "grey"
 
 
 class ChampionPairing(Base):
@@ -206,7 +207,8 @@ class ChampionPairing(Base):
 
     Status: ``requested`` (waiting for the champion, until ``respond_by``), ``active``
     (accepted, with an agreement: goals, how often to meet, until when), ``declined``,
-    ``expired`` (no answer in time) or ``ended``.
+    ``expired`` (no answer in time), ``withdrawn`` (by the person, before an answer) or
+    ``ended``.
     """
 
     __tablename__ = "champion_pairings"

@@ -230,6 +230,29 @@ def test_expire_requests_frees_the_place(session, world):
     assert [name for name, _ in ranked(session, world)] == ["walked"]
 
 
+def test_withdrawing_a_request_frees_the_place_and_it_cannot_be_answered(session, world):
+    chosen, pairing = _request(session, world)
+    assert ranked(session, world) == []
+    pairings.withdraw_request(session, pairing, actor=world["staff"])
+    assert pairing.status == "withdrawn"
+    assert [name for name, _ in ranked(session, world)] == ["walked"]
+    with pytest.raises(pairings.PairingRefused, match="withdrawn, so it cannot be answered"):
+        pairings.accept(session, pairing, goals="g", meeting_frequency="m",
+                        agreed_until=TODAY + timedelta(days=30), today=TODAY)
+    with pytest.raises(pairings.PairingRefused, match="withdrawn, so it cannot be withdrawn"):
+        pairings.withdraw_request(session, pairing, actor=world["staff"])
+    # The person may ask again.
+    again = pairings.request_champion(session, world["G"], world["staff"], chosen, today=TODAY)
+    assert again.status == "requested" and again.id != pairing.id
+
+
+def test_an_answered_request_cannot_be_withdrawn(session, world):
+    _, pairing = _request(session, world)
+    pairings.decline(session, pairing, reason="Full", today=TODAY)
+    with pytest.raises(pairings.PairingRefused, match="declined, so it cannot be withdrawn"):
+        pairings.withdraw_request(session, pairing, actor=world["staff"])
+
+
 def test_either_side_ends_an_active_pairing(session, world):
     _, pairing = _request(session, world)
     with pytest.raises(pairings.PairingRefused, match="not active"):

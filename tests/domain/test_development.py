@@ -115,6 +115,102 @@ def test_places_reach_the_partnership_only_when_open(session, world):
         shadowing.request_place(session, closed, world["other_team"], today=TODAY)
 
 
+def test_a_request_keeps_its_preferred_days_and_message_and_the_decision_its_note(
+        session, world):
+    place = _place(session, world)
+    request = shadowing.request_place(
+        session, place, world["staff"], preferred_from=TODAY + timedelta(days=2),
+        preferred_to=TODAY + timedelta(days=3), message="  I want to see hospital discharge ",
+        today=TODAY)
+    assert (request.preferred_from, request.preferred_to, request.message) == (
+        TODAY + timedelta(days=2), TODAY + timedelta(days=3), "I want to see hospital discharge")
+    shadowing.decide(session, request, True, actor=world["manager"],
+                     note=" Take the Thursday off the rota ")
+    assert (request.status, request.decision_note) == ("approved", "Take the Thursday off the rota")
+    # Reflection waits for the first preferred day, not the place's first day.
+    with pytest.raises(shadowing.ShadowingRefused, match="starts on 26 November 2026"):
+        shadowing.reflect(session, request, reflection="x", still_my_goal=True,
+                          today=TODAY + timedelta(days=1))
+
+
+def test_a_request_without_days_asks_for_the_rest_of_the_place(session, world):
+    place = shadowing.publish_place(
+        session, world["other_team"], role_id="social-worker",
+        starts_on=TODAY - timedelta(days=3), ends_on=TODAY + timedelta(days=5), today=TODAY)
+    request = shadowing.request_place(session, place, world["staff"], today=TODAY)
+    assert (request.preferred_from, request.preferred_to) == (TODAY, place.ends_on)
+
+
+@pytest.mark.parametrize("first, last, where", [
+    (-1, 2, {"preferred_from"}),             # before the place
+    (1, 9, {"preferred_to"}),                # after it
+    (3, 2, {"preferred_to"}),                # the wrong way round
+])
+def test_preferred_days_must_lie_within_the_place(session, world, first, last, where):
+    place = _place(session, world)
+    with pytest.raises(InvalidInput) as refused:
+        shadowing.request_place(session, place, world["staff"],
+                                preferred_from=TODAY + timedelta(days=first),
+                                preferred_to=TODAY + timedelta(days=last), today=TODAY)
+    assert {p.where for p in refused.value.problems} == where
+
+
+def test_preferred_days_in_the_past_and_long_words_are_refused(session, world):
+    place = shadowing.publish_place(
+        session, world["other_team"], role_id="social-worker",
+        starts_on=TODAY - timedelta(days=3), ends_on=TODAY + timedelta(days=5), today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        shadowing.request_place(session, place, world["staff"],
+                                preferred_from=TODAY - timedelta(days=1),
+                                message="x" * (shadowing.MAX_WORDS + 1), today=TODAY)
+    assert {p.where for p in refused.value.problems} == {"preferred_from", "message"}
+    request = shadowing.request_place(session, place, world["staff"], today=TODAY)
+    with pytest.raises(InvalidInput, match="note"):
+        shadowing.decide(session, request, False, actor=world["manager"],
+                         note="x" * (shadowing.MAX_WORDS + 1))
+    assert request.status == "requested"
+
+
+def test_cancelling_a_waiting_request_then_asking_again(session, world):
+    place = _place(session, world)
+    request = shadowing.request_place(session, place, world["staff"], today=TODAY)
+    shadowing.cancel(session, request, actor=world["staff"], today=TODAY)
+    assert request.status == "withdrawn" and request.cancelled_at is not None
+    with pytest.raises(shadowing.ShadowingRefused, match="already cancelled"):
+        shadowing.decide(session, request, True, actor=world["manager"])
+    with pytest.raises(shadowing.ShadowingRefused, match="cancelled, so it cannot"):
+        shadowing.cancel(session, request, actor=world["staff"], today=TODAY)
+    again = shadowing.request_place(session, place, world["staff"], message="Changed my mind",
+                                    today=TODAY)
+    assert again.id == request.id and (again.status, again.message) == (
+        "requested", "Changed my mind")
+
+
+def test_cancelling_an_approval_before_it_starts_gives_the_place_back(session, world):
+    place = _place(session, world)
+    request = shadowing.request_place(session, place, world["staff"],
+                                      preferred_from=TODAY + timedelta(days=2), today=TODAY)
+    shadowing.decide(session, request, True, actor=world["manager"])
+    assert shadowing.open_places(session, "social-worker", today=TODAY) == []
+    shadowing.cancel(session, request, actor=world["staff"], today=TODAY + timedelta(days=1))
+    assert shadowing.open_places(session, "social-worker", today=TODAY) == [place]
+
+
+def test_an_approval_cannot_be_cancelled_once_the_shadowing_starts(session, world):
+    place = _place(session, world)
+    request = shadowing.request_place(session, place, world["staff"],
+                                      preferred_from=TODAY + timedelta(days=2), today=TODAY)
+    shadowing.decide(session, request, True, actor=world["manager"])
+    with pytest.raises(shadowing.ShadowingRefused, match="started on 26 November 2026"):
+        shadowing.cancel(session, request, actor=world["staff"],
+                         today=TODAY + timedelta(days=2))
+    shadowing.decide(session, declined := shadowing.request_place(
+        session, _place(session, world), world["colleague"], today=TODAY), False,
+        actor=world["manager"])
+    with pytest.raises(shadowing.ShadowingRefused, match="declined, so it cannot"):
+        shadowing.cancel(session, declined, actor=world["colleague"], today=TODAY)
+
+
 # Career stories -----------------------------------------------------------------------
 
 
@@ -152,6 +248,38 @@ def test_withdrawing_hides_a_story_at_once(session, world):
     # Resubmitting needs consent again, and approval again.
     stories.submit(session, story, consent=True)
     assert stories.published_stories(session) == []
+
+
+def test_a_story_sent_back_keeps_the_comments_until_published(session, world):
+    story = _story(session, world)
+    with pytest.raises(stories.StoryRefused, match="only a story waiting"):
+        stories.send_back(session, story, comments="Say more", actor=world["lnd"])
+    stories.submit(session, story, consent=True)
+    with pytest.raises(InvalidInput, match="change"):
+        stories.send_back(session, story, comments="  ", actor=world["lnd"])
+    stories.send_back(session, story, comments=" Please leave out the home's name ",
+                      actor=world["lnd"])
+    assert (story.status, story.review_comments, story.consented_at) == (
+        "returned", "Please leave out the home's name", None)
+    with pytest.raises(stories.StoryRefused, match="only a submitted story"):
+        stories.approve(session, story, actor=world["lnd"])
+    # Revised: a draft again, the comments still beside it; sent again with consent.
+    stories.write_story(session, world["G"], world["colleague"], title=story.title,
+                        body="I started on nights at a care home...", steps=STEPS,
+                        story=story, today=TODAY)
+    assert story.status == "draft" and story.review_comments
+    stories.submit(session, story, consent=True)
+    stories.approve(session, story, actor=world["lnd"])
+    assert (story.status, story.review_comments, story.returned_at) == ("published", "", None)
+
+
+def test_a_story_sent_back_can_be_sent_again_as_it_is(session, world):
+    story = _story(session, world)
+    stories.submit(session, story, consent=True)
+    stories.send_back(session, story, comments="Is the year right?", actor=world["lnd"])
+    with pytest.raises(InvalidInput, match="consent"):
+        stories.submit(session, story, consent=False)
+    assert stories.submit(session, story, consent=True).status == "submitted"
 
 
 def test_rewriting_a_published_story_unpublishes_it(session, world):

@@ -24,9 +24,9 @@ STORED = {
     OtjState: ["submitted", "approved", "queried"],
     PostState: ["vacant", "reserved", "offered", "filled"],
     Rag: ["red", "amber", "green", "grey"],
-    PairingStatus: ["requested", "active", "declined", "expired", "ended"],
+    PairingStatus: ["requested", "active", "declined", "expired", "ended", "withdrawn"],
     ShadowingState: ["requested", "approved", "declined", "withdrawn", "completed"],
-    StoryStatus: ["draft", "submitted", "published", "withdrawn"],
+    StoryStatus: ["draft", "submitted", "returned", "published", "withdrawn"],
 }
 GOV_UK_TAG_COLOURS = {"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink",
                       "red", "orange", "yellow"}

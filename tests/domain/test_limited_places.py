@@ -166,6 +166,24 @@ def test_a_request_is_answered_once(session, database_url):
     assert answers == 1
 
 
+def test_a_request_is_withdrawn_or_answered_never_both(session, database_url):
+    ace, people = _champion_world(session, capacity=2, mentees=1)
+    pairing_id = _requests(session, ace, people)[0]
+    person_id = people[0].id
+    session.commit()
+
+    def withdrawing(session) -> Act:
+        pairing = session.get(ChampionPairing, pairing_id)
+        return lambda: pairings.withdraw_request(session, pairing,
+                                                 actor=session.get(Person, person_id))
+
+    outcomes = race(database_url, [withdrawing, _accepting(pairing_id), withdrawing])
+    assert done(outcomes) == 1, outcomes
+    moves = session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action.in_(("champion_accept", "champion_withdraw"))))
+    assert moves == 1
+
+
 # A shadowing place ------------------------------------------------------------------------
 
 
@@ -193,6 +211,32 @@ def test_a_shadowing_place_is_approved_no_more_times_than_its_capacity(session,
     assert done(outcomes) == 1, outcomes
     session.expire_all()
     assert shadowing.places_taken(session, session.get(ShadowingPlace, place_id)) == 1
+
+
+def test_a_shadowing_request_is_cancelled_or_decided_never_both(session, database_url):
+    world = make_people(session)
+    place = shadowing.publish_place(session, world["other_team"], role_id="social-worker",
+                                    starts_on=TODAY + timedelta(days=2),
+                                    ends_on=TODAY + timedelta(days=5), capacity=1, today=TODAY)
+    request_id = shadowing.request_place(session, place, world["staff"], today=TODAY).id
+    manager_id, staff_id = world["manager"].id, world["staff"].id
+    session.commit()
+
+    def cancelling(session) -> Act:
+        request, person = session.get(ShadowingRequest, request_id), session.get(Person,
+                                                                                 staff_id)
+        return lambda: shadowing.cancel(session, request, actor=person, today=TODAY)
+
+    def declining(session) -> Act:
+        request, manager = session.get(ShadowingRequest, request_id), session.get(Person,
+                                                                                  manager_id)
+        return lambda: shadowing.decide(session, request, False, actor=manager, today=TODAY)
+
+    outcomes = race(database_url, [cancelling, declining, cancelling])
+    assert done(outcomes) == 1, outcomes
+    moves = session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action.in_(("shadowing_cancel", "shadowing_declined"))))
+    assert moves == 1
 
 
 def test_a_shadowing_place_is_requested_once_by_each_person(session, database_url):

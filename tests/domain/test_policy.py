@@ -65,6 +65,19 @@ def test_graph_editing_and_audit_reading(people):
     assert [bool(can_read_audit(people[k])) for k in ("lnd", "admin")] == [False, True]
 
 
+@pytest.mark.parametrize("actor", ["manager", "staff", "lnd", "champion"])
+def test_the_sql_team_filter_keeps_exactly_the_people_managed(session, people, actor):
+    from sqlalchemy import select
+
+    from pathways.models import Person
+    from pathways.policy import manages, team_filter
+
+    me = people[actor]
+    listed = set(session.scalars(select(Person.email).where(team_filter(me))))
+    assert listed == {p.email for p in session.scalars(select(Person)) if manages(me, p)}
+    assert bool(listed) is (actor == "manager")
+
+
 @pytest.mark.parametrize("actor", ["staff", "lnd", "partnership_lnd", "partner_staff",
                                    "outsider"])
 def test_the_sql_reach_filter_keeps_exactly_the_people_within_reach(session, people, actor):

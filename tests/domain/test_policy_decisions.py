@@ -230,6 +230,18 @@ CASES = [
     ("can_decide_shadowing", "manager", "manager_request", FORBID),
     ("can_decide_shadowing", "colleague", "request", HIDE),
 
+    ("can_see_team", "manager", None, ALLOW),
+    ("can_see_team", "other_manager", None, ALLOW),
+    ("can_see_team", "staff", None, FORBID),
+    ("can_see_team", "lnd", None, FORBID),
+    ("can_see_team", "admin", None, FORBID),
+
+    ("can_cancel_shadowing", "staff", "request", ALLOW),
+    ("can_cancel_shadowing", "manager", "request", FORBID),
+    ("can_cancel_shadowing", "lnd", "request", FORBID),
+    ("can_cancel_shadowing", "colleague", "request", HIDE),
+    ("can_cancel_shadowing", "partner_staff", "request", HIDE),
+
     ("can_reflect_on_shadowing", "staff", "request", ALLOW),
     ("can_reflect_on_shadowing", "manager", "request", FORBID),
     ("can_reflect_on_shadowing", "colleague", "request", HIDE),
@@ -276,6 +288,10 @@ CASES = [
 
     ("can_answer_request", "champion", "pairing", ALLOW),
     ("can_answer_request", "staff", "pairing", FORBID),
+
+    ("can_withdraw_champion_request", "staff", "pairing", ALLOW),
+    ("can_withdraw_champion_request", "champion", "pairing", FORBID),
+    ("can_withdraw_champion_request", "manager", "pairing", FORBID),
 
     ("can_see_equality_report", "lnd", None, ALLOW),
     ("can_see_equality_report", "partnership_lnd", None, ALLOW),
@@ -382,7 +398,7 @@ RUNS_THINGS = SIGNED_IN | {"people", "cohorts", "story_review"}
 MENU = {
     None: PUBLIC,
     "staff": SIGNED_IN,
-    "manager": SIGNED_IN,
+    "manager": SIGNED_IN | {"team"},
     "champion": SIGNED_IN,
     "lnd": RUNS_THINGS | {"edit_map"},
     "partnership_lnd": RUNS_THINGS,

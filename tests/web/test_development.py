@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pathways import clock
+from pathways.dates import format_day
 from pathways.models import (
     DevelopmentAction,
     DevelopmentConversation,
@@ -512,3 +513,119 @@ def test_only_ones_own_profile_offers_the_download(client, world, as_person):
     page = client.get(f"/people/{world['staff']}")
     assert page.status_code == 200 and "download.json" not in page.text
     assert client.get(f"/people/{world['staff']}/download.json").status_code == 404
+
+
+# Preferred days, a message, a note with the decision, and cancelling ---------------------
+
+
+def test_asking_on_preferred_days_with_a_message_and_reading_the_managers_note(
+        app, client, world, as_person):
+    place_id = publish(app, client, as_person, ends_on=TODAY + timedelta(days=6))
+    as_person("staff")
+    form = client.get(f"/shadowing/{place_id}/request")
+    assert form.status_code == 200
+    assert "Ask to shadow Social worker" in text_of(form) and 'name="message"' in form.text
+    answer = client.post(f"/shadowing/{place_id}/request", data={
+        **date_parts("preferred_from", TODAY + timedelta(days=2)),
+        **date_parts("preferred_to", TODAY + timedelta(days=3)),
+        "message": "I would like to see a hospital discharge"})
+    assert answer.status_code == 303
+    days = f"{format_day(TODAY + timedelta(days=2))} to {format_day(TODAY + timedelta(days=3))}"
+    mine = text_of(client.get("/shadowing"))
+    assert days in mine and "I would like to see a hospital discharge" in mine
+
+    as_person("manager")
+    approvals = client.get("/shadowing/approvals")
+    shown = text_of(approvals)
+    assert days in shown and "I would like to see a hospital discharge" in shown
+    request_id = ask_id(app, place_id)
+    assert f'id="note-{request_id}"' in approvals.text
+    # Two requests of one person are told apart by their buttons' words.
+    assert f"Approve staff’s request to shadow Social worker, {days}" in shown
+    answer = client.post(f"/shadowing/requests/{request_id}/decide",
+                         data={"decision": "approve", "note": "Thursday works for the rota"})
+    assert answer.status_code == 303
+    assert "Thursday works for the rota" in text_of(client.get("/shadowing/approvals"))
+
+    as_person("staff")
+    page = client.get("/shadowing")
+    assert 'data-decision-note>Thursday works for the rota' in page.text
+    assert "Approved" in text_of(page)
+
+
+def ask_id(app, place_id) -> int:
+    from webapp.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(ShadowingRequest.id).filter_by(place_id=place_id))
+
+
+def test_preferred_days_outside_the_place_are_explained_on_their_fields(app, client, world,
+                                                                        as_person):
+    place_id = publish(app, client, as_person)
+    as_person("staff")
+    answer = client.post(f"/shadowing/{place_id}/request", data={
+        **date_parts("preferred_from", TODAY + timedelta(days=9)),
+        **date_parts("preferred_to", TODAY + timedelta(days=1)),
+        "message": "x"})
+    shown = text_of(answer)
+    assert answer.status_code == 400 and SUMMARY in shown
+    assert (f"must be between {format_day(TODAY)} and "
+            f"{format_day(TODAY + timedelta(days=5))}") in shown
+    assert 'href="#preferred_from"' in answer.text or 'href="#preferred-from"' in answer.text
+    assert count(app, ShadowingRequest) == 0
+
+
+def test_a_place_out_of_reach_has_no_request_page(app, client, world, as_person):
+    place_id = publish(app, client, as_person)
+    as_person("partner_staff")
+    assert client.get(f"/shadowing/{place_id}/request").status_code == 404
+    assert client.get("/shadowing/99999999999/request").status_code == 404
+
+
+def test_the_requester_cancels_and_may_ask_again(app, client, world, as_person):
+    place_id = publish(app, client, as_person)
+    request_id = ask(app, client, as_person, "staff", place_id)
+    page = client.get("/shadowing")
+    assert f'action="/shadowing/requests/{request_id}/cancel"' in page.text
+    answer = client.post(f"/shadowing/requests/{request_id}/cancel")
+    assert answer.status_code == 303
+    assert count(app, ShadowingRequest, id=request_id, status="withdrawn") == 1
+    page = client.get("/shadowing")
+    assert "Cancelled" in text_of(page)
+    assert f'action="/shadowing/requests/{request_id}/cancel"' not in page.text
+    again = client.post(f"/shadowing/requests/{request_id}/cancel")
+    assert again.status_code == 400 and "cancelled, so it cannot be cancelled" in again.text
+    assert f'href="/shadowing/{place_id}/request"' in page.text  # asked again below
+    assert ask(app, client, as_person, "staff", place_id) == request_id
+    assert count(app, ShadowingRequest, id=request_id, status="requested") == 1
+    as_person("manager")
+    assert "staff" in text_of(client.get("/shadowing/approvals"))
+
+
+@pytest.mark.parametrize("actor, status", [("manager", 403), ("colleague", 404),
+                                           ("partner_staff", 404)])
+def test_only_the_requester_cancels(app, client, world, as_person, actor, status):
+    place_id = publish(app, client, as_person)
+    request_id = ask(app, client, as_person, "staff", place_id)
+    as_person(actor)
+    assert client.post(f"/shadowing/requests/{request_id}/cancel").status_code == status
+    assert count(app, ShadowingRequest, id=request_id, status="requested") == 1
+
+
+def test_an_approval_is_cancellable_until_the_shadowing_starts(app, client, world, as_person):
+    later = publish(app, client, as_person, starts_on=TODAY + timedelta(days=2))
+    started = publish(app, client, as_person, role="senior-care-worker")
+    first = ask(app, client, as_person, "staff", later)
+    second = ask(app, client, as_person, "staff", started)
+    as_person("manager")
+    for request_id in (first, second):
+        client.post(f"/shadowing/requests/{request_id}/decide", data={"decision": "approve"})
+    as_person("staff")
+    page = client.get("/shadowing").text
+    assert f'action="/shadowing/requests/{first}/cancel"' in page
+    assert f'action="/shadowing/requests/{second}/cancel"' not in page
+    refused = client.post(f"/shadowing/requests/{second}/cancel")
+    assert refused.status_code == 400 and "cannot be cancelled now" in text_of(refused)
+    assert client.post(f"/shadowing/requests/{first}/cancel").status_code == 303
+    assert count(app, ShadowingRequest, id=first, status="withdrawn") == 1

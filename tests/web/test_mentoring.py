@@ -246,6 +246,43 @@ def test_decline_shows_the_reason_to_the_person(app, client, as_, world):
     assert "Declined: Full until the spring" in words
 
 
+def test_the_person_withdraws_a_waiting_request_and_may_ask_again(app, client, as_, world):
+    as_("staff")
+    ask(client, world)
+    pairing = pairing_of(app, world["walked"], world["staff"])
+    page = client.get("/champions")
+    assert f'action="/champions/requests/{pairing.id}/withdraw"' in page.text
+    assert "Wanda Walked" not in text_of(page).split("Champions who could support you")[1]
+    answer = client.post(f"/champions/requests/{pairing.id}/withdraw")
+    assert answer.status_code == 303
+    assert count(app, ChampionPairing, id=pairing.id, status="withdrawn") == 1
+    page = client.get("/champions")
+    words = text_of(page)
+    assert "You withdrew the request. You can ask again." in words
+    assert f'action="/champions/requests/{pairing.id}/withdraw"' not in page.text
+    # The champion's place is free: they are offered again, and the request has gone.
+    assert "Wanda Walked" in words.split("Champions who could support you")[1]
+    as_("walked")
+    assert "No requests are waiting for you" in text_of(client.get("/champions/requests"))
+    late = client.post(f"/champions/requests/{pairing.id}/accept", data=agreement())
+    assert late.status_code == 400 and "withdrawn, so it cannot be answered" in late.text
+    as_("staff")
+    again = client.post(f"/champions/requests/{pairing.id}/withdraw")
+    assert again.status_code == 400 and "withdrawn, so it cannot be withdrawn" in again.text
+    assert ask(client, world).status_code == 303
+
+
+@pytest.mark.parametrize("actor, status", [("walked", 403), ("lnd", 403), ("colleague", 404),
+                                           ("outsider", 404)])
+def test_only_the_person_who_asked_withdraws(app, client, as_, world, actor, status):
+    as_("staff")
+    ask(client, world)
+    pairing = pairing_of(app, world["walked"], world["staff"])
+    as_(actor)
+    assert client.post(f"/champions/requests/{pairing.id}/withdraw").status_code == status
+    assert count(app, ChampionPairing, id=pairing.id, status="requested") == 1
+
+
 def test_a_late_answer_is_refused_and_the_request_expires(app, client, as_, world):
     from webapp.extensions import db
 

@@ -170,7 +170,8 @@ LND_MENU = SIGNED_IN_MENU + ["People", "Cohorts", "Stories to approve"]
 MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Stories to approve"]
 #: actor -> the menu's links, in order (``policy.menu_for`` decides which).
 MENU = {
-    "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU, "champion": SIGNED_IN_MENU,
+    "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU + ["Your team"],
+    "champion": SIGNED_IN_MENU,
     "lnd": MAP_EDITOR_MENU, "admin": LND_MENU + ["Audit log"], "partnership_lnd": LND_MENU,
     "outsider": SIGNED_IN_MENU, "anonymous": PUBLIC_MENU,
 }

@@ -211,6 +211,57 @@ def test_a_staff_member_cannot_approve_or_open_the_queue(app, client, enter, peo
     assert story_of(app, people["colleague"])[1] == "submitted"
 
 
+def test_lnd_send_a_story_back_and_the_writer_revises_and_sends_it_again(app, client, public,
+                                                                         enter, people):
+    story_id = make_story(app, people, "colleague", status="submitted")
+    enter("lnd")
+    review = client.get("/stories/review")
+    assert f'action="/stories/{story_id}/send-back"' in review.text
+    assert f'id="comments-{story_id}"' in review.text
+    empty = client.post(f"/stories/{story_id}/send-back", data={"comments": "  "})
+    assert empty.status_code == 400 and "Say what the writer should change" in empty.text
+    assert f'href="#comments-{story_id}"' in empty.text
+    answer = client.post(f"/stories/{story_id}/send-back",
+                         data={"comments": "Please leave out the name of the care home."})
+    assert answer.status_code == 303
+    assert story_of(app, people["colleague"]) == (story_id, "returned")
+    assert f'id="story-{story_id}"' not in client.get("/stories/review").text
+    again = client.post(f"/stories/{story_id}/send-back", data={"comments": "Again"})
+    assert again.status_code == 400 and "only a story waiting" in again.text
+    assert public.get(f"/stories/{story_id}").status_code == 404
+
+    enter("colleague")
+    mine = client.get("/stories/mine")
+    words = " ".join(mine.text.split())
+    assert "Sent back with comments" in words
+    assert "Please leave out the name of the care home." in words
+    assert f'action="/stories/{story_id}/submit"' in mine.text
+    assert client.post("/stories/mine", data=WRITE).status_code == 303  # revised
+    assert "Please leave out the name of the care home." in client.get("/stories/mine").text
+    sent = client.post(f"/stories/{story_id}/submit", data={"consent": "y"})
+    assert sent.status_code == 303
+    enter("lnd")
+    review = client.get("/stories/review").text
+    assert "data-earlier-comments" in review and "leave out the name" in review
+    assert client.post(f"/stories/{story_id}/approve").status_code == 303
+    assert story_of(app, people["colleague"]) == (story_id, "published")
+    enter("colleague")
+    assert "leave out the name" not in client.get("/stories/mine").text
+
+
+def test_only_lnd_of_the_reach_and_not_the_writer_send_a_story_back(app, client, enter,
+                                                                    people):
+    story_id = make_story(app, people, "colleague", status="submitted")
+    for key, status in (("colleague", 403), ("staff", 403), ("partner_staff", 404)):
+        enter(key)
+        answer = client.post(f"/stories/{story_id}/send-back", data={"comments": "No"})
+        assert answer.status_code == status, key
+    own = make_story(app, people, "lnd", status="submitted", title="My own")
+    enter("lnd")
+    assert client.post(f"/stories/{own}/send-back", data={"comments": "x"}).status_code == 403
+    assert story_of(app, people["colleague"]) == (story_id, "submitted")
+
+
 def test_another_organisations_lnd_cannot_approve(app, client, enter, people):
     from pathways.models import Organisation, Person
     from pathways.people.accounts import create_person

@@ -20,6 +20,7 @@ from . import (
     people,
     planner,
     stories,
+    team,
 )
 
 
@@ -27,5 +28,5 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, mentoring, development, stories,
-                   notifications):
+                   notifications, team):
         app.register_blueprint(module.blueprint)

@@ -48,7 +48,7 @@ from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..mail import link_to, send_email
 from ..submit import Submission, submit
-from .shared import error_list
+from .shared import error_list, pagination
 
 blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -72,7 +72,7 @@ def users():
     errors = [{"text": f"The search {problem}", "href": "#q"}] if problem else []
     return render_template("admin/people/users.html", people=found.rows, search=search,
                            total=found.total, error_list=errors,
-                           pagination=_pagination(found, "admin_people.users",
+                           pagination=pagination(found, "admin_people.users",
                                                   q=search or None),
                            many_organisations=len(organisations) > 1, roles=ACCESS_ROLES,
                            may_audit=bool(can_read_audit(actor)),
@@ -215,7 +215,7 @@ def audit_log():
     found = pages.audit_events(db.session, actor, chosen or "", _page_asked(), PER_PAGE)
     rows = [(event, _in_utc(event.at), _shown_details(event)) for event in found.rows]
     return render_template("admin/people/audit.html", rows=rows, form=form, total=found.total,
-                           pagination=_pagination(found, "admin_people.audit_log",
+                           pagination=pagination(found, "admin_people.audit_log",
                                                   entity_type=chosen or None),
                            error_list=errors), 400 if errors else 200
 
@@ -279,19 +279,6 @@ def _problem_items(problems: list[Problem], href: str) -> list[dict]:
 def _page_asked() -> int:
     """Return the page number the address asks for (1 when it asks for none)."""
     return request.args.get("page", 1, type=int) or 1
-
-
-def _pagination(found: pages.Page, endpoint: str, **args) -> dict:
-    """Return the GOV.UK pagination parameters of a page of a list."""
-    page, pages_ = found.number, found.pages
-    links: dict = {"landmarkLabel": "Pages"}
-    if page > 1:
-        links["previous"] = {"href": url_for(endpoint, page=page - 1, **args)}
-    if page < pages_:
-        links["next"] = {"href": url_for(endpoint, page=page + 1, **args)}
-    links["items"] = [{"number": n, "href": url_for(endpoint, page=n, **args),
-                       "current": n == page} for n in range(1, pages_ + 1)] if pages_ > 1 else []
-    return links
 
 
 def _in_utc(moment: datetime) -> datetime:

@@ -3,9 +3,10 @@
 - My Conversation: a person's development conversations, newest first, seen by whoever may
   see the person; recorded by their manager (same team), L&D and admins of their reach,
   never by the person themself (they read it).
-- Role shadowing: open places anyone signed in could request, offering a place in one's
-  own organisation, one's own requests with the reflection afterwards, and a manager's
-  approvals of their team's requests.
+- Role shadowing: open places anyone signed in could request (on the days they would like,
+  with a message), offering a place in one's own organisation, one's own requests (to
+  cancel, with the manager's note, and the reflection afterwards), and a manager's
+  approvals of their team's requests, each decided with a note.
 - The data download: everything held about the signed-in person, as a JSON attachment.
 
 Each view checks the policy first (403 forbidden, 404 hidden), submits the form
@@ -19,7 +20,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf import FlaskForm
 
 from pathways import audit, clock
@@ -35,11 +45,13 @@ from pathways.models import (
 )
 from pathways.people.data_download import everything_about, records_in
 from pathways.policy import (
+    can_cancel_shadowing,
     can_decide_shadowing,
     can_decide_team_shadowing,
     can_record_conversation,
     can_reflect_on_shadowing,
     can_view_person,
+    shadowing_place_in_reach,
 )
 
 from ..apprenticeship_forms import identify
@@ -49,6 +61,7 @@ from ..development_forms import (
     DecisionForm,
     PlaceForm,
     ReflectionForm,
+    ShadowingRequestForm,
     months_later,
 )
 from ..extensions import current_graph, db
@@ -179,14 +192,17 @@ def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
     forms = forms or {}
     page = pages.shadowing_page(db.session, me, today)
     reflectable = [request for request in page.mine
-                   if request.status == "approved" and request.place.starts_on <= today]
+                   if request.status == "approved" and shadowing.starts_on(request) <= today]
+    cancellable = {request.id for request in page.mine if request.status == "requested" or (
+        request.status == "approved" and shadowing.starts_on(request) > today)}
     return render_template(
         "development/shadowing.html", G=G, me=me, today=today, places=page.places,
-        left=page.left, asked={request.place_id for request in page.mine}, mine=page.mine,
+        left=page.left, asked={request.place_id for request in page.mine
+                                          if request.status != "withdrawn"}, mine=page.mine,
         hosted=page.hosted, team_names=page.team_names,
         is_manager=bool(can_decide_team_shadowing(me)),
         place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, page.teams),
-        action_form=DecisionForm(formdata=None),
+        action_form=ConfirmForm(formdata=None), cancellable=cancellable,
         reflection_forms={request.id: forms.get(f"reflection-{request.id}") or identify(
             ReflectionForm(formdata=None), request.id) for request in reflectable},
         error_list=(errors or []) + [item for form in forms.values()
@@ -201,17 +217,50 @@ def shadowing_page():
     return _shadowing_page()
 
 
-@blueprint.post("/shadowing/<int:place_id>/request")
+@blueprint.route("/shadowing/<int:place_id>/request", methods=["GET", "POST"])
 @own_page
 def request_place(place_id: int):
-    """Ask for a shadowing place (the person's manager decides)."""
+    """Ask for a shadowing place on the days the person would like (their manager decides)."""
+    me = signed_in()
     place = _found(ShadowingPlace, place_id)
-    form = ConfirmForm()  # the button: only the CSRF token
-    if submit(form, lambda: shadowing.request_place(db.session, place, signed_in()),
-              anchor=f"#place-{place.id}"):
+    if not shadowing_place_in_reach(me, place) and request.method == "GET":
+        abort(404)  # a place elsewhere is not found (asking for it is refused below)
+    if request.method == "GET":
+        return _request_page(place, ShadowingRequestForm(formdata=None))
+    form = ShadowingRequestForm()
+    if submit(form, lambda: shadowing.request_place(
+            db.session, place, me, preferred_from=form.preferred_from.data,
+            preferred_to=form.preferred_to.data, message=form.message.data or ""),
+              anchor="#request"):
         flash("Place requested: your manager will decide")
         return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
-    return _shadowing_page(errors=error_list(form), status=400)
+    if shadowing_place_in_reach(me, place) and place.host_id != me.id:
+        return _request_page(place, form, status=400)
+    return _shadowing_page(errors=error_list(form, href=f"#place-{place.id}"), status=400)
+
+
+def _request_page(place: ShadowingPlace, form: ShadowingRequestForm, status: int = 200):
+    """Show a place and the form asking for it."""
+    page = pages.place_to_request(db.session, place)
+    return render_template(
+        "development/request.html", G=current_graph(), place=place, left=page.left,
+        team=page.team, form=form, error_list=error_list(form) if status != 200 else []
+    ), status
+
+
+@blueprint.post("/shadowing/requests/<int:request_id>/cancel")
+@personal_page
+def cancel(request_id: int):
+    """Cancel a shadowing request (only the person who asked), before the shadowing starts."""
+    me = signed_in()
+    found = _found(ShadowingRequest, request_id)
+    require(can_cancel_shadowing(db.session, me, found))
+    form = ConfirmForm()
+    if submit(form, lambda: shadowing.cancel(db.session, found, actor=me),
+              anchor=f"#request-{found.id}"):
+        flash("Your request is cancelled")
+        return redirect(url_for(".shadowing", _anchor="your-requests"), 303)
+    return _shadowing_page(errors=error_list(form, href=f"#request-{found.id}"), status=400)
 
 
 @blueprint.post("/shadowing/places")
@@ -247,16 +296,24 @@ def reflect(request_id: int):
     return _shadowing_page({f"reflection-{found.id}": form}, status=400)
 
 
-def _approvals_page(errors: list[dict] | None = None, status: int = 200):
-    """Show the requests of the signed-in manager's team: waiting ones first, then decided."""
+def _approvals_page(forms: dict[int, FlaskForm] | None = None, status: int = 200):
+    """Show the requests of the signed-in manager's team: waiting ones first, then decided.
+
+    ``forms`` holds a refused decision's form by request id.
+    """
     me = signed_in()
     require(can_decide_team_shadowing(me))
+    forms = forms or {}
     team_requests = pages.team_shadowing_requests(db.session, me)
+    waiting = [r for r in team_requests if r.status == "requested"]
     return render_template(
-        "development/approvals.html", G=current_graph(), me=me,
-        waiting=[r for r in team_requests if r.status == "requested"],
+        "development/approvals.html", G=current_graph(), me=me, waiting=waiting,
         decided=[r for r in team_requests if r.status != "requested"],
-        form=DecisionForm(formdata=None), error_list=errors or []), status
+        forms={r.id: forms.get(r.id) or identify(DecisionForm(formdata=None), r.id)
+               for r in waiting},
+        error_list=[{**item, "href": f"#request-{request_id}"} if item["href"].startswith(
+            "#decision") else item for request_id, form in forms.items()
+            for item in error_list(form)]), status
 
 
 @blueprint.get("/shadowing/approvals")
@@ -273,12 +330,14 @@ def decide(request_id: int):
     me = signed_in()
     found = _found(ShadowingRequest, request_id)
     require(can_decide_shadowing(db.session, me, found))
-    form = DecisionForm()
+    form = identify(DecisionForm(), found.id)
     approve = form.decision.data == "approve"
-    if submit(form, lambda: shadowing.decide(db.session, found, approve, actor=me)):
+    if submit(form, lambda: shadowing.decide(db.session, found, approve, actor=me,
+                                             note=form.note.data or ""),
+              anchor=f"#request-{found.id}"):
         flash(f"{'Approved' if approve else 'Declined'}: {found.person.name}")
         return redirect(url_for(".approvals"), 303)
-    return _approvals_page(error_list(form, href=f"#request-{found.id}"), status=400)
+    return _approvals_page({found.id: form}, status=400)
 
 
 # The data download -----------------------------------------------------------------------

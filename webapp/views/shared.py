@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
-from flask import Response
+from flask import Response, url_for
 from markupsafe import escape
 from wtforms import Field
 
@@ -55,6 +55,20 @@ def error_list(form, href: str | None = None) -> list[dict]:
         for message in field.errors:
             items.append({"text": message, "href": href or f"#{field.id}"})
     return items
+
+
+def pagination(found, endpoint: str, **args) -> dict:
+    """Return the GOV.UK pagination parameters of a page of a list (``found`` has its
+    ``number`` and ``pages``)."""
+    page, pages_ = found.number, found.pages
+    links: dict = {"landmarkLabel": "Pages"}
+    if page > 1:
+        links["previous"] = {"href": url_for(endpoint, page=page - 1, **args)}
+    if page < pages_:
+        links["next"] = {"href": url_for(endpoint, page=page + 1, **args)}
+    links["items"] = [{"number": n, "href": url_for(endpoint, page=n, **args),
+                       "current": n == page} for n in range(1, pages_ + 1)] if pages_ > 1 else []
+    return links
 
 
 def inline_svg(svg: str, group: str | None = None) -> str:

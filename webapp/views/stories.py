@@ -9,7 +9,9 @@ A person has one story: ``/stories/mine`` writes it and rewrites it (a rewrite i
 again, and a published story leaves the public pages until approved again), sends it with
 their consent to be published, and withdraws it at any time. L&D and admins who run the
 author's organisation (``policy.can_manage_apprenticeships``, the organisation-level L&D
-check) see unpublished stories, approve them from ``/stories/review`` and withdraw them.
+check) see unpublished stories, approve them from ``/stories/review`` or send them back
+with comments (which the writer reads on ``/stories/mine`` until it is published), and
+withdraw them.
 An unpublished story is "not found" for everyone else.
 
 A view checks the policy first (404 hidden, 403 forbidden), submits the form
@@ -34,10 +36,11 @@ from pathways.policy import (
     can_withdraw_story,
 )
 
+from ..apprenticeship_forms import identify
 from ..auth import own_page, personal_page, public, require, signed_in
 from ..extensions import current_graph, db
 from ..page_cache import StoryCard, cached_page, published_story_card, published_story_cards
-from ..stories_forms import CONSENT, StoryActionForm, StoryForm, SubmitForm
+from ..stories_forms import CONSENT, SendBackForm, StoryActionForm, StoryForm, SubmitForm
 from ..submit import submit as submit_form
 from .shared import error_list
 
@@ -158,6 +161,22 @@ def approve(story_id: int):
     return redirect(url_for(".review"), 303)
 
 
+@blueprint.post(f"{STORY}/send-back")
+@personal_page
+def send_back(story_id: int):
+    """Send a story back to its writer with comments (L&D of the author's organisation)."""
+    found = _story_or_404(story_id)
+    me = signed_in()
+    require(can_approve_story(me, found))
+    form = identify(SendBackForm(), found.id)
+    if submit_form(form, lambda: stories.send_back(
+            db.session, found, comments=form.comments.data or "", actor=me),
+                   anchor=f"#story-{found.id}", sentences=True):
+        flash(f"“{found.title}” is sent back to its writer with your comments.")
+        return redirect(url_for(".review"), 303)
+    return _review_page(error_list(form), 400, {found.id: form})
+
+
 # Pages ---------------------------------------------------------------------------------
 
 
@@ -179,15 +198,22 @@ def _mine_page(story: CareerStory | None, story_form: StoryForm | None = None,
     ), status
 
 
-def _review_page(errors: list[dict] | None = None, status: int = 200):
-    """Show the stories in the signed-in L&D person's reach, waiting and published."""
+def _review_page(errors: list[dict] | None = None, status: int = 200,
+                 forms: dict[int, SendBackForm] | None = None):
+    """Show the stories in the signed-in L&D person's reach, waiting and published.
+
+    ``forms`` holds a refused send-back form by story id.
+    """
     me = signed_in()
+    forms = forms or {}
     reach = [story for story in pages.stories_to_moderate(db.session)
              if can_moderate_story(me, story)]
+    waiting = [s for s in reach if s.status == "submitted"]
     return render_template(
-        "stories/review.html", G=current_graph(),
-        waiting=[s for s in reach if s.status == "submitted"],
+        "stories/review.html", G=current_graph(), waiting=waiting,
         published=[s for s in reach if s.status == "published"],
+        send_back_forms={s.id: forms.get(s.id) or identify(SendBackForm(formdata=None), s.id)
+                         for s in waiting},
         me=me, action_form=StoryActionForm(formdata=None), error_list=errors or [],
     ), status
 

@@ -15,6 +15,7 @@ from pathways.policy import (
     can_answer_request,
     can_ask_champion,
     can_see_mentoring_report,
+    can_withdraw_champion_request,
 )
 from pathways.vocabulary import FAMILIES
 
@@ -22,6 +23,7 @@ from ...apprenticeship_forms import identify
 from ...auth import own_page, personal_page, require, signed_in
 from ...extensions import current_graph, db
 from ...mentoring_forms import AcceptForm, DeclineForm, ProfileForm, RequestForm
+from ...people_forms import ConfirmForm
 from ...submit import submit
 from ..apprenticeship_access import ID
 from ..shared import error_list
@@ -37,13 +39,15 @@ def find():
     return _find_page()
 
 
-def _find_page(forms: dict[int, FlaskForm] | None = None, status: int = 200):
-    """Show the matches and pairings; ``forms`` holds refused request forms by champion id."""
+def _find_page(forms: dict[int, FlaskForm] | None = None, status: int = 200,
+               errors: list[dict] | None = None):
+    """Show the matches and pairings; ``forms`` holds refused request forms by champion id,
+    ``errors`` other refusals."""
     me, G = signed_in(), current_graph()
     forms = forms or {}
     page = pages.champions_page(db.session, G, me)
     shown = {match.champion.id for match in page.matches}
-    items = []
+    items = list(errors or [])
     for champion_id, form in forms.items():
         found = error_list(form)
         items += found if champion_id in shown else [
@@ -56,7 +60,7 @@ def _find_page(forms: dict[int, FlaskForm] | None = None, status: int = 200):
         requested=page.requested, active=page.active, past=page.past,
         champion_links=bool(can_act_as_champion(me)), today=clock.today(),
         report_link=bool(can_see_mentoring_report(me)),
-        error_list=items), status
+        withdraw_form=ConfirmForm(formdata=None), error_list=items), status
 
 
 @blueprint.post(f"/champions/<{ID}:person_id>/request", endpoint="request")
@@ -74,6 +78,21 @@ def ask(person_id: int):
               f"{day(saved.value.respond_by)} to answer.")
         return redirect(url_for(".find", _anchor="your-champions"), 303)
     return _find_page({champion.id: form}, status=400)
+
+
+@blueprint.post(f"/champions/requests/<{ID}:pairing_id>/withdraw")
+@personal_page
+def withdraw(pairing_id: int):
+    """Withdraw a request the champion has not answered (the person who asked)."""
+    pairing = pairing_or_404(pairing_id)
+    require(can_withdraw_champion_request(signed_in(), pairing))
+    form = ConfirmForm()
+    where = f"#pairing-{pairing.id}"
+    if submit(form, lambda: pairings.withdraw_request(db.session, pairing, actor=signed_in()),
+              anchor=where):
+        flash(f"Your request to {pairing.champion.name} is withdrawn")
+        return redirect(url_for(".find", _anchor="your-champions"), 303)
+    return _find_page(errors=error_list(form, href=where), status=400)
 
 
 def _champion_or_404(me: Person, person_id: int) -> Person:
