@@ -18,15 +18,16 @@ from .input_rules import Form
 
 
 class StaffImportForm(Form):
-    """Upload an HR export (CSV) of an organisation's staff."""
+    """Upload an HR export (CSV or XLSX) of an organisation's staff."""
 
     organisation = SelectField("Organisation", choices=[], widget=GovSelect(),
                                validators=[DataRequired(message="Choose the organisation")])
     staff_file = FileField(
-        "HR export (CSV file)", widget=GovFileInput(),
+        "HR export (CSV or Excel file)", widget=GovFileInput(),
         description=f"Columns: {', '.join(COLUMNS)}. Only email and name are required.",
-        validators=[FileRequired(message="Choose a CSV file to upload"),
-                    FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
+        validators=[FileRequired(message="Choose a CSV or Excel file to upload"),
+                    FileAllowed(["csv", "xlsx"], message="The file must be a CSV file (.csv) "
+                                "or an Excel workbook (.xlsx)")])
 
 
 class GrantRoleForm(Form):

@@ -97,7 +97,7 @@ def test_import_lists_every_problem_and_writes_nothing(run, world, session, tmp_
     assert result.exit_code == 1
     assert "The apprenticeships were not imported (2 problem(s))" in result.output
     assert "row 2: email: nobody with the email address nobody@example.org works for " \
-           "Testshire Council: import them first with the staff import" in result.output
+           "Testshire Council: import them as staff first" in result.output
     assert "row 3: weekly_hours: 'lots' is not a number of hours" in result.output
     assert apprenticeships(session) == 0
 

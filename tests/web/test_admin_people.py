@@ -3,6 +3,7 @@
 import io
 import re
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -88,8 +89,8 @@ def test_a_bad_file_lists_every_row_in_the_error_summary_and_writes_nothing(app,
 
 @pytest.mark.parametrize("content, filename, message", [
     (b"email,name\n\xff\xfe,Ann\n", "staff.csv", "file: is not UTF-8 text"),
-    (GOOD_CSV, "staff.xlsx", "The file must be a CSV file"),
-    (b"", "", "Choose a CSV file to upload"),
+    (GOOD_CSV, "staff.pdf", "The file must be a CSV file (.csv) or an Excel workbook"),
+    (b"", "", "Choose a CSV or Excel file to upload"),
     (b"email,name\nann@example.org,\"Ann\n", "staff.csv", "malformed CSV"),
 ])
 def test_unreadable_uploads_are_refused_without_a_500(app, client, enter, content, filename,
@@ -98,6 +99,42 @@ def test_unreadable_uploads_are_refused_without_a_500(app, client, enter, conten
     answer = upload(client, app, content, filename)
     assert answer.status_code == 400
     assert message in answer.get_data(as_text=True)
+
+
+def test_an_excel_workbook_is_imported_and_its_problems_name_row_and_column(app, client,
+                                                                           enter):
+    book = openpyxl.Workbook()
+    book.active.append(["Email", "Name", "Role start date"])
+    book.active.append(["ann@example.org", "Ann Lee", "=TODAY()"])
+    out = io.BytesIO()
+    book.save(out)
+    enter("lnd")
+    refused = upload(client, app, out.getvalue(), "staff.xlsx")
+    assert refused.status_code == 400
+    assert "row 2: Role start date: holds a formula" in refused.get_data(as_text=True)
+    book.active["C2"] = "2023-04-01"
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(client, app, out.getvalue(), "staff.xlsx").status_code == 200
+    assert person(app, "ann@example.org").name == "Ann Lee"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_staff_template_is_offered_and_imports_as_it_is(app, client, enter, fmt):
+    enter("admin")
+    assert f'href="/admin/import-staff/template.{fmt}"' in client.get(
+        "/admin/import-staff").get_data(as_text=True)
+    template = client.get(f"/admin/import-staff/template.{fmt}")
+    assert template.status_code == 200 and "attachment" in template.headers[
+        "Content-Disposition"]
+    answer = upload(client, app, template.data, f"staff.{fmt}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert person(app, "ann.lee@example.org").name == "Ann Lee"
+
+
+def test_other_roles_do_not_get_the_staff_template(client, enter):
+    enter("staff")
+    assert client.get("/admin/import-staff/template.xlsx").status_code == 403
 
 
 def test_an_organisation_outside_reach_cannot_be_chosen(app, client, enter):

@@ -25,7 +25,12 @@ from pathways.people.access import (
     set_account_active,
 )
 from pathways.people.accounts import change_email
-from pathways.people.staff_import import StaffImportResult, import_staff_upload
+from pathways.people.staff_import import (
+    COLUMNS,
+    TEMPLATE_ROW,
+    StaffImportResult,
+    import_staff_upload,
+)
 from pathways.policy import (
     can_change_email,
     can_import_staff,
@@ -48,7 +53,7 @@ from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..mail import link_to, send_email
 from ..submit import Submission, submit
-from .shared import error_list
+from .shared import error_list, template_download
 
 blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -199,6 +204,14 @@ def import_staff_page():
                                   "imported: nothing was imported. Upload it again."]
         return page(409, [{"text": form.staff_file.errors[0], "href": "#staff_file"}])
     return page(400, error_list(form)) if form.is_submitted() else page()
+
+
+@blueprint.get("/import-staff/template.<any(csv, xlsx):fmt>")
+@personal_page
+def staff_template(fmt: str):
+    """Download the staff import's template: its columns and an example row (CSV or XLSX)."""
+    require(can_import_staff(signed_in()))
+    return template_download(fmt, COLUMNS, TEMPLATE_ROW, "staff-import-template")
 
 
 @blueprint.get("/audit")

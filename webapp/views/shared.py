@@ -18,6 +18,7 @@ from pathways.errors import UnknownNode
 from pathways.exports import FORMATS, export
 from pathways.lookup import resolve_node
 from pathways.models import Organisation, Person
+from pathways.spreadsheets import template_file
 
 from ..auth import signed_in
 from ..extensions import db
@@ -74,6 +75,19 @@ def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str, *,
                         fmt=fmt)
     db.session.commit()
     response = Response(export(fmt, headers, rows, sheet), mimetype=FORMATS[fmt])
+    response.headers["Content-Type"] = FORMATS[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def template_download(fmt: str, columns, example, name: str) -> Response:
+    """Answer with an import's template (its columns and an example row) as ``name.fmt``.
+
+    A template holds no one's data (the example row is made up), so it is not audited.
+    """
+    response = Response(template_file(fmt, columns, example, sheet="Import"),
+                        mimetype=FORMATS[fmt])
     response.headers["Content-Type"] = FORMATS[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
