@@ -74,10 +74,10 @@ class StatusMoveForm(Form):
     effective_on = required_date("When did it take effect?", "the date it took effect")
     reason = text_area("Why is the status changing?", "Say why the status is changing")
 
-    def fill(self, current: str) -> StatusMoveForm:
-        """Offer the statuses the current one may move to."""
+    def fill(self, current: str, moves=MOVES) -> StatusMoveForm:
+        """Offer the statuses the current one may move to (``moves``: the programme's)."""
         self.status.choices = [(status, STATUSES[status].capitalize())
-                               for status in MOVES.get(current, ())]
+                               for status in STATUSES if status in moves.get(current, ())]
         return self
 
 

@@ -73,7 +73,11 @@ POST_STATES = PostState.labels()
 
 
 class Programme(Base):
-    """An apprenticeship standard, delivered by a training provider, leading to a role."""
+    """A qualification, delivered by a training provider, leading to a role.
+
+    Usually an apprenticeship standard; any qualification of the map may be one (the ASYE,
+    PEPS, a diploma): ``pathways.apprenticeships.programmes`` says which rules then apply.
+    """
 
     __tablename__ = "programmes"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)

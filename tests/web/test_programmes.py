@@ -1,0 +1,101 @@
+"""Programmes beyond apprenticeships on the web: set up, dashboard and learner pages.
+
+The world: ``make_cohort_world`` (the council's social work apprenticeship, cohort SWDA 2025)
+and an ASYE programme of the council with the cohort "ASYE 2026" (5 January 2026 to
+4 January 2027), where ``staff`` is a learner.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from pathways.models import Programme
+from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
+from tests.web.sessions import start_session
+
+
+def programmes_world(session, people: dict) -> dict:
+    """Build the world of the module's docstring; return ids by name."""
+    from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
+    from tests.factories import make_cohort_world
+
+    world = make_cohort_world(session, people=people)
+    asye = create_programme(session, world["staff"].organisation, name="ASYE",
+                            qualification_id="asye", provider_name="Northshire Council",
+                            provider_kind="training_provider",
+                            leads_to_role_id="social-worker", G=world["G"])
+    cohort = create_cohort(session, asye, name="ASYE 2026", start_date=date(2026, 1, 5),
+                           planned_end_date=date(2027, 1, 4))
+    learner = enrol(session, cohort, world["staff"], start_date=date(2026, 1, 5),
+                    planned_end_date=date(2027, 1, 4), weekly_hours=37)
+    swda = enrol(session, world["cohort"], world["colleague"], start_date=date(2025, 9, 1),
+                 planned_end_date=date(2028, 8, 31), weekly_hours=37)
+    session.flush()
+    return {**{key: person.id for key, person in people.items()}, "asye_cohort": cohort.id,
+            "learner": learner.id, "swda_cohort": world["cohort"].id, "apprentice": swda.id}
+
+
+PROGRAMMES_WORLD = seed_world("programmes_world", programmes_world)
+
+
+@pytest.fixture
+def database_url(request, database_for):
+    return world_or_pathway(request, database_for, PROGRAMMES_WORLD, SEED_PATHWAY)
+
+
+@pytest.fixture
+def world(recipe_made, database_url):
+    return recipe_made(PROGRAMMES_WORLD)
+
+
+@pytest.fixture
+def as_person(app, client, world):
+    return lambda key: start_session(app, client, world[key])
+
+
+def test_the_programme_form_offers_every_qualification_and_sets_up_an_asye(app, client,
+                                                                             as_person):
+    as_person("lnd")
+    page = client.get("/cohorts/programmes/new").get_data(as_text=True)
+    assert "Assessed and Supported Year in Employment (ASYE) (not an apprenticeship)" in page
+    assert "Social worker degree apprenticeship (Level 6) (ST0510)" in page
+    answer = client.post("/cohorts/programmes/new", data={
+        "name": "PEPS 1 2026", "qualification_id": "peps-stage-1",
+        "provider_name": "Northshire University", "provider_kind": "university",
+        "leads_to_role_id": "practice-educator"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    from webapp.extensions import db
+
+    with app.app_context():
+        assert db.session.scalar(select(Programme.qualification_id).where(
+            Programme.name == "PEPS 1 2026")) == "peps-stage-1"
+
+
+def test_a_course_cohort_dashboard_hides_off_the_job_hours_and_says_why(client, as_person,
+                                                                         world):
+    as_person("lnd")
+    course = client.get(f"/cohorts/{world['asye_cohort']}").get_data(as_text=True)
+    assert 'id="not-an-apprenticeship"' in course and "is not an apprenticeship standard" \
+        in course
+    assert 'id="otj-chart"' not in course and "OTJ</abbr> logged" not in course
+    assert "data-otj-logged" not in course
+    apprenticeship = client.get(f"/cohorts/{world['swda_cohort']}").get_data(as_text=True)
+    assert 'id="otj-chart"' in apprenticeship and "OTJ</abbr> logged" in apprenticeship
+    assert 'id="not-an-apprenticeship"' not in apprenticeship
+
+
+def test_a_course_learners_page_has_no_off_the_job_log_or_gateway(client, as_person, world):
+    as_person("lnd")
+    page = client.get(f"/apprenticeships/{world['learner']}").get_data(as_text=True)
+    assert 'id="not-an-apprenticeship"' in page and 'id="off-the-job"' not in page
+    assert "Funding year" not in page
+    assert 'value="completed"' in page and 'value="gateway"' not in page
+    refused = client.post(f"/apprenticeships/{world['learner']}/status", data={
+        "status": "gateway", "effective_on": ["1", "11", "2026"], "reason": "Ready"})
+    assert refused.status_code in (400, 409)
+    assert "only for apprenticeship standards" in refused.get_data(as_text=True)
+    apprentice = client.get(f"/apprenticeships/{world['apprentice']}").get_data(as_text=True)
+    assert 'id="off-the-job"' in apprentice and 'value="gateway"' in apprentice
