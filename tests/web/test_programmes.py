@@ -1,12 +1,16 @@
-"""Programmes beyond apprenticeships on the web: set up, dashboard and learner pages.
+"""Programmes beyond apprenticeships, student placements and educator supply on the web.
 
-The world: ``make_cohort_world`` (the council's social work apprenticeship, cohort SWDA 2025)
-and an ASYE programme of the council with the cohort "ASYE 2026" (5 January 2026 to
-4 January 2027), where ``staff`` is a learner.
+The world: ``make_cohort_world`` (the council's social work apprenticeship, cohort SWDA 2025,
+where ``colleague`` is an apprentice with a placement from 1 October to 15 December 2026 and
+no educator; ``educator`` holds PEPS stage 1, capacity 1) and an ASYE programme of the
+council with the cohort "ASYE 2026" (5 January 2026 to 4 January 2027), where ``staff`` is a
+learner; a social work student, Priya Shah, placed from 1 October to 15 December 2026 with
+``educator``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -19,7 +23,9 @@ from tests.web.sessions import start_session
 
 def programmes_world(session, people: dict) -> dict:
     """Build the world of the module's docstring; return ids by name."""
+    from pathways.apprenticeships.placements import add_placement
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
+    from pathways.apprenticeships.students import add_student_placement
     from tests.factories import make_cohort_world
 
     world = make_cohort_world(session, people=people)
@@ -33,8 +39,16 @@ def programmes_world(session, people: dict) -> dict:
                     planned_end_date=date(2027, 1, 4), weekly_hours=37)
     swda = enrol(session, world["cohort"], world["colleague"], start_date=date(2025, 9, 1),
                  planned_end_date=date(2028, 8, 31), weekly_hours=37)
+    add_placement(session, swda, setting="Hospital team", start_date=date(2026, 10, 1),
+                  end_date=date(2026, 12, 15))
+    add_student_placement(session, world["staff"].organisation, name="Priya Shah",
+                          university="University of Somerset",
+                          qualification_id="social-work-degree-university",
+                          setting="Adult social care, Taunton", start_date=date(2026, 10, 1),
+                          end_date=date(2026, 12, 15), educator=world["educator"])
     session.flush()
     return {**{key: person.id for key, person in people.items()}, "asye_cohort": cohort.id,
+            "educator": world["educator"].id,
             "learner": learner.id, "swda_cohort": world["cohort"].id, "apprentice": swda.id}
 
 
@@ -99,3 +113,71 @@ def test_a_course_learners_page_has_no_off_the_job_log_or_gateway(client, as_per
     assert "only for apprenticeship standards" in refused.get_data(as_text=True)
     apprentice = client.get(f"/apprenticeships/{world['apprentice']}").get_data(as_text=True)
     assert 'id="off-the-job"' in apprentice and 'value="gateway"' in apprentice
+
+
+# Student placements and the supply page ----------------------------------------------------
+
+
+def student_form(**changes) -> dict:
+    return {"name": "Tom Reed", "university": "Bath Spa University",
+            "qualification_id": "social-work-degree-university",
+            "setting": "Learning disability team",
+            "start_date": ["10", "1", "2027"], "end_date": ["20", "4", "2027"], "educator": "",
+            **changes}
+
+
+def test_lnd_see_and_add_student_placements(client, as_person, world):
+    as_person("lnd")
+    page = client.get("/cohorts/students").get_data(as_text=True)
+    assert "Priya Shah" in page and "University of Somerset" in page and "Eddie Educator" in page
+    answer = client.post("/cohorts/students", data=student_form())
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    page = client.get("/cohorts/students").get_data(as_text=True)
+    assert "Student placement added" in page and "Tom Reed" in page
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"name": ""}, "Enter the student&#39;s name"),
+    ({"qualification_id": "care-certificate"}, "Not a valid choice"),
+    ({"end_date": ["1", "1", "2027"]}, "Must be after the start date"),
+])
+def test_a_bad_student_placement_is_refused_with_the_error_summary(client, as_person, world,
+                                                                    changes, words):
+    as_person("lnd")
+    answer = client.post("/cohorts/students", data=student_form(**changes))
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "govuk-error-summary" in text and words in text and "Tom Reed" not in text.split(
+        'id="add-student"')[0]
+
+
+def test_an_educator_without_the_courses_accreditation_is_refused(client, as_person, world):
+    as_person("lnd")
+    answer = client.post("/cohorts/students", data=student_form(
+        qualification_id="ot-degree-university", educator=str(world["educator"])))
+    assert answer.status_code == 400 and "holds none of rcot-apple" in answer.get_data(
+        as_text=True)
+
+
+def test_the_supply_page_sets_capacity_against_all_placements_per_term(client, as_person,
+                                                                        world):
+    as_person("lnd")
+    page = client.get("/cohorts/educators")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    autumn = re.search(r'id="terms-social_work".*?data-term="2026-09-01"(.*?)</tr>', text, re.S)
+    assert 'data-needed="2"' in autumn.group(1) and 'data-without="1"' in autumn.group(1)
+    assert 'data-shortfall="1"' in autumn.group(1)
+    assert 'data-capacity="1"' in text and 'data-educators="fewer than 5"' in text
+    assert "Autumn 2026" in text and "Summer 2027" in text and 'id="terms-occupational_therapy"' \
+        in text
+
+
+@pytest.mark.parametrize("path", ["/cohorts/students", "/cohorts/educators"])
+def test_only_lnd_and_admins_of_the_organisation_open_the_placement_pages(client, as_person,
+                                                                           world, path):
+    assert client.get(path).status_code == 302  # not signed in: to sign in
+    as_person("staff")
+    assert client.get(path).status_code == 403
+    as_person("admin")
+    assert client.get(path).status_code == 200

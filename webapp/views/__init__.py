@@ -17,6 +17,7 @@ from . import (
     main,
     mentoring,
     people,
+    placements,
     planner,
     stories,
 )
@@ -25,5 +26,6 @@ from . import (
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
-                   cohorts, apprenticeships, cohort_files, mentoring, development, stories):
+                   cohorts, apprenticeships, cohort_files, placements, mentoring, development,
+                   stories):
         app.register_blueprint(module.blueprint)

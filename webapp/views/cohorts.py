@@ -24,7 +24,6 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from pathways import clock
 from pathways.apprenticeships import pages
@@ -68,7 +67,7 @@ from ..extensions import current_graph, db
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
-from .shared import error_list
+from .shared import error_list, link_to
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
@@ -89,14 +88,6 @@ def page_words() -> dict:
     """Words and links the cohort pages share."""
     return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
             "BUDGET_KINDS": BUDGET_KINDS, "SORTS": SORTS, "link_to": link_to}
-
-
-def link_to(endpoint: str, fallback: str, **values) -> str:
-    """Return the URL of a page another area serves, or ``fallback`` until it exists."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return fallback
 
 
 def thresholds() -> Thresholds:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
-from flask import Response
+from flask import Response, url_for
+from werkzeug.routing import BuildError
 from wtforms import Field
 
 from pathways import audit
@@ -92,3 +93,11 @@ def template_download(fmt: str, columns, example, name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def link_to(endpoint: str, fallback: str, **values) -> str:
+    """Return the URL of a page another area serves, or ``fallback`` until it exists."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return fallback
