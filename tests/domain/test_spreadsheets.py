@@ -135,3 +135,15 @@ def test_the_command_line_prints_or_writes_each_template(kind, tmp_path):
     assert [cell.value for cell in next(sheet.iter_rows())] == header.split(",")
     wrong = runner.invoke(cli, ["import-template", kind, "-o", str(tmp_path / "t.pdf")])
     assert wrong.exit_code == 2 and "must end in .csv or .xlsx" in wrong.output
+
+
+def test_a_sheet_declaring_xml_entities_is_refused_unread():
+    book = zipfile.ZipFile(io.BytesIO(workbook(("email",), ("ann@example.org",))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for member in book.infolist():
+            data = book.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE lolz [<!ENTITY lol "lol">]>' + data
+            archive.writestr(member, data)
+    assert "cannot be read as an Excel workbook" in refusal(out.getvalue())

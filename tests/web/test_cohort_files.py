@@ -231,6 +231,14 @@ def test_the_upload_page_offers_the_template_with_an_example_row(client, as_pers
     assert "@example.org" in str(rows[1][0]) and len(rows) == 2
 
 
+def test_an_upload_past_the_byte_limit_is_refused_by_the_app_not_a_500(app, client, as_person):
+    as_person("lnd")
+    before = counts(app)
+    answer = upload(client, b"PK\x03\x04" + bytes(app.config["MAX_CONTENT_LENGTH"]),
+                    "cohort.xlsx")
+    assert answer.status_code == 413 and counts(app) == before
+
+
 def test_only_those_who_run_apprenticeships_get_the_template(client, as_person):
     as_person("staff")
     assert client.get("/cohorts/import/template.csv").status_code == 403

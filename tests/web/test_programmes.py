@@ -88,6 +88,16 @@ def test_the_programme_form_offers_every_qualification_and_sets_up_an_asye(app, 
             Programme.name == "PEPS 1 2026")) == "peps-stage-1"
 
 
+def test_the_cohorts_page_says_which_programmes_are_not_apprenticeships(client, as_person,
+                                                                        world):
+    as_person("lnd")
+    text = client.get("/cohorts").get_data(as_text=True)
+    asye = re.search(r"<th scope=\"row\" class=\"govuk-table__header\">ASYE</th>(.*?)</tr>",
+                     text, re.S).group(1)
+    assert "(not an apprenticeship standard)" in asye
+    assert text.count("(not an apprenticeship standard)") == 1
+
+
 def test_a_course_cohort_dashboard_hides_off_the_job_hours_and_says_why(client, as_person,
                                                                          world):
     as_person("lnd")
