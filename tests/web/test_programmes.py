@@ -5,7 +5,7 @@ where ``colleague`` is an apprentice with a placement from 1 October to 15 Decem
 no educator; ``educator`` holds PEPS stage 1, capacity 1) and an ASYE programme of the
 council with the cohort "ASYE 2026" (5 January 2026 to 4 January 2027), where ``staff`` is a
 learner; a social work student, Priya Shah, placed from 1 October to 15 December 2026 with
-``educator``.
+``educator``; and a student placed with the outsider's organisation (Sam Elsewhere).
 """
 
 from __future__ import annotations
@@ -46,8 +46,13 @@ def programmes_world(session, people: dict) -> dict:
                           qualification_id="social-work-degree-university",
                           setting="Adult social care, Taunton", start_date=date(2026, 10, 1),
                           end_date=date(2026, 12, 15), educator=world["educator"])
+    elsewhere = add_student_placement(
+        session, world["outsider"].organisation, name="Sam Elsewhere", university="Uni",
+        qualification_id="ot-degree-university", setting="OT team",
+        start_date=date(2026, 10, 1), end_date=date(2026, 12, 15))
     session.flush()
     return {**{key: person.id for key, person in people.items()}, "asye_cohort": cohort.id,
+            "elsewhere": elsewhere.id,
             "educator": world["educator"].id,
             "learner": learner.id, "swda_cohort": world["cohort"].id, "apprentice": swda.id}
 
@@ -191,3 +196,40 @@ def test_only_lnd_and_admins_of_the_organisation_open_the_placement_pages(client
     assert client.get(path).status_code == 403
     as_person("admin")
     assert client.get(path).status_code == 200
+
+
+def student_placement_id(app) -> int:
+    from pathways.models import Placement
+    from webapp.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(Placement.id).where(Placement.student_id.is_not(None))
+                                 .order_by(Placement.id))
+
+
+def test_lnd_take_off_and_allocate_a_students_educator(app, client, as_person, world):
+    as_person("lnd")
+    placement = student_placement_id(app)
+    url = f"/cohorts/students/{placement}/educator"
+    assert client.post(url, data={"educator": ""}).status_code == 303
+    page = client.get("/cohorts/students").get_data(as_text=True)
+    assert "Practice educator saved" in page and 'data-educator=""' in page
+    assert client.post(url, data={"educator": str(world["educator"])}).status_code == 303
+    assert f'data-educator="{world["educator"]}"' in client.get("/cohorts/students").get_data(
+        as_text=True)
+    refused = client.post(url, data={"educator": "999999"})
+    assert refused.status_code == 400 and "govuk-error-summary" in refused.get_data(
+        as_text=True)
+
+
+def test_a_student_placement_elsewhere_is_not_found_and_staff_are_forbidden(app, client,
+                                                                            as_person, world):
+    placement = student_placement_id(app)
+    as_person("staff")
+    assert client.post(f"/cohorts/students/{placement}/educator",
+                       data={"educator": ""}).status_code == 403
+    as_person("lnd")
+    for other in (999999, world["elsewhere"]):
+        assert client.post(f"/cohorts/students/{other}/educator",
+                           data={"educator": ""}).status_code == 404
+    assert "Sam Elsewhere" not in client.get("/cohorts/students").get_data(as_text=True)

@@ -8,9 +8,10 @@ placements and records a new one through ``webapp.submit``.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from pathways import clock
+from pathways.apprenticeships import placements
 from pathways.apprenticeships.students import (
     SHOWN,
     add_student_placement,
@@ -19,12 +20,13 @@ from pathways.apprenticeships.students import (
     student_placements,
 )
 from pathways.apprenticeships.supply import educator_supply
+from pathways.models import Organisation, Person, Placement
 
-from ..apprenticeship_forms import StudentPlacementForm
+from ..apprenticeship_forms import AllocateForm, StudentPlacementForm, identify
 from ..auth import personal_page, signed_in
 from ..extensions import db
 from ..submit import submit
-from .apprenticeship_access import managed_organisation
+from .apprenticeship_access import ID, managed_organisation
 from .shared import error_list, link_to
 
 blueprint = Blueprint("placements", __name__, url_prefix="/cohorts")
@@ -44,7 +46,7 @@ def students():
     educators = educators_of(db.session, organisation)
     form = StudentPlacementForm().fill(
         [(course.id, course.title) for course in course_choices(db.session)],
-        [(str(person.id), person.name) for person in educators])
+        _options(educators))
     chosen = {str(person.id): person for person in educators}
     saved = submit(form, lambda: add_student_placement(
         db.session, organisation, name=form.name.data, university=form.university.data,
@@ -54,14 +56,53 @@ def students():
     if saved:
         flash("Student placement added")
         return redirect(url_for(".students"), 303)
-    refused = form.is_submitted()
+    return _page(organisation, educators, form)
+
+
+@blueprint.post(f"/students/<{ID}:placement_id>/educator")
+@personal_page
+def allocate(placement_id: int):
+    """Allocate, change or take off a student placement's practice educator."""
+    organisation = managed_organisation()
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.student is None or \
+            placement.student.organisation_id != organisation.id:
+        abort(404)
+    educators = educators_of(db.session, organisation)
+    chosen = {str(person.id): person for person in educators}
+    form = identify(AllocateForm().fill(_options(educators)), placement.id)
+    saved = submit(form, lambda: placements.allocate(
+        db.session, placement, chosen.get(form.educator.data or ""), actor=signed_in()),
+        sentences=True)
+    if saved:
+        flash("Practice educator saved")
+        return redirect(url_for(".students"), 303)
+    return _page(organisation, educators, refused={placement.id: form})
+
+
+def _options(educators: list[Person]) -> list[tuple[str, str]]:
+    return [(str(person.id), person.name) for person in educators]
+
+
+def _page(organisation: Organisation, educators: list[Person],
+          form: StudentPlacementForm | None = None, refused: dict | None = None):
+    """Show the student placements page; a refused form (the new one or an allocation) 400."""
+    found = student_placements(db.session, organisation)
+    refused = refused or {}
+    allocate_forms = {placement.id: refused.get(placement.id) or identify(
+        AllocateForm(formdata=None, educator=str(placement.educator_id or "")).fill(
+            _options(educators)), placement.id) for placement in found}
+    new = form if form is not None else StudentPlacementForm(formdata=None).fill(
+        [(course.id, course.title) for course in course_choices(db.session)],
+        _options(educators))
+    sent = [*refused.values()] or ([form] if form is not None and form.is_submitted() else [])
     errors = [{**item, "href": f"{item['href']}-day"}
               if item["href"] in ("#start_date", "#end_date") else item
-              for item in error_list(form)] if refused else []
+              for shown in sent for item in error_list(shown)]
     return render_template(
-        "cohorts/students.html", form=form, organisation=organisation, shown=SHOWN,
-        placements=student_placements(db.session, organisation), today=clock.today(),
-        error_list=errors), 400 if refused else 200
+        "cohorts/students.html", form=new, organisation=organisation, shown=SHOWN,
+        placements=found, allocate_forms=allocate_forms, today=clock.today(),
+        error_list=errors), 400 if sent else 200
 
 
 @blueprint.get("/educators")
