@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import IO
 
 import networkx as nx
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_input import row_problems, whole_number
+from ..csv_input import read_upload, row_problems, whole_number
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import ChampionProfile, Organisation, Person
@@ -199,6 +200,12 @@ def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
     audit.record(session, actor, "import", "organisation", organisation.id,
                  f"Imported {len(checked)} champion(s)", concerns=organisation)
     return len(checked)
+
+
+def import_champions_upload(session: Session, upload: IO[bytes], organisation: Organisation,
+                            G: nx.DiGraph, actor: Person | None = None) -> int:
+    """Import champions from an uploaded file object (at most ``csv_input.MAX_BYTES``)."""
+    return import_champions(session, read_upload(upload, SUMMARY), organisation, G, actor)
 
 
 def _split(value: str | None) -> list[str]:

@@ -137,6 +137,46 @@ def test_other_roles_do_not_get_the_staff_template(client, enter):
     assert client.get("/admin/import-staff/template.xlsx").status_code == 403
 
 
+def upload_champions(client, app, content: bytes, filename="champions.csv"):
+    return client.post("/admin/import-champions", content_type="multipart/form-data", data={
+        "organisation": str(council_id(app)), "champions_file": (io.BytesIO(content), filename)})
+
+
+def test_lnd_import_champions_from_a_workbook_with_a_template_offered(app, client, enter):
+    enter("lnd")
+    page = client.get("/admin/import-champions").get_data(as_text=True)
+    assert 'href="/admin/import-champions/template.xlsx"' in page
+    template = client.get("/admin/import-champions/template.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(template.data), read_only=True).worksheets[0]
+    header, example = sheet.iter_rows(values_only=True)
+    assert header == ("email", "specialisms", "roles_held", "capacity", "open_to_partnership")
+    book = openpyxl.Workbook()
+    book.active.append(list(header))
+    book.active.append(["staff@example.org", "Social work", None, 2, True])
+    out = io.BytesIO()
+    book.save(out)
+    answer = upload_champions(client, app, out.getvalue(), "champions.xlsx")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "Champions imported" in answer.get_data(as_text=True)
+    assert "champion" in person(app, "staff@example.org").role_names
+
+
+def test_a_bad_champion_file_names_row_and_column_in_the_webs_words(app, client, enter):
+    enter("admin")
+    answer = upload_champions(client, app, b"email,capacity\nnobody@example.org,99\n")
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "row 2: email: nobody with nobody@example.org works here: import them as staff " \
+           "first" in text
+    assert "row 2: capacity:" in text and "pathways import" not in text
+
+
+def test_other_roles_cannot_import_champions(client, enter):
+    enter("champion")
+    assert client.get("/admin/import-champions").status_code == 403
+    assert client.get("/admin/import-champions/template.csv").status_code == 403
+
+
 def test_an_organisation_outside_reach_cannot_be_chosen(app, client, enter):
     enter("lnd")
     elsewhere = query(app, select(Organisation.id).where(Organisation.name == "Far Away Care"))[0]
