@@ -1,24 +1,31 @@
 """Programmes beyond apprenticeships, student placements and educator supply on the web.
 
 The world: ``make_cohort_world`` (the council's social work apprenticeship, cohort SWDA 2025,
-where ``colleague`` is an apprentice with a placement from 1 October to 15 December 2026 and
+where ``colleague`` is an apprentice with a placement in the current term (``PLACED``) and
 no educator; ``educator`` holds PEPS stage 1, capacity 1) and an ASYE programme of the
 council with the cohort "ASYE 2026" (5 January 2026 to 4 January 2027), where ``staff`` is a
-learner; a social work student, Priya Shah, placed from 1 October to 15 December 2026 with
-``educator``; and a student placed with the outsider's organisation (Sam Elsewhere).
+learner; a social work student, Priya Shah, placed at the same dates with ``educator``; and
+a student placed with the outsider's organisation (Sam Elsewhere).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from pathways import clock
+from pathways.apprenticeships.supply import term_of, terms_from
 from pathways.models import Programme
 from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
 from tests.web.sessions import start_session
+
+#: The world's placements: from a month into the term of the (frozen) day to two weeks before
+#: its end, so the supply page counts them in its first term whatever the day.
+_TERM = term_of(clock.today())
+PLACED = (_TERM.start + timedelta(days=30), _TERM.end - timedelta(days=16))
 
 
 def programmes_world(session, people: dict) -> dict:
@@ -39,17 +46,17 @@ def programmes_world(session, people: dict) -> dict:
                     planned_end_date=date(2027, 1, 4), weekly_hours=37)
     swda = enrol(session, world["cohort"], world["colleague"], start_date=date(2025, 9, 1),
                  planned_end_date=date(2028, 8, 31), weekly_hours=37)
-    add_placement(session, swda, setting="Hospital team", start_date=date(2026, 10, 1),
-                  end_date=date(2026, 12, 15))
+    add_placement(session, swda, setting="Hospital team", start_date=PLACED[0],
+                  end_date=PLACED[1])
     add_student_placement(session, world["staff"].organisation, name="Priya Shah",
                           university="University of Somerset",
                           qualification_id="social-work-degree-university",
-                          setting="Adult social care, Taunton", start_date=date(2026, 10, 1),
-                          end_date=date(2026, 12, 15), educator=world["educator"])
+                          setting="Adult social care, Taunton", start_date=PLACED[0],
+                          end_date=PLACED[1], educator=world["educator"])
     elsewhere = add_student_placement(
         session, world["outsider"].organisation, name="Sam Elsewhere", university="Uni",
         qualification_id="ot-degree-university", setting="OT team",
-        start_date=date(2026, 10, 1), end_date=date(2026, 12, 15))
+        start_date=PLACED[0], end_date=PLACED[1])
     session.flush()
     return {**{key: person.id for key, person in people.items()}, "asye_cohort": cohort.id,
             "elsewhere": elsewhere.id,
@@ -180,12 +187,14 @@ def test_the_supply_page_sets_capacity_against_all_placements_per_term(client, a
     page = client.get("/cohorts/educators")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    autumn = re.search(r'id="terms-social_work".*?data-term="2026-09-01"(.*?)</tr>', text, re.S)
+    first, _, third = terms_from(clock.today(), 3)
+    autumn = re.search(rf'id="terms-social_work".*?data-term="{first.start.isoformat()}"(.*?)</tr>',
+                       text, re.S)
     assert 'data-needed="2"' in autumn.group(1) and 'data-without="1"' in autumn.group(1)
     assert 'data-shortfall="1"' in autumn.group(1)
     assert 'data-capacity="1"' in text and 'data-educators="fewer than 5"' in text
-    assert "Autumn 2026" in text and "Summer 2027" in text and 'id="terms-occupational_therapy"' \
-        in text
+    assert first.name in text and third.name in text
+    assert 'id="terms-occupational_therapy"' in text
 
 
 @pytest.mark.parametrize("path", ["/cohorts/students", "/cohorts/educators"])
