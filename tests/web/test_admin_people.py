@@ -150,6 +150,7 @@ def test_lnd_import_champions_from_a_workbook_with_a_template_offered(app, clien
     sheet = openpyxl.load_workbook(io.BytesIO(template.data), read_only=True).worksheets[0]
     header, example = sheet.iter_rows(values_only=True)
     assert header == ("email", "specialisms", "roles_held", "capacity", "open_to_partnership")
+    assert example[0].endswith("@example.org")
     book = openpyxl.Workbook()
     book.active.append(list(header))
     book.active.append(["staff@example.org", "Social work", None, 2, True])
