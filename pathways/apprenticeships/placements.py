@@ -66,9 +66,11 @@ def organisation_id_of(learner: Learner) -> int:
 
 def learner_of(placement: Placement) -> Learner:
     """Return the apprenticeship or the student a placement is for."""
-    learner = placement.apprenticeship or placement.student
-    assert learner is not None  # a constraint: exactly one of the two is set
-    return learner
+    if placement.apprenticeship is not None:
+        return placement.apprenticeship
+    if placement.student is not None:
+        return placement.student
+    raise ValueError("a placement belongs to an apprenticeship or a student (a constraint)")
 
 
 def capacity_of(session: Session, person: Person) -> int:
