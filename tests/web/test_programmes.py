@@ -123,6 +123,15 @@ def test_a_course_cohort_dashboard_hides_off_the_job_hours_and_says_why(client, 
     assert 'id="not-an-apprenticeship"' not in apprenticeship
 
 
+def test_the_api_says_whether_a_cohort_is_of_an_apprenticeship(client, as_person, world):
+    as_person("lnd")
+    course = client.get(f"/api/v1/cohorts/{world['asye_cohort']}/summary").get_json()
+    assert course["cohort"]["apprenticeship"] is False
+    assert [row["otj_required"] for row in course["apprentices"]] == [0]
+    assert client.get(f"/api/v1/cohorts/{world['swda_cohort']}/summary").get_json()[
+        "cohort"]["apprenticeship"] is True
+
+
 def test_a_course_learners_page_has_no_off_the_job_log_or_gateway(client, as_person, world):
     as_person("lnd")
     page = client.get(f"/apprenticeships/{world['learner']}").get_data(as_text=True)
