@@ -123,6 +123,16 @@ def test_a_course_cohort_dashboard_hides_off_the_job_hours_and_says_why(client, 
     assert 'id="not-an-apprenticeship"' not in apprenticeship
 
 
+def test_a_course_cohorts_download_has_no_off_the_job_columns(client, as_person, world):
+    as_person("lnd")
+    course = client.get(f"/cohorts/{world['asye_cohort']}/apprentices.csv").get_data(
+        as_text=True)
+    header = course.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("Email,Name,Status,RAG") and "OTJ" not in header
+    assert "OTJ hours required" in client.get(
+        f"/cohorts/{world['swda_cohort']}/apprentices.csv").get_data(as_text=True)
+
+
 def test_the_api_says_whether_a_cohort_is_of_an_apprenticeship(client, as_person, world):
     as_person("lnd")
     course = client.get(f"/api/v1/cohorts/{world['asye_cohort']}/summary").get_json()
