@@ -19,7 +19,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,6 +29,8 @@ from .errors import InvalidInput, Problem
 
 #: The date formats accepted in a cell.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+#: A day as spreadsheets count them (days since 1900, e.g. 46000 for 9 December 2025).
+SERIAL_DAY = re.compile(r"[1-9]\d{0,5}(\.\d+)?")
 #: A number with commas between its thousands, e.g. 1,250.5 (any other comma is refused).
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 #: The largest file accepted from an upload.
@@ -179,32 +181,51 @@ def read_csv(text: str, columns: Sequence[str], required: Sequence[str],
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
     try:
-        header = check_header(next(reader, None), columns, required, problems)
-        if header is None:
-            raise InvalidInput(problems, summary)
-        for number, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) > len(header) and not any(v.strip() for v in values[len(header):]):
-                values = values[:len(header)]
-            if len(values) != len(header):
-                problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
-                                                         f"header has {len(header)} columns"))
-                continue
-            cells = dict(zip(header, (value.strip() for value in values)))
-            bad = [(column, reason) for column, value in cells.items()
-                   if (reason := text_problem(value, limit=MAX_CELL)) is not None]
-            problems.extend(Problem(f"row {number}: {column}", reason) for column, reason in bad)
-            if not bad:
-                rows.append((number, cells))
-            if len(rows) > max_rows:
-                problems.append(Problem("file", f"has more than {max_rows} {noun}: split it "
-                                                "into smaller files"))
-                break
+        collect_rows(enumerate(reader, start=1), columns, required, problems, summary,
+                     max_rows, noun, rows)
     except csv.Error as error:
         hint = " (a quoted value is never closed)" if "end of data" in str(error) else ""
         problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {error}{hint}"))
     return rows
+
+
+def collect_rows(numbered: Iterator[tuple[int, list[str]]], columns: Sequence[str],
+                 required: Sequence[str], problems: list[Problem], summary: str,
+                 max_rows: int, noun: str, rows: list[tuple[int, dict[str, str]]]) -> None:
+    """Add the rows of a table (its header first) to ``rows``, as :func:`read_csv` says.
+
+    ``numbered`` gives each row of the table as ``(row number, cell texts)``, the header
+    first; every reader of a file format (CSV here, XLSX in ``pathways.spreadsheets``) turns
+    its rows into text and hands them here, so every import checks one set of rules.
+
+    Raises
+    ------
+    InvalidInput
+        When the header is unusable (then the rows cannot be read).
+    """
+    first = next(numbered, None)
+    header = check_header(first[1] if first else None, columns, required, problems)
+    if header is None:
+        raise InvalidInput(problems, summary)
+    for number, values in numbered:
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header) and not any(v.strip() for v in values[len(header):]):
+            values = values[:len(header)]
+        if len(values) != len(header):
+            problems.append(Problem(f"row {number}", f"has {len(values)} values but the "
+                                                     f"header has {len(header)} columns"))
+            continue
+        cells = dict(zip(header, (value.strip() for value in values)))
+        bad = [(column, reason) for column, value in cells.items()
+               if (reason := text_problem(value, limit=MAX_CELL)) is not None]
+        problems.extend(Problem(f"row {number}: {column}", reason) for column, reason in bad)
+        if not bad:
+            rows.append((number, cells))
+        if len(rows) > max_rows:
+            problems.append(Problem("file", f"has more than {max_rows} {noun}: split it "
+                                            "into smaller files"))
+            break
 
 
 def check_header(header: list[str] | None, columns: Sequence[str], required: Sequence[str],
@@ -264,6 +285,11 @@ def parse_date(value: str | None, column: str, problem: RowProblem) -> date | No
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+    if SERIAL_DAY.fullmatch(value):  # a spreadsheet's day number, in a cell not shown as a date
+        problem(column, f"{value!r} is not a date: it looks like a spreadsheet's day number "
+                        "(the cell is not formatted as a date): format the column as a date, "
+                        "or type the dates as YYYY-MM-DD or DD/MM/YYYY")
+        return None
     problem(column, f"{value!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
     return None
 

@@ -26,6 +26,11 @@ the day; names and post references carry their years as ``{-14m:%Y}``. The files
 ``placements.csv``
     Placements from ``start`` to ``end``. Rows starting before the apprenticeship are left
     out.
+``student_placements.csv``
+    University students placed with the council (``name``, ``university``, ``course``), from
+    ``start`` to ``end``, with their practice educator if any: a social work student now,
+    and an OT student to come with no educator (no one in the demo holds APPLE), so the
+    practice educator supply page shows a shortfall.
 
 **The one fixed date.** Kieran Doyle shows the funding rules for starts before 1 August 2025
 (off-the-job hours as 20% of weekly hours, a 12-month minimum duration), and those rules go by
@@ -55,7 +60,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import clock
-from pathways.apprenticeships import lifecycle, placements, posts, records
+from pathways.apprenticeships import lifecycle, placements, posts, records, students
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
 from pathways.errors import InvalidInput, Problem
 from pathways.models import Apprenticeship, Organisation, Person, Programme
@@ -190,6 +195,13 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
             make_activity(session, apprenticeship, plan_of(row, today), actor, today)
     for row in rows("placements.csv", today):
         add_placement(session, enrolled[row["email"]], row, today, actor)
+    for row in rows("student_placements.csv", today):  # university students placed here
+        students.add_student_placement(
+            session, organisation, name=row["name"], university=row["university"],
+            qualification_id=row["course"], setting=row["setting"],
+            start_date=on(row["start"], today), end_date=on(row["end"], today),
+            educator=person(session, row["educator"]) if row["educator"] else None,
+            actor=actor)
     session.flush()
     return True
 

@@ -1,5 +1,5 @@
-"""Forms of the people admin pages: staff import, account status, access roles, sign-in email,
-audit filter.
+"""Forms of the people admin pages: staff and champion imports, account status, access roles,
+sign-in email, audit filter.
 
 They check only the shape of input; ``pathways.people`` enforces the rules.
 """
@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from pathways.mentoring import champions
 from pathways.models import ACCESS_ROLES
 from pathways.people.staff_import import COLUMNS
 
@@ -18,15 +19,29 @@ from .input_rules import Form
 
 
 class StaffImportForm(Form):
-    """Upload an HR export (CSV) of an organisation's staff."""
+    """Upload an HR export (CSV or XLSX) of an organisation's staff."""
 
     organisation = SelectField("Organisation", choices=[], widget=GovSelect(),
                                validators=[DataRequired(message="Choose the organisation")])
     staff_file = FileField(
-        "HR export (CSV file)", widget=GovFileInput(),
+        "HR export (CSV or Excel file)", widget=GovFileInput(),
         description=f"Columns: {', '.join(COLUMNS)}. Only email and name are required.",
-        validators=[FileRequired(message="Choose a CSV file to upload"),
-                    FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
+        validators=[FileRequired(message="Choose a CSV or Excel file to upload"),
+                    FileAllowed(["csv", "xlsx"], message="The file must be a CSV file (.csv) "
+                                "or an Excel workbook (.xlsx)")])
+
+
+class ChampionImportForm(Form):
+    """Upload a list (CSV or XLSX) of an organisation's career champions."""
+
+    organisation = SelectField("Organisation", choices=[], widget=GovSelect(),
+                               validators=[DataRequired(message="Choose the organisation")])
+    champions_file = FileField(
+        "Champions (CSV or Excel file)", widget=GovFileInput(),
+        description=f"Columns: {', '.join(champions.COLUMNS)}. Only email is required.",
+        validators=[FileRequired(message="Choose a CSV or Excel file to upload"),
+                    FileAllowed(["csv", "xlsx"], message="The file must be a CSV file (.csv) "
+                                "or an Excel workbook (.xlsx)")])
 
 
 class GrantRoleForm(Form):

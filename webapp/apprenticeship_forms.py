@@ -74,10 +74,10 @@ class StatusMoveForm(Form):
     effective_on = required_date("When did it take effect?", "the date it took effect")
     reason = text_area("Why is the status changing?", "Say why the status is changing")
 
-    def fill(self, current: str) -> StatusMoveForm:
-        """Offer the statuses the current one may move to."""
+    def fill(self, current: str, moves=MOVES) -> StatusMoveForm:
+        """Offer the statuses the current one may move to (``moves``: the programme's)."""
         self.status.choices = [(status, STATUSES[status].capitalize())
-                               for status in MOVES.get(current, ())]
+                               for status in STATUSES if status in moves.get(current, ())]
         return self
 
 
@@ -186,3 +186,30 @@ class JobStepForm(Form):
 
     step = HiddenField(validators=[DataRequired(message="Say which step to record")])
     on = required_date("Date", "the date")
+
+
+class StudentPlacementForm(CreatesRecord, Form):
+    """Record a university student placed with the organisation, and their placement."""
+
+    name = StringField("Student's name", validators=[
+        DataRequired(message="Enter the student's name"), Length(max=200)],
+        widget=GovTextInput())
+    university = StringField("University", description="For example, University of Somerset",
+                             validators=[DataRequired(message="Enter their university"),
+                                         Length(max=200)], widget=GovTextInput())
+    qualification_id = SelectField("Course", choices=[],
+                                   validators=[DataRequired(message="Choose their course")],
+                                   widget=GovSelect())
+    setting = StringField("Setting", description="For example, Adult social care, Taunton",
+                          validators=[DataRequired(message="Enter where the placement is"),
+                                      Length(max=200)], widget=GovTextInput())
+    start_date = required_date("Start date", "the start date")
+    end_date = required_date("End date", "the end date")
+    educator = educator_select("Practice educator (optional)", "No practice educator yet")
+
+    def fill(self, courses: list[tuple[str, str]], educators: list[tuple[str, str]]
+             ) -> StudentPlacementForm:
+        """Offer the courses with placements and the organisation's practice educators."""
+        self.qualification_id.choices = [("", "Choose a course"), *courses]
+        self.educator.choices = [("", "No practice educator yet"), *educators]
+        return self

@@ -1,4 +1,4 @@
-"""The form of the apprenticeship import page. It checks only that a CSV file was sent;
+"""The form of the apprenticeship import page. It checks only that a CSV or XLSX file was sent;
 ``pathways.apprenticeships.importer`` checks every row. It carries a CSRF token.
 """
 
@@ -14,10 +14,11 @@ from .submit import CreatesRecord
 
 
 class ApprenticeshipImportForm(CreatesRecord, Form):
-    """Upload a spreadsheet (CSV) of apprentices to enrol on cohorts."""
+    """Upload a spreadsheet (CSV or XLSX) of apprentices to enrol on cohorts."""
 
     apprenticeships_file = FileField(
-        "Apprentices (CSV file)", widget=GovFileInput(),
+        "Apprentices (CSV or Excel file)", widget=GovFileInput(),
         description=f"Columns: {', '.join(COLUMNS)}. Required: {', '.join(REQUIRED_COLUMNS)}.",
-        validators=[FileRequired(message="Choose a CSV file to upload"),
-                    FileAllowed(["csv"], message="The file must be a CSV file (.csv)")])
+        validators=[FileRequired(message="Choose a CSV or Excel file to upload"),
+                    FileAllowed(["csv", "xlsx"], message="The file must be a CSV file (.csv) "
+                                "or an Excel workbook (.xlsx)")])

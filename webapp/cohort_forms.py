@@ -102,11 +102,11 @@ def text(label: str, limit: int, required_message: str | None = None, hint: str 
 
 
 class ProgrammeForm(CreatesRecord, Form):
-    """A new programme: an apprenticeship standard, its provider and the role it leads to."""
+    """A new programme: a qualification of the map, its provider and the role it leads to."""
 
     name = text("Programme name", 200, "Enter the programme's name",
-                "For example, Social work degree apprenticeship")
-    qualification_id = Choice("Apprenticeship standard", "Choose the apprenticeship standard")
+                "For example, Social work degree apprenticeship, or ASYE 2026")
+    qualification_id = Choice("Qualification", "Choose the qualification")
     provider_name = text("Training provider", 200, "Enter the training provider",
                          "For example, Northshire University")
     provider_kind = RadioChoice("Kind of provider", "Choose the kind of provider",
@@ -114,11 +114,13 @@ class ProgrammeForm(CreatesRecord, Form):
     leads_to_role_id = Choice("Role it leads to", "Choose the role it leads to")
 
     def fill(self, G: nx.DiGraph) -> ProgrammeForm:
-        """Offer the apprenticeship standards and the roles on the career map."""
-        standards = [(node, title) for node, title in choices(G, "qualification")
-                     if G.nodes[node].get("standard_code")]
-        self.qualification_id.choices = [("", "Choose a standard")] + [
-            (node, f"{title} ({G.nodes[node]['standard_code']})") for node, title in standards]
+        """Offer every qualification (standards with their code) and the roles on the map."""
+        def label(node: str, title: str) -> str:
+            code = G.nodes[node].get("standard_code")
+            return f"{title} ({code})" if code else f"{title} (not an apprenticeship)"
+
+        self.qualification_id.choices = [("", "Choose a qualification")] + [
+            (node, label(node, title)) for node, title in choices(G, "qualification")]
         self.leads_to_role_id.choices = [("", "Choose a role")] + choices(G, "role")
         return self
 

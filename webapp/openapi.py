@@ -298,7 +298,8 @@ def _schemas() -> Schema:
         }),
         "CohortSummary": _closed({
             "cohort": _closed({"id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                               "name": {"type": "string", "minLength": 1}}),
+                               "name": {"type": "string", "minLength": 1},
+                               "apprenticeship": {"type": "boolean"}}),
             "as_of": DATE,
             "counts": _closed({rag: COUNT for rag in RAG_ORDER}),
             "statuses": {"type": "object", "propertyNames": {"enum": list(STATUSES)},

@@ -1,4 +1,4 @@
-"""The apprenticeship import: apprentices from a spreadsheet (CSV), all-or-nothing, row-numbered.
+"""The apprenticeship import: apprentices from a spreadsheet (CSV or XLSX), all-or-nothing.
 
 The file's first row names the columns, in any order (any case, spaces or underscores)::
 
@@ -11,8 +11,7 @@ The file's first row names the columns, in any order (any case, spaces or unders
 numbered as a spreadsheet shows them (the header is row 1).
 
 - **email**: someone who works for the organisation (any case). People are not created
-  here: import them first with the staff import (``pathways import-staff`` or the staff
-  upload page).
+  here: import them as staff first (the staff import, on the web or the command line).
 - **cohort**: the cohort's name (any case). A cohort that does not exist yet is created on
   the organisation's programme for ``standard_code`` (there must be exactly one: programmes
   are contracts with a training provider, set up first), running from the earliest start to
@@ -59,11 +58,9 @@ from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from ..csv_input import (
-    csv_text,
     parse_date,
     parse_decimal,
     parse_email,
-    read_csv,
     read_upload,
     row_problems,
 )
@@ -78,6 +75,7 @@ from ..models import (
     Programme,
     Qualification,
 )
+from ..spreadsheets import read_table
 from .records import REVIEW_EVERY_DAYS, record_review
 from .rules import STATUSES, otj_hours_that_fit, spread_otj_hours
 from .setup import create_cohort, enrol
@@ -95,8 +93,12 @@ SUMMARY = "The apprenticeships were not imported"
 REASON = "Imported"
 OTJ_NOTE = "Hours logged before import"
 REVIEW_NOTE = "Imported"
-STAFF_IMPORT_HINT = ("import them first with the staff import ('pathways import-staff', or "
-                     "Import staff in the people admin pages)")
+#: What to do about a person the file names who is not staff yet, in words that fit the web
+#: page and the command line alike (never a command to run: the reader may be on the web).
+STAFF_IMPORT_HINT = "import them as staff first, then import this file again"
+#: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
+TEMPLATE_ROW = ("ann.lee@example.org", "Social work 2026", "ST0510", date(2026, 9, 1),
+                date(2029, 8, 31), Decimal("37.5"), 0, None, "active", "")
 
 
 @dataclass
@@ -155,8 +157,8 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     Parameters
     ----------
     path_or_text : str, PathLike or bytes
-        A path to the CSV file (a ``Path``, or a string naming an existing file), or its
-        contents (text, or bytes in UTF-8).
+        A path to the CSV or XLSX file (a ``Path``, or a string naming an existing file),
+        or its contents (CSV text, or the file's bytes: ``spreadsheets.read_table``).
     organisation : Organisation
         Whose people, cohorts, programmes and posts the rows name.
     actor : Person or None
@@ -188,10 +190,9 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     ApprenticeshipImportResult(apprenticeships=12, cohorts=1, ...)
     """
     today = today or clock.today()
-    text = csv_text(path_or_text, SUMMARY)
     problems: list[Problem] = []
-    rows = [parsed for number, raw in read_csv(text, COLUMNS, REQUIRED_COLUMNS, problems,
-                                               SUMMARY, MAX_ROWS, "apprentices")
+    rows = [parsed for number, raw in read_table(path_or_text, COLUMNS, REQUIRED_COLUMNS,
+                                                 problems, SUMMARY, MAX_ROWS, "apprentices")
             if (parsed := parse_row(number, raw, today, problems)) is not None]
     _match_people(session, organisation, rows, problems)
     new_cohorts = _match_cohorts(session, organisation, rows, problems)
@@ -252,7 +253,7 @@ def parse_row(number: int, raw: dict[str, str], today: date,
     status = status_named(raw.get("status") or "active")
     if status is None:
         problem("status", f"{raw.get('status')!r} is not a status: use one of "
-                          f"{', '.join(STATUSES)}")
+                          f"{', '.join(STATUSES.values())}")
     if status == "withdrawn" and raw.get("guaranteed_post"):
         problem("guaranteed_post", "a withdrawn apprenticeship cannot hold a post")
     if start is not None:

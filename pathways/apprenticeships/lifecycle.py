@@ -19,6 +19,7 @@ from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Apprenticeship, HeldQualification, Person, Post, StatusChange
 from . import posts
+from .programmes import check_course_move, runs_apprenticeship
 from .rules import STATUSES, check_move
 
 #: The guaranteed-job steps after qualifying, in order: field and label.
@@ -72,7 +73,11 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
                                 "start or the last change)"))
     if problems:
         raise InvalidInput(problems, "The status was not changed")
-    check_move(apprenticeship.status, new, start=apprenticeship.start_date, today=effective_on)
+    if runs_apprenticeship(apprenticeship):
+        check_move(apprenticeship.status, new, start=apprenticeship.start_date,
+                   today=effective_on)
+    else:  # no gateway or end-point assessment outside apprenticeship standards
+        check_course_move(apprenticeship.status, new)
     old = apprenticeship.status
     change = StatusChange(from_status=old, to_status=new,
                           effective_on=effective_on, reason=reason,

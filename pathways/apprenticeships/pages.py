@@ -64,9 +64,10 @@ def rag_counts(session: Session, cohorts: list[Cohort], as_of: date,
 
 
 def programmes_of(session: Session, organisation: Organisation) -> list[Programme]:
-    """Return the organisation's programmes, by name."""
+    """Return the organisation's programmes, by name, with their qualifications."""
     return list(session.scalars(select(Programme).where(
-        Programme.organisation_id == organisation.id).order_by(Programme.name)))
+        Programme.organisation_id == organisation.id).order_by(Programme.name)
+        .options(selectinload(Programme.qualification))))
 
 
 def enrollable_people(session: Session, cohort: Cohort) -> list[Person]:

@@ -1,6 +1,7 @@
 """Practice placements and the practice educators who supervise them.
 
-Social work and occupational therapy apprentices have placements. Each placement needs a
+Social work and occupational therapy apprentices have placements, and so do students of a
+university programme placed with the organisation (``students``). Each placement needs a
 practice educator: for social work, someone whose profile holds PEPS stage 1 or 2; for
 occupational therapy, the RCOT's APPLE accreditation. Each educator has a capacity (how
 many placements at once; 1 until L&D sets it) and an allocation that would take them over
@@ -19,7 +20,17 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
-from ..models import Apprenticeship, HeldQualification, Person, Placement, PracticeEducator
+from ..models import (
+    Apprenticeship,
+    HeldQualification,
+    Person,
+    Placement,
+    PlacementStudent,
+    PracticeEducator,
+)
+
+#: Whoever a placement is for: an apprentice, or a student of a university programme.
+Learner = Apprenticeship | PlacementStudent
 
 #: The qualifications that make someone a practice educator, by programme family.
 EDUCATOR_QUALIFICATIONS: dict[str | None, tuple[str, ...]] = {
@@ -34,9 +45,32 @@ class EducatorRefused(Refused):
     """The person cannot supervise this placement: not qualified, or over capacity."""
 
 
-def needs_placements(apprenticeship: Apprenticeship) -> bool:
-    """Whether the apprenticeship's programme has practice placements (social work or OT)."""
-    return apprenticeship.cohort.programme.qualification.family in EDUCATOR_QUALIFICATIONS
+def needs_placements(apprenticeship: Learner) -> bool:
+    """Whether the learner's programme has practice placements (social work or OT)."""
+    return family_of(apprenticeship) in EDUCATOR_QUALIFICATIONS
+
+
+def family_of(learner: Learner) -> str | None:
+    """Return the family of the learner's programme or course (it decides the educator)."""
+    if isinstance(learner, PlacementStudent):
+        return learner.qualification.family
+    return learner.cohort.programme.qualification.family
+
+
+def organisation_id_of(learner: Learner) -> int:
+    """Return the organisation the learner is placed with."""
+    if isinstance(learner, PlacementStudent):
+        return learner.organisation_id
+    return learner.cohort.organisation_id
+
+
+def learner_of(placement: Placement) -> Learner:
+    """Return the apprenticeship or the student a placement is for."""
+    if placement.apprenticeship is not None:
+        return placement.apprenticeship
+    if placement.student is not None:
+        return placement.student
+    raise ValueError("a placement belongs to an apprenticeship or a student (a constraint)")
 
 
 def capacity_of(session: Session, person: Person) -> int:
@@ -71,18 +105,20 @@ def overlapping_load(session: Session, educator: Person, start: date, end: date,
     return session.scalar(query) or 0
 
 
-def eligible_educators(session: Session, apprenticeship: Apprenticeship) -> list[Person]:
-    """Return people of the apprenticeship's organisation qualified to supervise it."""
-    family = apprenticeship.cohort.programme.qualification.family
-    wanted = EDUCATOR_QUALIFICATIONS.get(family, ())
+def eligible_educators(session: Session, apprenticeship: Learner) -> list[Person]:
+    """Return people of the learner's organisation qualified to supervise them."""
+    wanted = EDUCATOR_QUALIFICATIONS.get(family_of(apprenticeship), ())
     ids = select(HeldQualification.person_id).where(
         HeldQualification.qualification_id.in_(wanted))
-    return list(session.scalars(select(Person).where(
-        Person.id.in_(ids), Person.organisation_id == apprenticeship.cohort.organisation_id,
-        Person.active.is_(True), Person.id != apprenticeship.person_id).order_by(Person.name)))
+    query = select(Person).where(
+        Person.id.in_(ids), Person.organisation_id == organisation_id_of(apprenticeship),
+        Person.active.is_(True))
+    if isinstance(apprenticeship, Apprenticeship):
+        query = query.where(Person.id != apprenticeship.person_id)
+    return list(session.scalars(query.order_by(Person.name)))
 
 
-def check_educator(session: Session, apprenticeship: Apprenticeship, educator: Person,
+def check_educator(session: Session, apprenticeship: Learner, educator: Person,
                    start: date, end: date, placement: Placement | None = None) -> None:
     """Refuse an educator who is not qualified or has no room left from ``start`` to ``end``.
 
@@ -93,11 +129,10 @@ def check_educator(session: Session, apprenticeship: Apprenticeship, educator: P
     EducatorRefused
         Saying which qualification is missing, or the capacity and the current load.
     """
-    family = apprenticeship.cohort.programme.qualification.family
-    wanted = EDUCATOR_QUALIFICATIONS.get(family, ())
-    if educator.id == apprenticeship.person_id:
+    wanted = EDUCATOR_QUALIFICATIONS.get(family_of(apprenticeship), ())
+    if isinstance(apprenticeship, Apprenticeship) and educator.id == apprenticeship.person_id:
         raise EducatorRefused("An apprentice cannot be their own practice educator.")
-    if educator.organisation_id != apprenticeship.cohort.organisation_id:
+    if educator.organisation_id != organisation_id_of(apprenticeship):
         raise EducatorRefused(f"{educator.name} works for another organisation.")
     if not any(held.qualification_id in wanted for held in educator.qualifications):
         wanted_titles = ", ".join(wanted) or "the educator qualifications"
@@ -154,12 +189,14 @@ def allocate(session: Session, placement: Placement, educator: Person | None, *,
     EducatorRefused
         When the educator is not qualified or already at capacity for those dates.
     """
+    learner = learner_of(placement)
     if educator is not None:
-        check_educator(session, placement.apprenticeship, educator, placement.start_date,
+        check_educator(session, learner, educator, placement.start_date,
                        placement.end_date, placement)
     placement.educator = educator
     session.flush()
     audit.record(session, actor, "allocate_educator", "placement", placement.id,
                  f"Educator: {educator.name if educator else 'none'}",
-                 concerns=placement.apprenticeship.cohort.organisation)
+                 concerns=learner.organisation if isinstance(learner, PlacementStudent)
+                 else learner.cohort.organisation)
     return placement

@@ -31,6 +31,7 @@ from ..models import (
     StatusChange,
 )
 from ..vocabulary import LabelledEnum
+from .programmes import is_apprenticeship
 from .records import COUNTED_STATES, PENDING_STATES
 from .rules import status_as_of
 
@@ -130,6 +131,8 @@ class CohortSummary:
     cohort_name: str
     as_of: date
     apprentices: list[ApprenticeProgress] = field(default_factory=list)
+    #: Whether the cohort's programme is an apprenticeship standard (else no OTJ hours apply).
+    apprenticeship: bool = True
 
     @property
     def counts(self) -> dict[str, int]:
@@ -149,7 +152,8 @@ class CohortSummary:
 
     def to_json(self) -> dict:
         """The shape of ``GET /api/v1/cohorts/<id>/summary``."""
-        return {"cohort": {"id": self.cohort_id, "name": self.cohort_name},
+        return {"cohort": {"id": self.cohort_id, "name": self.cohort_name,
+                           "apprenticeship": self.apprenticeship},
                 "as_of": self.as_of.isoformat(), "counts": self.counts,
                 "statuses": self.status_counts,
                 "apprentices": [row.to_json() for row in self.apprentices]}
@@ -171,7 +175,8 @@ def cohort_summary(session: Session, cohort: Cohort, as_of: date | None = None,
     """
     as_of = as_of or clock.today()
     rows = progress_rows(session, Apprenticeship.cohort_id == cohort.id, as_of, thresholds)
-    return CohortSummary(cohort.id, cohort.name, as_of, sorted(rows, key=urgency))
+    return CohortSummary(cohort.id, cohort.name, as_of, sorted(rows, key=urgency),
+                         is_apprenticeship(cohort.programme))
 
 
 def apprenticeship_progress(session: Session, apprenticeship: Apprenticeship,

@@ -33,6 +33,7 @@ from ..models import (
     StatusChange,
 )
 from . import posts
+from .programmes import COURSE_STATUSES, is_apprenticeship
 from .rules import STATUSES, funding_rule_year, required_otj_hours
 
 _N = TypeVar("_N", bound=Node)
@@ -47,12 +48,13 @@ def create_programme(session: Session, organisation: Organisation, *, name: str,
                      qualification_id: str, provider_name: str, leads_to_role_id: str,
                      provider_kind: str = "university", G: nx.DiGraph | None = None,
                      actor: Person | None = None) -> Programme:
-    """Create a programme: an apprenticeship standard, its provider and the role it leads to.
+    """Create a programme: a qualification, its provider and the role it leads to.
 
     Parameters
     ----------
     qualification_id : str
-        A qualification of the graph with a standard code (an apprenticeship).
+        A qualification of the graph: an apprenticeship standard (its funding rules then
+        apply) or any other course, such as the ASYE, PEPS or a diploma (``programmes``).
     leads_to_role_id : str
         The role of the guaranteed job; the graph must hold a move from the
         qualification to it (when ``G`` is given).
@@ -73,9 +75,9 @@ def create_programme(session: Session, organisation: Organisation, *, name: str,
         problems.append(Problem("name", f"{organisation.name} already has a programme "
                                 f"called {name!r}"))
     qualification = _node(session, qualification_id, Qualification)
-    if qualification is None or not qualification.is_apprenticeship:
-        problems.append(Problem("qualification_id", f"{qualification_id!r} is not an "
-                                "apprenticeship standard in the career pathway"))
+    if qualification is None:
+        problems.append(Problem("qualification_id", f"{qualification_id!r} is not a "
+                                "qualification in the career pathway"))
     role = _node(session, leads_to_role_id, Role)
     if role is None:
         problems.append(Problem("leads_to_role_id", f"{leads_to_role_id!r} is not a role in "
@@ -176,6 +178,9 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
           reason: str = "Enrolled", actor: Person | None = None) -> Apprenticeship:
     """Enrol a person on a cohort's programme, working out the funding year and OTJ hours.
 
+    Both only for an apprenticeship standard: a learner on another programme (ASYE, PEPS,
+    a diploma...) has no funding year and no off-the-job hours (``programmes``).
+
     A guaranteed job is a post (reserved for the apprenticeship here) or a role with no
     post yet; a post's role becomes the guaranteed role. The post is locked before it is
     checked (``db.lock_for_update``), so of two enrolments on one vacant post at the same
@@ -200,9 +205,12 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
     elif session.scalar(select(Apprenticeship.id).filter_by(cohort_id=cohort.id,
                                                             person_id=person.id)):
         problems.append(Problem("email", f"{person.email} is already in {cohort.name}"))
-    if status not in STATUSES:
-        problems.append(Problem("status", f"{status!r} is not a status; use one of "
-                                f"{', '.join(STATUSES)}"))
+    programme = cohort.programme
+    apprentice = is_apprenticeship(programme)
+    allowed = STATUSES if apprentice else COURSE_STATUSES
+    if status not in allowed:
+        problems.append(Problem("status", f"{status!r} is not a status of this programme; use "
+                                f"one of {', '.join(STATUSES[name] for name in allowed)}"))
     try:
         hours = Decimal(str(weekly_hours))
     except InvalidOperation:
@@ -226,13 +234,14 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
                                     f"{post.state}, not vacant"))
     if problems:
         raise InvalidInput(problems, "The apprentice was not enrolled")
-    programme = cohort.programme
-    requirement = required_otj_hours(start_date, planned_end_date, float(hours),
-                                     programme.qualification.otj_min_hours)
+    required = required_otj_hours(start_date, planned_end_date, float(hours),
+                                  programme.qualification.otj_min_hours).hours \
+        if apprentice else 0  # off-the-job hours are a rule of apprenticeships only
     apprenticeship = Apprenticeship(
         cohort=cohort, person=person, start_date=start_date,
         planned_end_date=planned_end_date, weekly_hours=hours,
-        funding_year=funding_rule_year(start_date), otj_required_hours=requirement.hours,
+        funding_year=funding_rule_year(start_date) if apprentice else "",
+        otj_required_hours=required,
         status=status, guaranteed_role_id=post.role_id if post is not None else (
             role.id if role is not None else None))
     session.add(apprenticeship)
@@ -244,6 +253,6 @@ def enrol(session: Session, cohort: Cohort, person: Person, *, start_date: date,
         posts.move_post(session, post, "reserved", apprenticeship=apprenticeship, actor=actor)
     audit.record(session, actor, "enrol", "apprenticeship", apprenticeship.id,
                  f"{person.email} in {cohort.name}",
-                 {"otj_required_hours": requirement.hours,
+                 {"otj_required_hours": required,
                   "funding_year": apprenticeship.funding_year}, concerns=cohort.organisation)
     return apprenticeship

@@ -39,6 +39,8 @@ OTJ_HEADERS = ["Date", "Hours", "Activity", "State", "Note", "Query", "Recorded 
 def cohort_table(summary: CohortSummary) -> Table:
     """Return a cohort summary's apprentices, urgent first, one row each.
 
+    A cohort of a programme that is not an apprenticeship standard has no OTJ columns.
+
     Parameters
     ----------
     summary : CohortSummary
@@ -50,6 +52,9 @@ def cohort_table(summary: CohortSummary) -> Table:
          row.otj_behind, row.last_review, row.days_since_review, row.review_overdue,
          row.past_end, row.post, row.guaranteed_role_id, row.placements_without_educator]
         for row in summary.apprentices]
+    if not summary.apprenticeship:  # no off-the-job hours outside apprenticeship standards
+        kept = [i for i, header in enumerate(COHORT_HEADERS) if not header.startswith("OTJ")]
+        return [COHORT_HEADERS[i] for i in kept], [[row[i] for i in kept] for row in rows]
     return list(COHORT_HEADERS), rows
 
 

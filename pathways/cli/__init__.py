@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import (
     apprenticeship_commands,  # noqa: F401  (registers import-apprenticeships etc.)
     graph_commands,  # noqa: F401  (registers the graph commands on ``cli``)
+    import_commands,  # noqa: F401  (registers import-template)
     mentoring_commands,  # noqa: F401  (registers import-champions etc.)
     notification_commands,  # noqa: F401  (registers send-reminders and send-email)
     people_commands,  # noqa: F401  (registers the people commands on ``cli``)

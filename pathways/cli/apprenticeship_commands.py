@@ -35,12 +35,12 @@ REPORT_COLUMNS = (
 
 
 @cli.command("import-apprenticeships")
-@click.argument("path", metavar="FILE.csv", type=click.Path(path_type=Path))
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--org", "org", required=True, metavar="ORG",
               help="The organisation's name or id.")
 @pass_context
 def import_apprenticeships_command(ctx: CliContext, path: Path, org: str) -> None:
-    """Enrol an organisation's people on cohorts from a spreadsheet (CSV).
+    """Enrol an organisation's people on cohorts from a spreadsheet (CSV or XLSX).
 
     Columns: email, cohort, standard_code, start_date, planned_end_date, weekly_hours,
     otj_hours_logged, last_review_date, status, guaranteed_post. New cohorts are created on

@@ -18,12 +18,12 @@ from .context import CliContext, pass_context
 
 
 @cli.command("import-champions")
-@click.argument("path", metavar="FILE.csv", type=click.Path(path_type=Path))
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--org", "org", required=True, metavar="ORG",
               help="The organisation's name or id.")
 @pass_context
 def import_champions_command(ctx: CliContext, path: Path, org: str) -> None:
-    """Set up an organisation's career champions from a CSV file.
+    """Set up an organisation's career champions from a CSV or XLSX file.
 
     Columns: email, specialisms, roles_held, capacity, open_to_partnership. All-or-nothing:
     any bad row and nothing is written; every problem is listed by row.

@@ -73,12 +73,12 @@ def create_user(ctx: CliContext, email: str, org: str, roles: tuple[str, ...],
 
 
 @cli.command("import-staff")
-@click.argument("path", metavar="FILE.csv", type=click.Path(path_type=Path))
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--org", "org", required=True, metavar="ORG",
               help="The organisation's name or id.")
 @pass_context
 def import_staff_command(ctx: CliContext, path: Path, org: str) -> None:
-    """Create or update an organisation's people from an HR export (CSV).
+    """Create or update an organisation's people from an HR export (CSV or XLSX).
 
     All-or-nothing: any bad row and nothing is written; every problem is listed by row.
     """

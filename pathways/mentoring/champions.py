@@ -1,4 +1,4 @@
-"""Champion profiles: setting one up, and setting many up from a CSV file.
+"""Champion profiles: setting one up, and setting many up from a CSV or XLSX file.
 
 The import reads ``email, specialisms, roles_held, capacity, open_to_partnership``:
 ``specialisms`` are role families (``pathways.vocabulary.FAMILIES``, by key or label) and
@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import IO
 
 import networkx as nx
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_input import csv_text, read_csv, row_problems, whole_number
+from ..csv_input import read_upload, row_problems, whole_number
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import ChampionProfile, Organisation, Person
 from ..people.access import grant_role
 from ..people.accounts import find_person, normalise_email
+from ..spreadsheets import read_table
 from ..vocabulary import FAMILIES
 
 COLUMNS = ("email", "specialisms", "roles_held", "capacity", "open_to_partnership")
@@ -33,6 +35,9 @@ SUMMARY = "The champions were not imported"
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 20
 YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")
+#: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
+TEMPLATE_ROW = ("sam.poole@example.org", "Social work; Care and support", "Social worker", 3,
+                "no")
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ def update_profile(session: Session, G: nx.DiGraph, person: Person, *, specialis
 def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
                      organisation: Organisation, G: nx.DiGraph,
                      actor: Person | None = None) -> int:
-    """Set up the organisation's champions from a CSV file; return how many (flushed).
+    """Set up the organisation's champions from a CSV or XLSX file; return how many (flushed).
 
     Raises
     ------
@@ -165,8 +170,8 @@ def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
         Listing every problem as ``row N: column: reason``; nothing is written.
     """
     problems: list[Problem] = []
-    rows = read_csv(csv_text(path_or_text, SUMMARY), COLUMNS, REQUIRED_COLUMNS, problems,
-                    SUMMARY, MAX_ROWS, noun="champions")
+    rows = read_table(path_or_text, COLUMNS, REQUIRED_COLUMNS, problems, SUMMARY, MAX_ROWS,
+                      noun="champions")
     checked: list[tuple[Person, ChampionDetails]] = []
     seen: dict[str, int] = {}
     for number, row in rows:
@@ -178,8 +183,8 @@ def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
         elif email in seen:
             problem("email", f"{email} is also on row {seen[email]}")
         elif person is None:
-            problem("email", f"nobody with {email} works here; import them as staff first "
-                    "(pathways import-staff)")
+            problem("email", f"nobody with {email} works here: import them as staff first, "
+                    "then import this file again")
         elif person.organisation_id != organisation.id:
             problem("email", f"{email} works for another organisation")
         seen.setdefault(email, number)
@@ -195,6 +200,12 @@ def import_champions(session: Session, path_or_text: str | os.PathLike | bytes,
     audit.record(session, actor, "import", "organisation", organisation.id,
                  f"Imported {len(checked)} champion(s)", concerns=organisation)
     return len(checked)
+
+
+def import_champions_upload(session: Session, upload: IO[bytes], organisation: Organisation,
+                            G: nx.DiGraph, actor: Person | None = None) -> int:
+    """Import champions from an uploaded file object (at most ``csv_input.MAX_BYTES``)."""
+    return import_champions(session, read_upload(upload, SUMMARY), organisation, G, actor)
 
 
 def _split(value: str | None) -> list[str]:

@@ -73,7 +73,11 @@ POST_STATES = PostState.labels()
 
 
 class Programme(Base):
-    """An apprenticeship standard, delivered by a training provider, leading to a role."""
+    """A qualification, delivered by a training provider, leading to a role.
+
+    Usually an apprenticeship standard; any qualification of the map may be one (the ASYE,
+    PEPS, a diploma): ``pathways.apprenticeships.programmes`` says which rules then apply.
+    """
 
     __tablename__ = "programmes"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
@@ -250,22 +254,58 @@ class PracticeEducator(Base):
     person: Mapped[Person] = relationship()
 
 
-class Placement(Base):
-    """A practice placement of a social work or OT apprentice, with its practice educator."""
+class PlacementStudent(Base):
+    """A university student placed with the organisation, who is not one of its people.
 
-    __tablename__ = "placements"
-    __table_args__ = (CheckConstraint("end_date > start_date", name="ends_after_start"),)
+    Somerset and others take social work and OT students of a university programme on
+    placement. A student is named, with their university and course (a qualification of the
+    map, e.g. the social work degree), and nothing more: no account, no profile, no email,
+    so they never appear among the organisation's staff. Only L&D and administrators of the
+    organisation see them (``policy.can_manage_apprenticeships``).
+    """
+
+    __tablename__ = "placement_students"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    apprenticeship_id: Mapped[int] = mapped_column(
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    university: Mapped[str] = mapped_column(String(200))
+    #: The course they study: a qualification of the map (its family decides the educator).
+    qualification_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    qualification: Mapped[Qualification] = relationship()
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="student", order_by="Placement.start_date", cascade="all, delete-orphan")
+
+
+class Placement(Base):
+    """A practice placement, with its practice educator: of an apprentice, or of a student.
+
+    Exactly one of ``apprenticeship_id`` and ``student_id`` is set (a constraint says so).
+    """
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        CheckConstraint("end_date > start_date", name="ends_after_start"),
+        CheckConstraint("(apprenticeship_id IS NULL) <> (student_id IS NULL)",
+                        name="one_learner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprenticeship_id: Mapped[int | None] = mapped_column(
         ForeignKey("apprenticeships.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement_students.id", ondelete="CASCADE"), index=True)
     setting: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     educator_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True)
 
-    apprenticeship: Mapped[Apprenticeship] = relationship(back_populates="placements")
+    apprenticeship: Mapped[Apprenticeship | None] = relationship(back_populates="placements")
+    student: Mapped[PlacementStudent | None] = relationship(back_populates="placements")
     educator: Mapped[Person | None] = relationship()
 
 
@@ -292,4 +332,4 @@ class Post(Base):
 
 
 APPRENTICESHIP_MODELS = (Programme, Cohort, Apprenticeship, StatusChange, OtjEntry,
-                         ProgressReview, PracticeEducator, Placement, Post)
+                         ProgressReview, PracticeEducator, PlacementStudent, Placement, Post)

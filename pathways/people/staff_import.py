@@ -1,4 +1,4 @@
-"""The staff import: people from an HR export (CSV), all-or-nothing, with a row-numbered report.
+"""The staff import: people from an HR export (CSV or XLSX), all-or-nothing, row-numbered.
 
 The file's first row names the columns (any case, spaces or underscores); ``email`` and
 ``name`` are required, the others optional::
@@ -51,10 +51,8 @@ from sqlalchemy.orm import Session
 from .. import audit, clock
 from ..csv_input import (
     MAX_BYTES,
-    csv_text,
     parse_date,
     parse_email,
-    read_csv,
     read_upload,
     row_problems,
 )
@@ -63,6 +61,7 @@ from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
 from ..models import HeldQualification, Organisation, Person, PersonRole
 from ..snapshot import build_graph
+from ..spreadsheets import read_table
 from .accounts import (
     EMAIL_CANNOT_BE_USED,
     check_roles,
@@ -83,6 +82,9 @@ SUMMARY = "The staff were not imported"
 EARLIEST_START = date(1900, 1, 1)
 #: How far after the day of the import a role start date may be (someone about to start).
 LATEST_START_MONTHS = 12
+#: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
+TEMPLATE_ROW = ("ann.lee@example.org", "Ann Lee", "E101", "Home care", "Care worker",
+                date(2023, 4, 1), "Care Certificate", "senior-care-worker", "staff")
 
 
 @dataclass
@@ -124,8 +126,8 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     Parameters
     ----------
     path_or_text : str, PathLike or bytes
-        A path to the CSV file (a ``Path``, or a string naming an existing file), or its
-        contents (text, or bytes in UTF-8).
+        A path to the CSV or XLSX file (a ``Path``, or a string naming an existing file),
+        or its contents (CSV text, or the file's bytes: ``spreadsheets.read_table``).
     organisation : Organisation
         Where the people work; people of other organisations are refused.
     actor : Person or None
@@ -153,12 +155,11 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     >>> import_staff(session, "email,name\\nsam@example.org,Sam Poole\\n", council)
     StaffImportResult(created=1, updated=0, unchanged=0)
     """
-    text = csv_text(path_or_text, SUMMARY)
     G = G if G is not None else build_graph(session)
     today = today or clock.today()
     problems: list[Problem] = []
-    rows = [parsed for number, raw in read_csv(text, COLUMNS, REQUIRED_COLUMNS, problems,
-                                                SUMMARY, MAX_ROWS, "people")
+    rows = [parsed for number, raw in read_table(path_or_text, COLUMNS, REQUIRED_COLUMNS,
+                                                  problems, SUMMARY, MAX_ROWS, "people")
             if (parsed := parse_staff_row(G, number, raw, problems, today)) is not None]
     _refuse_duplicates(rows, problems)
     _match_people(session, organisation, rows, actor, problems)

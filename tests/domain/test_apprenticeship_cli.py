@@ -97,7 +97,7 @@ def test_import_lists_every_problem_and_writes_nothing(run, world, session, tmp_
     assert result.exit_code == 1
     assert "The apprenticeships were not imported (2 problem(s))" in result.output
     assert "row 2: email: nobody with the email address nobody@example.org works for " \
-           "Testshire Council: import them first with the staff import" in result.output
+           "Testshire Council: import them as staff first" in result.output
     assert "row 3: weekly_hours: 'lots' is not a number of hours" in result.output
     assert apprenticeships(session) == 0
 
@@ -205,7 +205,8 @@ def test_a_name_used_by_two_organisations_needs_org_or_the_id(run, world, sessio
             f"(id {world['cohort_id']}), Sunrise Care (id {theirs.id}); give --org or the "
             "cohort's id") in ambiguous.output
     chosen = run("cohort-report", "SWDA 2025", "--org", "Sunrise Care", "--json")
-    assert json.loads(chosen.output)["cohort"] == {"id": theirs.id, "name": "swda 2025"}
+    assert json.loads(chosen.output)["cohort"] == {"id": theirs.id, "name": "swda 2025",
+                                                     "apprenticeship": True}
     by_id = run("cohort-report", str(world["cohort_id"]), "--json")
     assert json.loads(by_id.output)["cohort"]["name"] == "SWDA 2025"
     wrong_org = run("cohort-report", str(world["cohort_id"]), "--org", "Sunrise Care")

@@ -222,8 +222,8 @@ def test_only_the_required_columns_are_needed_in_any_case(session, world):
 
 BAD_ROWS = [
     ({"email": "nobody@example.org"}, "row 2: email: nobody with the email address "
-     "nobody@example.org works for Testshire Council: import them first with the staff "
-     "import ('pathways import-staff'"),
+     "nobody@example.org works for Testshire Council: import them as staff first, then "
+     "import this file again"),
     ({"email": "partner_staff@example.org"}, "row 2: email: partner_staff@example.org works "
      "for another organisation"),
     ({"email": "ann"}, "row 2: email: 'ann' is not an email address"),
@@ -262,7 +262,7 @@ BAD_ROWS = [
     ({"last_review_date": "2026-11-25"}, "row 2: last_review_date: cannot be in the future"),
     ({"last_review_date": "yesterday"}, "row 2: last_review_date: 'yesterday' is not a date"),
     ({"status": "finished"}, "row 2: status: 'finished' is not a status: use one of active, "
-     "break_in_learning, gateway"),
+     "break in learning, gateway, end-point assessment"),
     ({"status": "withdrawn"}, "row 2: guaranteed_post: a withdrawn apprenticeship cannot hold "
      "a post"),
     ({"guaranteed_post": "SW-999"}, "row 2: guaranteed_post: Testshire Council has no post "

@@ -43,10 +43,10 @@ def _enrol(session, world, key="staff", start=date(2025, 9, 1), end=date(2028, 8
 # Setting up ---------------------------------------------------------------------------
 
 
-def test_a_programme_must_be_an_apprenticeship_leading_to_a_role_by_a_move(session, world):
+def test_a_programme_must_be_a_qualification_leading_to_a_role_by_a_move(session, world):
     council = world["staff"].organisation
     with pytest.raises(InvalidInput) as refused:
-        create_programme(session, council, name="", qualification_id="care-certificate",
+        create_programme(session, council, name="", qualification_id="care-worker",
                          provider_name="", leads_to_role_id="no-such-role", G=world["G"])
     fields = {problem.where for problem in refused.value.problems}
     assert fields == {"name", "qualification_id", "leads_to_role_id", "provider_name"}

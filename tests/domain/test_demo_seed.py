@@ -448,9 +448,18 @@ def test_statuses_reviews_and_the_log_came_through_the_services(on_day, day):
     assert actions["review"] == on_day.scalar(select(func.count()).select_from(ProgressReview))
 
 
+def test_two_university_students_are_placed_and_the_ot_one_has_no_educator(on_day, day):
+    placed = on_day.scalars(select(Placement).where(Placement.student_id.is_not(None))
+                            .order_by(Placement.start_date)).all()
+    assert [(p.student.qualification_id, p.educator is not None) for p in placed] == [
+        ("social-work-degree-university", True), ("ot-degree-university", False)]
+    assert placed[0].start_date <= day <= placed[0].end_date < placed[1].end_date
+
+
 def test_social_work_placements_have_educators_but_one_current_placement_has_none(on_day, day):
     cohort = cohort_of(on_day, SW_PROGRAMME)
-    all_placements = on_day.scalars(select(Placement)).all()
+    all_placements = on_day.scalars(select(Placement).where(
+        Placement.apprenticeship_id.is_not(None))).all()
     assert len(all_placements) == 11
     assert {p.apprenticeship.cohort_id for p in all_placements} == {cohort.id}
     missing = [p for p in all_placements if p.educator is None and p.end_date >= day]

@@ -3,6 +3,7 @@
 import io
 import re
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -88,8 +89,8 @@ def test_a_bad_file_lists_every_row_in_the_error_summary_and_writes_nothing(app,
 
 @pytest.mark.parametrize("content, filename, message", [
     (b"email,name\n\xff\xfe,Ann\n", "staff.csv", "file: is not UTF-8 text"),
-    (GOOD_CSV, "staff.xlsx", "The file must be a CSV file"),
-    (b"", "", "Choose a CSV file to upload"),
+    (GOOD_CSV, "staff.pdf", "The file must be a CSV file (.csv) or an Excel workbook"),
+    (b"", "", "Choose a CSV or Excel file to upload"),
     (b"email,name\nann@example.org,\"Ann\n", "staff.csv", "malformed CSV"),
 ])
 def test_unreadable_uploads_are_refused_without_a_500(app, client, enter, content, filename,
@@ -98,6 +99,83 @@ def test_unreadable_uploads_are_refused_without_a_500(app, client, enter, conten
     answer = upload(client, app, content, filename)
     assert answer.status_code == 400
     assert message in answer.get_data(as_text=True)
+
+
+def test_an_excel_workbook_is_imported_and_its_problems_name_row_and_column(app, client,
+                                                                           enter):
+    book = openpyxl.Workbook()
+    book.active.append(["Email", "Name", "Role start date"])
+    book.active.append(["ann@example.org", "Ann Lee", "=TODAY()"])
+    out = io.BytesIO()
+    book.save(out)
+    enter("lnd")
+    refused = upload(client, app, out.getvalue(), "staff.xlsx")
+    assert refused.status_code == 400
+    assert "row 2: Role start date: holds a formula" in refused.get_data(as_text=True)
+    book.active["C2"] = "2023-04-01"
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(client, app, out.getvalue(), "staff.xlsx").status_code == 200
+    assert person(app, "ann@example.org").name == "Ann Lee"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_staff_template_is_offered_and_imports_as_it_is(app, client, enter, fmt):
+    enter("admin")
+    assert f'href="/admin/import-staff/template.{fmt}"' in client.get(
+        "/admin/import-staff").get_data(as_text=True)
+    template = client.get(f"/admin/import-staff/template.{fmt}")
+    assert template.status_code == 200 and "attachment" in template.headers[
+        "Content-Disposition"]
+    answer = upload(client, app, template.data, f"staff.{fmt}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert person(app, "ann.lee@example.org").name == "Ann Lee"
+
+
+def test_other_roles_do_not_get_the_staff_template(client, enter):
+    enter("staff")
+    assert client.get("/admin/import-staff/template.xlsx").status_code == 403
+
+
+def upload_champions(client, app, content: bytes, filename="champions.csv"):
+    return client.post("/admin/import-champions", content_type="multipart/form-data", data={
+        "organisation": str(council_id(app)), "champions_file": (io.BytesIO(content), filename)})
+
+
+def test_lnd_import_champions_from_a_workbook_with_a_template_offered(app, client, enter):
+    enter("lnd")
+    page = client.get("/admin/import-champions").get_data(as_text=True)
+    assert 'href="/admin/import-champions/template.xlsx"' in page
+    template = client.get("/admin/import-champions/template.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(template.data), read_only=True).worksheets[0]
+    header, example = sheet.iter_rows(values_only=True)
+    assert header == ("email", "specialisms", "roles_held", "capacity", "open_to_partnership")
+    assert example[0].endswith("@example.org")
+    book = openpyxl.Workbook()
+    book.active.append(list(header))
+    book.active.append(["staff@example.org", "Social work", None, 2, True])
+    out = io.BytesIO()
+    book.save(out)
+    answer = upload_champions(client, app, out.getvalue(), "champions.xlsx")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "Champions imported" in answer.get_data(as_text=True)
+    assert "champion" in person(app, "staff@example.org").role_names
+
+
+def test_a_bad_champion_file_names_row_and_column_in_the_webs_words(app, client, enter):
+    enter("admin")
+    answer = upload_champions(client, app, b"email,capacity\nnobody@example.org,99\n")
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "row 2: email: nobody with nobody@example.org works here: import them as staff " \
+           "first" in text
+    assert "row 2: capacity:" in text and "pathways import" not in text
+
+
+def test_other_roles_cannot_import_champions(client, enter):
+    enter("champion")
+    assert client.get("/admin/import-champions").status_code == 403
+    assert client.get("/admin/import-champions/template.csv").status_code == 403
 
 
 def test_an_organisation_outside_reach_cannot_be_chosen(app, client, enter):

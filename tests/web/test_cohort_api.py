@@ -49,7 +49,7 @@ def test_lnd_gets_the_summary_the_page_shows(app, client, world, as_person):
     body = answer.get_json()
     answer_validator(PATH, 200).validate(body)
     assert body == summary_of(app, world["cohort"], AS_OF).to_json()
-    assert body["cohort"] == {"id": world["cohort"], "name": "SWDA 2025"}
+    assert body["cohort"] == {"id": world["cohort"], "name": "SWDA 2025", "apprenticeship": True}
     assert body["as_of"] == "2026-01-31"
     assert body["counts"] == {"red": 1, "amber": 1, "green": 1, "grey": 1}
     assert body["statuses"] == {"active": 3, "withdrawn": 1}

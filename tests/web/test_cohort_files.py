@@ -13,6 +13,7 @@ import csv
 import io
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -153,7 +154,9 @@ def test_a_bad_file_lists_every_row_and_writes_nothing(app, client, as_person):
     text = answer.get_data(as_text=True)
     assert "govuk-error-summary" in text and "There is a problem" in text
     assert "row 2: email: nobody with the email address nobody@example.org works for " \
-           "Testshire Council: import them first with the staff import" in text
+           "Testshire Council: import them as staff first, then import this file again" in text
+    assert "pathways import" not in text  # the web's words: no command-line tool to run
+    assert "use one of active, break in learning" in text  # the names the help text uses
     assert "row 3: planned_end_date: must be after the start date" in text
     assert "row 3: weekly_hours: &#39;lots&#39; is not a number of hours" in text
     assert "row 3: status: &#39;asleep&#39; is not a status" in text
@@ -166,8 +169,8 @@ def test_a_bad_file_lists_every_row_and_writes_nothing(app, client, as_person):
 
 @pytest.mark.parametrize("content, filename, message", [
     (b"email,cohort\n\xff\xfe,x\n", "cohort.csv", "file: is not UTF-8 text"),
-    (GOOD_CSV, "cohort.xlsx", "The file must be a CSV file"),
-    (b"", "", "Choose a CSV file to upload"),
+    (GOOD_CSV, "cohort.pdf", "The file must be a CSV file (.csv) or an Excel workbook"),
+    (b"", "", "Choose a CSV or Excel file to upload"),
     (b"colour\nred\n", "cohort.csv", "row 1: unknown column &#39;colour&#39;"),
 ])
 def test_unreadable_uploads_are_refused_without_a_500(app, client, as_person, content,
@@ -178,6 +181,69 @@ def test_unreadable_uploads_are_refused_without_a_500(app, client, as_person, co
     assert answer.status_code == 400
     assert message in answer.get_data(as_text=True)
     assert counts(app) == before
+
+
+def xlsx_of(csv_bytes: bytes) -> bytes:
+    """The same table as an Excel workbook, dates and numbers as typed cells."""
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(csv_bytes.decode())):
+        book.active.append([date.fromisoformat(value) if value[:2] == "20" and len(value) == 10
+                            else float(value) if value.replace(".", "").isdigit() else value
+                            for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_is_imported_like_its_csv(app, client, as_person):
+    as_person("lnd")
+    answer = upload(client, xlsx_of(GOOD_CSV), "cohort.xlsx")
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert "Imported 2 apprenticeships" in client.get(answer.headers["Location"]).get_data(
+        as_text=True)
+
+
+def test_a_bad_workbook_names_row_and_column_and_a_broken_one_is_refused(app, client,
+                                                                          as_person):
+    as_person("lnd")
+    before = counts(app)
+    text = upload(client, xlsx_of(BAD_CSV), "cohort.xlsx").get_data(as_text=True)
+    assert "row 3: weekly_hours: &#39;lots&#39; is not a number of hours" in text
+    broken = upload(client, b"PK\x03\x04" + bytes(500), "cohort.xlsx")
+    assert broken.status_code == 400
+    assert "cannot be read as an Excel workbook (.xlsx)" in broken.get_data(as_text=True)
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize("fmt, media_type", [("csv", CSV_TYPE), ("xlsx", XLSX_TYPE)])
+def test_the_upload_page_offers_the_template_with_an_example_row(client, as_person, fmt,
+                                                                 media_type):
+    as_person("lnd")
+    page = client.get("/cohorts/import").get_data(as_text=True)
+    assert f'href="/cohorts/import/template.{fmt}"' in page
+    answer = client.get(f"/cohorts/import/template.{fmt}")
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == media_type
+    assert "attachment" in answer.headers["Content-Disposition"]
+    rows = parse_csv(answer) if fmt == "csv" else [
+        list(row) for row in openpyxl.load_workbook(
+            io.BytesIO(answer.data), read_only=True).worksheets[0].iter_rows(values_only=True)]
+    assert [str(cell) for cell in rows[0]] == HEADER.strip().split(",")
+    assert "@example.org" in str(rows[1][0]) and len(rows) == 2
+
+
+def test_an_upload_past_the_byte_limit_is_refused_by_the_app_not_a_500(app, client, as_person):
+    as_person("lnd")
+    before = counts(app)
+    answer = upload(client, b"PK\x03\x04" + bytes(app.config["MAX_CONTENT_LENGTH"]),
+                    "cohort.xlsx")
+    assert answer.status_code == 413 and counts(app) == before
+
+
+def test_only_those_who_run_apprenticeships_get_the_template(client, as_person):
+    as_person("staff")
+    assert client.get("/cohorts/import/template.csv").status_code == 403
+    as_person("lnd")
+    assert client.get("/cohorts/import/template.pdf").status_code == 404
 
 
 def test_the_import_goes_into_the_signed_in_persons_own_organisation(app, client, as_person):

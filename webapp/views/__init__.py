@@ -18,6 +18,7 @@ from . import (
     mentoring,
     notifications,
     people,
+    placements,
     planner,
     stories,
     team,
@@ -27,6 +28,6 @@ from . import (
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
-                   cohorts, apprenticeships, cohort_files, mentoring, development, stories,
-                   notifications, team):
+                   cohorts, apprenticeships, cohort_files, placements, mentoring, development,
+                   stories, notifications, team):
         app.register_blueprint(module.blueprint)

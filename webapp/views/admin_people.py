@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from pathways.errors import InvalidInput, Problem
+from pathways.mentoring import champions
 from pathways.models import ACCESS_ROLES, AuditEvent, Person
 from pathways.people import pages
 from pathways.people.access import (
@@ -25,7 +26,12 @@ from pathways.people.access import (
     set_account_active,
 )
 from pathways.people.accounts import change_email
-from pathways.people.staff_import import StaffImportResult, import_staff_upload
+from pathways.people.staff_import import (
+    COLUMNS,
+    TEMPLATE_ROW,
+    StaffImportResult,
+    import_staff_upload,
+)
 from pathways.policy import (
     can_change_email,
     can_import_staff,
@@ -38,6 +44,7 @@ from pathways.policy import (
 from ..admin_forms import (
     AccountStatusForm,
     AuditFilterForm,
+    ChampionImportForm,
     ChangeEmailForm,
     GrantRoleForm,
     RemoveRoleForm,
@@ -48,11 +55,22 @@ from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..mail import link_to, send_email
 from ..submit import Submission, submit
-from .shared import error_list, pagination
+from .shared import error_list, pagination, template_download
 
 blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
+#: What each column of the champion import holds, for its page.
+CHAMPION_COLUMNS = [
+    ("email", "Required. Their work email address: they must already be staff here (import "
+              "them with Import staff first)"),
+    ("specialisms", "Role families they know well, separated by ;, for example Social work; "
+                    "Care and support"),
+    ("roles_held", "Roles they have held, by title or id, separated by ;"),
+    ("capacity", "How many people they can support at once, 0 to 20. Empty means 3"),
+    ("open_to_partnership", "yes to be offered to people across the partnership; empty means "
+                            "no"),
+]
 #: At most this many problems of a refused import are listed in the error summary.
 SHOWN_PROBLEMS = 100
 #: Audit details never shown, whatever an event holds.
@@ -199,6 +217,54 @@ def import_staff_page():
                                   "imported: nothing was imported. Upload it again."]
         return page(409, [{"text": form.staff_file.errors[0], "href": "#staff_file"}])
     return page(400, error_list(form)) if form.is_submitted() else page()
+
+
+@blueprint.get("/import-staff/template.<any(csv, xlsx):fmt>")
+@personal_page
+def staff_template(fmt: str):
+    """Download the staff import's template: its columns and an example row (CSV or XLSX)."""
+    require(can_import_staff(signed_in()))
+    return template_download(fmt, COLUMNS, TEMPLATE_ROW, "staff-import-template")
+
+
+@blueprint.route("/import-champions", methods=["GET", "POST"])
+@personal_page
+def import_champions_page():
+    """Upload career champions: every bad row listed and nothing written, or how many."""
+    actor = signed_in()
+    require(can_import_staff(actor))
+    organisations = organisations_in_reach(db.session, actor)
+    form = ChampionImportForm()
+    form.organisation.choices = [(str(o.id), o.name) for o in organisations]
+
+    def page(status=200, errors=(), imported: int | None = None, organisation=None):
+        return render_template("admin/people/import_champions.html", form=form,
+                               imported=imported, organisation=organisation,
+                               columns=CHAMPION_COLUMNS, error_list=list(errors),
+                               may_audit=bool(can_read_audit(actor))), status
+
+    def organisation():
+        return next(o for o in organisations if str(o.id) == form.organisation.data)
+
+    saved = submit(form, lambda: champions.import_champions_upload(
+        db.session, form.champions_file.data.stream, organisation(), current_graph(), actor),
+        fields=_no_field)
+    if saved:
+        return page(imported=saved.value, organisation=organisation())
+    if isinstance(saved.error, InvalidInput):  # every bad row is listed
+        form.champions_file.errors = [f"The file has {len(saved.error.problems)} problem(s): "
+                                      "nothing was imported"]
+        return page(400, _problem_items(saved.error.problems, "#champions_file"))
+    return page(400, error_list(form)) if form.is_submitted() else page()
+
+
+@blueprint.get("/import-champions/template.<any(csv, xlsx):fmt>")
+@personal_page
+def champions_template(fmt: str):
+    """Download the champion import's template: its columns and an example row."""
+    require(can_import_staff(signed_in()))
+    return template_download(fmt, champions.COLUMNS, champions.TEMPLATE_ROW,
+                             "champions-import-template")
 
 
 @blueprint.get("/audit")

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 
 from pathways import clock
 from pathways.apprenticeships import lifecycle, pages, placements, records
+from pathways.apprenticeships.programmes import COURSE_MOVES, runs_apprenticeship
 from pathways.apprenticeships.progress import Thresholds, apprenticeship_progress
 from pathways.apprenticeships.rules import (
     FINISHED,
@@ -113,6 +114,8 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
     thresholds = Thresholds.from_mapping(current_app.config)
     progress = apprenticeship_progress(session, apprenticeship, today, thresholds)
     qualification = apprenticeship.cohort.programme.qualification
+    apprentice = runs_apprenticeship(apprenticeship)  # else no OTJ, gateway or EPA
+    moves = MOVES if apprentice else COURSE_MOVES
     requirement = required_otj_hours(apprenticeship.start_date,
                                      apprenticeship.planned_end_date,
                                      float(apprenticeship.weekly_hours),
@@ -138,12 +141,12 @@ def _render(apprenticeship: Apprenticeship, forms: dict[str, FlaskForm] | None =
         tracking=apprenticeship.status not in FINISHED, today=today,
         manage=manage, can_log=bool(can_log_otj(session, me, apprenticeship)),
         with_placements=with_placements, educators=educators, loads=loads,
-        statuses=STATUSES, moves=MOVES.get(apprenticeship.status, ()),
+        statuses=STATUSES, moves=moves.get(apprenticeship.status, ()), apprentice=apprentice,
         activities=OTJ_ACTIVITIES,
         present_labels=dict(PRESENT), job_steps=lifecycle.JOB_STEPS,
         next_step=next_step if apprenticeship.status == "qualified" else None,
         status_form=form("status", lambda: StatusMoveForm(formdata=None).fill(
-            apprenticeship.status)),
+            apprenticeship.status, moves)),
         otj_form=form("otj", lambda: OtjForm(formdata=None)),
         review_form=form("review", lambda: ReviewForm(formdata=None)),
         placement_form=form("placement", lambda: PlacementForm(formdata=None).fill(options)),
@@ -215,7 +218,8 @@ def apprenticeship(apprenticeship_id: int):
 def move(apprenticeship_id: int):
     """Move the apprenticeship to a new status (L&D), recording when and why."""
     found = apprenticeship_or_404(apprenticeship_id, manage=True)
-    form = StatusMoveForm().fill(found.status)
+    form = StatusMoveForm().fill(found.status,
+                                 MOVES if runs_apprenticeship(found) else COURSE_MOVES)
     return _save(found, "status", form, lambda: lifecycle.move_status(
         db.session, found, form.status.data, effective_on=form.effective_on.data,
         reason=form.reason.data, actor=signed_in()),

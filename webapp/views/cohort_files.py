@@ -27,7 +27,9 @@ from werkzeug.routing import BuildError
 
 from pathways import clock
 from pathways.apprenticeships.importer import (
+    COLUMNS,
     REQUIRED_COLUMNS,
+    TEMPLATE_ROW,
     ApprenticeshipImportResult,
     import_apprenticeships_upload,
 )
@@ -43,7 +45,7 @@ from ..extensions import current_graph, db
 from ..form_fields import EARLIEST_DAY, LATEST_DAY
 from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404, cohort_or_404, managed_organisation
-from .shared import download, error_list
+from .shared import download, error_list, template_download
 
 blueprint = Blueprint("cohort_files", __name__)
 #: The download formats in a URL; any other is 404.
@@ -108,6 +110,14 @@ def import_page():
         return page(409, [{"text": form.apprenticeships_file.errors[0],
                            "href": "#apprenticeships_file"}])
     return page(400, error_list(form)) if form.is_submitted() else page()
+
+
+@blueprint.get("/cohorts/import/template.<any(csv, xlsx):fmt>")
+@personal_page
+def import_template(fmt: str):
+    """Download the apprenticeship import's template: columns and an example row."""
+    managed_organisation()
+    return template_download(fmt, COLUMNS, TEMPLATE_ROW, "apprenticeships-import-template")
 
 
 def imported_message(result: ApprenticeshipImportResult) -> str:

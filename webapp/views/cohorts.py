@@ -24,11 +24,11 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from pathways import clock
 from pathways.apprenticeships import pages
 from pathways.apprenticeships.posts import create_post, move_post
+from pathways.apprenticeships.programmes import is_apprenticeship
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
     ApprenticeProgress,
@@ -67,7 +67,7 @@ from ..extensions import current_graph, db
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
-from .shared import error_list
+from .shared import error_list, link_to
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
@@ -88,14 +88,6 @@ def page_words() -> dict:
     """Words and links the cohort pages share."""
     return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
             "BUDGET_KINDS": BUDGET_KINDS, "SORTS": SORTS, "link_to": link_to}
-
-
-def link_to(endpoint: str, fallback: str, **values) -> str:
-    """Return the URL of a page another area serves, or ``fallback`` until it exists."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return fallback
 
 
 def thresholds() -> Thresholds:
@@ -165,13 +157,15 @@ def cohort(cohort_id: int):
     rows = [row for row in summary.apprentices if rag in ("", row.rag)]
     if order != "urgency":  # the summary's own order
         rows.sort(key=ORDERS[order])
-    otj, qualifiers = otj_over_time(db.session, cohort, as_of), qualifiers_by_month(
-        db.session, cohort)
+    apprentices = is_apprenticeship(cohort.programme)  # else no off-the-job hours to show
+    otj = otj_over_time(db.session, cohort, as_of) if apprentices else []
+    qualifiers = qualifiers_by_month(db.session, cohort)
     errors = error_list(form)
     return render_template(
         "cohorts/cohort.html", cohort=cohort, form=form, summary=summary, rows=rows,
         rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
-        otj_chart=otj_chart(otj), qualifiers_chart=qualifiers_chart(qualifiers),
+        apprentices=apprentices, otj_chart=otj_chart(otj) if apprentices else None,
+        qualifiers_chart=qualifiers_chart(qualifiers),
         unallocated=[row for row in summary.apprentices if row.missing_educator],
         error_list=errors), 400 if errors else 200
 
@@ -218,8 +212,9 @@ def enrol_apprentice(cohort_id: int):
         guaranteed_role_id=form.guaranteed_role_id.data or None, actor=signed_in()),
         fields=ENROL_FIELDS, sentences=True)
     if saved:
-        flash(f"{saved.value.person.name} enrolled on {cohort.name}: "
-              f"{saved.value.otj_required_hours} hours off the job required")
+        required = (f": {saved.value.otj_required_hours} hours off the job required"
+                    if is_apprenticeship(cohort.programme) else "")
+        flash(f"{saved.value.person.name} enrolled on {cohort.name}{required}")
         return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
     return form_page("cohorts/enrol.html", form, cohort=cohort)
 

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 from flask import Response, url_for
 from markupsafe import escape
+from werkzeug.routing import BuildError
 from wtforms import Field
 
 from pathways import audit
@@ -19,6 +20,7 @@ from pathways.errors import UnknownNode
 from pathways.exports import FORMATS, export
 from pathways.lookup import resolve_node
 from pathways.models import Organisation, Person
+from pathways.spreadsheets import template_file
 
 from ..auth import signed_in
 from ..extensions import db
@@ -103,3 +105,24 @@ def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str, *,
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def template_download(fmt: str, columns, example, name: str) -> Response:
+    """Answer with an import's template (its columns and an example row) as ``name.fmt``.
+
+    A template holds no one's data (the example row is made up), so it is not audited.
+    """
+    response = Response(template_file(fmt, columns, example, sheet="Import"),
+                        mimetype=FORMATS[fmt])
+    response.headers["Content-Type"] = FORMATS[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def link_to(endpoint: str, fallback: str, **values) -> str:
+    """Return the URL of a page another area serves, or ``fallback`` until it exists."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return fallback

@@ -1,7 +1,7 @@
 """shadowing requests keep preferred dates, a message and the decision's note; stories
 sent back keep L&D's comments
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 05:00:00
 
@@ -16,7 +16,7 @@ words.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

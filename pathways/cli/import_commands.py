@@ -1,0 +1,44 @@
+"""The import templates: each import's columns and an example row, as CSV or XLSX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..apprenticeships import importer
+from ..mentoring import champions
+from ..people import staff_import
+from ..spreadsheets import template_file
+from .base import cli
+
+#: Each import's columns and example row, by the name the command takes.
+TEMPLATES = {
+    "staff": (staff_import.COLUMNS, staff_import.TEMPLATE_ROW),
+    "apprenticeships": (importer.COLUMNS, importer.TEMPLATE_ROW),
+    "champions": (champions.COLUMNS, champions.TEMPLATE_ROW),
+}
+
+
+@cli.command("import-template")
+@click.argument("kind", type=click.Choice(sorted(TEMPLATES)))
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, metavar="FILE.csv|FILE.xlsx",
+              help="Write the template to this file, as CSV or XLSX by its ending "
+                   "(default: print CSV).")
+def import_template(kind: str, output: Path | None) -> None:
+    """Print or write the template of an import: its columns and one example row.
+
+    KIND is staff, apprenticeships or champions. Fill the template in and import it with
+    import-staff, import-apprenticeships or import-champions (CSV or XLSX alike).
+    """
+    columns, example = TEMPLATES[kind]
+    if output is None:
+        sys.stdout.write(template_file("csv", columns, example).decode("utf-8-sig"))
+        return
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise click.BadParameter("the file must end in .csv or .xlsx", param_hint="--output")
+    output.write_bytes(template_file(fmt, columns, example, sheet=kind.capitalize()))
+    click.echo(f"Wrote the {kind} import template to {output}.")
