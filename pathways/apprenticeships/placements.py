@@ -76,7 +76,7 @@ def eligible_educators(session: Session, apprenticeship: Apprenticeship) -> list
     family = apprenticeship.cohort.programme.qualification.family
     wanted = EDUCATOR_QUALIFICATIONS.get(family, ())
     ids = select(HeldQualification.person_id).where(
-        HeldQualification.qualification_id.in_(wanted))
+        HeldQualification.qualification_id.in_(wanted), HeldQualification.removed_on.is_(None))
     return list(session.scalars(select(Person).where(
         Person.id.in_(ids), Person.organisation_id == apprenticeship.cohort.organisation_id,
         Person.active.is_(True), Person.id != apprenticeship.person_id).order_by(Person.name)))

@@ -144,6 +144,9 @@ def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Pe
                       evidence: str = "") -> HeldQualification:
     """Record that a person holds a qualification, when they achieved it and the evidence seen.
 
+    A qualification removed earlier is restored with its stored date and evidence (what is
+    given fills only what it lacks).
+
     Raises
     ------
     InvalidInput
@@ -160,19 +163,25 @@ def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Pe
         problems.append(Problem("evidence", f"Evidence must be {MAX_EVIDENCE} characters or fewer"))
     if problems:
         raise InvalidInput(problems, "The qualification was not added")
-    held = HeldQualification(qualification_id=qualification_id, achieved_on=achieved_on,
-                             evidence=evidence)
-    person.qualifications.append(held)
+    restored = any(h.qualification_id == qualification_id and h.removed_on is not None
+                   for h in person.qualification_history)
+    held = person.hold_qualification(qualification_id, achieved_on, evidence)
     session.flush()
     audit.record(session, actor, "add-qualification", "person", person.id,
-                 f"holds {qualification_id}", {"qualification_id": qualification_id},
+                 f"holds {qualification_id}" + (" again (restored)" if restored else ""),
+                 {"qualification_id": qualification_id, "restored": restored},
                  concerns=person)
+    session.expire(person, ["qualification_history"])
     return held
 
 
 def remove_qualification(session: Session, actor: Person, person: Person,
-                         qualification_id: str) -> None:
-    """Remove a qualification from what a person holds.
+                         qualification_id: str, today: date | None = None) -> None:
+    """Remove a qualification from what a person holds, keeping its record.
+
+    The row stays, dated ``removed_on`` (today), with its achieved date and evidence: it no
+    longer counts anywhere (routes, educators, reports), the profile lists it as removed, and
+    adding it again restores it.
 
     Raises
     ------
@@ -183,8 +192,9 @@ def remove_qualification(session: Session, actor: Person, person: Person,
                 None)
     if held is None:
         raise NotFound(f"No held qualification {qualification_id!r} to remove")
-    person.qualifications.remove(held)
+    held.removed_on = today or clock.today()
     session.flush()
+    session.expire(person, ["qualifications", "qualification_history"])
     audit.record(session, actor, "remove-qualification", "person", person.id,
                  f"no longer holds {qualification_id}", {"qualification_id": qualification_id},
                  concerns=person)

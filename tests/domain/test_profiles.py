@@ -84,12 +84,29 @@ def test_adding_and_removing_a_qualification(session, G, staff):
     assert held.evidence == "Certificate 12345" and held.achieved_on == date(2019, 7, 14)
     assert held_qualification_ids(staff) == {"diploma-l3"}
     assert audit_events(session, "add-qualification")[0].details == {
-        "qualification_id": "diploma-l3"}
+        "qualification_id": "diploma-l3", "restored": False}
     remove_qualification(session, staff, staff, "diploma-l3")
     assert held_qualification_ids(staff) == frozenset()
     assert audit_events(session, "remove-qualification")
     with pytest.raises(NotFound):
         remove_qualification(session, staff, staff, "diploma-l3")
+
+
+def test_a_removed_qualification_keeps_its_record_and_adding_it_again_restores_it(
+        session, G, staff):
+    add_qualification(session, G, staff, staff, "diploma-l3", date(2019, 7, 14), "Cert 12345")
+    remove_qualification(session, staff, staff, "diploma-l3", today=date(2026, 11, 20))
+    session.commit()
+    [kept] = staff.qualification_history
+    assert (kept.qualification_id, kept.achieved_on, kept.evidence, kept.removed_on) == (
+        "diploma-l3", date(2019, 7, 14), "Cert 12345", date(2026, 11, 20))
+    assert staff.qualifications == []
+    restored = add_qualification(session, G, staff, staff, "diploma-l3", None, "New scan")
+    session.commit()
+    assert restored is kept and restored.removed_on is None
+    assert (restored.achieved_on, restored.evidence) == (date(2019, 7, 14), "Cert 12345")
+    assert held_qualification_ids(staff) == {"diploma-l3"}
+    assert audit_events(session, "add-qualification")[-1].details["restored"] is True
 
 
 @pytest.mark.parametrize("qualification, achieved, evidence, where", [

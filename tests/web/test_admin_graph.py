@@ -273,8 +273,15 @@ def test_add_change_and_delete_a_move(app, client, editor):
     move = stored(app, Transition, new_id)
     assert (move.months, move.cost_gbp, move.earn_while_learning) == (3, 120, True)
 
+    asked = client.post(f"/admin/graph/moves/{new_id}/delete?node=volunteer",
+                        data={"lock_version": "2"})
+    assert asked.status_code == 200 and stored(app, Transition, new_id) is not None
+    html = asked.get_data(as_text=True)
+    assert "Delete the move from Volunteer to" in html and "cannot be undone" in html
+    assert f'action="/admin/graph/moves/{new_id}/delete?node=volunteer"' in html
+    assert 'name="lock_version" value="2"' in html and 'name="confirm" value="yes"' in html
     answer = client.post(f"/admin/graph/moves/{new_id}/delete?node=volunteer",
-                         data={"lock_version": "2"})
+                         data={"lock_version": "2", "confirm": "yes"})
     assert answer.status_code == 302 and stored(app, Transition, new_id) is None
 
 
@@ -296,7 +303,8 @@ def test_move_into_a_node_and_its_errors(app, client, editor):
 
 def test_deleting_the_only_way_to_earn_a_requirement_is_refused(app, client, editor):
     mid = move_id(app, "care-worker", "care-cert")
-    answer = client.post(f"/admin/graph/moves/{mid}/delete", data={"lock_version": "1"})
+    answer = client.post(f"/admin/graph/moves/{mid}/delete",
+                         data={"lock_version": "1", "confirm": "yes"})
     assert answer.status_code == 400
     assert "nobody can earn it" in answer.get_data(as_text=True)
     assert stored(app, Transition, mid) is not None
@@ -315,7 +323,7 @@ def test_a_stale_move_edit_is_a_conflict_with_the_input_kept(app, client, editor
     assert "Someone else changed the move from Care worker to Social work degree" in html
     assert 'value="48"' in html and "Part-time" in html
     assert client.post(f"/admin/graph/moves/{mid}/delete",
-                       data={"lock_version": "1"}).status_code == 409
+                       data={"lock_version": "1", "confirm": "yes"}).status_code == 409
     assert stored(app, Transition, mid) is not None
 
 

@@ -732,7 +732,10 @@ def test_a_bad_post_is_refused_and_nothing_written(app, client, world, as_person
 
 def test_a_held_post_is_released_to_vacant(app, client, world, as_person):
     as_person("lnd")
-    answer = client.post(f"/cohorts/posts/{world['post']}/release")
+    asked = client.post(f"/cohorts/posts/{world['post']}/release")  # "Are you sure?" first
+    assert asked.status_code == 200 and "Release post SW-101?" in asked.text
+    assert scalar(app, select(Post.state).filter_by(id=world["post"])) == "reserved"
+    answer = client.post(f"/cohorts/posts/{world['post']}/release", data={"confirm": "yes"})
     assert answer.status_code == 303
     post = scalar(app, select(Post).filter_by(id=world["post"]))
     assert (post.state, post.apprenticeship_id) == ("vacant", None)

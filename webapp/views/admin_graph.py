@@ -36,7 +36,7 @@ from ..auth import login_manager, require, signed_in
 from ..extensions import db
 from ..graph_forms import FORM_BY_KIND, EditorForm, LockForm, MoveForm, current_rows
 from ..submit import submit
-from .shared import error_list
+from .shared import confirm_first, error_list
 
 blueprint = Blueprint("admin_graph", __name__, url_prefix="/admin/graph")
 
@@ -143,8 +143,17 @@ def edit_move(move_id: int):
 
 @blueprint.post("/moves/<int:move_id>/delete")
 def delete_move(move_id: int):
-    """Delete a move."""
+    """Delete a move, once confirmed (a deleted move is gone: adding it again starts anew)."""
     move, node_id = _move_or_404(move_id)
+    ask = confirm_first(
+        f"Delete the move from {move.source.title} to {move.target.title}?",
+        warning="Deleting a move cannot be undone: it leaves the map and every route at once, "
+                "with what it takes (months, cost, prerequisites).",
+        details=("To keep a role or qualification for people's histories, retire it instead.",),
+        button="Yes, delete the move",
+        back=url_for(".edit_move", move_id=move.id, node=node_id))
+    if ask:
+        return ask
     lock = LockForm()
     form = MoveForm(formdata=None)
     del form.other

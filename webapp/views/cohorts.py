@@ -67,7 +67,7 @@ from ..extensions import current_graph, db
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
-from .shared import error_list
+from .shared import confirm_first, error_list
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
@@ -250,6 +250,17 @@ def release_post(post_id: int):
     form = PostForm(formdata=None).fill(current_graph(),
                                         pages.teams_of(db.session, organisation.id))
     reference, before = post.reference, post.state
+    holder = post.apprenticeship.person.name if post.apprenticeship else None
+    ask = None if before == "vacant" else confirm_first(
+        f"Release post {reference}?",
+        warning=(f"{holder} will no longer hold this post: it becomes vacant, free to be "
+                 "reserved for someone else, and their guaranteed role stays without a post."
+                 if holder else
+                 "The post becomes vacant and can be reserved for someone else."),
+        details=(f"It is {POST_STATES[before].lower()} now.",),
+        button="Yes, release the post", back=url_for(".posts") + f"#post-{post.id}")
+    if ask:
+        return ask
     release = ReleaseForm()
     if submit(release, lambda: move_post(db.session, post, "vacant", actor=signed_in())):
         flash(f"Post {reference} is vacant again (it was {POST_STATES[before].lower()})")
