@@ -176,6 +176,23 @@ def check_move(current: str, new: str, *, start: date, today: date,
                 f"{start.isoformat()}; the earliest is {allowed_from.isoformat()}.")
 
 
+def gateway_hours_problem(approved: float, required: float) -> str | None:
+    """Say why gateway must wait for the off-the-job hours; None when they are met.
+
+    The funding rules require the planned off-the-job hours to be completed before gateway;
+    only hours L&D approved count (hours waiting or queried do not).
+
+    >>> print(gateway_hours_problem(159.5, 187))
+    only 159.5 of the 187 required off-the-job hours are approved (27.5 short): gateway needs them all
+    >>> gateway_hours_problem(187, 187) is None
+    True
+    """  # noqa: E501
+    if approved + 1e-9 >= required:
+        return None
+    return (f"only {approved:g} of the {required:g} required off-the-job hours are approved "
+            f"({required - approved:g} short): gateway needs them all")
+
+
 def required_otj_hours(start: date, planned_end: date, weekly_hours: float,
                        programme_minimum_hours: float | None = None) -> OtjRequirement:
     """Work out the off-the-job hours an apprenticeship needs, showing the working.
