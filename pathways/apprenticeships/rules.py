@@ -295,8 +295,9 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
     Returns
     -------
     ProgressStatus
-        RAG grey when withdrawn, completed or qualified; red when past end, or OTJ behind
-        and review overdue together; amber when exactly one of those; green otherwise.
+        RAG grey when withdrawn, completed or qualified, or not started yet (``as_of``
+        before ``start``: nothing to track); red when past end, or OTJ behind and review
+        overdue together; amber when exactly one of those; green otherwise.
     """
     as_of = as_of or clock.today()
     elapsed = max(0, (as_of - start).days)
@@ -307,7 +308,7 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
     since_review = (as_of - (last_review or start)).days
     overdue = status == "active" and since_review > review_every_days
     past_end = as_of > planned_end and status not in FINISHED
-    if status in FINISHED:
+    if status in FINISHED or as_of < start:
         rag = "grey"
     elif past_end or (behind and overdue):
         rag = "red"

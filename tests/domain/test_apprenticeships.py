@@ -554,6 +554,14 @@ def test_the_summary_counts_only_what_happened_by_its_date(session, world):
     assert (late.otj_logged, late.last_review) == (14, date(2026, 6, 1))
 
 
+def test_an_apprentice_starting_tomorrow_is_not_started_not_active_and_green(session, world):
+    _enrol(session, world, start=TODAY + timedelta(days=1), end=date(2029, 11, 24))
+    [row] = cohort_summary(session, world["cohort"], TODAY).apprentices
+    assert (row.status, row.rag) == ("not_started", "grey")
+    [row] = cohort_summary(session, world["cohort"], TODAY + timedelta(days=1)).apprentices
+    assert (row.status, row.rag) == ("active", "green")
+
+
 def test_the_summary_takes_a_fixed_number_of_queries(session, world):
     for key in ("staff", "colleague", "other_team"):
         apprenticeship = _enrol(session, world, key=key)
@@ -589,6 +597,15 @@ def test_the_charts_add_up(session, world):
     months = qualifiers_by_month(session, world["cohort"])
     assert [(m.month, m.first, m.second) for m in months] == [
         (date(2028, 8, 1), 1, 1), (date(2028, 9, 1), 1, 0)]
+
+
+def test_expected_qualifiers_leave_out_those_already_qualified(session, world):
+    qualified = _enrol(session, world, post=world["post"])
+    _enrol(session, world, key="colleague")
+    _walk(session, qualified, world, "gateway", "epa", "completed", "qualified",
+          on=date(2026, 11, 2))
+    months = qualifiers_by_month(session, world["cohort"])
+    assert [(m.month, m.first, m.second) for m in months] == [(date(2028, 8, 1), 1, 0)]
 
 
 def test_every_service_leaves_an_audit_trail(session, world):

@@ -538,7 +538,9 @@ def test_a_day_before_the_start_has_no_chart_yet(client, world, as_person):
     as_person("lnd")
     text = client.get(f"/cohorts/{world['cohort']}?as_of=2025-08-01").get_data(as_text=True)
     assert "No off-the-job hours are expected yet" in text
-    assert table_counts(text, "rag-counts", "rag")["green"] == 4
+    # Nobody has started: not active and green, but not started yet, nothing to track.
+    assert table_counts(text, "rag-counts", "rag")["grey"] == 4
+    assert text.count('data-status="not_started">Not started yet<') == 4
 
 
 @pytest.mark.parametrize("query, field, words", [

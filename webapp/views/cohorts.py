@@ -31,6 +31,7 @@ from pathways.apprenticeships import pages
 from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
+    STATUS_WORDS,
     ApprenticeProgress,
     MonthPoint,
     Thresholds,
@@ -38,7 +39,6 @@ from pathways.apprenticeships.progress import (
     otj_over_time,
     qualifiers_by_month,
 )
-from pathways.apprenticeships.rules import STATUSES
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
 from pathways.models import (
     BUDGET_KINDS,
@@ -86,7 +86,7 @@ POST_FIELDS = {"team": "team_id"}
 @blueprint.context_processor
 def page_words() -> dict:
     """Words and links the cohort pages share."""
-    return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
+    return {"STATUSES": STATUS_WORDS, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
             "BUDGET_KINDS": BUDGET_KINDS, "SORTS": SORTS, "link_to": link_to}
 
 
