@@ -28,6 +28,7 @@ from werkzeug.routing import BuildError
 
 from pathways import clock
 from pathways.apprenticeships import pages
+from pathways.apprenticeships.placements import EDUCATOR_QUALIFICATIONS
 from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
@@ -173,6 +174,8 @@ def cohort(cohort_id: int):
         rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
         otj_chart=otj_chart(otj), qualifiers_chart=qualifiers_chart(qualifiers),
         unallocated=[row for row in summary.apprentices if row.missing_educator],
+        # Only social work and OT programmes have placements (and so practice educators).
+        with_placements=cohort.programme.qualification.family in EDUCATOR_QUALIFICATIONS,
         error_list=errors), 400 if errors else 200
 
 
