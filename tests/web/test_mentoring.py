@@ -159,6 +159,9 @@ def test_request_accept_session_and_action_done(app, client, as_, world):
     words = text_of(page)
     assert "Wanda Walked" in words and "Walked this road: has worked as Social worker." in words
     assert re.search(rf'data-champion="{world["walked"]}" data-score="80"', page.text)  # 50+20+10
+    # The match in words, not "Score 80".
+    assert "Match Strong match: has done the job you are aiming for" in words
+    assert "Score" not in words
     assert "Tuesday afternoons" in words
     assert '<a class="govuk-service-navigation__link" href="/champions"' in page.text
 
