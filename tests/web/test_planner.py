@@ -21,6 +21,17 @@ def test_route_planner_explains_each_step_and_totals(client):
     assert page.text.count('class="node highlighted"') == 3 + 7  # a small map per route
 
 
+def test_planning_a_route_opens_the_answer_at_the_results(client):
+    page = client.get("/routes?from=Care+worker&to=Social+worker")
+    # The form asks for the answer at #results (a fragment moves focus and the reading
+    # position there, not back to the top and 17 tabs from the first step) ...
+    assert 'action="/routes#results"' in page.text
+    # ... which holds the results and can take focus.
+    results = page.text[page.text.index('id="results"'):]
+    assert results.startswith('id="results" tabindex="-1"')
+    assert results.index("2 routes from Care worker") < results.index("</main>")
+
+
 def test_route_planner_shows_each_kind_of_route_once_labelled(client):
     page = client.get("/routes?from=volunteer&to=social-worker")
     results = page.text.split('id="results"')[1]
