@@ -114,15 +114,25 @@ def set_current_role(session: Session, G: nx.DiGraph, actor: Person, person: Per
                      role_id: str, start_date: date | None = None) -> None:
     """Set the role a person is in now and when they started it.
 
-    A chosen route that no longer starts at the current role is cleared.
+    A chosen route that no longer starts at the current role is cleared. A new role cannot
+    keep the old one's start date (the form shows it, so it is easily left as it was): the
+    start of the new role is asked for, or left empty.
 
     Raises
     ------
     InvalidInput
-        For a role not on the map, or a start date in the future or before 1940.
+        For a role not on the map, a start date in the future or before 1940, or the
+        previous role's start date given for a different role.
     """
     problems = _check_node(G, role_id, "role", "role")
     problems += _check_date(start_date, "started_on", "The start date")
+    if (not problems and start_date is not None and person.current_role_id is not None
+            and role_id != person.current_role_id and start_date == person.role_start_date):
+        old = G.nodes[person.current_role_id]["title"] if person.current_role_id in G \
+            else person.current_role_id
+        problems.append(Problem(
+            "started_on", f"{start_date.day} {start_date:%B %Y} is when you started as {old}: "
+            f"enter when you started as {G.nodes[role_id]['title']}, or leave the date empty"))
     if problems:
         raise InvalidInput(problems, "The current role was not changed")
     person.current_role_id = role_id

@@ -63,6 +63,19 @@ def test_setting_the_current_role_and_start_date(session, G, people, staff):
                              "current_role_id": "care-worker"}
 
 
+def test_a_new_role_does_not_keep_the_old_roles_start_date(session, G, staff):
+    set_current_role(session, G, staff, staff, "care-worker", date(2021, 3, 27))
+    with pytest.raises(InvalidInput) as caught:
+        set_current_role(session, G, staff, staff, "senior-care-worker", date(2021, 3, 27))
+    assert problems_of(caught) == [(
+        "started_on", "27 March 2021 is when you started as Care worker: enter when you "
+        "started as Senior care worker, or leave the date empty")]
+    assert (staff.current_role_id, staff.role_start_date) == ("care-worker", date(2021, 3, 27))
+    set_current_role(session, G, staff, staff, "senior-care-worker", date(2024, 6, 3))
+    assert staff.role_start_date == date(2024, 6, 3)
+    set_current_role(session, G, staff, staff, "senior-care-worker", date(2024, 6, 3))  # same
+
+
 @pytest.mark.parametrize("role, started, where, message", [
     ("nobody", None, "role", "Choose a role from the career map"),
     ("", None, "role", "Choose a role from the career map"),
