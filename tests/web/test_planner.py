@@ -32,6 +32,20 @@ def test_planning_a_route_opens_the_answer_at_the_results(client):
     assert results.index("2 routes from Care worker") < results.index("</main>")
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("within_years", "abc", "Enter a number of years from 1 to 50"),
+    ("months_in_role", "lots", "Enter a whole number of months from 0 to 600"),
+])
+def test_text_for_a_number_gets_one_message(client, field, value, message):
+    page = client.get(f"/routes?from=Care+worker&to=Social+worker&{field}={value}")
+    assert page.status_code == 400
+    summary = page.text[page.text.index("govuk-error-summary__list"):]
+    summary = summary[:summary.index("</ul>")]
+    assert summary.count("<li>") == 1 and message in summary
+    assert "Not a valid integer value" not in page.text
+    assert page.text.count("govuk-error-message") == 1
+
+
 def test_route_planner_shows_each_kind_of_route_once_labelled(client):
     page = client.get("/routes?from=volunteer&to=social-worker")
     results = page.text.split('id="results"')[1]
@@ -94,7 +108,7 @@ def test_route_planner_within_years(client):
      "We could not find ‘care wroker’. Did you mean Care worker"),
     ("from=care-worker&to=social-worker&within_years=0", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&within_years=5000", "Enter a number of years from 1 to 50"),
-    ("from=care-worker&to=social-worker&within_years=soon", "Not a valid integer value"),
+    ("from=care-worker&to=social-worker&within_years=soon", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&by=happiness", "Not a valid choice"),
     ("from=care-worker&to=social-worker&have=nonsense", "is not a valid choice"),
     ("from=care-worker&to=social-worker&have=care-worker", "is not a valid choice"),
