@@ -179,6 +179,17 @@ def test_compare_bad_input(client, query, message):
     assert page.status_code == 400 and message in page.text
 
 
+def test_four_roles_to_compare_get_an_error_beside_the_roles(client):
+    page = client.get("/compare?roles=volunteer&roles=care-worker&roles=social-worker"
+                      "&roles=practitioner")
+    assert page.status_code == 400
+    assert 'href="#roles">Choose up to 3 roles to compare</a>' in page.text  # the summary
+    field = page.text[page.text.index('<div class="govuk-form-group govuk-form-group--error">'):]
+    assert field.index('id="roles-error"') < field.index('name="roles"')  # on the field
+    assert "Choose up to 3 roles to compare</p>" in field
+    assert 'aria-describedby="roles-error"' in field
+
+
 PAGES = ["/", "/map", "/roles/care-worker", "/qualifications/sw-apprenticeship",
          "/routes?from=care-worker&to=social-worker", "/reach?from=care-worker",
          "/compare?roles=care-worker,social-worker&from=volunteer", "/search?q=worker"]
