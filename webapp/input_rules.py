@@ -98,7 +98,8 @@ class InputRules:
             if isinstance(value, str) and (problem := text_problem(
                     value, multiline=self.multiline, limit=self.limit)) is not None:
                 raise self.refuse(field, f"{named(field)} {problem}")
-        if field.process_errors and isinstance(field, (IntegerField, DecimalField, FloatField)):
+        if field.process_errors and isinstance(field, (IntegerField, DecimalField, FloatField)) \
+                and any(str(value).strip() for value in field.raw_data or []):  # blank: Optional
             # Text that is not a number: one message (the field's own range, when it has
             # one), not WTForms' "Not a valid integer value." and then the range again.
             ranged = next((rule.message for rule in field.validators
