@@ -1,10 +1,11 @@
 """Take the README's screenshots of the demo partnership (run by hand after UI changes).
 
     PATHWAYS_BROWSER_TESTS=1 make install   # once: Chromium
-    .venv/bin/python docs/take_screenshots.py
+    .venv/bin/python docs/take_screenshots.py [--map-only]
 
-Serves the app on a new SQLite database holding the pathway and the demo, signs in as the
-demo's L&D lead and saves 1280-pixel-wide shots into ``docs/screenshots/``.
+Serves the app on a new SQLite database holding the pathway and the demo, takes the career
+map (1280 pixels wide, and 375 like a phone), signs in as the demo's L&D lead and saves
+1280-pixel-wide shots into ``docs/screenshots/``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,36 @@ PAGES = [("cohort-dashboard.png", 0, "cohort"), ("apprenticeship.png", 1500, "ap
          ("champions.png", 1100, "champions")]
 
 
+#: (file name, viewport width and height, address): the map, before signing in.
+MAP_SHOTS = [
+    ("map.png", 1280, 1250, "/map"),
+    ("map-route.png", 1280, 1250, "/map?path=care-worker,social-work-degree-university,"
+     "newly-qualified-social-worker,asye,social-worker"),
+    ("map-phone.png", 375, 1400, "/map"),
+]
+
+
+def map_shots(browser, url: str) -> None:
+    """Save the map's shots (the default view, a route, the default view on a phone) and the
+    planner's."""
+    for name, width, height, address in MAP_SHOTS:
+        page = browser.new_page(base_url=url, viewport={"width": width, "height": height},
+                                is_mobile=width < 400, has_touch=width < 400)
+        page.goto(address)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / name))
+        print(f"saved {SHOTS / name}")
+        page.close()
+    # The planner: care worker to social worker, the first route's first step opened.
+    page = browser.new_page(base_url=url, viewport={"width": 1280, "height": 1700})
+    page.goto("/routes?from=Care+worker&to=Social+worker")
+    page.locator("#route-1 details summary").first.click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / "route.png"))
+    print(f"saved {SHOTS / 'route.png'}")
+    page.close()
+
+
 def populate(session) -> None:
     load_pathway(session)
     demo.load_demo(session)
@@ -40,6 +71,10 @@ def main() -> None:
             serving(Path(folder) / "demo.sqlite3", populate) as (url, _app), \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        map_shots(browser, url)
+        if "--map-only" in sys.argv:
+            browser.close()
+            return
         page = browser.new_page(base_url=url, viewport={"width": 1280, "height": 900})
         page.goto("/login")
         page.locator('input[name="email"]').fill("lnd@northshire.example")

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from pathways import clock
-from tests.databases import MIGRATED, Recipe
+from tests.databases import MIGRATED, Recipe, attach
 
 
 def _toy(session) -> None:
@@ -106,6 +106,26 @@ SEED_WITH_PEOPLE = Recipe("seed_people", _seed_with_people)
 #: The seed pathway and the demo partnership, loaded on the suite's (frozen) today.
 DEMO = demo_on(clock.today())
 
+def _cohort_objects(session, people: dict) -> dict:
+    from tests.factories import make_cohort_world
+
+    return make_cohort_world(session, people=people)
+
+
+#: The seed pathway, ``make_people`` and ``make_cohort_world``'s programme, cohort, post and
+#: educator, as rows (``attached_world`` loads them in the test's session).
+COHORT_OBJECTS = world_on(SEED_PATHWAY, "cohort_objects", _cohort_objects)
+
+
+def attached_world(made: dict, session: Session) -> dict:
+    """A world's rows loaded in the test's ``session``; its graph ``G`` a copy of its own."""
+    world = attach(made, session)
+    assert isinstance(world, dict)
+    if "G" in world:
+        world["G"] = world["G"].copy()
+    return world
+
+
 #: Fixtures whose tests use ``make_people``'s people.
 USES_PEOPLE = {"people", "world"}
 
@@ -122,6 +142,7 @@ def holding(request, pathway: Recipe) -> Recipe:
 
 
 __all__ = [
+    "COHORT_OBJECTS",
     "DEMO",
     "MIGRATED",
     "SEED_PATHWAY",
@@ -129,6 +150,7 @@ __all__ = [
     "TOY_PATHWAY",
     "TOY_WITH_PEOPLE",
     "Recipe",
+    "attached_world",
     "demo_on",
     "holding",
     "ids_of",

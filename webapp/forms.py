@@ -106,6 +106,16 @@ class MapForm(SearchForm):
                             Optional(), AnyOf([str(n) for n in range(1, 6)],
                                               message="Choose a route from 1 to 5")])
 
+    focus = place_field("Centre the map on", "focus", "", required=False)
+    steps = SelectField("Show moves up to", choices=[
+        ("1", "1 step on"), ("2", "2 steps on"), ("3", "3 steps on")], default="2",
+        validate_choice=False, widget=GovSelect(), validators=[
+            Optional(), AnyOf(["1", "2", "3"], message="Choose 1, 2 or 3 steps")])
+
     def route_number(self) -> int:
         """The route asked for (1 to 5): the first when the form refused what was sent."""
         return int(self.route.data) if self.route.data and not self.route.errors else 1
+
+    def step_count(self) -> int:
+        """How many steps on a focused view shows (1 to 3): 2 when the form refused it."""
+        return int(self.steps.data) if self.steps.data and not self.steps.errors else 2

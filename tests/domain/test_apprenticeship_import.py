@@ -29,8 +29,7 @@ from pathways.models import (
     Person,
     Post,
 )
-from tests.factories import make_cohort_world
-from tests.recipes import SEED_PATHWAY, holding
+from tests.recipes import COHORT_OBJECTS, SEED_PATHWAY, attached_world, world_or_pathway
 
 TODAY = date(2026, 11, 24)
 HEADER = ",".join(COLUMNS)
@@ -65,13 +64,13 @@ GOOD_FILE = csv_of(
 
 @pytest.fixture
 def database_url(request, database_for):
-    """A database of its own holding the seed pathway (and people), for ``make_cohort_world``."""
-    return database_for(holding(request, SEED_PATHWAY))
+    """The cohort world for a test that asks for it, else the seed pathway (and people)."""
+    return world_or_pathway(request, database_for, COHORT_OBJECTS, SEED_PATHWAY)
 
 
 @pytest.fixture
-def world(session):
-    return make_cohort_world(session)
+def world(session, recipe_made):
+    return attached_world(recipe_made(COHORT_OBJECTS), session)
 
 
 def council(world):

@@ -5,7 +5,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pathways.render import RenderError, html_label, quoted, render_svg, select_nodes, to_dot
+from pathways.render import (
+    RenderError,
+    html_label,
+    neighbourhood,
+    quoted,
+    render_svg,
+    select_nodes,
+    to_dot,
+)
 from pathways.snapshot import graph_from_document
 from tests.factories import make_document, make_edge, make_role, toy_graph
 
@@ -80,3 +88,37 @@ def test_map_cache_keys_by_version_and_view():
         [make_role("volunteer", "Volunteer renamed", family="entry_routes", top_of_ladder=True)],
         []), version=G.graph["version"] + 1)
     assert "Volunteer renamed" in cache.svg(newer) and cache.renders == 3
+
+
+def test_long_titles_wrap_and_every_line_is_escaped():
+    label = html_label("Senior <healthcare> support worker apprenticeship", "Level 3")
+    assert label.count("<B>") == 4 and "<B>&lt;healthcare&gt;</B>" in label
+    assert '<FONT POINT-SIZE="11">Level 3</FONT>' in label
+
+
+def test_neighbourhood_is_what_leads_in_and_what_is_steps_on():
+    G = toy_graph()
+    nodes, moves = neighbourhood(G, "care-worker", steps=1)
+    assert nodes == ["care-cert", "care-worker", "senior-care-worker", "sw-degree", "volunteer"]
+    assert ("volunteer", "care-worker") in moves and ("care-worker", "care-cert") in moves
+    assert ("care-cert", "senior-care-worker") not in moves  # not a step further away
+    nodes, _ = neighbourhood(G, "care-worker", steps=2)
+    assert "social-worker" in nodes and "practitioner" not in nodes
+
+
+@needs_dot
+def test_map_is_a_ladder_of_family_bands_and_small_maps_have_no_links():
+    from pathways.render import MapCache
+
+    G = toy_graph()
+    dot = to_dot(G)
+    assert "rankdir=LR" in dot and 'subgraph "cluster_social_work"' in dot
+    cache = MapCache(link=lambda n, data: f"/roles/{n}")
+    focused = cache.svg(G, focus="care-worker", steps=1)
+    assert 'class="node focus"' in focused and "/roles/practitioner" not in focused
+    route = ("care-worker", "sw-degree", "social-worker")
+    small = cache.svg(G, highlight=route, only_route=True)
+    assert "href" not in small and "/roles/volunteer" not in small
+    near = cache.svg(G, highlight=route, near_route=True)
+    assert "/roles/senior-care-worker" in near and "/roles/practitioner" not in near
+    assert cache.svg(G, highlight=route).count('class="node highlighted"') == 3

@@ -108,7 +108,7 @@ def test_role_page_shows_everything_about_the_role(client):
 
 def test_role_page_lists_moves_with_time_cost_and_who_pays(client):
     page = client.get("/roles/care-worker")
-    next_moves = page.text.split("Where you can go next")[1]
+    next_moves = page.text.split("Where you can go next</caption>")[1]
     assert "£9,250, Self-funded" in next_moves
     assert "1 year of experience first" in next_moves
     assert 'href="/qualifications/care-cert"' in next_moves
@@ -139,3 +139,72 @@ def test_pages_escape_what_the_data_says(app, client):
     page = client.get("/roles/care-worker")
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert" in page.text
+
+
+def _svg(page) -> str:
+    return page.text.split("<svg")[1].split("</svg>")[0]
+
+
+@needs_dot
+def test_map_opens_centred_on_care_worker_with_the_whole_map_a_click_away(client):
+    page = client.get("/map")
+    svg = _svg(page)
+    assert 'id="node&#45;care&#45;worker" class="node focus"' in svg
+    assert "/roles/volunteer" in svg  # leads straight to care worker
+    assert "/qualifications/sw-degree" in svg and "/roles/social-worker" in svg  # two steps on
+    assert "/roles/practitioner" not in svg  # three steps on
+    assert 'href="/map?view=all"' in page.text and "Show the whole map" in page.text
+    whole = _svg(client.get("/map?view=all"))
+    assert "/roles/practitioner" in whole and 'class="node focus"' not in whole
+
+
+@needs_dot
+def test_map_focus_and_steps(client):
+    svg = _svg(client.get("/map?focus=Senior+care+worker&steps=1"))
+    assert 'id="node&#45;senior&#45;care&#45;worker" class="node focus"' in svg
+    assert "/qualifications/diploma-l3" in svg
+    assert "/roles/practitioner" not in svg
+    assert "/roles/practitioner" in _svg(client.get("/map?focus=senior-care-worker&steps=2"))
+    page = client.get("/map?focus=nowhere")
+    assert page.status_code == 400 and "We could not find" in page.text
+
+
+@needs_dot
+def test_map_path_highlights_exactly_the_route_named(client):
+    page = client.get("/map?path=care-worker,sw-degree,social-worker")
+    assert page.status_code == 200
+    assert page.text.count('class="node highlighted"') == 3
+    assert page.text.count('class="edge highlighted"') == 2
+    assert 'data-route="true"' in page.text
+    near = _svg(page)  # the route, and where each of its places could also lead
+    assert "/qualifications/care-cert" in near and "/roles/practitioner" not in near
+    whole = client.get("/map?path=care-worker,sw-degree,social-worker&view=all")
+    assert "/roles/practitioner" in _svg(whole)
+    assert whole.text.count('class="node highlighted"') == 3
+    answer = client.get("/map.svg?path=care-worker,sw-degree,social-worker")
+    assert answer.status_code == 200 and answer.data.count(b'class="node highlighted"') == 3
+
+
+@needs_dot
+@pytest.mark.parametrize("path, message", [
+    ("care-worker,social-worker", "there is no move from Care worker to Social worker"),
+    ("care-worker,<script>", "nothing on the map has the id"),
+    ("care-worker", "a route needs at least two places"),
+    (",".join(["care-worker"] * 30), "a route has at most"),
+    ("care-worker,sw-degree,care-worker", "each place once"),
+])
+def test_map_path_that_is_not_a_route_is_said_clearly(client, path, message):
+    page = client.get("/map", query_string={"path": path})
+    assert page.status_code == 400 and message in page.text
+    assert "<script>" not in page.text.split("<main")[1]
+    assert 'class="node highlighted"' not in page.text
+    assert client.get("/map.svg", query_string={"path": path}).status_code == 400
+
+
+@needs_dot
+def test_map_is_a_named_group_of_links_with_zoom_buttons_and_a_skip_link(client):
+    page = client.get("/map").text
+    assert 'role="group" aria-label="Career map' in page and 'role="img"' not in page
+    assert page.count('data-map-zoom="') == 4 and "<button" in page
+    assert 'href="#text-version"' in page and 'id="text-version"' in page
+    assert '<details class="govuk-details" id="map-filters">' in page  # closed by default

@@ -7,8 +7,10 @@ places they could ask for. ``/map?story=<id>`` highlights a published story's ro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
+import networkx as nx
 from flask import (
     Blueprint,
     Response,
@@ -23,13 +25,13 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from pathways import clock
-from pathways.errors import RouteNotFound
+from pathways.errors import InvalidInput, RouteNotFound
 from pathways.journeys import STARTING_POINTS, journey, where_it_leads
 from pathways.mentoring.pages import PlaceOffered, places_to_shadow
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
 from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
-from pathways.routes import routes_between
+from pathways.routes import path_from_ids, routes_between
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
@@ -47,11 +49,51 @@ from .shared import choices, error_list, inline_svg, resolve_field
 blueprint = Blueprint("explore", __name__)
 
 
-def _map_view():
-    """Read the map's filters and route (or story) from the query; return what the map needs.
+#: The role a map without filters or a route is centred on: where most careers in care start.
+DEFAULT_FOCUS = "care-worker"
+#: The map picture's accessible name: it is a group of links, not one image.
+MAP_NAME = "Career map: each role and qualification is a link to its page"
 
-    ``story=<id>`` highlights a published story's route instead of a planned one (404 for
-    an id that is not a published story).
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows: filters, a highlighted route (or story) or a focused view."""
+
+    G: nx.DiGraph
+    form: MapForm
+    families: list[str]
+    levels: list[int]
+    highlight: tuple[str, ...] = ()
+    message: str | None = None
+    story: StoryCard | None = None
+    focus: str | None = None
+    steps: int = 2
+    whole: bool = False
+    asked_all: bool = False
+
+    def svg(self) -> str:
+        """Return the map picture for this view (from the per-process cache)."""
+        return map_cache().svg(self.G, families=self.families, levels=self.levels,
+                               highlight=self.highlight, focus=self.focus, steps=self.steps,
+                               near_route=self.near_route)
+
+    @property
+    def near_route(self) -> bool:
+        """Whether the map shows the route and where its places lead, not the whole map."""
+        return bool(self.highlight) and self.whole and not self.asked_all and not (
+            self.families or self.levels)
+
+
+def _map_view() -> MapView:
+    """Read the map's filters, route (or story) and focus from the query.
+
+    ``path=a,b,c`` highlights exactly that route (node ids, each pair a move on the map);
+    ``from``/``to``/``route`` highlight the n-th best route between two places;
+    ``story=<id>`` a published story's route (404 for an id that is not a published story).
+    ``focus=<id or title>`` centres the map on a place and what is ``steps`` (1-3) on;
+    ``view=all`` shows the whole map. A route is shown with where each of its places could
+    also lead (the whole map with ``view=all`` or filters). Without filters, route or
+    ``view=all`` the map is centred on ``DEFAULT_FOCUS``.
     """
     G = current_graph()
     form = MapForm(request.args)
@@ -64,6 +106,8 @@ def _map_view():
     story = _story_on_map()
     if story is not None:
         highlight = story.path_on(G)
+    elif request.args.get("path"):
+        highlight, message = _path_on_map(G, request.args["path"])
     elif form.source.data or form.target.data:
         source = resolve_field(G, form.source) if form.source.data else None
         target = resolve_field(G, form.target) if form.target.data else None
@@ -77,7 +121,23 @@ def _map_view():
                 highlight = found[min(number, len(found)) - 1].path
             except RouteNotFound as no_route:
                 message = str(no_route)
-    return G, form, families, levels, highlight, message, story
+    focus = resolve_field(G, form.focus) if form.focus.data else None
+    whole = request.args.get("view") == "all"
+    if (focus is None and not form.focus.data and not whole and not families and not levels
+            and not highlight and not request.args.get("path") and not form.source.data
+            and not form.target.data and DEFAULT_FOCUS in G):
+        focus = DEFAULT_FOCUS
+    return MapView(G, form, families, levels, highlight, message, story, focus,
+                   form.step_count(), whole=focus is None, asked_all=whole)
+
+
+def _path_on_map(G: nx.DiGraph, text: str) -> tuple[tuple[str, ...], str | None]:
+    """Return the route ``path=`` names (node ids joined by commas), or () and why not."""
+    try:
+        return path_from_ids(G, text), None
+    except InvalidInput as refused:
+        reasons = "; ".join(p.message for p in refused.problems)
+        return (), f"No route is highlighted: {reasons}."
 
 
 def _story_on_map() -> StoryCard | None:
@@ -96,8 +156,9 @@ def _story_on_map() -> StoryCard | None:
 @cached_page
 def career_map():
     """Show the career map, a legend, filters, and the same roles and moves as text."""
-    G, form, families, levels, highlight, message, story = _map_view()
-    svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
+    view = _map_view()
+    G, families, levels, highlight = view.G, view.families, view.levels, view.highlight
+    svg = view.svg()
     shown = [n for n in sorted(G, key=lambda n: G.nodes[n]["title"].casefold())
              if (not families or G.nodes[n].get("family") in families)
              and (not levels or G.nodes[n].get("level") in levels)]
@@ -107,27 +168,32 @@ def career_map():
         moves = [(t, data) for t, data in ways_on(G, node_id) if t in shown_set]
         by_family.setdefault(G.nodes[node_id].get("family") or "", []).append(
             (node_id, G.nodes[node_id], moves))
-    errors = error_list(form)
+    errors = error_list(view.form)
+    bad_path = bool(request.args.get("path")) and not highlight and view.story is None
     # Markup: Graphviz's own SVG output, every label escaped before drawing.
-    picture = Markup(inline_svg(svg))  # nosec B704
+    picture = Markup(inline_svg(svg, group=MAP_NAME))  # nosec B704
+    args = request.args.to_dict(flat=False)
     return render_template(
-        "map.html", G=G, form=form, svg=picture, by_family=by_family,
-        highlight=highlight, message=message, error_list=errors, story=story,
-        svg_url=url_for("explore.map_svg", **request.args.to_dict(flat=False)),
+        "map.html", G=G, form=view.form, svg=picture, by_family=by_family, view=view,
+        highlight=highlight, message=view.message, error_list=errors, story=view.story,
+        svg_url=url_for("explore.map_svg", **args),
+        whole_url=url_for("explore.career_map", **{
+            **{k: v for k, v in args.items() if k not in ("focus", "steps")}, "view": "all"}),
         titles=choices(G, "role") + choices(G, "qualification"),
-    ), (400 if errors else 200)
+    ), (400 if errors or bad_path else 200)
 
 
 @blueprint.get("/map.svg")
 @public
 @cached_page
 def map_svg():
-    """Return the map picture itself (same filters and route as ``/map``)."""
-    G, form, families, levels, highlight, _message, _story = _map_view()
-    if error_list(form):
-        abort(400, description="; ".join(e["text"] for e in error_list(form)))
-    svg = map_cache().svg(G, families=families, levels=levels, highlight=highlight)
-    return Response(svg, mimetype="image/svg+xml",
+    """Return the map picture itself (same filters, route and focus as ``/map``)."""
+    view = _map_view()
+    if error_list(view.form):
+        abort(400, description="; ".join(e["text"] for e in error_list(view.form)))
+    if request.args.get("path") and view.message:
+        abort(400, description=view.message)
+    return Response(view.svg(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=60"})
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 from flask import Response, render_template, request
+from markupsafe import escape
 from wtforms import Field
 
 from pathways import audit
@@ -75,10 +76,20 @@ def confirm_first(question: str, *, warning: str, button: str, back: str,
                            action=request.full_path.rstrip("?"), carry=carry), 200
 
 
-def inline_svg(svg: str) -> str:
-    """Return Graphviz's SVG without its XML prolog, to sit inside a page."""
+def inline_svg(svg: str, group: str | None = None) -> str:
+    """Return Graphviz's SVG without its XML prolog, to sit inside a page.
+
+    Its links' ``xlink:href`` become SVG 2's plain ``href``, which browsers, assistive
+    technology and test tools all treat as a link. With ``group`` the picture is exposed as
+    a group of links of that name (``role="group"``), not as one image.
+    """
     start = svg.find("<svg")
-    return svg[start:] if start >= 0 else ""
+    if start < 0:
+        return ""
+    svg = svg[start:].replace("<a xlink:href=", "<a href=")
+    if group is not None:
+        svg = svg.replace("<svg ", f'<svg role="group" aria-label="{escape(group)}" ', 1)
+    return svg
 
 
 def download(fmt: str, headers: list[str], rows: list, name: str, sheet: str, *,
