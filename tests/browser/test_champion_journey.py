@@ -356,7 +356,10 @@ def test_staff_find_a_champion_who_logs_a_session_then_shadow_and_read_stories(
     expect(waiting).to_contain_text("Jordan Reed")
     expect(waiting).to_contain_text("Ella Hughes")
     accessible(page, axe_source, "/shadowing/approvals")
-    submitted(page, "Approve Jordan Reed", waiting, "Approved: Jordan Reed")
+    # The button names the request in full (who, the role, the dates): one person may have two.
+    approve = " ".join(waiting.locator('button[value="approve"]').text_content().split())
+    assert approve.startswith("Approve Jordan Reed: "), approve
+    submitted(page, approve, waiting, "Approved: Jordan Reed")
     decided = page.locator(f"#decided tr[data-request='{request_id}']")
     expect(decided.locator("[data-state]")).to_have_text("Approved")
     expect(decided).to_contain_text("Not said yet")
