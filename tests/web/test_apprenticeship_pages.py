@@ -438,6 +438,18 @@ def test_withdrawing_asks_first_then_releases_the_post_and_says_so(app, client, 
             "and cannot restart. Post SW-101 is released: it is vacant again") in words
 
 
+def test_an_apprentice_starting_tomorrow_is_not_started_yet(app, client, world, as_person):
+    from pathways import clock
+
+    tomorrow = clock.today() + timedelta(days=1)
+    later = enrol_another(app, "colleague", start=tomorrow, end=tomorrow + timedelta(days=900))
+    as_person("lnd")
+    words = text_of(client.get(f"/apprenticeships/{later}"))
+    assert "Status Not started yet (starts on" in words
+    assert "Progress today Grey Not started yet: nothing to track until" in words
+    assert "On track" not in words and "Status Active" not in words
+
+
 def test_the_page_links_to_the_off_the_job_log_downloads(app, client, world, as_person, page):
     approve_hours(app, world, 5)
     as_person("staff")
