@@ -20,6 +20,51 @@ from .models import AuditEvent, Organisation, Person
 #: The kinds of thing on the shared career map: their events concern no organisation.
 MAP_ENTITIES = ("role", "qualification", "transition")
 
+#: What each kind of record is called in the audit log (its filter and table).
+ENTITY_LABELS = {
+    "apprenticeship": "Apprenticeship", "career_story": "Career story",
+    "cohort": "Apprenticeship cohort", "equality": "Equality answers",
+    "mentoring_action": "Mentoring action", "organisation": "Organisation",
+    "pairing": "Champion pairing", "person": "Person", "placement": "Practice placement",
+    "post": "Post", "programme": "Apprenticeship programme", "qualification": "Qualification",
+    "role": "Role", "shadowing_place": "Shadowing place",
+    "shadowing_request": "Shadowing request", "transition": "Move on the map",
+}
+#: What each action is called in the audit log.
+ACTION_LABELS = {
+    "action_done": "Action done", "add-qualification": "Qualification added",
+    "allocate_educator": "Practice educator allocated", "change-email": "Sign-in email changed",
+    "change-password": "Password changed", "champion_accept": "Champion request accepted",
+    "champion_decline": "Champion request declined", "champion_end": "Pairing ended",
+    "champion_profile": "Champion profile saved", "champion_request": "Champion requested",
+    "conversation": "Development conversation recorded", "create": "Created",
+    "delete": "Deleted", "disable": "Account disabled", "educator_capacity":
+    "Practice educator capacity set", "enable": "Account enabled", "enrol": "Enrolled",
+    "export": "Downloaded", "grant-role": "Access role granted", "import": "Imported",
+    "job_step": "Guaranteed-job step recorded", "log_otj": "Off-the-job hours logged",
+    "mentoring_session": "Mentoring session recorded", "move": "Moved organisation",
+    "placement": "Placement added", "post_filled": "Post filled",
+    "post_offered": "Post offered", "post_reserved": "Post reserved",
+    "post_vacant": "Post vacant again", "remove-qualification": "Qualification removed",
+    "remove-role": "Access role removed", "review": "Progress review recorded",
+    "shadowing_place": "Shadowing place offered", "shadowing_reflection":
+    "Shadowing reflection written", "shadowing_request": "Shadowing requested",
+    "status": "Status changed", "story_publish": "Story published",
+    "story_submit": "Story sent for publishing", "story_withdraw": "Story withdrawn",
+    "story_write": "Story written", "update": "Changed",
+}
+
+
+def label_of(code: str, labels: dict[str, str]) -> str:
+    """Return a stored code in words: its label, else the code with spaces, capitalised.
+
+    >>> label_of("champion_end", ACTION_LABELS)
+    'Pairing ended'
+    >>> label_of("notification_sent", ACTION_LABELS)
+    'Notification sent'
+    """
+    return labels.get(code) or code.replace("_", " ").replace("-", " ").capitalize()
+
 
 def record(session: Session, actor: Person | None, action: str, entity_type: str,
            entity_id: Any, summary: str = "", details: dict | None = None, *,

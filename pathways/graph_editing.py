@@ -47,6 +47,65 @@ class EditResult:
 
 # What the editor's pages list
 
+@dataclass(frozen=True)
+class FieldChange:
+    """A field someone else changed while an editor had the record open.
+
+    ``was`` is the value both started from (None when not known), ``saved`` the one they
+    saved, ``yours`` the editor's; ``clash`` when the editor changed it too, to something
+    else.
+    """
+
+    name: str
+    was: str | None
+    saved: str
+    yours: str
+    clash: bool
+
+
+def merge_edit(loaded: Mapping[str, str] | None, saved: Mapping[str, str],
+               yours: Mapping[str, str]) -> tuple[dict[str, str], list[FieldChange]]:
+    """Merge an editor's stale input onto the record saved since, field by field.
+
+    Every mapping holds a record's fields as text (as a form holds them): ``loaded`` as the
+    editor loaded it (None when not known), ``saved`` as stored now, ``yours`` as sent.
+
+    Returns
+    -------
+    tuple
+        The values to start the form from: the saved record with the editor's own changes
+        re-applied where the other person left the field alone (on a clash, the saved
+        value); and the fields the other person changed, in the saved record's order. When
+        ``loaded`` is not known, nothing can be told apart: the editor's input is kept and
+        every field that differs from the saved record is listed as a clash.
+
+    Examples
+    --------
+    >>> start, changes = merge_edit({"months": "36", "note": "", "cost": "0"},
+    ...                             {"months": "40", "note": "", "cost": "5"},
+    ...                             {"months": "36", "note": "Part-time", "cost": "9"})
+    >>> start
+    {'months': '40', 'note': 'Part-time', 'cost': '5'}
+    >>> [(c.name, c.was, c.saved, c.yours, c.clash) for c in changes]
+    [('months', '36', '40', '36', False), ('cost', '0', '5', '9', True)]
+    """
+    start, changes = dict(saved), []
+    for name, now in saved.items():
+        mine = yours.get(name, now)
+        if loaded is None:
+            start[name] = mine
+            if mine != now:
+                changes.append(FieldChange(name, None, now, mine, True))
+            continue
+        was = loaded.get(name, now)
+        theirs_changed, mine_changed = now != was, mine != was
+        if mine_changed and not theirs_changed:
+            start[name] = mine
+        if theirs_changed:
+            changes.append(FieldChange(name, was, now, mine, mine_changed and mine != now))
+    return start, changes
+
+
 def editor_nodes(session: Session, shown: str = "active") -> list[Node]:
     """Return roles and qualifications by title: in use (``active``), ``retired`` or ``all``.
 

@@ -6,15 +6,18 @@ They check only the shape of input; ``pathways.people`` enforces the rules.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from pathways.mentoring import champions
 from pathways.models import ACCESS_ROLES
 from pathways.people.staff_import import COLUMNS
 
+from .cohort_forms import read_day
 from .input_rules import Form
 
 
@@ -83,3 +86,39 @@ class AuditFilterForm(Form):
 
     entity_type = SelectField("What changed", choices=[], widget=GovSelect(),
                               validators=[Optional()])
+    person = StringField("Person", validators=[Optional(), Length(max=100)],
+                         description="Part of the name or email of who made the change or "
+                                     "whom it is about", widget=GovTextInput(),
+                         render_kw={"spellcheck": "false"})
+    since = StringField("From (YYYY-MM-DD)", validators=[Optional()], widget=GovTextInput(),
+                        render_kw={"spellcheck": "false", "inputmode": "numeric"})
+    until = StringField("To (YYYY-MM-DD)", validators=[Optional()], widget=GovTextInput(),
+                        render_kw={"spellcheck": "false", "inputmode": "numeric"})
+
+    def validate_since(self, field) -> None:
+        """The first day must be a date, YYYY-MM-DD."""
+        self._day(field, "The first day")
+
+    def validate_until(self, field) -> None:
+        """The last day must be a date, not before the first."""
+        day = self._day(field, "The last day")
+        first = self.day(self.since)
+        if day is not None and first is not None and day < first:
+            raise ValidationError("The last day must be the same as or after the first day")
+
+    @staticmethod
+    def _day(field, what: str) -> date | None:
+        if not field.data:
+            return None
+        try:
+            return read_day(field.data)
+        except ValueError as bad:
+            raise ValidationError(f"{what} {bad}") from None
+
+    @staticmethod
+    def day(field) -> date | None:
+        """The day a field holds, or None (empty or not a date)."""
+        try:
+            return read_day(field.data) if field.data else None
+        except ValueError:
+            return None

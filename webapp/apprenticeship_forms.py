@@ -73,6 +73,10 @@ class StatusMoveForm(Form):
                         widget=GovRadioInput())
     effective_on = required_date("When did it take effect?", "the date it took effect")
     reason = text_area("Why is the status changing?", "Say why the status is changing")
+    otj_override = text_area(
+        "Override the off-the-job hours (gateway only, optional)",
+        hint="Gateway needs the required off-the-job hours approved. Only if it must go ahead "
+             "before then, say why: the reason is kept in the status history.")
 
     def fill(self, current: str, moves=MOVES) -> StatusMoveForm:
         """Offer the statuses the current one may move to (``moves``: the programme's)."""

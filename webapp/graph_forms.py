@@ -7,6 +7,8 @@ importer and the JSON importer refuse the same things with the same reasons.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -17,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -27,6 +30,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from pathways.errors import Problem
+from pathways.graph_editing import FieldChange, merge_edit
 from pathways.interchange.fields import EDGE_FIELDS, NODE_FIELDS, Field
 from pathways.vocabulary import FUNDERS, TRANSITION_KINDS
 
@@ -97,10 +101,53 @@ class EditorForm(Form):
     """Base of the editor's forms: the record's ``lock_version`` travels in a hidden field."""
 
     lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    #: The record's fields as loaded (JSON of ``item()``), to tell on a conflict what the
+    #: other person changed from what the editor changed.
+    loaded = HiddenField(validators=[Optional(), Length(max=200_000)])
 
     def start_from(self, version: int) -> None:
         """Base the next save on ``version`` (after showing someone else's change)."""
         self.lock_version.data, self.lock_version.raw_data = version, None
+
+    def loaded_item(self) -> dict[str, str] | None:
+        """Return the record as the editor loaded it, or None when the form did not say."""
+        try:
+            item = json.loads(self.loaded.data or "")
+        except ValueError:
+            return None
+        if not isinstance(item, dict) or not all(
+                isinstance(key, str) and isinstance(value, str) for key, value in item.items()):
+            return None
+        return item
+
+    def set_item(self, item: dict[str, str]) -> None:
+        """Show ``item`` (fields as text, as ``item()`` gives them) in place of what was sent."""
+        for field in self:
+            if field.name not in item or field.name not in self.FIELD_NAMES:
+                continue
+            value = item[field.name]
+            if isinstance(field, BooleanField):
+                field.data = value == "yes"
+            elif isinstance(field, SelectMultipleField):
+                field.data = [part for part in value.split(";") if part]
+            else:
+                field.data = value
+            field.raw_data = None
+
+    def merge_conflict(self, record: dict[str, Any], version: int) -> list[FieldChange]:
+        """After a conflict, start again from the saved ``record`` with the editor's changes.
+
+        The editor's own changes are re-applied where the other person left the field
+        alone (``graph_editing.merge_edit``); the next save is based on ``version``.
+        Returns the fields the other person changed.
+        """
+        yours, loaded = self.item(), self.loaded_item()
+        self.fill(record, version)
+        saved = self.item()
+        start, changes = merge_edit(loaded, saved, yours)
+        self.set_item(start)
+        self.loaded.data, self.loaded.raw_data = json.dumps(saved), None
+        return changes
 
     def fill(self, record: dict[str, Any], version: int) -> None:
         """Show a stored record, as saved at ``version``."""
@@ -116,7 +163,9 @@ class EditorForm(Form):
                 field.data = "yes" if value else "no"
             else:
                 field.data = "" if value is None else str(value)
+            field.raw_data = None
         self.start_from(version)
+        self.loaded.data, self.loaded.raw_data = json.dumps(self.item()), None
 
     def item(self) -> dict[str, str]:
         """Return the input as a text item of the interchange format."""
@@ -203,9 +252,35 @@ class LockForm(EditorForm):
 
 
 def current_rows(record: dict[str, Any], fields: tuple[Field, ...],
-                 names: tuple[str, ...]) -> list[tuple[str, Any]]:
-    """Return ``(label, value)`` rows of a stored record, choices in people's words."""
+                 names: tuple[str, ...], changes: Sequence[FieldChange] = ()
+                 ) -> list[tuple[str, Any, dict | None]]:
+    """Return ``(label, value, change)`` rows of a stored record, choices in people's words.
+
+    Each name is shown once. ``change`` is None for a field nobody else changed, else the
+    values in words: ``was``, ``saved`` (theirs), ``yours`` and whether they ``clash``.
+    """
     specs = {f.name: f for f in fields}
-    return [(label(name), specs[name].choices.get(record[name], record[name])
-             if specs[name].choices and record[name] is not None else record[name])
-            for name in names]
+    changed = {change.name: change for change in changes}
+
+    def words(name: str, text: str | None) -> str:
+        if text is None:
+            return "Not known"
+        if text == "":
+            return "Not set"
+        spec = specs.get(name)
+        if spec is not None and spec.type == "bool":
+            return {"yes": "Yes", "no": "No"}.get(text, text)
+        if spec is not None and spec.choices:
+            return ", ".join(spec.choices.get(part, part) for part in text.split(";"))
+        return text
+
+    rows = []
+    for name in dict.fromkeys(names):
+        value = record[name]
+        shown = (specs[name].choices.get(value, value)
+                 if specs[name].choices and value is not None else value)
+        change = changed.get(name)
+        rows.append((label(name), shown, None if change is None else {
+            "was": words(name, change.was), "saved": words(name, change.saved),
+            "yours": words(name, change.yours), "clash": change.clash}))
+    return rows

@@ -29,7 +29,7 @@ from typing import Any
 from flask import Flask, request
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, UnicodeConverter
-from wtforms import Field, TextAreaField
+from wtforms import DecimalField, Field, FloatField, IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, StopValidation
 
 from pathways.csv_input import LARGEST_ID, text_problem, whole_number
@@ -98,6 +98,14 @@ class InputRules:
             if isinstance(value, str) and (problem := text_problem(
                     value, multiline=self.multiline, limit=self.limit)) is not None:
                 raise self.refuse(field, f"{named(field)} {problem}")
+        if field.process_errors and isinstance(field, (IntegerField, DecimalField, FloatField)) \
+                and any(str(value).strip() for value in field.raw_data or []):  # blank: Optional
+            # Text that is not a number: one message (the field's own range, when it has
+            # one), not WTForms' "Not a valid integer value." and then the range again.
+            ranged = next((rule.message for rule in field.validators
+                           if isinstance(rule, NumberRange) and rule.message), None)
+            whole = "whole " if isinstance(field, IntegerField) else ""
+            raise self.refuse(field, ranged or f"{named(field)} must be a {whole}number")
         data = field.data
         if isinstance(data, (float, Decimal)) and not (
                 data.is_finite() if isinstance(data, Decimal) else math.isfinite(data)):

@@ -12,15 +12,17 @@ from __future__ import annotations
 from datetime import date
 
 import networkx as nx
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from ..db import lock_for_update
 from ..errors import InvalidInput, Problem, Refused
-from ..models import Apprenticeship, HeldQualification, Person, Post, StatusChange
+from ..models import Apprenticeship, OtjEntry, Person, Post, StatusChange
 from . import posts
 from .programmes import check_course_move, runs_apprenticeship
-from .rules import STATUSES, check_move
+from .records import COUNTED_STATES
+from .rules import STATUSES, StatusMoveRefused, check_move, gateway_hours_problem
 
 #: The guaranteed-job steps after qualifying, in order: field and label.
 JOB_STEPS = {
@@ -37,10 +39,13 @@ class JobStepRefused(Refused):
 
 def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
                 effective_on: date, reason: str, actor: Person | None = None,
-                today: date | None = None) -> StatusChange:
+                today: date | None = None, otj_override: str = "") -> StatusChange:
     """Move the apprenticeship to a new status, recording who, when and why.
 
-    Withdrawing releases a reserved or offered post back to vacant.
+    Withdrawing releases a reserved or offered post back to vacant. Gateway needs the
+    required off-the-job hours approved by its date (``rules.gateway_hours_problem``),
+    unless L&D give ``otj_override``, a reason to let it go ahead: it is then kept in the
+    move's ``otj_override`` with the hours approved at the time.
 
     Parameters
     ----------
@@ -49,13 +54,16 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
         previous move.
     reason : str
         Why (required).
+    otj_override : str, optional
+        Why gateway goes ahead with the off-the-job hours short; used only then.
 
     Raises
     ------
     InvalidInput
         When the date or reason is missing or out of range.
     StatusMoveRefused
-        When the funding rules do not allow the move (see ``rules.check_move``).
+        When the funding rules do not allow the move (see ``rules.check_move``), or gateway
+        comes with hours short and no override.
     """
     today = today or clock.today()
     lock_for_update(session, apprenticeship)  # two moves at once: the second sees the first
@@ -78,9 +86,10 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
                    today=effective_on)
     else:  # no gateway or end-point assessment outside apprenticeship standards
         check_course_move(apprenticeship.status, new)
+    override = _gateway_override(session, apprenticeship, new, effective_on, otj_override)
     old = apprenticeship.status
     change = StatusChange(from_status=old, to_status=new,
-                          effective_on=effective_on, reason=reason,
+                          effective_on=effective_on, reason=reason, otj_override=override,
                           actor_id=actor.id if actor else None)
     apprenticeship.status_changes.append(change)
     apprenticeship.status = new
@@ -92,9 +101,70 @@ def move_status(session: Session, apprenticeship: Apprenticeship, new: str, *,
     audit.record(session, actor, "status", "apprenticeship", apprenticeship.id,
                  f"{STATUSES[old]} to {STATUSES[new]}: {reason}",
                  {"from": old, "to": new,
-                  "effective_on": effective_on.isoformat()},
+                  "effective_on": effective_on.isoformat(),
+                  **({"otj_override": override} if override else {})},
                  concerns=apprenticeship.cohort.organisation)
     return change
+
+
+def approved_hours(session: Session, apprenticeship: Apprenticeship, by: date) -> float:
+    """Return the off-the-job hours approved for work on or before ``by``."""
+    total = session.scalar(select(func.coalesce(func.sum(OtjEntry.hours), 0)).where(
+        OtjEntry.apprenticeship_id == apprenticeship.id, OtjEntry.worked_on <= by,
+        OtjEntry.state.in_(COUNTED_STATES)))
+    return round(float(total or 0), 2)
+
+
+def _gateway_override(session: Session, apprenticeship: Apprenticeship, new: str,
+                      effective_on: date, otj_override: str) -> str | None:
+    """Refuse gateway with hours short unless overridden; return what the history keeps."""
+    if new != "gateway":
+        return None
+    approved = approved_hours(session, apprenticeship, effective_on)
+    short = gateway_hours_problem(approved, apprenticeship.otj_required_hours)
+    if short is None:
+        return None
+    why = (otj_override or "").strip()
+    if not why:
+        raise StatusMoveRefused(apprenticeship.status, new, f"{short}. Approve the hours "
+                                "waiting, or record an override with the reason gateway goes "
+                                "ahead.")
+    return (f"Gateway with {approved:g} of {apprenticeship.otj_required_hours:g} required "
+            f"off-the-job hours approved, by override: {why}")
+
+
+def meaning_of_move(apprenticeship: Apprenticeship, released: str | None = None) -> str:
+    """Say what the apprenticeship's current status means for the apprentice and their post.
+
+    Shown after each move (the page's message). ``released`` is the reference of the post
+    the move gave back (withdrawing releases a reserved or offered post).
+    """
+    name, status, post = apprenticeship.person.name, apprenticeship.status, apprenticeship.post
+    for_person = {
+        "active": f"{name} is back in learning: off-the-job hours and reviews are due again.",
+        "break_in_learning": f"{name} is on a break in learning: reviews are not due until "
+                             "they return, and gateway waits for their return.",
+        "gateway": f"{name} is through gateway and ready for end-point assessment; a break "
+                   "in learning can no longer be recorded.",
+        "epa": f"{name} is in end-point assessment.",
+        "failed": f"{name} did not pass end-point assessment; they can go back to it for a "
+                  "resit.",
+        "completed": f"{name} has completed the apprenticeship; record qualified when the "
+                     "result is confirmed.",
+        "qualified": f"{name} is qualified: record the steps into the guaranteed job below "
+                     "(standards met, offer, acceptance, start in post).",
+        "withdrawn": f"{name} has left the apprenticeship; it is finished and cannot restart.",
+    }.get(status, "")
+    if post is not None and post.apprenticeship_id == apprenticeship.id:
+        for_post = (f"Post {post.reference} stays {post.state} for them."
+                    if status != "withdrawn" else f"Post {post.reference} is {post.state}.")
+    elif released:
+        for_post = f"Post {released} is released: it is vacant again, free for someone else."
+    elif apprenticeship.guaranteed_role_id:
+        for_post = "Their guaranteed role is unchanged (no post is reserved)."
+    else:
+        for_post = "They have no guaranteed job."
+    return f"{for_person} {for_post}".strip()
 
 
 def status_on(apprenticeship: Apprenticeship, day: date) -> str:
@@ -184,10 +254,8 @@ def _start_in_post(session: Session, apprenticeship: Apprenticeship, on: date,
     if G is not None and not G.has_edge(qualification_id, role_id):
         raise JobStepRefused(f"The career pathway has no move from {qualification_id} to "
                              f"{role_id}; add it, or change the guaranteed role.")
-    if not any(held.qualification_id == qualification_id for held in person.qualifications):
-        person.qualifications.append(HeldQualification(
-            qualification_id=qualification_id, achieved_on=qualified_on,
-            evidence=f"Apprenticeship in {apprenticeship.cohort.name}"))
+    person.hold_qualification(qualification_id, qualified_on,
+                              f"Apprenticeship in {apprenticeship.cohort.name}")
     person.current_role_id = role_id
     person.role_start_date = on
     if person.target_role_id == role_id:

@@ -109,7 +109,7 @@ def eligible_educators(session: Session, apprenticeship: Learner) -> list[Person
     """Return people of the learner's organisation qualified to supervise them."""
     wanted = EDUCATOR_QUALIFICATIONS.get(family_of(apprenticeship), ())
     ids = select(HeldQualification.person_id).where(
-        HeldQualification.qualification_id.in_(wanted))
+        HeldQualification.qualification_id.in_(wanted), HeldQualification.removed_on.is_(None))
     query = select(Person).where(
         Person.id.in_(ids), Person.organisation_id == organisation_id_of(apprenticeship),
         Person.active.is_(True))

@@ -33,7 +33,7 @@ from ..models import (
 from ..vocabulary import LabelledEnum
 from .programmes import is_apprenticeship
 from .records import COUNTED_STATES, PENDING_STATES
-from .rules import status_as_of
+from .rules import STATUSES, status_as_of
 
 
 class Rag(LabelledEnum):
@@ -47,6 +47,10 @@ class Rag(LabelledEnum):
 
 #: The RAG colours' values, most urgent first.
 RAG_ORDER = tuple(rag.value for rag in Rag)
+#: The status shown for an apprenticeship on a day before its start (never stored).
+NOT_STARTED = "not_started"
+#: Every status in words, with the one shown before the start.
+STATUS_WORDS = {**STATUSES, NOT_STARTED: "not started yet"}
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,8 @@ def progress_rows(session: Session, which, as_of: date,
     rows = []
     for (apprenticeship_id, email, name, current, start, planned_end, required, role_id,
          post) in people:
-        status = statuses.get(apprenticeship_id, current if as_of >= start else "active")
+        status = (NOT_STARTED if as_of < start else
+                  statuses.get(apprenticeship_id, current))
         last_review = reviewed.get(apprenticeship_id)
         approved, pending = logged.get(apprenticeship_id, (0, 0))
         hours = round(float(approved or 0), 2)
@@ -302,14 +307,15 @@ def otj_over_time(session: Session, cohort: Cohort, as_of: date | None = None
 def qualifiers_by_month(session: Session, cohort: Cohort) -> list[MonthPoint]:
     """Apprentices expected to qualify each month (by planned end) against posts held.
 
-    ``first`` is how many are expected to finish that month (not withdrawn),
-    ``second`` how many of them hold a reserved, offered or filled post.
+    ``first`` is how many are still expected to qualify that month (not withdrawn, and not
+    qualified already: they are no longer expected), ``second`` how many of them hold a
+    reserved, offered or filled post.
     """
     rows = session.execute(
         select(Apprenticeship.planned_end_date, Post.state)
         .outerjoin(Post, Post.apprenticeship_id == Apprenticeship.id)
         .where(Apprenticeship.cohort_id == cohort.id,
-               Apprenticeship.status != "withdrawn")).all()
+               Apprenticeship.status.not_in(("withdrawn", "qualified")))).all()
     months: dict[date, list[float]] = defaultdict(lambda: [0, 0])
     for planned_end, post_state in rows:
         month = planned_end.replace(day=1)

@@ -176,6 +176,23 @@ def check_move(current: str, new: str, *, start: date, today: date,
                 f"{start.isoformat()}; the earliest is {allowed_from.isoformat()}.")
 
 
+def gateway_hours_problem(approved: float, required: float) -> str | None:
+    """Say why gateway must wait for the off-the-job hours; None when they are met.
+
+    The funding rules require the planned off-the-job hours to be completed before gateway;
+    only hours L&D approved count (hours waiting or queried do not).
+
+    >>> print(gateway_hours_problem(159.5, 187))
+    only 159.5 of the 187 required off-the-job hours are approved (27.5 short): gateway needs them all
+    >>> gateway_hours_problem(187, 187) is None
+    True
+    """  # noqa: E501
+    if approved + 1e-9 >= required:
+        return None
+    return (f"only {approved:g} of the {required:g} required off-the-job hours are approved "
+            f"({required - approved:g} short): gateway needs them all")
+
+
 def required_otj_hours(start: date, planned_end: date, weekly_hours: float,
                        programme_minimum_hours: float | None = None) -> OtjRequirement:
     """Work out the off-the-job hours an apprenticeship needs, showing the working.
@@ -278,8 +295,9 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
     Returns
     -------
     ProgressStatus
-        RAG grey when withdrawn, completed or qualified; red when past end, or OTJ behind
-        and review overdue together; amber when exactly one of those; green otherwise.
+        RAG grey when withdrawn, completed or qualified, or not started yet (``as_of``
+        before ``start``: nothing to track); red when past end, or OTJ behind and review
+        overdue together; amber when exactly one of those; green otherwise.
     """
     as_of = as_of or clock.today()
     elapsed = max(0, (as_of - start).days)
@@ -290,7 +308,7 @@ def status_as_of(status: str, start: date, planned_end: date, otj_required: floa
     since_review = (as_of - (last_review or start)).days
     overdue = status == "active" and since_review > review_every_days
     past_end = as_of > planned_end and status not in FINISHED
-    if status in FINISHED:
+    if status in FINISHED or as_of < start:
         rag = "grey"
     elif past_end or (behind and overdue):
         rag = "red"

@@ -121,5 +121,6 @@ def educators_of(session: Session, organisation: Organisation) -> list[Person]:
         select(Person).where(Person.organisation_id == organisation.id,
                              Person.active.is_(True),
                              Person.id.in_(select(HeldQualification.person_id).where(
-                                 HeldQualification.qualification_id.in_(wanted))))
+                                 HeldQualification.qualification_id.in_(wanted),
+                                 HeldQualification.removed_on.is_(None))))
         .order_by(Person.name)))

@@ -154,7 +154,8 @@ def _supply(session: Session, organisation: Organisation) -> dict[str, tuple[int
     wanted = [code for codes in EDUCATOR_QUALIFICATIONS.values() for code in codes]
     held = (select(HeldQualification.person_id.label("person_id"),
                    _family_of_qualification().label("family"))
-            .where(HeldQualification.qualification_id.in_(wanted))
+            .where(HeldQualification.qualification_id.in_(wanted),
+                   HeldQualification.removed_on.is_(None))
             .distinct().subquery())
     rows = session.execute(
         select(held.c.family, func.count(distinct(held.c.person_id)),

@@ -22,8 +22,7 @@ from ..models import (
     Post,
     Team,
 )
-from .progress import CohortSummary
-from .rules import STATUSES
+from .progress import STATUS_WORDS, CohortSummary
 
 Table = tuple[list[str], list[list[object]]]
 
@@ -47,7 +46,7 @@ def cohort_table(summary: CohortSummary) -> Table:
         From ``progress.cohort_summary`` (the cohort page and the API give the same).
     """
     rows: list[list[object]] = [
-        [row.email, row.name, STATUSES.get(row.status, row.status), row.rag, row.start_date,
+        [row.email, row.name, STATUS_WORDS.get(row.status, row.status), row.rag, row.start_date,
          row.planned_end_date, row.otj_logged, row.otj_expected, row.otj_required,
          row.otj_behind, row.last_review, row.days_since_review, row.review_overdue,
          row.past_end, row.post, row.guaranteed_role_id, row.placements_without_educator]

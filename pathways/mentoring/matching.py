@@ -48,6 +48,22 @@ class ChampionMatch:
     active_mentees: int
     capacity: int
 
+    @property
+    def strength(self) -> str:
+        """The match in words (the score means nothing to a person): how close, and why.
+
+        Walking the road the person wants is a strong match, part of it a good one, a
+        specialism in the target role's family a fair one; otherwise a champion can still
+        help (same organisation or partnership, with room).
+        """
+        if self.score >= WALKED_TARGET:
+            return "Strong match: has done the job you are aiming for"
+        if self.score >= WALKED_ROUTE:
+            return "Good match: has done a job on your way there"
+        if self.score >= SPECIALISM:
+            return "Fair match: specialises in the kind of work you are aiming for"
+        return "Could help: has room to support you, without your road in common"
+
     def to_json(self) -> dict:
         """The shape ``pathways match-champions --json`` prints."""
         return {"champion": self.champion.email, "name": self.champion.name,

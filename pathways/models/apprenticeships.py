@@ -184,6 +184,9 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     effective_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: Gateway before the required off-the-job hours were approved: the hours then and why
+    #: L&D let it go ahead. None for every other move.
+    otj_override: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -109,8 +109,14 @@ class Person(Base):
     team: Mapped[Team | None] = relationship()
     access: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan")
+    #: The qualifications the person holds now (removed ones are kept, see ``removed_on``).
     qualifications: Mapped[list[HeldQualification]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="HeldQualification.id")
+        back_populates="person", cascade="all, delete-orphan", order_by="HeldQualification.id",
+        primaryjoin="and_(Person.id == HeldQualification.person_id, "
+                    "HeldQualification.removed_on.is_(None))")
+    #: Every qualification ever recorded for the person, removed ones included.
+    qualification_history: Mapped[list[HeldQualification]] = relationship(
+        viewonly=True, order_by="HeldQualification.id")
     memberships: Mapped[list[OrganisationMembership]] = relationship(
         back_populates="person", cascade="all, delete-orphan",
         order_by="OrganisationMembership.started_on")
@@ -123,6 +129,29 @@ class Person(Base):
     def scope_of(self, role: str) -> str | None:
         """Return how far a held role reaches (organisation or partnership), or None."""
         return next((grant.scope for grant in self.access if grant.role == role), None)
+
+    def hold_qualification(self, qualification_id: str, achieved_on: date | None = None,
+                           evidence: str = "") -> HeldQualification:
+        """Record a qualification as held: the one held already, a removed one restored, or new.
+
+        A removed qualification comes back with its stored date and evidence; ``achieved_on``
+        and ``evidence`` fill only what it lacks.
+        """
+        held = self.qualifications  # loaded (and flushed) before anything below changes
+        same = next((h for h in held if h.qualification_id == qualification_id), None)
+        if same is not None:
+            return same
+        removed = next((h for h in self.qualification_history
+                        if h.qualification_id == qualification_id), None)
+        if removed is None:
+            removed = HeldQualification(qualification_id=qualification_id,
+                                        achieved_on=achieved_on, evidence=evidence)
+        else:
+            removed.removed_on = None
+            removed.achieved_on = removed.achieved_on or achieved_on
+            removed.evidence = removed.evidence or evidence
+        held.append(removed)
+        return removed
 
     @property
     def role_names(self) -> list[str]:
@@ -174,6 +203,9 @@ class HeldQualification(Base):
     qualification_id: Mapped[str] = mapped_column(ForeignKey("nodes.id"))
     achieved_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str] = mapped_column(Text, default="")
+    #: The day it was removed from what the person holds; None while held. Removing keeps the
+    #: row (its date and evidence), and adding the qualification again restores it.
+    removed_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="qualifications")
 

@@ -87,7 +87,7 @@ def everything_about(session: Session, person: Person) -> dict:
         "team": person.team.name if person.team else None,
         "access_roles": [{"role": g.role, "scope": g.scope} for g in person.access],
         "organisation_history": [_columns(m, "person_id") for m in person.memberships],
-        "qualifications": [_columns(q, "person_id") for q in person.qualifications],
+        "qualifications": [_columns(q, "person_id") for q in person.qualification_history],
         "equality_answers": equality_answers(session, person),
         "apprenticeships": [_apprenticeship(a) for a in apprenticeships],
         "champion_profile": _columns(profile, "person_id") if (

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import AuditEvent, Person
@@ -68,15 +69,34 @@ def audit_kinds(session: Session, actor: Person) -> list[str]:
 
 
 def audit_events(session: Session, actor: Person, entity_type: str = "", page: int = 1,
-                 per_page: int = 50) -> Page:
+                 per_page: int = 50, *, person: str = "", since: date | None = None,
+                 until: date | None = None) -> Page:
     """Return a page of the audit events the actor may read, newest first, each with its actor.
 
     The actor reads the events concerning the organisations in their reach, and those
-    about the shared map (``policy.audit_filter``); ``entity_type`` keeps one kind of thing.
+    about the shared map (``policy.audit_filter``); ``entity_type`` keeps one kind of thing,
+    ``person`` the events by or about someone whose name or email holds those words (any
+    case), ``since`` and ``until`` the events of those days (UTC, both included). Every
+    filter is a condition of the one query.
     """
     query = select(AuditEvent).where(audit_filter(actor))
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
+    wanted = (person or "").strip().lower()
+    if wanted:
+        named = select(Person.id).where(or_(
+            func.lower(Person.name).contains(wanted, autoescape=True),
+            func.lower(Person.email).contains(wanted, autoescape=True)))
+        query = query.where(or_(
+            AuditEvent.actor_id.in_(named),
+            and_(AuditEvent.entity_type == "person",
+                 AuditEvent.entity_id.in_(select(cast(Person.id, String)).where(
+                     Person.id.in_(named))))))
+    if since is not None:
+        query = query.where(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=UTC))
+    if until is not None:
+        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1),
+                                                             time.min, tzinfo=UTC))
     return _page(session, query.options(selectinload(AuditEvent.actor))
                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, per_page)
 

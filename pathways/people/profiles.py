@@ -114,15 +114,25 @@ def set_current_role(session: Session, G: nx.DiGraph, actor: Person, person: Per
                      role_id: str, start_date: date | None = None) -> None:
     """Set the role a person is in now and when they started it.
 
-    A chosen route that no longer starts at the current role is cleared.
+    A chosen route that no longer starts at the current role is cleared. A new role cannot
+    keep the old one's start date (the form shows it, so it is easily left as it was): the
+    start of the new role is asked for, or left empty.
 
     Raises
     ------
     InvalidInput
-        For a role not on the map, or a start date in the future or before 1940.
+        For a role not on the map, a start date in the future or before 1940, or the
+        previous role's start date given for a different role.
     """
     problems = _check_node(G, role_id, "role", "role")
     problems += _check_date(start_date, "started_on", "The start date")
+    if (not problems and start_date is not None and person.current_role_id is not None
+            and role_id != person.current_role_id and start_date == person.role_start_date):
+        old = G.nodes[person.current_role_id]["title"] if person.current_role_id in G \
+            else person.current_role_id
+        problems.append(Problem(
+            "started_on", f"{start_date.day} {start_date:%B %Y} is when you started as {old}: "
+            f"enter when you started as {G.nodes[role_id]['title']}, or leave the date empty"))
     if problems:
         raise InvalidInput(problems, "The current role was not changed")
     person.current_role_id = role_id
@@ -144,6 +154,9 @@ def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Pe
                       evidence: str = "") -> HeldQualification:
     """Record that a person holds a qualification, when they achieved it and the evidence seen.
 
+    A qualification removed earlier is restored with its stored date and evidence (what is
+    given fills only what it lacks).
+
     Raises
     ------
     InvalidInput
@@ -160,19 +173,25 @@ def add_qualification(session: Session, G: nx.DiGraph, actor: Person, person: Pe
         problems.append(Problem("evidence", f"Evidence must be {MAX_EVIDENCE} characters or fewer"))
     if problems:
         raise InvalidInput(problems, "The qualification was not added")
-    held = HeldQualification(qualification_id=qualification_id, achieved_on=achieved_on,
-                             evidence=evidence)
-    person.qualifications.append(held)
+    restored = any(h.qualification_id == qualification_id and h.removed_on is not None
+                   for h in person.qualification_history)
+    held = person.hold_qualification(qualification_id, achieved_on, evidence)
     session.flush()
     audit.record(session, actor, "add-qualification", "person", person.id,
-                 f"holds {qualification_id}", {"qualification_id": qualification_id},
+                 f"holds {qualification_id}" + (" again (restored)" if restored else ""),
+                 {"qualification_id": qualification_id, "restored": restored},
                  concerns=person)
+    session.expire(person, ["qualification_history"])
     return held
 
 
 def remove_qualification(session: Session, actor: Person, person: Person,
-                         qualification_id: str) -> None:
-    """Remove a qualification from what a person holds.
+                         qualification_id: str, today: date | None = None) -> None:
+    """Remove a qualification from what a person holds, keeping its record.
+
+    The row stays, dated ``removed_on`` (today), with its achieved date and evidence: it no
+    longer counts anywhere (routes, educators, reports), the profile lists it as removed, and
+    adding it again restores it.
 
     Raises
     ------
@@ -183,8 +202,9 @@ def remove_qualification(session: Session, actor: Person, person: Person,
                 None)
     if held is None:
         raise NotFound(f"No held qualification {qualification_id!r} to remove")
-    person.qualifications.remove(held)
+    held.removed_on = today or clock.today()
     session.flush()
+    session.expire(person, ["qualifications", "qualification_history"])
     audit.record(session, actor, "remove-qualification", "person", person.id,
                  f"no longer holds {qualification_id}", {"qualification_id": qualification_id},
                  concerns=person)

@@ -363,8 +363,8 @@ def _update(session: Session, organisation: Organisation, row: StaffRow, person:
         changed.append("team")
     held = {q.qualification_id for q in person.qualifications}
     added = [q for q in row.qualifications if q not in held]
-    person.qualifications += [HeldQualification(qualification_id=q, evidence="Staff import")
-                              for q in added]
+    for qualification_id in added:  # one removed earlier is restored, with its evidence
+        person.hold_qualification(qualification_id, evidence="Staff import")
     granted = [role for role in row.roles if not person.has_role(role)]
     person.access += [PersonRole(role=role, scope="organisation") for role in granted]
     changed += (["qualifications"] if added else []) + (["roles"] if granted else [])

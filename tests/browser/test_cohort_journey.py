@@ -242,11 +242,16 @@ def test_lnd_runs_a_cohort_until_the_guaranteed_job_is_filled(page, screenshot, 
         radio.check()
         fill_date(form, "When did it take effect?", today)
         form.get_by_label("Why is the status changing?").fill(reason)
+        if status == "gateway":  # 7.5 of the 187 hours approved: only by an override
+            form.get_by_label("Override the off-the-job hours (gateway only, optional)").fill(
+                "Hours kept on the provider's system, checked by L&D.")
         submitted(page, "Change the status", form,
                   f"Status changed to {label[0].lower()}{label[1:]}")
         expect(page.locator(f'#status-section ~ p [data-status="{status}"]').first).to_be_visible()
         expect(page.locator("#status-history tbody tr").last).to_contain_text(reason)
     expect(page.locator("#status-history tbody tr")).to_have_count(5)  # enrolled + 4 moves
+    expect(page.locator("#status-history [data-otj-override]")).to_contain_text(
+        "by override: Hours kept on the provider's system")
     expect(page.get_by_text("Change the status")).to_have_count(0)  # qualified is final
 
     # The guaranteed job: standards met, offer made, offer accepted, started in post.

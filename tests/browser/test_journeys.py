@@ -50,9 +50,12 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
     page.get_by_role("button", name="Find routes").click()
 
     # The routes, each step folded in a GOV.UK details component.
-    expect(page).to_have_url(re.compile(r"/routes\?.*from=Care"))
+    expect(page).to_have_url(re.compile(r"/routes\?.*from=Care.*#results$"))
     route_1 = page.locator("#route-1")
     expect(route_1.get_by_role("heading", name=re.compile(r"^Route 1\b"))).to_be_visible()
+    # The answer opens at the results: the next Tab goes into them, not back to the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#results') !== null")
     page.wait_for_load_state("networkidle")
     assert_no_console_errors(page, page.url)
     step = route_1.locator("details.govuk-details").first

@@ -2,6 +2,7 @@
 placements and the guaranteed job (SQLite and PostgreSQL)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
@@ -16,7 +17,7 @@ from pathways.apprenticeships.progress import (
 from pathways.apprenticeships.rules import MOVES, STATUSES, StatusMoveRefused
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol, find_cohort
 from pathways.errors import InvalidInput
-from pathways.models import AuditEvent, Person
+from pathways.models import AuditEvent, OtjEntry, Person
 from pathways.people.accounts import create_person
 from tests.recipes import COHORT_OBJECTS, SEED_PATHWAY, attached_world, world_or_pathway
 
@@ -102,8 +103,27 @@ def test_enrolling_with_a_post_reserves_it_and_guarantees_its_role(session, worl
 # Status moves -------------------------------------------------------------------------
 
 
+def _meet_hours(session, apprenticeship, by, hours=None, state="approved"):
+    """Give the apprenticeship entries of 20 hours (one a day, before ``by``) up to ``hours``.
+
+    ``hours`` defaults to the required hours still missing.
+    """
+    left = Decimal(str(apprenticeship.otj_required_hours if hours is None else hours))
+    left -= Decimal(str(lifecycle.approved_hours(session, apprenticeship, by)))
+    day = by
+    while left > 0:
+        day -= timedelta(days=1)
+        amount = min(Decimal(20), left)
+        apprenticeship.otj_entries.append(OtjEntry(worked_on=day, hours=amount,
+                                                   activity="taught", state=state))
+        left -= amount
+    session.flush()
+
+
 def _walk(session, apprenticeship, world, *statuses, on=TODAY):
     for status in statuses:
+        if status == "gateway":  # gateway needs the required hours approved
+            _meet_hours(session, apprenticeship, on)
         lifecycle.move_status(session, apprenticeship, status, effective_on=on,
                               reason=f"to {status}", actor=world["lnd"], today=TODAY)
 
@@ -147,6 +167,63 @@ def test_gateway_waits_for_the_minimum_duration(session, world):
     apprenticeship = _enrol(session, world, start=date(2026, 3, 31), end=date(2029, 3, 31))
     with pytest.raises(StatusMoveRefused, match="earliest is 2026-11-30"):
         _walk(session, apprenticeship, world, "gateway", on=date(2026, 11, 24))
+
+
+def test_gateway_waits_for_the_required_hours_approved(session, world):
+    apprenticeship = _enrol(session, world, post=world["post"])
+    _meet_hours(session, apprenticeship, TODAY, hours=159.5)
+    _meet_hours(session, apprenticeship, TODAY - timedelta(days=30), hours=50,
+                state="submitted")  # waiting for approval: does not count
+    with pytest.raises(StatusMoveRefused, match=r"only 159\.5 of the 187 required off-the-job "
+                       r"hours are approved \(27\.5 short\)"):
+        lifecycle.move_status(session, apprenticeship, "gateway", effective_on=TODAY,
+                              reason="Ready", actor=world["lnd"], today=TODAY)
+    assert apprenticeship.status == "active" and len(apprenticeship.status_changes) == 1
+    _meet_hours(session, apprenticeship, TODAY)  # the rest approved
+    lifecycle.move_status(session, apprenticeship, "gateway", effective_on=TODAY,
+                          reason="Ready", actor=world["lnd"], today=TODAY,
+                          otj_override="not needed")
+    assert apprenticeship.status == "gateway"
+    assert apprenticeship.status_changes[-1].otj_override is None  # no override was needed
+
+
+def test_hours_approved_after_the_gateway_date_do_not_count(session, world):
+    apprenticeship = _enrol(session, world)
+    _meet_hours(session, apprenticeship, TODAY)  # all of them in the days before TODAY
+    with pytest.raises(StatusMoveRefused, match="only 0 of the 187"):
+        lifecycle.move_status(session, apprenticeship, "gateway",
+                              effective_on=TODAY - timedelta(days=30), reason="Ready",
+                              actor=world["lnd"], today=TODAY)
+
+
+def test_an_override_lets_gateway_go_ahead_and_stays_in_the_history(session, world):
+    apprenticeship = _enrol(session, world)
+    _meet_hours(session, apprenticeship, TODAY, hours=159.5)
+    lifecycle.move_status(session, apprenticeship, "gateway", effective_on=TODAY,
+                          reason="Ready", actor=world["lnd"], today=TODAY,
+                          otj_override="  Hours recorded on paper, audited by the provider ")
+    change = apprenticeship.status_changes[-1]
+    assert change.otj_override == ("Gateway with 159.5 of 187 required off-the-job hours "
+                                   "approved, by override: Hours recorded on paper, audited "
+                                   "by the provider")
+    event = session.query(AuditEvent).filter_by(action="status").order_by(
+        AuditEvent.id.desc()).first()
+    assert event.details["otj_override"] == change.otj_override
+
+
+@pytest.mark.parametrize("status, words", [
+    ("break_in_learning", ["staff is on a break in learning", "SW-101 stays reserved"]),
+    ("withdrawn", ["staff has left the apprenticeship",
+                   "Post SW-101 is released: it is vacant again"]),
+])
+def test_each_move_says_what_it_means_for_the_apprentice_and_the_post(session, world, status,
+                                                                     words):
+    apprenticeship = _enrol(session, world, post=world["post"])
+    held = apprenticeship.post.reference
+    _walk(session, apprenticeship, world, status)
+    meaning = lifecycle.meaning_of_move(
+        apprenticeship, released=None if apprenticeship.post else held)
+    assert all(word in meaning for word in words), meaning
 
 
 def test_a_move_needs_a_reason_and_a_date_in_range(session, world):
@@ -476,6 +553,14 @@ def test_the_summary_counts_only_what_happened_by_its_date(session, world):
     assert (late.otj_logged, late.last_review) == (14, date(2026, 6, 1))
 
 
+def test_an_apprentice_starting_tomorrow_is_not_started_not_active_and_green(session, world):
+    _enrol(session, world, start=TODAY + timedelta(days=1), end=date(2029, 11, 24))
+    [row] = cohort_summary(session, world["cohort"], TODAY).apprentices
+    assert (row.status, row.rag) == ("not_started", "grey")
+    [row] = cohort_summary(session, world["cohort"], TODAY + timedelta(days=1)).apprentices
+    assert (row.status, row.rag) == ("active", "green")
+
+
 def test_the_summary_takes_a_fixed_number_of_queries(session, world):
     for key in ("staff", "colleague", "other_team"):
         apprenticeship = _enrol(session, world, key=key)
@@ -511,6 +596,15 @@ def test_the_charts_add_up(session, world):
     months = qualifiers_by_month(session, world["cohort"])
     assert [(m.month, m.first, m.second) for m in months] == [
         (date(2028, 8, 1), 1, 1), (date(2028, 9, 1), 1, 0)]
+
+
+def test_expected_qualifiers_leave_out_those_already_qualified(session, world):
+    qualified = _enrol(session, world, post=world["post"])
+    _enrol(session, world, key="colleague")
+    _walk(session, qualified, world, "gateway", "epa", "completed", "qualified",
+          on=date(2026, 11, 2))
+    months = qualifiers_by_month(session, world["cohort"])
+    assert [(m.month, m.first, m.second) for m in months] == [(date(2028, 8, 1), 1, 0)]
 
 
 def test_every_service_leaves_an_audit_trail(session, world):

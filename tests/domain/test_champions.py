@@ -398,3 +398,13 @@ def test_the_report_numbers(session, world):
                              if p.organisation_id == world["staff"].organisation_id])
     assert (report.others.people, report.others.moved_role) == (people_in_council - 1, 1)
     assert report.to_json()["median_days_to_first_session"] == 5
+
+
+@pytest.mark.parametrize("score, words", [
+    (80, "Strong match"), (50, "Strong match"), (40, "Good match"), (30, "Good match"),
+    (30 - 1, "Fair match"), (20, "Fair match"), (10, "Could help"), (0, "Could help")])
+def test_a_match_says_its_strength_in_words(score, words):
+    from pathways.mentoring.matching import ChampionMatch
+
+    match = ChampionMatch(None, score, (), 0, 1)  # type: ignore[arg-type]
+    assert match.strength.startswith(words + ": ")

@@ -326,3 +326,24 @@ def test_delete_of_a_move_changed_in_another_session_is_a_conflict(stored, lnd, 
     finally:
         first.close()
         second.close()
+
+
+def test_a_stale_edit_is_merged_field_by_field_onto_the_saved_record():
+    from pathways.graph_editing import FieldChange, merge_edit
+
+    loaded = {"title": "Care worker", "level": "", "note": "", "pay": "20000"}
+    saved = {"title": "Home care worker", "level": "2", "note": "", "pay": "21000"}
+    yours = {"title": "Care worker", "level": "3", "note": "Survey", "pay": "21000"}
+    start, changes = merge_edit(loaded, saved, yours)
+    # Their title and pay, their level (a clash), your note.
+    assert start == {"title": "Home care worker", "level": "2", "note": "Survey",
+                     "pay": "21000"}
+    assert changes == [FieldChange("title", "Care worker", "Home care worker", "Care worker",
+                                   False),
+                       FieldChange("level", "", "2", "3", True),
+                       FieldChange("pay", "20000", "21000", "21000", False)]  # same change
+    # Without the record as loaded nothing can be told apart: your input is kept.
+    start, changes = merge_edit(None, saved, yours)
+    assert start == yours
+    assert [(c.name, c.was, c.clash) for c in changes] == [
+        ("title", None, True), ("level", None, True), ("note", None, True)]

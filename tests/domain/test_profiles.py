@@ -63,6 +63,19 @@ def test_setting_the_current_role_and_start_date(session, G, people, staff):
                              "current_role_id": "care-worker"}
 
 
+def test_a_new_role_does_not_keep_the_old_roles_start_date(session, G, staff):
+    set_current_role(session, G, staff, staff, "care-worker", date(2021, 3, 27))
+    with pytest.raises(InvalidInput) as caught:
+        set_current_role(session, G, staff, staff, "senior-care-worker", date(2021, 3, 27))
+    assert problems_of(caught) == [(
+        "started_on", "27 March 2021 is when you started as Care worker: enter when you "
+        "started as Senior care worker, or leave the date empty")]
+    assert (staff.current_role_id, staff.role_start_date) == ("care-worker", date(2021, 3, 27))
+    set_current_role(session, G, staff, staff, "senior-care-worker", date(2024, 6, 3))
+    assert staff.role_start_date == date(2024, 6, 3)
+    set_current_role(session, G, staff, staff, "senior-care-worker", date(2024, 6, 3))  # same
+
+
 @pytest.mark.parametrize("role, started, where, message", [
     ("nobody", None, "role", "Choose a role from the career map"),
     ("", None, "role", "Choose a role from the career map"),
@@ -84,12 +97,29 @@ def test_adding_and_removing_a_qualification(session, G, staff):
     assert held.evidence == "Certificate 12345" and held.achieved_on == date(2019, 7, 14)
     assert held_qualification_ids(staff) == {"diploma-l3"}
     assert audit_events(session, "add-qualification")[0].details == {
-        "qualification_id": "diploma-l3"}
+        "qualification_id": "diploma-l3", "restored": False}
     remove_qualification(session, staff, staff, "diploma-l3")
     assert held_qualification_ids(staff) == frozenset()
     assert audit_events(session, "remove-qualification")
     with pytest.raises(NotFound):
         remove_qualification(session, staff, staff, "diploma-l3")
+
+
+def test_a_removed_qualification_keeps_its_record_and_adding_it_again_restores_it(
+        session, G, staff):
+    add_qualification(session, G, staff, staff, "diploma-l3", date(2019, 7, 14), "Cert 12345")
+    remove_qualification(session, staff, staff, "diploma-l3", today=date(2026, 11, 20))
+    session.commit()
+    [kept] = staff.qualification_history
+    assert (kept.qualification_id, kept.achieved_on, kept.evidence, kept.removed_on) == (
+        "diploma-l3", date(2019, 7, 14), "Cert 12345", date(2026, 11, 20))
+    assert staff.qualifications == []
+    restored = add_qualification(session, G, staff, staff, "diploma-l3", None, "New scan")
+    session.commit()
+    assert restored is kept and restored.removed_on is None
+    assert (restored.achieved_on, restored.evidence) == (date(2019, 7, 14), "Cert 12345")
+    assert held_qualification_ids(staff) == {"diploma-l3"}
+    assert audit_events(session, "add-qualification")[-1].details["restored"] is True
 
 
 @pytest.mark.parametrize("qualification, achieved, evidence, where", [

@@ -5,6 +5,7 @@ partnership) and ``admin`` do not, and are refused like anyone else without it.
 """
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -223,6 +224,51 @@ def test_two_edits_from_the_same_version_the_second_is_a_conflict(app, client, e
     assert stored(app, Node, "care-worker").title == "Domiciliary care worker"
 
 
+def hidden_loaded(page: str, form_action: str) -> str:
+    """Read the hidden ``loaded`` record of the form posting to ``form_action``."""
+    form = page[page.index(f'action="{form_action}"'):]
+    form = form[:form.index("</form>")]
+    return unescape(re.search(r'name="loaded"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*'
+                              r'name="loaded"', form).group(1))
+
+
+def test_the_conflict_page_marks_what_the_other_person_changed_and_keeps_yours(
+        app, client, editor):
+    page = client.get("/admin/graph/nodes/care-worker").get_data(as_text=True)
+    loaded = hidden_loaded(page, "/admin/graph/nodes/care-worker")
+    # The first editor changes the title and the level; the second (from the same version)
+    # changes the note and, differently, the level.
+    assert client.post("/admin/graph/nodes/care-worker", data=role_form(
+        title="Home care worker", level="2", loaded=loaded)).status_code == 302
+    answer = client.post("/admin/graph/nodes/care-worker", data=role_form(
+        level="3", note="From the survey", loaded=loaded))
+    assert answer.status_code == 409
+    html = answer.get_data(as_text=True)
+    rows = re.findall(r'<tr class="govuk-table__row" data-changed="(\w+)">\s*'
+                      r'<th scope="row" class="govuk-table__header">([^<]+)<', html)
+    assert rows == [("theirs", "Title"), ("clash", "Level")]
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", unescape(html)))
+    assert ("Title Changed by someone else Home care worker It was: Care worker Care worker"
+            in words)
+    assert ("Level Changed by someone else You changed it too 2 It was: Not set 3" in words)
+    assert words.count(" Id ") == 1  # the current version shows the Id row once
+    # The form: their title (not the stale one), their level (a clash: theirs until the
+    # editor chooses), and the editor's own note put back.
+    form = html[html.index('action="/admin/graph/nodes/care-worker"'):]
+    form = form[:form.index("</form>")]
+    assert 'value="Home care worker"' in form and 'value="Care worker"' not in form
+    assert re.search(r'name="level"[^>]*value="2"', form)
+    assert "From the survey" in form
+    assert lock_version(html, "/admin/graph/nodes/care-worker") == "2"
+    # Saving the form as shown keeps both people's changes.
+    again = client.post("/admin/graph/nodes/care-worker", data=role_form(
+        title="Home care worker", level="2", note="From the survey", lock_version="2",
+        loaded=hidden_loaded(html, "/admin/graph/nodes/care-worker")))
+    assert again.status_code == 302
+    node = stored(app, Node, "care-worker")
+    assert (node.title, node.level, node.note) == ("Home care worker", 2, "From the survey")
+
+
 def test_retire_and_restore_through_the_buttons(app, client, editor):
     assert client.get("/qualifications/sw-degree").status_code == 200
     page = client.get("/admin/graph/nodes/sw-degree").get_data(as_text=True)
@@ -273,8 +319,15 @@ def test_add_change_and_delete_a_move(app, client, editor):
     move = stored(app, Transition, new_id)
     assert (move.months, move.cost_gbp, move.earn_while_learning) == (3, 120, True)
 
+    asked = client.post(f"/admin/graph/moves/{new_id}/delete?node=volunteer",
+                        data={"lock_version": "2"})
+    assert asked.status_code == 200 and stored(app, Transition, new_id) is not None
+    html = asked.get_data(as_text=True)
+    assert "Delete the move from Volunteer to" in html and "cannot be undone" in html
+    assert f'action="/admin/graph/moves/{new_id}/delete?node=volunteer"' in html
+    assert 'name="lock_version" value="2"' in html and 'name="confirm" value="yes"' in html
     answer = client.post(f"/admin/graph/moves/{new_id}/delete?node=volunteer",
-                         data={"lock_version": "2"})
+                         data={"lock_version": "2", "confirm": "yes"})
     assert answer.status_code == 302 and stored(app, Transition, new_id) is None
 
 
@@ -296,7 +349,8 @@ def test_move_into_a_node_and_its_errors(app, client, editor):
 
 def test_deleting_the_only_way_to_earn_a_requirement_is_refused(app, client, editor):
     mid = move_id(app, "care-worker", "care-cert")
-    answer = client.post(f"/admin/graph/moves/{mid}/delete", data={"lock_version": "1"})
+    answer = client.post(f"/admin/graph/moves/{mid}/delete",
+                         data={"lock_version": "1", "confirm": "yes"})
     assert answer.status_code == 400
     assert "nobody can earn it" in answer.get_data(as_text=True)
     assert stored(app, Transition, mid) is not None
@@ -315,7 +369,7 @@ def test_a_stale_move_edit_is_a_conflict_with_the_input_kept(app, client, editor
     assert "Someone else changed the move from Care worker to Social work degree" in html
     assert 'value="48"' in html and "Part-time" in html
     assert client.post(f"/admin/graph/moves/{mid}/delete",
-                       data={"lock_version": "1"}).status_code == 409
+                       data={"lock_version": "1", "confirm": "yes"}).status_code == 409
     assert stored(app, Transition, mid) is not None
 
 

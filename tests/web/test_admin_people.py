@@ -325,14 +325,54 @@ def test_the_audit_log_shows_newest_first_filtered_and_within_reach(app, client,
     page = client.get("/admin/audit").get_data(as_text=True)
     rows = re.findall(r'data-event="(\d+)"', page)
     assert rows == sorted(rows, key=int, reverse=True)
-    assert "disable" in page and "colleague@example.org" in page
+    assert "Account disabled" in page and "colleague@example.org" in page
     assert "outsider@example.org" not in page and "partner_staff@example.org" not in page
     only_people = client.get("/admin/audit?entity_type=person").get_data(as_text=True)
-    assert "organisation" not in re.findall(r"<td class=\"govuk-table__cell\">(\w+) \d+</td>",
-                                            only_people)
+    assert set(re.findall(r'data-entity="(\w+)"', only_people)) == {"person"}
     assert client.get("/admin/audit?entity_type=nonsense").status_code == 400
     assert client.get("/admin/audit?page=abc").status_code == 200
     assert client.get("/admin/audit?page=999").status_code == 200
+
+
+def test_the_audit_log_speaks_in_words_and_filters_by_person_and_dates(app, client, enter,
+                                                                       people):
+    from datetime import UTC, datetime
+
+    from pathways import audit
+    from webapp.extensions import db
+
+    with app.app_context():
+        actor = db.session.get(Person, people["admin"])
+        staff = db.session.get(Person, people["staff"])
+        for day, action, entity in [(1, "champion_end", "pairing"),
+                                    (10, "story_publish", "career_story"),
+                                    (20, "update", "person")]:
+            event = audit.record(db.session, actor, action, entity, staff.id, f"on day {day}",
+                                 concerns=staff)
+            event.at = datetime(2026, 10, day, 12, tzinfo=UTC)
+        audit.record(db.session, db.session.get(Person, people["colleague"]), "update",
+                     "person", people["colleague"], "by the colleague", concerns=staff)
+        db.session.commit()
+    enter("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    options = dict(re.findall(r'<option value="(\w*)"[^>]*>([^<]+)</option>', page))
+    assert options["career_story"] == "Career story" and options["pairing"] == "Champion pairing"
+    assert "Career_story" not in page and ">champion_end<" not in page
+    assert "Pairing ended" in page and "Story published" in page
+    # By person: the events by or about them, found by part of the name or email.
+    about_staff = client.get("/admin/audit?person=STAFF@example").get_data(as_text=True)
+    assert "on day 20" in about_staff and "by the colleague" not in about_staff
+    by_colleague = client.get("/admin/audit?person=colleague").get_data(as_text=True)
+    assert "by the colleague" in by_colleague and "on day 10" not in by_colleague
+    # By dates (UTC days, both included).
+    october = client.get("/admin/audit?since=2026-10-10&until=2026-10-20").get_data(
+        as_text=True)
+    assert re.search(r"(\d+) events?", october).group(1) == "2"
+    assert "on day 10" in october and "on day 20" in october and "on day 1<" not in october
+    nonsense = client.get("/admin/audit?since=2026-10-20&until=2026-10-01")
+    assert nonsense.status_code == 400
+    assert "The last day must be the same as or after the first day" in nonsense.text
+    assert client.get("/admin/audit?since=tuesday").status_code == 400
 
 
 def test_the_audit_log_never_shows_passwords_or_equality_data(app, client, enter, people):

@@ -361,11 +361,104 @@ def test_l_and_d_moves_the_status_and_the_history_shows_it(app, client, world, a
 def test_a_refused_status_move_is_explained_and_changes_nothing(app, client, world, as_person,
                                                               page, data, message):
     as_person("lnd")
-    answer = client.post(f"{page}/status", data=data)
+    answer = client.post(f"{page}/status", data={**data, "confirm": "yes"})
     assert answer.status_code == 400
     assert SUMMARY in answer.text and message in unescape(answer.text)
     assert count(app, StatusChange) == 1 and count(app, Apprenticeship, status="active") == 1
     assert count(app, Post, state="reserved") == 1
+
+
+def approve_hours(app, world, hours, by=date(2026, 5, 1)) -> None:
+    """Give the apprenticeship approved entries of at most 20 hours, one a day before ``by``."""
+    from decimal import Decimal
+
+    from pathways.models import OtjEntry
+    from webapp.extensions import db
+
+    with app.app_context():
+        found = db.session.get(Apprenticeship, world["apprenticeship"])
+        left, day = Decimal(str(hours)), by
+        while left > 0:
+            day -= timedelta(days=1)
+            amount = min(Decimal(20), left)
+            found.otj_entries.append(OtjEntry(worked_on=day, hours=amount, activity="taught",
+                                              state="approved"))
+            left -= amount
+        db.session.commit()
+
+
+def test_gateway_is_refused_while_the_approved_hours_are_short(app, client, world, as_person,
+                                                               page):
+    approve_hours(app, world, "159.5")
+    as_person("lnd")
+    shown = text_of(client.get(page))
+    assert ("Gateway needs the 187 required off-the-job hours approved: 159.5 are approved, "
+            "27.5 short.") in shown
+    answer = client.post(f"{page}/status", data=move("gateway", date(2026, 5, 1)))
+    assert answer.status_code == 400 and SUMMARY in answer.text
+    assert ("only 159.5 of the 187 required off-the-job hours are approved (27.5 short): "
+            "gateway needs them all") in unescape(answer.text)
+    assert count(app, Apprenticeship, status="active") == 1
+
+
+def test_an_override_lets_gateway_go_ahead_and_says_what_it_means(app, client, world,
+                                                                  as_person, page):
+    approve_hours(app, world, "159.5")
+    as_person("lnd")
+    answer = client.post(f"{page}/status", data={
+        **move("gateway", date(2026, 5, 1)),
+        "otj_override": "Provider confirms the hours on its own system"})
+    assert answer.status_code == 303, text_of(answer)
+    words = text_of(client.get(page))
+    assert ("Status changed to gateway. staff is through gateway and ready for end-point "
+            "assessment; a break in learning can no longer be recorded. Post SW-101 stays "
+            "reserved for them.") in words
+    assert ("Override Gateway with 159.5 of 187 required off-the-job hours approved, by "
+            "override: Provider confirms the hours on its own system") in words
+
+
+def test_withdrawing_asks_first_then_releases_the_post_and_says_so(app, client, world,
+                                                                   as_person, page):
+    as_person("lnd")
+    data = move("withdrawn", date(2026, 3, 2), "Moved away")
+    asked = client.post(f"{page}/status", data=data)
+    assert asked.status_code == 200 and "data-confirm" in asked.text
+    words = text_of(asked)
+    assert "Withdraw staff from SWDA 2025?" in words
+    assert "Withdrawing cannot be undone" in words and "post SW-101 is released" in words
+    assert count(app, Apprenticeship, status="active") == 1  # nothing changed yet
+    for name, values in data.items():  # the answers are carried to the confirmation
+        for value in values if isinstance(values, list) else [values]:
+            assert f'name="{name}" value="{value}"' in asked.text
+    done = client.post(f"{page}/status", data={**data, "confirm": "yes"})
+    assert done.status_code == 303
+    assert count(app, Apprenticeship, status="withdrawn") == 1
+    words = text_of(client.get(page))
+    assert ("Status changed to withdrawn. staff has left the apprenticeship; it is finished "
+            "and cannot restart. Post SW-101 is released: it is vacant again") in words
+
+
+def test_an_apprentice_starting_tomorrow_is_not_started_yet(app, client, world, as_person):
+    from pathways import clock
+
+    tomorrow = clock.today() + timedelta(days=1)
+    later = enrol_another(app, "colleague", start=tomorrow, end=tomorrow + timedelta(days=900))
+    as_person("lnd")
+    words = text_of(client.get(f"/apprenticeships/{later}"))
+    assert "Status Not started yet (starts on" in words
+    assert "Progress today Grey Not started yet: nothing to track until" in words
+    assert "On track" not in words and "Status Active" not in words
+
+
+def test_the_page_links_to_the_off_the_job_log_downloads(app, client, world, as_person, page):
+    approve_hours(app, world, 5)
+    as_person("staff")
+    shown = client.get(page).text
+    for fmt in ("xlsx", "csv"):
+        link = f'href="/apprenticeships/{world["apprenticeship"]}/otj.{fmt}"'
+        assert link in shown
+        assert client.get(f"/apprenticeships/{world['apprenticeship']}/otj.{fmt}") \
+            .status_code == 200
 
 
 # Progress reviews ----------------------------------------------------------------------
@@ -571,6 +664,7 @@ def test_from_enrolment_to_starting_in_the_guaranteed_job(app, client, world, as
     early = step("standards_met_on", date(2026, 3, 2))
     assert early.status_code == 400
     assert "can only be recorded once the apprentice is qualified" in unescape(early.text)
+    approve_hours(app, world, 187, by=date(2026, 5, 1))
     for status, day in (("gateway", date(2026, 5, 1)), ("epa", date(2026, 6, 1)),
                         ("completed", date(2026, 7, 1)), ("qualified", date(2026, 8, 3))):
         answer = client.post(f"{page}/status", data=move(status, day, f"Reached {status}"))

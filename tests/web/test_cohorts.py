@@ -534,11 +534,41 @@ def test_chart_words_are_escaped_and_counts_keep_whole_gridlines():
     assert re.findall(r'text-anchor="end">([\d.]+)<', svg) == ["0", "1", "2", "3"]
 
 
+def test_a_cohort_without_placements_says_nothing_of_practice_educators(app, client, world,
+                                                                         as_person):
+    from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
+    from pathways.models import Organisation, Person
+    from webapp.extensions import current_graph, db
+
+    with app.app_context():
+        council = db.session.get(Organisation, world["council"])
+        programme = create_programme(
+            db.session, council, name="Lead adult care worker", G=current_graph(),
+            qualification_id="lead-adult-care-worker-apprenticeship", provider_name="College",
+            leads_to_role_id="senior-care-worker")
+        cohort = create_cohort(db.session, programme, name="Level 3 2025",
+                               start_date=date(2025, 9, 1), planned_end_date=date(2027, 2, 28))
+        enrol(db.session, cohort, db.session.get(Person, world["champion"]),
+              start_date=date(2025, 9, 1), planned_end_date=date(2027, 2, 28),
+              weekly_hours=37.5)
+        db.session.commit()
+        level_3 = cohort.id
+    as_person("lnd")
+    text = client.get(f"/cohorts/{level_3}").get_data(as_text=True)
+    assert "data-apprenticeship=" in text
+    assert "Practice educator" not in text and "None missing" not in text
+    assert "Placements without a practice educator" not in text
+    social_work = client.get(f"/cohorts/{world['cohort']}").get_data(as_text=True)
+    assert "Practice educator" in social_work and "None missing" in social_work
+
+
 def test_a_day_before_the_start_has_no_chart_yet(client, world, as_person):
     as_person("lnd")
     text = client.get(f"/cohorts/{world['cohort']}?as_of=2025-08-01").get_data(as_text=True)
     assert "No off-the-job hours are expected yet" in text
-    assert table_counts(text, "rag-counts", "rag")["green"] == 4
+    # Nobody has started: not active and green, but not started yet, nothing to track.
+    assert table_counts(text, "rag-counts", "rag")["grey"] == 4
+    assert text.count('data-status="not_started">Not started yet<') == 4
 
 
 @pytest.mark.parametrize("query, field, words", [
@@ -732,7 +762,10 @@ def test_a_bad_post_is_refused_and_nothing_written(app, client, world, as_person
 
 def test_a_held_post_is_released_to_vacant(app, client, world, as_person):
     as_person("lnd")
-    answer = client.post(f"/cohorts/posts/{world['post']}/release")
+    asked = client.post(f"/cohorts/posts/{world['post']}/release")  # "Are you sure?" first
+    assert asked.status_code == 200 and "Release post SW-101?" in asked.text
+    assert scalar(app, select(Post.state).filter_by(id=world["post"])) == "reserved"
+    answer = client.post(f"/cohorts/posts/{world['post']}/release", data={"confirm": "yes"})
     assert answer.status_code == 303
     post = scalar(app, select(Post).filter_by(id=world["post"]))
     assert (post.state, post.apprenticeship_id) == ("vacant", None)

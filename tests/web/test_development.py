@@ -332,6 +332,27 @@ def test_the_approvals_page_lists_only_the_managers_team(app, client, world, as_
     assert f'data-request="{champions}"' in page and f'data-request="{staffs}"' not in page
 
 
+def test_each_approval_button_names_its_request_when_one_person_has_two(app, client, world,
+                                                                       as_person):
+    first = publish(app, client, as_person)
+    second = publish(app, client, as_person, starts_on=TODAY + timedelta(days=14),
+                     ends_on=TODAY + timedelta(days=14))
+    ask(app, client, as_person, "staff", first)
+    ask(app, client, as_person, "staff", second)
+    as_person("manager")
+    page = client.get("/shadowing/approvals").text
+    names = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", button)).strip()
+             for button in re.findall(r'<button type="submit" name="decision"[^>]*>(.*?)'
+                                      r'</button>', page, re.S)]
+    assert len(names) == 4 and len(set(names)) == 4, names
+    from pathways.dates import format_day
+
+    later = format_day(TODAY + timedelta(days=14))
+    assert (f"Approve staff: Social worker, {format_day(TODAY)} to "
+            f"{format_day(TODAY + timedelta(days=5))}" in names
+            and f"Decline staff: Social worker, {later}" in names), names
+
+
 @pytest.mark.parametrize("actor, status", [
     ("manager", 303), ("staff", 403), ("other_manager", 403), ("lnd", 403),
     ("colleague", 404), ("outsider", 404), ("partner_staff", 404),

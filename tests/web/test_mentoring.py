@@ -159,6 +159,9 @@ def test_request_accept_session_and_action_done(app, client, as_, world):
     words = text_of(page)
     assert "Wanda Walked" in words and "Walked this road: has worked as Social worker." in words
     assert re.search(rf'data-champion="{world["walked"]}" data-score="80"', page.text)  # 50+20+10
+    # The match in words, not "Score 80".
+    assert "Match Strong match: has done the job you are aiming for" in words
+    assert "Score" not in words
     assert "Tuesday afternoons" in words
     assert '<a class="govuk-service-navigation__link" href="/champions"' in page.text
 
@@ -207,10 +210,14 @@ def test_request_accept_session_and_action_done(app, client, as_, world):
     assert f'data-pairing="{pairing.id}"' in caseload.text and "Send the ASYE guide" in words
     assert "Book a shadowing day" not in words  # done
 
-    ended = client.post(f"/pairings/{pairing.id}/end")
+    asked = client.post(f"/pairings/{pairing.id}/end")  # "Are you sure?" first
+    assert asked.status_code == 200 and "data-confirm" in asked.text
+    assert "End your pairing with" in text_of(asked) and "cannot be undone" in text_of(asked)
+    assert pairing_of(app, world["walked"], world["staff"]).status == "active"
+    ended = client.post(f"/pairings/{pairing.id}/end", data={"confirm": "yes"})
     assert ended.status_code == 303
     assert pairing_of(app, world["walked"], world["staff"]).status == "ended"
-    again = client.post(f"/pairings/{pairing.id}/end")
+    again = client.post(f"/pairings/{pairing.id}/end", data={"confirm": "yes"})
     assert again.status_code == 400 and "not active" in text_of(again)
 
 
@@ -356,7 +363,7 @@ def test_only_the_pair_writes(app, client, as_, world, actor, expected):
     as_(actor)
     recorded = client.post(f"/pairings/{pairing_id}/sessions", data=session_data(notes="x"))
     done = client.post(f"/pairings/{pairing_id}/actions/{action_id}/done")
-    ended = client.post(f"/pairings/{pairing_id}/end")
+    ended = client.post(f"/pairings/{pairing_id}/end", data={"confirm": "yes"})
     assert (recorded.status_code, done.status_code, ended.status_code) == (expected,) * 3
     assert count(app, MentoringSession) == (2 if expected == 303 else 1)
 

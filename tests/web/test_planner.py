@@ -21,6 +21,31 @@ def test_route_planner_explains_each_step_and_totals(client):
     assert page.text.count('class="node highlighted"') == 3 + 7  # a small map per route
 
 
+def test_planning_a_route_opens_the_answer_at_the_results(client):
+    page = client.get("/routes?from=Care+worker&to=Social+worker")
+    # The form asks for the answer at #results (a fragment moves focus and the reading
+    # position there, not back to the top and 17 tabs from the first step) ...
+    assert 'action="/routes#results"' in page.text
+    # ... which holds the results and can take focus.
+    results = page.text[page.text.index('id="results"'):]
+    assert results.startswith('id="results" tabindex="-1"')
+    assert results.index("2 routes from Care worker") < results.index("</main>")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("within_years", "abc", "Enter a number of years from 1 to 50"),
+    ("months_in_role", "lots", "Enter a whole number of months from 0 to 600"),
+])
+def test_text_for_a_number_gets_one_message(client, field, value, message):
+    page = client.get(f"/routes?from=Care+worker&to=Social+worker&{field}={value}")
+    assert page.status_code == 400
+    summary = page.text[page.text.index("govuk-error-summary__list"):]
+    summary = summary[:summary.index("</ul>")]
+    assert summary.count("<li>") == 1 and message in summary
+    assert "Not a valid integer value" not in page.text
+    assert page.text.count("govuk-error-message") == 1
+
+
 def test_route_planner_shows_each_kind_of_route_once_labelled(client):
     page = client.get("/routes?from=volunteer&to=social-worker")
     results = page.text.split('id="results"')[1]
@@ -83,7 +108,7 @@ def test_route_planner_within_years(client):
      "We could not find ‘care wroker’. Did you mean Care worker"),
     ("from=care-worker&to=social-worker&within_years=0", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&within_years=5000", "Enter a number of years from 1 to 50"),
-    ("from=care-worker&to=social-worker&within_years=soon", "Not a valid integer value"),
+    ("from=care-worker&to=social-worker&within_years=soon", "Enter a number of years from 1 to 50"),
     ("from=care-worker&to=social-worker&by=happiness", "Not a valid choice"),
     ("from=care-worker&to=social-worker&have=nonsense", "is not a valid choice"),
     ("from=care-worker&to=social-worker&have=care-worker", "is not a valid choice"),
@@ -152,6 +177,17 @@ def test_compare_accepts_repeated_parameters(client):
 def test_compare_bad_input(client, query, message):
     page = client.get(f"/compare?{query}")
     assert page.status_code == 400 and message in page.text
+
+
+def test_four_roles_to_compare_get_an_error_beside_the_roles(client):
+    page = client.get("/compare?roles=volunteer&roles=care-worker&roles=social-worker"
+                      "&roles=practitioner")
+    assert page.status_code == 400
+    assert 'href="#roles">Choose up to 3 roles to compare</a>' in page.text  # the summary
+    field = page.text[page.text.index('<div class="govuk-form-group govuk-form-group--error">'):]
+    assert field.index('id="roles-error"') < field.index('name="roles"')  # on the field
+    assert "Choose up to 3 roles to compare</p>" in field
+    assert 'aria-describedby="roles-error"' in field
 
 
 PAGES = ["/", "/map", "/roles/care-worker", "/qualifications/sw-apprenticeship",

@@ -85,10 +85,17 @@ def test_edits_redirect_back_and_are_audited(app, client, people, staff):
 def test_adding_and_removing_a_qualification(app, client, people, staff):
     set_up_care_worker(client)
     assert "Qualification added" in client.get("/profile").text
-    answer = client.post("/profile/qualifications/diploma-l3/remove")
+    asked = client.post("/profile/qualifications/diploma-l3/remove")  # "Are you sure?" first
+    assert asked.status_code == 200 and "data-confirm" in asked.text
+    assert "Remove Level 3 Diploma" in asked.text and "Yes, remove it" in asked.text
+    assert 'data-qualification="diploma-l3"' in client.get("/profile").text  # still held
+    answer = client.post("/profile/qualifications/diploma-l3/remove", data={"confirm": "yes"})
     assert answer.status_code == 303
     page = client.get("/profile")
     assert "Qualification removed" in page.text and "No qualifications recorded yet" in page.text
+    assert 'data-removed-qualification="diploma-l3"' in page.text  # kept, as removed
+    assert client.post("/profile/qualifications/diploma-l3/remove",
+                       data={"confirm": "yes"}).status_code == 404
     assert client.post("/profile/qualifications/diploma-l3/remove").status_code == 404
 
 

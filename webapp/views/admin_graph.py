@@ -36,7 +36,7 @@ from ..auth import login_manager, require, signed_in
 from ..extensions import db
 from ..graph_forms import FORM_BY_KIND, EditorForm, LockForm, MoveForm, current_rows
 from ..submit import submit
-from .shared import error_list
+from .shared import confirm_first, error_list
 
 blueprint = Blueprint("admin_graph", __name__, url_prefix="/admin/graph")
 
@@ -143,8 +143,17 @@ def edit_move(move_id: int):
 
 @blueprint.post("/moves/<int:move_id>/delete")
 def delete_move(move_id: int):
-    """Delete a move."""
+    """Delete a move, once confirmed (a deleted move is gone: adding it again starts anew)."""
     move, node_id = _move_or_404(move_id)
+    ask = confirm_first(
+        f"Delete the move from {move.source.title} to {move.target.title}?",
+        warning="Deleting a move cannot be undone: it leaves the map and every route at once, "
+                "with what it takes (months, cost, prerequisites).",
+        details=("To keep a role or qualification for people's histories, retire it instead.",),
+        button="Yes, delete the move",
+        back=url_for(".edit_move", move_id=move.id, node=node_id))
+    if ask:
+        return ask
     lock = LockForm()
     form = MoveForm(formdata=None)
     del form.other
@@ -164,14 +173,13 @@ Page = Callable[..., str]
 def _node_page(node: Node, form: EditorForm) -> Page:
     """Return how to show the node's page, with errors or a conflict when there are some."""
     def page(errors=(), conflict=None):
-        if conflict:
-            form.start_from(node.lock_version)
-        moves = moves_of(db.session, node.id)
         current = _node_record(node)
+        changes = form.merge_conflict(current, node.lock_version) if conflict else []
+        moves = moves_of(db.session, node.id)
         return render_template(
             "admin/graph/node.html", node=node, form=form, error_list=list(errors),
             conflict=conflict, lock=_lock(node.lock_version),
-            current=current_rows(current, NODE_FIELDS, ("id", *form.FIELD_NAMES)),
+            current=current_rows(current, NODE_FIELDS, ("id", *form.FIELD_NAMES), changes),
             moves_out=[m for m in moves if m.source_id == node.id],
             moves_in=[m for m in moves if m.target_id == node.id])
     return page
@@ -183,13 +191,13 @@ def _move_page(move_id: int, node_id: str, form: EditorForm) -> Page:
         if move is None:  # someone else deleted it meanwhile
             flash("Someone else deleted that move while you were editing it.", "warning")
             abort(redirect(url_for(".edit_node", node_id=node_id)))
-        if conflict:
-            form.start_from(move.lock_version)
+        record = _move_record(move)
+        changes = form.merge_conflict(record, move.lock_version) if conflict else []
         return render_template(
             "admin/graph/move.html", form=form, node=db.session.get(Node, node_id), move=move,
             outward=move.source_id == node_id, error_list=list(errors), conflict=conflict,
             lock=_lock(move.lock_version),
-            current=current_rows(_move_record(move), EDGE_FIELDS, EDGE_FIELD_NAMES))
+            current=current_rows(record, EDGE_FIELDS, EDGE_FIELD_NAMES, changes))
     return page
 
 

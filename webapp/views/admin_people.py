@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from pathways.audit import ACTION_LABELS, ENTITY_LABELS, label_of
 from pathways.errors import InvalidInput, Problem
 from pathways.mentoring import champions
 from pathways.models import ACCESS_ROLES, AuditEvent, Person
@@ -274,15 +275,21 @@ def audit_log():
     actor = signed_in()
     require(can_read_audit(actor))
     form = AuditFilterForm(request.args)
-    form.entity_type.choices = [("", "Everything")] + [
-        (kind, kind.capitalize()) for kind in pages.audit_kinds(db.session, actor)]
+    form.entity_type.choices = [("", "Everything")] + sorted(
+        ((kind, label_of(kind, ENTITY_LABELS)) for kind in pages.audit_kinds(db.session, actor)),
+        key=lambda choice: choice[1])
     errors = [] if form.validate() else error_list(form)
-    chosen = form.entity_type.data if not errors else ""
-    found = pages.audit_events(db.session, actor, chosen or "", _page_asked(), PER_PAGE)
+    filters = {} if errors else {
+        "entity_type": form.entity_type.data or "", "person": (form.person.data or "").strip(),
+        "since": form.day(form.since), "until": form.day(form.until)}
+    found = pages.audit_events(db.session, actor, filters.pop("entity_type", ""),
+                               _page_asked(), PER_PAGE, **filters)
     rows = [(event, _in_utc(event.at), _shown_details(event)) for event in found.rows]
+    kept = {} if errors else {name: request.args.get(name) or None
+                              for name in ("entity_type", "person", "since", "until")}
     return render_template("admin/people/audit.html", rows=rows, form=form, total=found.total,
-                           pagination=pagination(found, "admin_people.audit_log",
-                                                  entity_type=chosen or None),
+                           pagination=pagination(found, "admin_people.audit_log", **kept),
+                           actions=ACTION_LABELS, entities=ENTITY_LABELS, label_of=label_of,
                            error_list=errors), 400 if errors else 200
 
 

@@ -51,7 +51,7 @@ from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
 from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404
-from .shared import error_list
+from .shared import confirm_first, error_list
 
 blueprint = Blueprint("apprenticeships", __name__)
 PAGE = f"/apprenticeships/<{ID}:apprenticeship_id>"
@@ -220,11 +220,27 @@ def move(apprenticeship_id: int):
     found = apprenticeship_or_404(apprenticeship_id, manage=True)
     form = StatusMoveForm().fill(found.status,
                                  MOVES if runs_apprenticeship(found) else COURSE_MOVES)
-    return _save(found, "status", form, lambda: lifecycle.move_status(
-        db.session, found, form.status.data, effective_on=form.effective_on.data,
-        reason=form.reason.data, actor=signed_in()),
-        f"Status changed to {STATUSES.get(form.status.data, form.status.data)}",
-        "status-section", "status")
+    held = found.post.reference if found.post else None
+    if form.status.data == "withdrawn" and found.status != "withdrawn" and form.validate():
+        ask = confirm_first(
+            f"Withdraw {found.person.name} from {found.cohort.name}?",
+            warning="Withdrawing cannot be undone: the apprenticeship ends and cannot restart"
+                    + (f", and post {held} is released to vacant." if held else "."),
+            details=(f"Why: {form.reason.data}",),
+            button="Yes, withdraw them",
+            back=url_for(".apprenticeship", apprenticeship_id=found.id,
+                         _anchor="status-section"))
+        if ask:
+            return ask
+    if submit(form, lambda: lifecycle.move_status(
+            db.session, found, form.status.data, effective_on=form.effective_on.data,
+            reason=form.reason.data, actor=signed_in(),
+            otj_override=form.otj_override.data or ""), refused_on="status"):
+        flash(f"Status changed to {STATUSES.get(form.status.data, form.status.data)}. "
+              + lifecycle.meaning_of_move(found, released=None if found.post else held))
+        return redirect(url_for(".apprenticeship", apprenticeship_id=found.id,
+                                _anchor="status-section"), 303)
+    return _render(found, {"status": form}, status=400)
 
 
 @blueprint.post(f"{PAGE}/otj")

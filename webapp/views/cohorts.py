@@ -27,10 +27,12 @@ from markupsafe import Markup
 
 from pathways import clock
 from pathways.apprenticeships import pages
+from pathways.apprenticeships.placements import EDUCATOR_QUALIFICATIONS
 from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.programmes import is_apprenticeship
 from pathways.apprenticeships.progress import (
     RAG_ORDER,
+    STATUS_WORDS,
     ApprenticeProgress,
     MonthPoint,
     Thresholds,
@@ -38,7 +40,6 @@ from pathways.apprenticeships.progress import (
     otj_over_time,
     qualifiers_by_month,
 )
-from pathways.apprenticeships.rules import STATUSES
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
 from pathways.models import (
     BUDGET_KINDS,
@@ -67,7 +68,7 @@ from ..extensions import current_graph, db
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
-from .shared import error_list, link_to
+from .shared import confirm_first, error_list, link_to
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
@@ -86,7 +87,7 @@ POST_FIELDS = {"team": "team_id"}
 @blueprint.context_processor
 def page_words() -> dict:
     """Words and links the cohort pages share."""
-    return {"STATUSES": STATUSES, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
+    return {"STATUSES": STATUS_WORDS, "RAG_LABELS": RAG_LABELS, "PROVIDER_KINDS": PROVIDER_KINDS,
             "BUDGET_KINDS": BUDGET_KINDS, "SORTS": SORTS, "link_to": link_to}
 
 
@@ -167,6 +168,8 @@ def cohort(cohort_id: int):
         apprentices=apprentices, otj_chart=otj_chart(otj) if apprentices else None,
         qualifiers_chart=qualifiers_chart(qualifiers),
         unallocated=[row for row in summary.apprentices if row.missing_educator],
+        # Only social work and OT programmes have placements (and so practice educators).
+        with_placements=cohort.programme.qualification.family in EDUCATOR_QUALIFICATIONS,
         error_list=errors), 400 if errors else 200
 
 
@@ -245,6 +248,17 @@ def release_post(post_id: int):
     form = PostForm(formdata=None).fill(current_graph(),
                                         pages.teams_of(db.session, organisation.id))
     reference, before = post.reference, post.state
+    holder = post.apprenticeship.person.name if post.apprenticeship else None
+    ask = None if before == "vacant" else confirm_first(
+        f"Release post {reference}?",
+        warning=(f"{holder} will no longer hold this post: it becomes vacant, free to be "
+                 "reserved for someone else, and their guaranteed role stays without a post."
+                 if holder else
+                 "The post becomes vacant and can be reserved for someone else."),
+        details=(f"It is {POST_STATES[before].lower()} now.",),
+        button="Yes, release the post", back=url_for(".posts") + f"#post-{post.id}")
+    if ask:
+        return ask
     release = ReleaseForm()
     if submit(release, lambda: move_post(db.session, post, "vacant", actor=signed_in())):
         flash(f"Post {reference} is vacant again (it was {POST_STATES[before].lower()})")

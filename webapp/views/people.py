@@ -29,7 +29,7 @@ from ..people_forms import (
     TargetForm,
 )
 from ..submit import submit
-from .shared import error_list
+from .shared import confirm_first, error_list
 
 blueprint = Blueprint("people", __name__)
 #: Someone's page; ids past the database's integer range are simply not found.
@@ -131,9 +131,20 @@ def add_qualification(person_id: int | None):
 @blueprint.post(f"{PERSON}/qualifications/<qualification_id>/remove")
 @personal_page
 def remove_qualification(person_id: int | None, qualification_id: str):
-    """Remove a qualification held."""
+    """Remove a qualification held, once confirmed (its record is kept: adding it restores it)."""
     person = _person(person_id, can_edit_person)
-    return _save(person, person_id is None, "remove", ConfirmForm(),
+    if qualification_id not in profiles.held_qualification_ids(person):
+        abort(404)
+    G = current_graph()
+    title = G.nodes[qualification_id]["title"] if qualification_id in G else qualification_id
+    whose = "your" if person_id is None else f"{person.name}'s"
+    ask = confirm_first(
+        f"Remove {title} from {whose} qualifications?",
+        warning="It will no longer count toward routes, placements or reports.",
+        details=("Its date and evidence are kept: adding the qualification again restores "
+                 "them.",),
+        button="Yes, remove it", back=_page(person, person_id is None) + "#qualifications")
+    return ask or _save(person, person_id is None, "remove", ConfirmForm(),
                  lambda: profiles.remove_qualification(db.session, signed_in(), person,
                                                        qualification_id),
                  "Qualification removed")

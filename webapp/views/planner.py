@@ -147,15 +147,15 @@ def compare():
     form = CompareForm(request.args)
     form.roles.choices = role_choices
     form.roles.data = wanted
-    errors: list[dict] = []
     known = [r for r in wanted if r in G and G.nodes[r]["kind"] == "role"]
     unknown = [r for r in wanted if r not in known]
-    if unknown:
-        errors.append({"text": f"We could not find these roles: {', '.join(unknown)}",
-                       "href": f"#{form.roles.id}"})
-    if len(known) > MAX_COMPARED:
-        errors.append({"text": f"Choose up to {MAX_COMPARED} roles to compare",
-                       "href": f"#{form.roles.id}"})
+    # Each problem is said beside the roles (the GOV.UK field error) and in the summary.
+    form.roles.errors = [
+        *([f"We could not find these roles: {', '.join(unknown)}"] if unknown else []),
+        *([f"Choose up to {MAX_COMPARED} roles to compare"] if len(known) > MAX_COMPARED
+          else [])]
+    errors: list[dict] = [{"text": message, "href": f"#{form.roles.id}"}
+                          for message in form.roles.errors]
     source = resolve_field(G, form.source) if form.source.data else None
     errors += [{"text": m, "href": f"#{form.source.id}"} for m in form.source.errors]
     columns = []

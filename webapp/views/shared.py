@@ -1,5 +1,6 @@
 """Helpers the page views share: choices from the graph, named places from forms, the GOV.UK
-error summary, maps inside a page and table downloads (each recorded in the audit log).
+error summary, the "Are you sure?" step, maps inside a page and table downloads (each
+recorded in the audit log).
 
 The view areas (one module each in ``webapp.views``) do not import one another; what two of
 them need lives here (``lint-imports`` checks it).
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
-from flask import Response, url_for
+from flask import Response, render_template, request, url_for
 from markupsafe import escape
 from werkzeug.routing import BuildError
 from wtforms import Field
@@ -71,6 +72,24 @@ def pagination(found, endpoint: str, **args) -> dict:
     links["items"] = [{"number": n, "href": url_for(endpoint, page=n, **args),
                        "current": n == page} for n in range(1, pages_ + 1)] if pages_ > 1 else []
     return links
+
+
+def confirm_first(question: str, *, warning: str, button: str, back: str,
+                  details: tuple[str, ...] = ()) -> tuple[str, int] | None:
+    """Return the "Are you sure?" page for an action that cannot be undone, unless confirmed.
+
+    The GOV.UK pattern: the action's button posts as before; without ``confirm=yes`` the
+    answer is a page asking ``question``, saying what cannot be undone (``warning``) and
+    posting the same fields again to the same address with ``confirm=yes`` (``button``),
+    beside a link ``back``. Nothing is changed until then. Returns None when confirmed.
+    """
+    if request.form.get("confirm") == "yes":
+        return None
+    carry = [(name, value) for name, values in request.form.lists()
+             for value in values if name not in ("confirm", "csrf_token")]
+    return render_template("confirm.html", question=question, warning=warning,
+                           button=button, back=back, details=details,
+                           action=request.full_path.rstrip("?"), carry=carry), 200
 
 
 def inline_svg(svg: str, group: str | None = None) -> str:

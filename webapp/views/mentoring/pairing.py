@@ -17,7 +17,7 @@ from ...mentoring_forms import SessionForm
 from ...people_forms import ConfirmForm
 from ...submit import submit
 from ..apprenticeship_access import ID
-from ..shared import error_list
+from ..shared import confirm_first, error_list
 from .common import PAIRING, blueprint, pairing_or_404
 
 
@@ -85,8 +85,16 @@ def action_done(pairing_id: int, action_id: int):
 def end(pairing_id: int):
     """End an active pairing (either of the pair)."""
     found = pairing_or_404(pairing_id, write=True)
-    return _confirm(found, lambda: pairings.end_pairing(db.session, found, actor=signed_in()),
-                    "The pairing has ended", "agreement", "#end")
+    other = found.person if found.champion_id == signed_in().id else found.champion
+    ask = confirm_first(
+        f"End your pairing with {other.name}?",
+        warning="Ending a pairing cannot be undone: no more sessions can be recorded in it. "
+                "To work together again, a new request is needed.",
+        details=("The sessions, notes and actions recorded so far are kept.",),
+        button="Yes, end the pairing", back=url_for(".pairing", pairing_id=found.id))
+    return ask or _confirm(found, lambda: pairings.end_pairing(db.session, found,
+                                                              actor=signed_in()),
+                           "The pairing has ended", "agreement", "#end")
 
 
 def _confirm(pairing: ChampionPairing, change, done: str, anchor: str, href: str):
