@@ -348,9 +348,9 @@ def test_each_approval_button_names_its_request_when_one_person_has_two(app, cli
     from pathways.dates import format_day
 
     later = format_day(TODAY + timedelta(days=14))
-    assert (f"Approve staff: Social worker, {format_day(TODAY)} to "
+    assert (f"Approve staff’s request to shadow Social worker, {format_day(TODAY)} to "
             f"{format_day(TODAY + timedelta(days=5))}" in names
-            and f"Decline staff: Social worker, {later}" in names), names
+            and f"Decline staff’s request to shadow Social worker, {later}" in names), names
 
 
 @pytest.mark.parametrize("actor, status", [
