@@ -74,9 +74,11 @@ def pytest_terminal_summary(terminalreporter):
 
 
 #: Tests that share an expensive per-process set-up run on one pytest-xdist worker
-#: (``--dist loadgroup``): the demo loaded on five days, and the browser's Chromium and servers.
-XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/domain/test_audit.py": "demo",
-                "tests/browser/": "browser"}
+#: (``--dist loadgroup``): the demo's templates, loaded on five days. Each browser test module
+#: is a group of its own, so its server (module-scoped) starts once, while the modules share
+#: both workers (each worker starts its own Chromium, in about a second).
+XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/domain/test_audit.py": "demo"}
+BROWSER_TESTS = "tests/browser/"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -85,6 +87,8 @@ def pytest_collection_modifyitems(config, items):
         for prefix, group in XDIST_GROUPS.items():
             if path.startswith(prefix):
                 item.add_marker(pytest.mark.xdist_group(group))
+        if path.startswith(BROWSER_TESTS):
+            item.add_marker(pytest.mark.xdist_group(path))
 
 
 @pytest.fixture(scope="session")
