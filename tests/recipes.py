@@ -82,6 +82,27 @@ def seed_world(name: str, build: Callable[[Session, dict], object]) -> Recipe:
     return world_on(SEED_PATHWAY, name, build)
 
 
+def world_fixtures(world: Recipe, pathway: Recipe) -> tuple:
+    """A module's ``database_url`` and ``world`` fixtures for a world its tests share::
+
+        database_url, world = world_fixtures(WORLD, SEED_PATHWAY)
+
+    A test that asks for ``world`` gets a copy of the world and what its build returned; any
+    other test gets ``pathway`` (with the people if it uses them: see ``world_or_pathway``).
+    """
+    import pytest
+
+    @pytest.fixture
+    def database_url(request, database_for) -> str:
+        return world_or_pathway(request, database_for, world, pathway)
+
+    @pytest.fixture(name="world")
+    def made(recipe_made, database_url) -> object:
+        return recipe_made(world)
+
+    return database_url, made
+
+
 def ids_of(people: dict) -> dict[str, int]:
     """``make_people``'s people by short name, as ids."""
     return {key: person.id for key, person in people.items()}
@@ -155,6 +176,7 @@ __all__ = [
     "holding",
     "ids_of",
     "seed_world",
+    "world_fixtures",
     "world_on",
     "world_or_pathway",
 ]

@@ -21,7 +21,7 @@ from pathways.models import (
     ProgressReview,
     StatusChange,
 )
-from tests.recipes import SEED_PATHWAY, ids_of, world_on, world_or_pathway
+from tests.recipes import SEED_PATHWAY, ids_of, world_fixtures, world_on
 from tests.web.sessions import start_session
 
 START = date(2025, 9, 1)
@@ -77,15 +77,7 @@ def build_world(session, people: dict) -> dict:
 WORLD = world_on(SEED_PATHWAY, "apprenticeship_pages", build_world)
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """The world for a test that asks for it, else the pathway (and people if used)."""
-    return world_or_pathway(request, database_for, WORLD, SEED_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(WORLD)
+database_url, world = world_fixtures(WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from pathways import clock
-from tests.recipes import SEED_PATHWAY, world_or_pathway
+from tests.recipes import SEED_PATHWAY, world_fixtures
 from tests.web.sessions import start_session
 from tests.web.test_api import answer_validator
 from tests.web.test_cohorts import AS_OF, COHORT_WORLD, EARLY, summary_of
@@ -21,15 +21,7 @@ from webapp.openapi import BASE_PATH, openapi_document
 PATH = "/cohorts/{cohort_id}/summary"
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """A database of its own holding the world (or the seed pathway, and people if used)."""
-    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(COHORT_WORLD)
+database_url, world = world_fixtures(COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from pathways.models import (
     Programme,
     Team,
 )
-from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
+from tests.recipes import SEED_PATHWAY, seed_world, world_fixtures
 from tests.web.sessions import start_session
 
 AS_OF, EARLY = date(2026, 1, 31), date(2025, 10, 15)
@@ -102,15 +102,7 @@ def cohort_world(session, people: dict) -> dict:
 COHORT_WORLD = seed_world("cohort_world", cohort_world)
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """A database of its own holding the world (or the seed pathway, and people if used)."""
-    return world_or_pathway(request, database_for, COHORT_WORLD, SEED_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(COHORT_WORLD)
+database_url, world = world_fixtures(COHORT_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

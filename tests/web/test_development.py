@@ -18,7 +18,7 @@ from pathways.models import (
     ShadowingPlace,
     ShadowingRequest,
 )
-from tests.recipes import TOY_PATHWAY, ids_of, world_on, world_or_pathway
+from tests.recipes import TOY_PATHWAY, ids_of, world_fixtures, world_on
 from tests.web.sessions import start_session
 
 TODAY = clock.today()
@@ -85,15 +85,7 @@ def build_world(session, people: dict) -> dict:
 WORLD = world_on(TOY_PATHWAY, "development_pages", build_world)
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    """The world for a test that asks for it, else the pathway (and people if used)."""
-    return world_or_pathway(request, database_for, WORLD, TOY_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(WORLD)
+database_url, world = world_fixtures(WORLD, TOY_PATHWAY)
 
 
 @pytest.fixture

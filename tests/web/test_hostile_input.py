@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from pathways import clock
 from pathways.models import Apprenticeship, AuditEvent, Cohort, ShadowingPlace, Transition
-from tests.recipes import TOY_PATHWAY, world_or_pathway
+from tests.recipes import TOY_PATHWAY, world_fixtures
 from tests.web.test_policy_walk import WALK_WORLD
 
 TODAY = clock.today()
@@ -26,14 +26,7 @@ HEADER = ("email,cohort,standard_code,start_date,planned_end_date,weekly_hours,"
           "otj_hours_logged,last_review_date,status,guaranteed_post\n")
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    return world_or_pathway(request, database_for, WALK_WORLD, TOY_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(WALK_WORLD)
+database_url, world = world_fixtures(WALK_WORLD, TOY_PATHWAY)
 
 
 def count(app, model) -> int:

@@ -27,7 +27,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.recipes import TOY_PATHWAY, world_on, world_or_pathway
+from tests.recipes import TOY_PATHWAY, world_fixtures, world_on
 from tests.web.sessions import start_session
 
 ROLES = ["staff", "manager", "champion", "lnd", "admin", "anonymous"]
@@ -142,14 +142,7 @@ def walk(app: Flask, client: FlaskClient, values: dict, people: dict,
     return list(app.extensions["policy_audit"]), answers
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    return world_or_pathway(request, database_for, WALK_WORLD, TOY_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(WALK_WORLD)
+database_url, world = world_fixtures(WALK_WORLD, TOY_PATHWAY)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from pathways import clock
 from pathways.apprenticeships.supply import term_of, terms_from
 from pathways.models import Programme
-from tests.recipes import SEED_PATHWAY, seed_world, world_or_pathway
+from tests.recipes import SEED_PATHWAY, seed_world, world_fixtures
 from tests.web.sessions import start_session
 
 #: The world's placements: from a month into the term of the (frozen) day to two weeks before
@@ -67,14 +67,7 @@ def programmes_world(session, people: dict) -> dict:
 PROGRAMMES_WORLD = seed_world("programmes_world", programmes_world)
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    return world_or_pathway(request, database_for, PROGRAMMES_WORLD, SEED_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(PROGRAMMES_WORLD)
+database_url, world = world_fixtures(PROGRAMMES_WORLD, SEED_PATHWAY)
 
 
 @pytest.fixture

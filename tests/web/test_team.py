@@ -12,7 +12,7 @@ from sqlalchemy import event
 from pathways import clock
 from pathways.dates import format_day
 from pathways.models import Person
-from tests.recipes import TOY_PATHWAY, world_on, world_or_pathway
+from tests.recipes import TOY_PATHWAY, world_fixtures, world_on
 from tests.web.sessions import start_session
 
 TODAY = clock.today()
@@ -94,14 +94,7 @@ def build_world(session, people: dict) -> dict:
 WORLD = world_on(TOY_PATHWAY, "team_page", build_world)
 
 
-@pytest.fixture
-def database_url(request, database_for):
-    return world_or_pathway(request, database_for, WORLD, TOY_PATHWAY)
-
-
-@pytest.fixture
-def world(recipe_made, database_url):
-    return recipe_made(WORLD)
+database_url, world = world_fixtures(WORLD, TOY_PATHWAY)
 
 
 @pytest.fixture
