@@ -203,15 +203,24 @@ def end_pairing(session: Session, pairing: ChampionPairing, *,
 
 
 def expire_requests(session: Session, today: date | None = None) -> int:
-    """Mark every request past its ``respond_by`` date as expired; return how many."""
+    """Mark every request past its ``respond_by`` date as expired, tell each person who asked
+    (so they can ask someone else), and return how many expired.
+
+    One conditional ``UPDATE`` takes the requests: a request answered meanwhile is not
+    expired, and a second run at the same moment finds none left to tell anyone of.
+    """
     today = today or clock.today()
-    result = session.execute(
+    expired = list(session.scalars(
         update(ChampionPairing)
         .where(ChampionPairing.status == "requested", ChampionPairing.respond_by < today)
-        .values(status="expired").execution_options(synchronize_session="fetch"))
-    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult, which
-    # has rowcount (SQLAlchemy's typing gap)
-    return result.rowcount or 0  # type: ignore[attr-defined]
+        .values(status="expired").returning(ChampionPairing.id)
+        .execution_options(synchronize_session="fetch")))
+    for pairing in session.scalars(select(ChampionPairing).where(
+            ChampionPairing.id.in_(expired)).order_by(ChampionPairing.id)):
+        notify(session, pairing.person, "champion_answer", pairing, link="/champions",
+               text=f"Your request to {pairing.champion.name} to be your career champion "
+                    "expired unanswered: you can ask another champion")
+    return len(expired)
 
 
 def pairings_of(session: Session, person: Person, *, as_champion: bool = False

@@ -99,6 +99,25 @@ def test_a_champion_hears_of_a_request_and_the_person_of_the_answer(session):
     assert len(emails(session)) == 4
 
 
+def test_a_request_that_expires_unanswered_tells_the_person_who_asked_once(session):
+    world = make_people(session)
+    ace = staff(session, world, "ace")
+    save_profile(session, ace, ChampionDetails(roles_held=("social-worker",), capacity=3))
+    jo = staff(session, world, "jo")
+    jo.current_role_id, jo.target_role_id = "care-worker", "social-worker"
+    session.flush()
+    asked = pairings.request_champion(session, build_graph(session), jo, ace)
+    assert pairings.expire_requests(session, today=asked.respond_by) == 0  # still in time
+    assert told(session, jo, "champion_answer") == []
+    assert pairings.expire_requests(session, today=asked.respond_by + timedelta(days=1)) == 1
+    [expired] = told(session, jo, "champion_answer")
+    assert expired.text == ("Your request to Ace to be your career champion expired "
+                            "unanswered: you can ask another champion")
+    assert expired.link == "/champions" and expired.about_id == asked.id
+    assert pairings.expire_requests(session, today=asked.respond_by + timedelta(days=2)) == 0
+    assert len(told(session, jo, "champion_answer")) == 1  # a second run tells no one again
+
+
 def test_managers_hear_of_a_shadowing_request_and_the_person_of_the_decision(session):
     world = make_people(session)
     place = shadowing.publish_place(session, world["other_team"], role_id="social-worker",
