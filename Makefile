@@ -45,12 +45,12 @@ run: install
 ## test: set up, then the whole test suite in parallel (PostgreSQL too when TEST_DATABASE_URL is
 ## set; browser tests when Chromium is installed: PATHWAYS_BROWSER_TESTS=1 make test installs it)
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## test-ahead: the domain and web suites and the doctests with the clock two years on (SQLite):
 ## a test that mixes fixed dates with "now" fails today, not in two years
 test-ahead: install
-	TEST_CLOCK_YEARS_AHEAD=2 TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/domain tests/web pathways
+	PYTHONDONTWRITEBYTECODE= TEST_CLOCK_YEARS_AHEAD=2 TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/domain tests/web pathways
 
 ## lint: static checks: ruff, the import contracts (lint-imports) and mypy (pyproject.toml)
 lint: install

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .config import default_database_url
+from .config import default_database_url, sqlite_synchronous
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -33,8 +33,8 @@ def ensure_sqlite_folder(url: str) -> None:
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     """Create an engine for ``url`` (default: ``DATABASE_URL`` or the embedded SQLite file).
 
-    SQLite connections get WAL journalling, a busy timeout and foreign keys on; the
-    folder of an SQLite file is created when missing.
+    SQLite connections get WAL journalling, a busy timeout, foreign keys on and the
+    ``SQLITE_SYNCHRONOUS`` level; the folder of an SQLite file is created when missing.
 
     Parameters
     ----------
@@ -63,9 +63,13 @@ def configure_engine(engine: Engine) -> Engine:
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
-    """Turn on WAL, a busy timeout and foreign keys for each new SQLite connection."""
+    """Turn on WAL, a busy timeout and foreign keys for each new SQLite connection.
+
+    ``synchronous`` follows the ``SQLITE_SYNCHRONOUS`` setting (``pathways.config``).
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

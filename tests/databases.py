@@ -118,7 +118,7 @@ class TemplateDatabases:
             return f"sqlite:///{target}"
         if recipe is None:
             name = f"{self.token}_blank_{self.count}"
-            self._execute(f'CREATE DATABASE "{name}"')
+            self._create_database(name)
             self.blank.add(name)
             return self._postgres_url(name)
         name = self._free_postgres_database(recipe)
@@ -169,7 +169,7 @@ class TemplateDatabases:
         else:
             self.count += 1
             made = f"{self.token}_{re.sub(r'[^a-z0-9]+', '_', recipe.name.lower())}_{self.count}"
-            self._execute(f'CREATE DATABASE "{made}"')
+            self._create_database(made)
             url = self._postgres_url(made)
         database = make_engine(url)
         try:
@@ -196,6 +196,16 @@ class TemplateDatabases:
             return free.pop()
         name = self._build("postgresql", recipe)  # another one, when a test asks for two
         return name
+
+    def _create_database(self, name: str) -> None:
+        """Create a test database whose commits do not wait for the disk.
+
+        A commit that waits for its WAL to be flushed costs 7-9 ms on this machine's disk,
+        more than most test bodies; a test never needs its writes to survive a crash of the
+        server, and what other connections see is the same either way.
+        """
+        self._execute(f'CREATE DATABASE "{name}"')
+        self._execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
     def _reset(self, name: str) -> None:
         """Put the recipe's rows back (see the module's docstring)."""
