@@ -1,0 +1,22 @@
+"""role history, leavers, starters, establishment and agency use
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-01 14:40:00
+
+Reserved in the chain so that work on several areas can land in any order; until its area's
+tables land, this revision changes nothing.
+"""
+
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
