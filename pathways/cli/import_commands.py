@@ -11,6 +11,7 @@ from ..apprenticeships import importer
 from ..mentoring import champions
 from ..people import staff_import
 from ..spreadsheets import template_file
+from ..workforce import history_import
 from .base import cli
 
 #: Each import's columns and example row, by the name the command takes.
@@ -18,6 +19,7 @@ TEMPLATES = {
     "staff": (staff_import.COLUMNS, staff_import.TEMPLATE_ROW),
     "apprenticeships": (importer.COLUMNS, importer.TEMPLATE_ROW),
     "champions": (champions.COLUMNS, champions.TEMPLATE_ROW),
+    "history": (history_import.COLUMNS, history_import.TEMPLATE_ROW),
 }
 
 
@@ -30,8 +32,8 @@ TEMPLATES = {
 def import_template(kind: str, output: Path | None) -> None:
     """Print or write the template of an import: its columns and one example row.
 
-    KIND is staff, apprenticeships or champions. Fill the template in and import it with
-    import-staff, import-apprenticeships or import-champions (CSV or XLSX alike).
+    KIND is staff, apprenticeships, champions or history. Fill the template in and import it with
+    import-staff, import-apprenticeships, import-champions or import-history (CSV or XLSX alike).
     """
     columns, example = TEMPLATES[kind]
     if output is None:

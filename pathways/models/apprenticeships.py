@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -327,6 +328,9 @@ class Post(Base):
     #: The apprenticeship the post is reserved for, offered to or filled by.
     apprenticeship_id: Mapped[int | None] = mapped_column(
         ForeignKey("apprenticeships.id", ondelete="SET NULL"), unique=True)
+    #: Whether agency staff cover the post now (a vacant post covered, or a filled post's
+    #: absence): the workforce board counts agency use per post.
+    agency_cover: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship()
     role: Mapped[Role] = relationship()
