@@ -68,6 +68,7 @@ bench: install
 	@PATHWAYS_BENCH=1 bash .ci/system-packages
 	$(PY) -m tests.benchmarks
 	$(PY) tests/benchmarks/bench_cohorts.py
+	$(PY) tests/benchmarks/bench_workforce.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts node_modules webapp/static/dist webapp/static/govuk webapp/static/vendor
