@@ -41,7 +41,12 @@ existence is not revealed). The rules:
   reach (anyone else: "not found"); L&D approve them or send them back with comments, but
   never their own; only the author rewrites and sends their story; the author or those L&D
   withdraw it;
-- notifications: a person sees and marks only their own (anyone else's: "not found").
+- notifications: a person sees and marks only their own (anyone else's: "not found");
+- training: everyone sees their own records; managers their team's (the matrix of their
+  organisation shows them their team); L&D and admins of the organisation's reach see
+  everyone's, run its training (requirements, intervals, window, import) and record
+  training, as managers do for their team; the partnership's summary (percentages, small
+  groups suppressed) is for L&D and admins with partnership scope.
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -518,6 +523,85 @@ def can_see_notification(actor: Person, notification: Notification) -> Decision:
     """Decide whether ``actor`` may see and mark a notification: its recipient only (anyone
     else is not told it exists)."""
     return ALLOW if actor.id == notification.recipient_id else HIDE
+
+
+# Training ---------------------------------------------------------------------------------
+
+
+def can_manage_training(actor: Person, organisation: Organisation) -> Decision:
+    """Decide whether ``actor`` may run an organisation's training: set what each role
+    requires, its own refresh intervals and expiring-soon window, and import records.
+
+    Its L&D and administrators (or those with partnership scope in its partnership); others
+    in the organisation are forbidden, anyone outside it gets "not found".
+    """
+    if not reaches_organisation(actor, organisation):
+        return HIDE
+    if actor.has_role("lnd") or actor.has_role("admin"):
+        return ALLOW
+    return FORBID if actor.organisation_id == organisation.id else HIDE
+
+
+def can_see_training_matrix(actor: Person, organisation: Organisation) -> Decision:
+    """Decide whether ``actor`` may open an organisation's training matrix and expiry lists.
+
+    Those who run its training (``can_manage_training``) see everyone in it; its managers
+    see their own team only (the matrix is filtered by :func:`training_people_filter`);
+    others in the organisation are forbidden, anyone outside it gets "not found".
+    """
+    decision = can_manage_training(actor, organisation)
+    if decision is FORBID and actor.has_role("manager"):
+        return ALLOW
+    return decision
+
+
+def training_people_filter(actor: Person, organisation: Organisation
+                           ) -> ColumnElement[bool]:
+    """Return the SQL condition "a person of ``organisation`` whose training ``actor`` sees
+    in its matrix": everyone for those who run its training, the manager's team otherwise."""
+    in_organisation = Person.organisation_id == organisation.id
+    if can_manage_training(actor, organisation):
+        return in_organisation
+    return and_(in_organisation, team_filter(actor))
+
+
+def can_view_training(session: Session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may see ``person``'s training records and statuses.
+
+    The person themself, their manager (same team), and L&D and administrators of their
+    reach. A manager of another team is forbidden; anyone else, a champion paired with the
+    person included, gets "not found".
+    """
+    if actor.id == person.id:
+        return ALLOW
+    if not within_reach(actor, person):
+        return HIDE
+    if can_manage_training(actor, person.organisation) or manages(actor, person):
+        return ALLOW
+    return FORBID if actor.has_role("manager") else HIDE
+
+
+def can_record_training(session: Session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may record training ``person`` completed: L&D and
+    administrators of their reach, and their manager (same team), never themself alone
+    (a record is evidence someone else has seen). Others who may see the training are
+    forbidden; anyone else gets "not found"."""
+    seen = can_view_training(session, actor, person)
+    if not seen:
+        return seen
+    if actor.id != person.id and (can_manage_training(actor, person.organisation)
+                                  or manages(actor, person)):
+        return ALLOW
+    return FORBID
+
+
+def can_see_partnership_training(actor: Person) -> Decision:
+    """Decide whether ``actor`` may see the partnership's training summary (percentages per
+    organisation and subject, small groups suppressed): L&D and administrators with
+    partnership scope."""
+    if actor.organisation.partnership_id is not None and partnership_scoped(actor):
+        return ALLOW
+    return FORBID
 
 
 # The menu ----------------------------------------------------------------------------------

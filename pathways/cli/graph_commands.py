@@ -46,6 +46,7 @@ def init_db(ctx: CliContext) -> None:
 def seed_command(ctx: CliContext, if_empty: bool, demo: bool) -> None:
     """Load the real adult social care pathway from seed/ (replaces the stored graph)."""
     import seed  # seed depends on pathways, so it is looked up only when this command runs
+    import seed.training
 
     upgrade_schema(ctx.engine)
     result = None
@@ -54,8 +55,11 @@ def seed_command(ctx: CliContext, if_empty: bool, demo: bool) -> None:
             click.echo("The database already holds a graph; left as it is.")
         else:
             result = seed.load_pathway(session)
+        subjects = seed.training.load_subjects(session)
     if result is not None:
         _report_import(result, "Seeded the career pathway")
+    if subjects:
+        click.echo(f"Added {subjects} training subjects of the shared standard.")
     if demo and os.environ.get("PATHWAYS_ENV", "development") == "production":
         click.echo("PATHWAYS_ENV is production: the demo people were not loaded.", err=True)
     elif demo:

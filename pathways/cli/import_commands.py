@@ -11,6 +11,7 @@ from ..apprenticeships import importer
 from ..mentoring import champions
 from ..people import staff_import
 from ..spreadsheets import template_file
+from ..training import importer as training_importer
 from ..workforce import history_import
 from .base import cli
 
@@ -20,6 +21,7 @@ TEMPLATES = {
     "apprenticeships": (importer.COLUMNS, importer.TEMPLATE_ROW),
     "champions": (champions.COLUMNS, champions.TEMPLATE_ROW),
     "history": (history_import.COLUMNS, history_import.TEMPLATE_ROW),
+    "training": (training_importer.COLUMNS, training_importer.TEMPLATE_ROW),
 }
 
 
@@ -32,8 +34,9 @@ TEMPLATES = {
 def import_template(kind: str, output: Path | None) -> None:
     """Print or write the template of an import: its columns and one example row.
 
-    KIND is staff, apprenticeships, champions or history. Fill the template in and import it with
-    import-staff, import-apprenticeships, import-champions or import-history (CSV or XLSX alike).
+    KIND is staff, apprenticeships, champions, history or training. Fill the template
+    in and import it with import-staff, import-apprenticeships, import-champions,
+    import-history or import-training (CSV or XLSX alike).
     """
     columns, example = TEMPLATES[kind]
     if output is None:

@@ -308,6 +308,45 @@ CASES = [
     ("can_see_notification", "colleague", "notification", HIDE),
     ("can_see_notification", "manager", "notification", HIDE),
     ("can_see_notification", "admin", "notification", HIDE),
+
+    ("can_manage_training", "lnd", "council", ALLOW),
+    ("can_manage_training", "admin", "council", ALLOW),
+    ("can_manage_training", "partnership_lnd", "provider", ALLOW),
+    ("can_manage_training", "lnd", "provider", HIDE),
+    ("can_manage_training", "manager", "council", FORBID),
+    ("can_manage_training", "staff", "council", FORBID),
+    ("can_manage_training", "partner_staff", "council", HIDE),
+
+    ("can_see_training_matrix", "lnd", "council", ALLOW),
+    ("can_see_training_matrix", "manager", "council", ALLOW),
+    ("can_see_training_matrix", "staff", "council", FORBID),
+    ("can_see_training_matrix", "champion", "council", FORBID),
+    ("can_see_training_matrix", "manager", "provider", HIDE),
+    ("can_see_training_matrix", "outsider", "council", HIDE),
+
+    ("can_view_training", "staff", "staff", ALLOW),
+    ("can_view_training", "manager", "staff", ALLOW),
+    ("can_view_training", "manager", "other_team", FORBID),
+    ("can_view_training", "champion", "staff", HIDE),
+    ("can_view_training", "colleague", "staff", HIDE),
+    ("can_view_training", "lnd", "other_team", ALLOW),
+    ("can_view_training", "lnd", "partner_staff", HIDE),
+    ("can_view_training", "partnership_lnd", "partner_staff", ALLOW),
+    ("can_view_training", "outsider", "staff", HIDE),
+
+    ("can_record_training", "lnd", "staff", ALLOW),
+    ("can_record_training", "manager", "staff", ALLOW),
+    ("can_record_training", "staff", "staff", FORBID),
+    ("can_record_training", "manager", "manager", FORBID),
+    ("can_record_training", "manager", "other_team", FORBID),
+    ("can_record_training", "champion", "staff", HIDE),
+    ("can_record_training", "partnership_lnd", "partner_staff", ALLOW),
+    ("can_record_training", "outsider", "staff", HIDE),
+
+    ("can_see_partnership_training", "partnership_lnd", None, ALLOW),
+    ("can_see_partnership_training", "lnd", None, FORBID),
+    ("can_see_partnership_training", "admin", None, FORBID),
+    ("can_see_partnership_training", "staff", None, FORBID),
 ]
 
 

@@ -1,0 +1,304 @@
+"""The training matrix: an organisation's people by the subjects their roles require.
+
+Every cell is worked out in SQL: for each person and each subject their current role requires
+at the organisation, the latest completion up to the day (one index lookup on
+``(person_id, subject_id, completed_on)``), then its status by comparing that day with the
+subject's ``StatusBounds`` (see ``pathways.training.status``). Filters (team, role, status),
+the order (most urgent first: anyone with an expired subject, then missing, then expiring
+soon, then up to date; more urgent cells first within each), the page of people and the
+compliance percentages per subject and per team (``GROUP BY``) are all SQL, so a page asks
+the same few queries whatever the size of the organisation.
+
+A subject is **compliant** for a person when it is up to date or expiring soon.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Node,
+    Organisation,
+    Person,
+    Team,
+    TrainingRecord,
+    TrainingRequirement,
+    TrainingSubject,
+)
+from .status import StatusBounds, TrainingStatus, expiry_date
+from .subjects import expiring_window, intervals_for
+
+#: People a page of the matrix.
+PER_PAGE = 25
+#: The urgency numbers SQL sorts by, from ``TrainingStatus.urgency``.
+URGENCY = {status.urgency: status for status in TrainingStatus}
+EXPIRED, MISSING, SOON, UP_TO_DATE = (TrainingStatus.EXPIRED.urgency,
+                                      TrainingStatus.MISSING.urgency,
+                                      TrainingStatus.EXPIRING_SOON.urgency,
+                                      TrainingStatus.UP_TO_DATE.urgency)
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    """What the matrix is narrowed to: a team, a role, people with a subject in a status."""
+
+    team_id: int | None = None
+    role_id: str | None = None
+    status: TrainingStatus | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One person's status for one subject (None: their role does not require it)."""
+
+    subject_id: str
+    status: TrainingStatus | None
+    completed_on: date | None = None
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A person of the matrix, with a cell for each of its subjects."""
+
+    person_id: int
+    name: str
+    team: str
+    role: str
+    worst: TrainingStatus
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """How many required cells of a group are compliant (up to date or expiring soon)."""
+
+    key: str
+    label: str
+    required: int
+    compliant: int
+
+    @property
+    def percent(self) -> int:
+        """The compliant share, in whole per cent rounded down (100 only when all are)."""
+        return math.floor(100 * self.compliant / self.required) if self.required else 0
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a matrix of an organisation on a day rests on: subjects, intervals, window."""
+
+    organisation: Organisation
+    today: date
+    window: int
+    subjects: list[TrainingSubject]
+    intervals: dict[str, int | None]
+
+    def bounds(self, subject_id: str) -> StatusBounds:
+        """Return the status bounds of one subject on the day."""
+        return StatusBounds.on(self.today, self.window, self.intervals.get(subject_id))
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A page of the matrix, with the percentages of everyone the filters keep."""
+
+    setting: Setting
+    rows: list[MatrixRow]
+    number: int
+    pages: int
+    total: int
+    by_subject: list[Compliance] = field(default_factory=list)
+    by_team: list[Compliance] = field(default_factory=list)
+
+    @property
+    def subjects(self) -> list[TrainingSubject]:
+        """The matrix's columns."""
+        return self.setting.subjects
+
+
+def setting_for(session: Session, organisation: Organisation, today: date) -> Setting:
+    """Return the subjects an organisation requires of any role, their intervals and window."""
+    subjects = list(session.scalars(
+        select(TrainingSubject).where(TrainingSubject.id.in_(
+            select(TrainingRequirement.subject_id).where(
+                TrainingRequirement.organisation_id == organisation.id)))
+        .order_by(TrainingSubject.title)))
+    return Setting(organisation, today, expiring_window(session, organisation.id), subjects,
+                   intervals_for(session, organisation.id, subjects))
+
+
+def urgency_of(setting: Setting, subject_id: ColumnElement[str],
+               last: ColumnElement[date]) -> ColumnElement[int]:
+    """Return the SQL expression of a cell's urgency from its subject and latest completion.
+
+    Subjects with the same interval share their bounds, so the expression has a branch per
+    interval, not per subject.
+    """
+    by_interval: dict[int, list[str]] = {}
+    for subject_id_, months in setting.intervals.items():
+        if months is not None:
+            by_interval.setdefault(months, []).append(subject_id_)
+    whens: list[tuple[ColumnElement[bool], int]] = [(last.is_(None), MISSING)]
+    for months, ids in sorted(by_interval.items()):
+        bounds = StatusBounds.on(setting.today, setting.window, months)
+        if bounds.expired_before is None or bounds.expiring_before is None:
+            continue  # never: an interval always has bounds
+        whens.append((and_(subject_id.in_(ids), last < bounds.expired_before), EXPIRED))
+        whens.append((and_(subject_id.in_(ids), last < bounds.expiring_before), SOON))
+    return case(*whens, else_=literal(UP_TO_DATE))
+
+
+def cells_query(setting: Setting, people: ColumnElement[bool]) -> Select:
+    """Return the SQL of every required cell of the people ``people`` selects.
+
+    Columns: ``person_id``, ``subject_id``, ``last`` (the latest completion up to the day,
+    or None) and ``urgency``.
+    """
+    last = (select(func.max(TrainingRecord.completed_on))
+            .where(TrainingRecord.person_id == Person.id,
+                   TrainingRecord.subject_id == TrainingRequirement.subject_id,
+                   TrainingRecord.completed_on <= setting.today)
+            .correlate(Person, TrainingRequirement).scalar_subquery())
+    required = (select(Person.id.label("person_id"),
+                       TrainingRequirement.subject_id.label("subject_id"), last.label("last"))
+                .join(TrainingRequirement, and_(
+                    TrainingRequirement.organisation_id == Person.organisation_id,
+                    TrainingRequirement.role_id == Person.current_role_id))
+                .where(people, Person.organisation_id == setting.organisation.id)
+                .subquery("required"))
+    return select(required.c.person_id, required.c.subject_id, required.c.last,
+                  urgency_of(setting, required.c.subject_id, required.c.last).label("urgency"))
+
+
+def people_condition(base: ColumnElement[bool], filters: MatrixFilters) -> ColumnElement[bool]:
+    """Return ``base`` narrowed by the team and role filters."""
+    conditions = [base]
+    if filters.team_id is not None:
+        conditions.append(Person.team_id == filters.team_id)
+    if filters.role_id is not None:
+        conditions.append(Person.current_role_id == filters.role_id)
+    conditions.append(Person.active.is_not(False))
+    return and_(*conditions)
+
+
+def training_matrix(session: Session, organisation: Organisation, people: ColumnElement[bool],
+                    today: date, filters: MatrixFilters | None = None, page: int = 1,
+                    per_page: int = PER_PAGE) -> Matrix:
+    """Return a page of an organisation's training matrix on ``today``.
+
+    Parameters
+    ----------
+    organisation
+        Whose people and requirements.
+    people
+        The SQL condition on ``Person`` of whom the viewer may see
+        (``policy.training_people_filter``): everyone, or a manager's team.
+    today
+        The day the statuses are for.
+    filters
+        Team, role and status (people with at least one subject in it).
+    page, per_page
+        Which page of people (moved into range), and how many a page.
+
+    Returns
+    -------
+    Matrix
+        The page's rows (most urgent first), how many pages and people, and the compliance
+        per subject and per team of everyone the team and role filters keep.
+    """
+    filters = filters or MatrixFilters()
+    setting = setting_for(session, organisation, today)
+    cells = cells_query(setting, people_condition(people, filters)).subquery("cells")
+    urgent = func.sum(case((cells.c.urgency <= MISSING, 1), else_=0))
+    per_person = (select(cells.c.person_id, func.min(cells.c.urgency).label("worst"))
+                  .group_by(cells.c.person_id))
+    if filters.status is not None:
+        per_person = per_person.having(
+            func.sum(case((cells.c.urgency == filters.status.urgency, 1), else_=0)) > 0)
+    ranked = per_person.add_columns(urgent.label("urgent")).subquery("ranked")
+    total = session.scalar(select(func.count()).select_from(ranked)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(page, 1), pages)
+    listed = session.execute(
+        select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title)
+        .join(Person, Person.id == ranked.c.person_id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .outerjoin(Node, Node.id == Person.current_role_id)
+        .order_by(ranked.c.worst, ranked.c.urgent.desc(), Person.name, Person.id)
+        .limit(per_page).offset((number - 1) * per_page)).all()
+    rows = _rows(session, setting, listed, people)
+    return Matrix(setting, rows, number, pages, total,
+                  compliance_by_subject(session, setting, cells),
+                  compliance_by_team(session, cells))
+
+
+def _rows(session: Session, setting: Setting, listed: Sequence, people: ColumnElement[bool]
+          ) -> list[MatrixRow]:
+    """Return the page's people with their cells (one query for every cell of the page)."""
+    ids = [row[0] for row in listed]
+    found: dict[int, dict[str, tuple[date | None, int]]] = {person_id: {} for person_id in ids}
+    if ids:
+        cells = cells_query(setting, and_(people, Person.id.in_(ids)))
+        for person_id, subject_id, last, urgency in session.execute(cells):
+            found[person_id][subject_id] = (last, urgency)
+    rows = []
+    for person_id, worst, name, team, role in listed:
+        cells_ = []
+        for subject in setting.subjects:
+            held = found[person_id].get(subject.id)
+            if held is None:
+                cells_.append(Cell(subject.id, None))
+                continue
+            last, urgency = held
+            expires = None if last is None else expiry_date(last, setting.intervals[subject.id])
+            cells_.append(Cell(subject.id, URGENCY[urgency], last, expires))
+        rows.append(MatrixRow(person_id, name, team or "", role or "", URGENCY[worst], cells_))
+    return rows
+
+
+def compliance_by_subject(session: Session, setting: Setting, cells) -> list[Compliance]:
+    """Return each required subject's compliance among the cells (one ``GROUP BY``)."""
+    counted = dict(((subject_id, (required, compliant)) for subject_id, required, compliant in
+                    session.execute(select(cells.c.subject_id, func.count(),
+                                           func.sum(case((cells.c.urgency >= SOON, 1),
+                                                         else_=0)))
+                                    .group_by(cells.c.subject_id))))
+    return [Compliance(subject.id, subject.title, *counted[subject.id])
+            for subject in setting.subjects if subject.id in counted]
+
+
+def compliance_by_team(session: Session, cells) -> list[Compliance]:
+    """Return each team's compliance among the cells (one ``GROUP BY``; no team last)."""
+    grouped = session.execute(
+        select(Team.id, Team.name, func.count(),
+               func.sum(case((cells.c.urgency >= SOON, 1), else_=0)))
+        .select_from(cells).join(Person, Person.id == cells.c.person_id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .group_by(Team.id, Team.name).order_by(Team.name)).all()
+    named = [Compliance(str(team_id), name, required, compliant)
+             for team_id, name, required, compliant in grouped if team_id is not None]
+    named += [Compliance("", "No team", required, compliant)
+              for team_id, _name, required, compliant in grouped if team_id is None]
+    return named
+
+
+def filter_choices(session: Session, organisation: Organisation, people: ColumnElement[bool]
+                   ) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """Return the teams and the roles (with requirements) the viewer may filter by."""
+    teams = session.execute(
+        select(Team.id, Team.name).where(Team.organisation_id == organisation.id,
+                                         Team.id.in_(select(Person.team_id).where(people)))
+        .order_by(Team.name)).all()
+    roles = session.execute(
+        select(Node.id, Node.title).where(Node.id.in_(
+            select(TrainingRequirement.role_id).where(
+                TrainingRequirement.organisation_id == organisation.id)))
+        .order_by(Node.title)).all()
+    return [(team_id, name) for team_id, name in teams], [(rid, t) for rid, t in roles]
