@@ -22,6 +22,7 @@ from . import (
     planner,
     stories,
     team,
+    training,
 )
 
 
@@ -29,5 +30,5 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
-                   stories, notifications, team):
+                   stories, notifications, team, training):
         app.register_blueprint(module.blueprint)
