@@ -1,4 +1,4 @@
-"""course sessions, bookings, signing keys, credential status lists, share links
+"""course sessions, bookings and the waiting list (the training calendar)
 
 Revision ID: 0015
 Revises: 0014
