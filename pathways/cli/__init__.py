@@ -15,6 +15,7 @@ from . import (
     mentoring_commands,  # noqa: F401  (registers import-champions etc.)
     notification_commands,  # noqa: F401  (registers send-reminders and send-email)
     people_commands,  # noqa: F401  (registers the people commands on ``cli``)
+    region_commands,  # noqa: F401  (registers generate-demo)
     training_commands,  # noqa: F401  (registers import-training and compliance)
     workforce_commands,  # noqa: F401  (registers import-history, workforce-report, forecast)
 )
