@@ -37,6 +37,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("review_due", "An apprentice's progress review is due", True, ("lnd", "admin")),
     Kind("story_waiting", "A career story waits for your approval", True, ("lnd", "admin")),
     Kind("story_decision", "Your career story is published, sent back or withdrawn", True),
+    Kind("course_place", "You are booked on a course, or a place comes free for you", True),
+    Kind("course_cancelled", "A course session you are booked on is cancelled", True),
 )}
 
 
