@@ -160,7 +160,7 @@ def to_dot(G: nx.DiGraph, *, nodes: Sequence[str] | None = None,
         Add a legend of family colours (the family columns are labelled anyway).
     ladder : bool
         Families as bands and moves left to right; without it, a plain top-to-bottom
-        drawing (the planner's small route maps, narrow enough for a phone).
+        drawing. (The planner's small route maps need no layout: ``pathways.route_map``.)
     focus : str, optional
         A node to mark as the centre of a focused view (drawn with a double border).
     moves : collection of (str, str), optional
@@ -343,33 +343,30 @@ class MapCache:
         self.renders = 0
 
     def svg(self, G: nx.DiGraph, *, families: Iterable[str] = (), levels: Iterable[int] = (),
-            highlight: Sequence[str] = (), only_route: bool = False, focus: str | None = None,
-            steps: int = 2, near_route: bool = False) -> str:
+            highlight: Sequence[str] = (), focus: str | None = None, steps: int = 2,
+            near_route: bool = False) -> str:
         """Return the SVG of the map of ``G`` for these filters and highlighted route.
 
-        With ``only_route`` the map shows the highlighted route alone (a small map, without
-        links: the page lists the same steps as links); with ``near_route`` the route and
-        where each of its places could also lead (``around_route``). With ``focus`` it shows
+        With ``near_route`` the map shows the route and where each of its places could also
+        lead (``around_route``). With ``focus`` it shows
         that node's neighbourhood (``neighbourhood(G, focus, steps)``). Otherwise the map
         holds the nodes of the chosen families and levels (all when none are chosen).
         """
         key = (G.graph.get("version"), tuple(sorted(set(families))),
-               tuple(sorted(set(levels))), tuple(highlight), only_route,
+               tuple(sorted(set(levels))), tuple(highlight),
                focus if focus in G else None, steps if focus in G else 0,
                near_route and bool(highlight))
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        if only_route:
-            dot = to_dot(G, nodes=list(highlight), highlight=highlight, ladder=False)
-        elif key[7]:
+        if key[6]:
             nodes, moves = around_route(G, highlight)
             dot = to_dot(G, nodes=nodes, moves=moves, highlight=highlight, link=self.link)
-        elif key[5] is not None:
-            nodes, moves = neighbourhood(G, key[5], steps)
+        elif key[4] is not None:
+            nodes, moves = neighbourhood(G, key[4], steps)
             dot = to_dot(G, nodes=nodes, moves=moves, highlight=highlight, link=self.link,
-                         focus=key[5])
+                         focus=key[4])
         else:
             dot = to_dot(G, nodes=select_nodes(G, key[1] or None, key[2] or None),
                          highlight=highlight, link=self.link)

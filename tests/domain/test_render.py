@@ -107,7 +107,7 @@ def test_neighbourhood_is_what_leads_in_and_what_is_steps_on():
 
 
 @needs_dot
-def test_map_is_a_ladder_of_family_bands_and_small_maps_have_no_links():
+def test_map_is_a_ladder_of_family_bands_focused_or_around_a_route():
     from pathways.render import MapCache
 
     G = toy_graph()
@@ -117,8 +117,6 @@ def test_map_is_a_ladder_of_family_bands_and_small_maps_have_no_links():
     focused = cache.svg(G, focus="care-worker", steps=1)
     assert 'class="node focus"' in focused and "/roles/practitioner" not in focused
     route = ("care-worker", "sw-degree", "social-worker")
-    small = cache.svg(G, highlight=route, only_route=True)
-    assert "href" not in small and "/roles/volunteer" not in small
     near = cache.svg(G, highlight=route, near_route=True)
     assert "/roles/senior-care-worker" in near and "/roles/practitioner" not in near
     assert cache.svg(G, highlight=route).count('class="node highlighted"') == 3

@@ -21,6 +21,27 @@ def test_route_planner_explains_each_step_and_totals(client):
     assert page.text.count('class="node highlighted"') == 3 + 7  # a small map per route
 
 
+def test_route_page_draws_its_small_maps_without_a_subprocess(client, monkeypatch):
+    import re
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the route page ran a subprocess: {args!r}")
+
+    monkeypatch.setattr(subprocess, "run", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    page = client.get("/routes?from=volunteer&to=social-worker")
+    assert page.status_code == 200
+    svgs = re.findall(r"<svg xmlns.*?</svg>", page.text, re.S)
+    assert len(svgs) == 2  # one small map per route, each well-formed and named
+    for number, svg in enumerate(svgs, start=1):
+        root = ET.fromstring(svg)
+        assert root.get("role") == "img"
+        assert root.get("aria-labelledby") == f"route-{number}-map-title route-{number}-map-desc"
+    assert 'id="route-1-map-desc">From Volunteer, then ' in page.text
+
+
 def test_planning_a_route_opens_the_answer_at_the_results(client):
     page = client.get("/routes?from=Care+worker&to=Social+worker")
     # The form asks for the answer at #results (a fragment moves focus and the reading

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -17,15 +19,16 @@ from pathways.people.profiles import (
     route_problems,
 )
 from pathways.reach import reachable_from, ways_into
+from pathways.route_map import route_svg
 from pathways.routes import distinct_routes, map_path, routes_between
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
-from ..extensions import current_graph, map_cache
+from ..extensions import current_graph
 from ..forms import CompareForm, ReachForm, RouteForm
-from ..page_cache import cached_page
+from ..page_cache import cached_page, graph_answer
 from ..people_forms import PersonalRouteForm
-from .shared import choices, error_list, inline_svg, resolve_field
+from .shared import choices, error_list, resolve_field
 
 blueprint = Blueprint("planner", __name__)
 
@@ -78,15 +81,23 @@ def routes():
             except InvalidInput as invalid:
                 form.source.errors = [*form.source.errors, *(str(p) for p in invalid.problems)]
     errors = error_list(form) if submitted else []
-    # Markup: Graphviz's own SVG output, every label escaped before drawing.
-    svgs = [map_cache().svg(G, highlight=r.path, only_route=True) for r in found]
-    small_maps = [Markup(inline_svg(svg)) for svg in svgs]  # nosec B704
+    small_maps = [_small_map(G, route.path, number)
+                  for number, route in enumerate(found, start=1)]
     choosable = [bool(me) and not route_problems(G, me, list(r.path), r.path[-1]) for r in found]
     return render_template("routes.html", G=G, form=form, routes=found, small_maps=small_maps,
                            message=message, source=source, target=target, options=options,
                            error_list=errors, titles=_titles(G), me=me, held=sorted(held),
                            choosable=choosable, map_paths=[map_path(r) for r in found],
                            from_profile=from_profile), (400 if errors else 200)
+
+
+def _small_map(G, path: tuple[str, ...], number: int) -> Markup:
+    """Return route ``number``'s small map: SVG drawn without Graphviz, kept per graph version."""
+    svg = graph_answer(("route_map", path, number),
+                       partial(route_svg, G, path, title=f"Route {number} drawn as a map, top to bottom",
+                               ident=f"route-{number}-map"))
+    # Markup: route_svg escapes every piece of text it draws.
+    return Markup(svg)  # nosec B704
 
 
 def _personal_args(G, me) -> tuple[MultiDict, bool]:
