@@ -93,9 +93,9 @@ def routes():
 
 def _small_map(G, path: tuple[str, ...], number: int) -> Markup:
     """Return route ``number``'s small map: SVG drawn without Graphviz, kept per graph version."""
+    title = f"Route {number} drawn as a map, top to bottom"
     svg = graph_answer(("route_map", path, number),
-                       partial(route_svg, G, path, title=f"Route {number} drawn as a map, top to bottom",
-                               ident=f"route-{number}-map"))
+                       partial(route_svg, G, path, title=title, ident=f"route-{number}-map"))
     # Markup: route_svg escapes every piece of text it draws.
     return Markup(svg)  # nosec B704
 
