@@ -41,3 +41,33 @@ def sqlite_synchronous() -> str:
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS_LEVELS)}"
                          f", not {level!r}")
     return level
+
+
+#: What development signs with when neither ``PASSPORT_KEY_SECRET`` nor ``SECRET_KEY`` is set
+#: (the web app's development secret: production refuses to start without ``SECRET_KEY``).
+DEVELOPMENT_KEY_SECRET = "development-only-not-secret"  # nosec B105
+#: Where the service is when ``SERVICE_URL`` is not set (``make run``'s address).
+DEVELOPMENT_SERVICE_URL = "http://127.0.0.1:5000"
+
+
+def passport_key_secret() -> str:
+    """Return the secret that encrypts the organisations' private signing keys.
+
+    ``PASSPORT_KEY_SECRET`` when set, else ``SECRET_KEY`` (so the web app and the command line
+    of one deployment agree), else the development secret.
+    """
+    return (os.environ.get("PASSPORT_KEY_SECRET") or os.environ.get("SECRET_KEY")
+            or DEVELOPMENT_KEY_SECRET)
+
+
+def service_url() -> str:
+    """Return the service's public address without a trailing slash (``SERVICE_URL``).
+
+    Credentials name their issuer by it (``<service>/organisations/<id>``).
+
+    Examples
+    --------
+    >>> service_url().endswith("/")
+    False
+    """
+    return (os.environ.get("SERVICE_URL") or DEVELOPMENT_SERVICE_URL).rstrip("/")

@@ -59,6 +59,13 @@ from .mentoring import (
     StoryStatus,
 )
 from .notifications import Notification, NotificationPreference, OutgoingEmail, SentReminder
+from .passport import (
+    PASSPORT_MODELS,
+    AcceptedCredential,
+    IssuedCredential,
+    PassportKey,
+    PassportShare,
+)
 from .people import (
     ACCESS_ROLES,
     SCOPES,
@@ -113,6 +120,7 @@ __all__ = [
     "MOVE_KINDS",
     "OTJ_ACTIVITIES",
     "OTJ_STATES",
+    "PASSPORT_MODELS",
     "PLACE_TAKING",
     "POST_STATES",
     "PREVIOUS_SECTORS",
@@ -123,6 +131,7 @@ __all__ = [
     "STORY_STATES",
     "TRAINING_MODELS",
     "WORKFORCE_MODELS",
+    "AcceptedCredential",
     "Apprenticeship",
     "AuditEvent",
     "Base",
@@ -141,6 +150,7 @@ __all__ = [
     "GraphState",
     "HeldQualification",
     "IntervalBasis",
+    "IssuedCredential",
     "LeaveReason",
     "MentoringAction",
     "MentoringSession",
@@ -155,6 +165,8 @@ __all__ = [
     "OutgoingEmail",
     "PairingStatus",
     "Partnership",
+    "PassportKey",
+    "PassportShare",
     "Person",
     "PersonRole",
     "Placement",

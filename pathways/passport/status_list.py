@@ -1,0 +1,152 @@
+"""Revocation: the issuer's L&D revokes a credential; its status list flips the bit.
+
+Each organisation has one revocation list, a W3C Bitstring Status List: entry ``i`` is bit
+``i`` from the left of a bitstring of at least 131,072 bits (16 KB, so one credential's entry
+says little about who holds it), GZIP-compressed and base64url-encoded with the multibase
+prefix ``u``. The list is served at ``/organisations/<id>/passport/status`` as a
+``BitstringStatusListCredential`` signed by the organisation's key, so anyone can check it
+without an account; this service's own verifier reads the same bits from the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import audit, clock
+from ..csv_input import text_problem
+from ..errors import InvalidInput, Problem, Refused
+from ..models import IssuedCredential, Organisation, Person
+from .credentials import sign, status_list_url
+from .keys import issuer_url
+
+#: The smallest list (bits): 16 KB, the W3C recommendation for group privacy.
+MINIMUM_BITS = 131_072
+REASON_LIMIT = 500
+
+
+class RevocationRefused(Refused):
+    """A credential cannot be revoked (already revoked); nothing was written."""
+
+
+def bitstring(revoked: list[int], size: int = MINIMUM_BITS) -> bytes:
+    """Return the bitstring with the entries in ``revoked`` set (entry 0 is the first, left bit).
+
+    The list grows by 16 KB at a time when an entry lies beyond it.
+
+    Examples
+    --------
+    >>> bits = bitstring([0, 9])
+    >>> len(bits), bits[0], bits[1]
+    (16384, 128, 64)
+    """
+    while revoked and max(revoked) >= size:
+        size += MINIMUM_BITS
+    bits = bytearray(size // 8)
+    for index in revoked:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return bytes(bits)
+
+
+def encode_list(bits: bytes) -> str:
+    """Return a bitstring GZIP-compressed, base64url-encoded, with the multibase prefix ``u``.
+
+    Examples
+    --------
+    >>> encode_list(bitstring([])) == encode_list(bitstring([]))
+    True
+    >>> is_set(decode_list(encode_list(bitstring([5]))), 5)
+    True
+    """
+    compressed = gzip.compress(bits, mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+def decode_list(encoded: str) -> bytes:
+    """Return the bitstring of an encoded list (``encode_list`` undone)."""
+    body = encoded[1:] if encoded.startswith("u") else encoded
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def is_set(bits: bytes, index: int) -> bool:
+    """Whether entry ``index`` of a bitstring is set (False past its end)."""
+    return index // 8 < len(bits) and bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def revoked_entries(session: Session, organisation_id: int) -> list[int]:
+    """Return the entries of an organisation's list whose credentials are revoked."""
+    return list(session.scalars(
+        select(IssuedCredential.status_index)
+        .where(IssuedCredential.organisation_id == organisation_id,
+               IssuedCredential.revoked_at.is_not(None))
+        .order_by(IssuedCredential.status_index)))
+
+
+def status_list_document(session: Session, organisation: Organisation, *,
+                         now: datetime | None = None,
+                         base_url: str | None = None) -> dict[str, Any]:
+    """Return the organisation's revocation list as a ``BitstringStatusListCredential``."""
+    moment = now or clock.now()
+    url = status_list_url(organisation, base_url)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": issuer_url(organisation, base_url), "type": ["Profile"],
+                   "name": organisation.name},
+        "validFrom": f"{moment:%Y-%m-%dT%H:%M:%SZ}",
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_list(bitstring(revoked_entries(session, organisation.id))),
+        },
+    }
+
+
+def signed_status_list(session: Session, organisation: Organisation, *,
+                       now: datetime | None = None, base_url: str | None = None) -> str:
+    """Return the organisation's revocation list signed by its key (a compact VC-JWT)."""
+    return sign(session, organisation,
+                status_list_document(session, organisation, now=now, base_url=base_url))
+
+
+def revoke_credential(session: Session, actor: Person | None, credential: IssuedCredential,
+                      reason: str = "", *, now: datetime | None = None) -> IssuedCredential:
+    """Revoke an issued credential: its entry in the issuer's list is set from now on.
+
+    Only the first of two revocations at once succeeds (a conditional update on a credential
+    not yet revoked); flushes and adds an audit event.
+
+    Raises
+    ------
+    InvalidInput
+        A reason that cannot be kept.
+    RevocationRefused
+        The credential was revoked already.
+    """
+    problem = text_problem(reason, limit=REASON_LIMIT, multiline=True)
+    if problem:
+        raise InvalidInput([Problem("reason", problem)], "The credential was not revoked")
+    moment = now or clock.now()
+    changed = session.execute(
+        update(IssuedCredential)
+        .where(IssuedCredential.id == credential.id, IssuedCredential.revoked_at.is_(None))
+        .values(revoked_at=moment, revoked_by_id=actor.id if actor else None,
+                revocation_reason=reason.strip())
+        .returning(IssuedCredential.id)
+        .execution_options(synchronize_session=False)).first()
+    if changed is None:
+        raise RevocationRefused("This credential has already been revoked")
+    session.refresh(credential)
+    audit.record(session, actor, "passport_revoked", "person", credential.person_id,
+                 f"{credential.subject.title} credential revoked",
+                 {"credential": credential.credential_id, "status_index": credential.status_index},
+                 concerns=credential.organisation)
+    session.flush()
+    return credential
