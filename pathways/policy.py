@@ -46,7 +46,12 @@ existence is not revealed). The rules:
   organisation shows them their team); L&D and admins of the organisation's reach see
   everyone's, run its training (requirements, intervals, window, import) and record
   training, as managers do for their team; the partnership's summary (percentages, small
-  groups suppressed) is for L&D and admins with partnership scope.
+  groups suppressed) is for L&D and admins with partnership scope;
+- workforce: L&D and admins of an organisation's reach record its people's movements (a
+  change of role, a leaver), never their own, and see its workforce board and forecast; the
+  partnership's board and forecast are for L&D and admins with partnership scope (the
+  partnership leads). Everyone else in the organisation is forbidden; anyone outside its
+  reach gets "not found".
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -604,6 +609,46 @@ def can_see_partnership_training(actor: Person) -> Decision:
     return FORBID
 
 
+# Workforce --------------------------------------------------------------------------------
+
+
+def can_see_workforce(actor: Person, organisation: Organisation) -> Decision:
+    """Decide whether ``actor`` may see an organisation's workforce board and forecast
+    (counts only, suppressed below 5).
+
+    Its L&D and administrators (or those with partnership scope in its partnership); others
+    in the organisation are forbidden, anyone outside its reach gets "not found".
+    """
+    if not reaches_organisation(actor, organisation):
+        return HIDE
+    if actor.has_role("lnd") or actor.has_role("admin"):
+        return ALLOW
+    return FORBID
+
+
+def can_see_partnership_workforce(actor: Person) -> Decision:
+    """Decide whether ``actor`` may see the workforce board and forecast of their whole
+    partnership: L&D and administrators with partnership scope (the partnership leads)."""
+    if actor.organisation.partnership_id is not None and partnership_scoped(actor):
+        return ALLOW
+    return FORBID
+
+
+def can_record_movement(session: Session, actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may record ``person``'s change of role or leaving.
+
+    L&D and administrators of the person's organisation's reach, never for themselves (a
+    leaver's account closes; someone else records it). Others who may see the person are
+    forbidden; anyone else gets "not found".
+    """
+    seen = can_view_person(session, actor, person)
+    if not seen:
+        return seen
+    if actor.id != person.id and can_see_workforce(actor, person.organisation):
+        return ALLOW
+    return FORBID
+
+
 # The menu ----------------------------------------------------------------------------------
 
 #: What the menu always offers, signed in or not.
@@ -615,7 +660,8 @@ def menu_for(actor: Person | None) -> frozenset[str]:
 
     Each is offered exactly when the decision behind its first page allows it, so a link is
     never shown to someone the page would refuse: ``profile``, ``champions`` and
-    ``shadowing`` (``can_use_own_pages``), ``team`` (``can_see_team``), ``edit_map``
+    ``shadowing`` (``can_use_own_pages``), ``team`` (``can_see_team``), ``workforce``
+    (``can_see_workforce`` for the actor's organisation), ``edit_map``
     (``can_edit_graph``), ``people``
     (``can_import_staff``), ``cohorts`` and ``story_review`` (``can_manage_apprenticeships``
     for the actor's organisation, ``can_review_stories``), ``audit`` (``can_read_audit``),
@@ -632,6 +678,7 @@ def menu_for(actor: Person | None) -> frozenset[str]:
     decided = {
         ("profile", "champions", "shadowing"): can_use_own_pages(actor),
         ("team",): can_see_team(actor),
+        ("workforce",): can_see_workforce(actor, actor.organisation),
         ("edit_map",): can_edit_graph(actor),
         ("people",): can_import_staff(actor),
         ("cohorts",): can_manage_apprenticeships(actor, actor.organisation),

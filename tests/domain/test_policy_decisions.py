@@ -347,6 +347,31 @@ CASES = [
     ("can_see_partnership_training", "lnd", None, FORBID),
     ("can_see_partnership_training", "admin", None, FORBID),
     ("can_see_partnership_training", "staff", None, FORBID),
+
+    ("can_see_workforce", "lnd", "council", ALLOW),
+    ("can_see_workforce", "admin", "council", ALLOW),
+    ("can_see_workforce", "partnership_lnd", "provider", ALLOW),
+    ("can_see_workforce", "lnd", "provider", HIDE),
+    ("can_see_workforce", "manager", "council", FORBID),
+    ("can_see_workforce", "staff", "council", FORBID),
+    ("can_see_workforce", "partner_staff", "council", HIDE),
+    ("can_see_workforce", "outsider", "council", HIDE),
+
+    ("can_see_partnership_workforce", "partnership_lnd", None, ALLOW),
+    ("can_see_partnership_workforce", "lnd", None, FORBID),
+    ("can_see_partnership_workforce", "admin", None, FORBID),
+    ("can_see_partnership_workforce", "outsider", None, FORBID),
+
+    ("can_record_movement", "lnd", "staff", ALLOW),
+    ("can_record_movement", "admin", "other_team", ALLOW),
+    ("can_record_movement", "partnership_lnd", "partner_staff", ALLOW),
+    ("can_record_movement", "lnd", "partner_staff", HIDE),
+    ("can_record_movement", "lnd", "lnd", FORBID),
+    ("can_record_movement", "manager", "staff", FORBID),
+    ("can_record_movement", "champion", "staff", FORBID),
+    ("can_record_movement", "staff", "staff", FORBID),
+    ("can_record_movement", "colleague", "staff", HIDE),
+    ("can_record_movement", "outsider", "staff", HIDE),
 ]
 
 
@@ -431,7 +456,7 @@ def test_a_manager_manages_their_own_team_only(world):
 
 PUBLIC = {"map", "routes", "reach", "compare", "stories"}
 SIGNED_IN = PUBLIC | {"profile", "champions", "shadowing"}
-RUNS_THINGS = SIGNED_IN | {"people", "cohorts", "story_review"}
+RUNS_THINGS = SIGNED_IN | {"people", "cohorts", "workforce", "story_review"}
 
 #: actor -> the menu's areas.
 MENU = {

@@ -166,8 +166,9 @@ def test_the_matrix_covers_every_actor_and_subject():
 PUBLIC_MENU = ["Career map", "Plan a route", "What can I reach?", "Compare roles",
                "Career stories"]
 SIGNED_IN_MENU = PUBLIC_MENU + ["Your profile", "Champions", "Shadowing"]
-LND_MENU = SIGNED_IN_MENU + ["People", "Cohorts", "Stories to approve"]
-MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Stories to approve"]
+LND_MENU = SIGNED_IN_MENU + ["People", "Cohorts", "Workforce", "Stories to approve"]
+MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Workforce",
+                                   "Stories to approve"]
 #: actor -> the menu's links, in order (``policy.menu_for`` decides which).
 MENU = {
     "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU + ["Your team"],

@@ -23,6 +23,7 @@ from . import (
     stories,
     team,
     training,
+    workforce,
 )
 
 
@@ -30,5 +31,5 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
-                   stories, notifications, team, training):
+                   stories, notifications, team, training, workforce):
         app.register_blueprint(module.blueprint)

@@ -38,6 +38,7 @@ from pathways.policy import (
     can_import_staff,
     can_manage_accounts,
     can_read_audit,
+    can_record_movement,
     can_see_equality_report,
     can_view_person,
 )
@@ -321,6 +322,7 @@ def _user_page(person: Person, *, status_form=None, grant_form=None, email_form=
         "admin/people/person.html", person=person, titles=titles, roles=ACCESS_ROLES,
         may_manage=bool(can_manage_accounts(actor)), is_self=actor.id == person.id,
         may_change_email=bool(can_change_email(actor, person)),
+        may_record_movement=bool(can_record_movement(db.session, actor, person)),
         email_form=email_form or ChangeEmailForm(formdata=None),
         status_form=status_form or AccountStatusForm(), remove_form=RemoveRoleForm(),
         grant_form=grant_form or GrantRoleForm(prefix="grant"), error_list=list(errors),
