@@ -51,7 +51,12 @@ existence is not revealed). The rules:
   change of role, a leaver), never their own, and see its workforce board and forecast; the
   partnership's board and forecast are for L&D and admins with partnership scope (the
   partnership leads). Everyone else in the organisation is forbidden; anyone outside its
-  reach gets "not found".
+  reach gets "not found";
+- the training passport: a person shares only their own (anyone else's: "not found"); the
+  L&D and admins of an organisation open share links and pasted passports for it and accept
+  verified credentials for its people (never for themselves alone); only the issuing
+  organisation's L&D and admins revoke a credential it issued. A credential reveals only what
+  it contains: a share link shows the credentials shared, nothing else about the person.
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -72,6 +77,7 @@ from .models import (
     CareerStory,
     ChampionPairing,
     ChampionProfile,
+    IssuedCredential,
     Notification,
     Organisation,
     Person,
@@ -647,6 +653,41 @@ def can_record_movement(session: Session, actor: Person, person: Person) -> Deci
     if actor.id != person.id and can_see_workforce(actor, person.organisation):
         return ALLOW
     return FORBID
+# The training passport ---------------------------------------------------------------------
+
+
+def can_share_passport(actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may see ``person``'s passport page, make and withdraw its
+    share links and download it: the person themself only (a disabled account is
+    forbidden); anyone else gets "not found"."""
+    if actor.id != person.id:
+        return HIDE
+    return can_use_own_pages(actor)
+
+
+def can_receive_passports(actor: Person) -> Decision:
+    """Decide whether ``actor`` may open passports shared with their organisation (a share
+    link, or one pasted or uploaded) and see the verdicts: those who run its training
+    (``can_manage_training``)."""
+    return can_manage_training(actor, actor.organisation)
+
+
+def can_accept_credentials(actor: Person, person: Person) -> Decision:
+    """Decide whether ``actor`` may accept verified credentials as ``person``'s training:
+    the L&D and administrators of the person's organisation (or partnership scope), never
+    for themselves alone; others in the organisation are forbidden, anyone else gets "not
+    found"."""
+    decision = can_manage_training(actor, person.organisation)
+    if decision and actor.id == person.id:
+        return FORBID
+    return decision
+
+
+def can_revoke_credential(actor: Person, credential: IssuedCredential) -> Decision:
+    """Decide whether ``actor`` may revoke a credential (and see the ones issued): the L&D
+    and administrators of the issuing organisation; others there are forbidden, anyone
+    else gets "not found"."""
+    return can_manage_training(actor, credential.organisation)
 
 
 # The menu ----------------------------------------------------------------------------------

@@ -243,3 +243,18 @@ def issue_passport(session: Session, person: Person, *, today: date,
         if issued is not None:
             tokens.append(issued.token)
     return tokens
+
+
+#: The ``format`` of a passport file (``pathways passport issue``, the download).
+PASSPORT_FORMAT = "training-passport"
+
+
+def passport_file(tokens: list[str]) -> dict[str, Any]:
+    """Return a passport file's contents: the credentials and nothing else about the person.
+
+    Examples
+    --------
+    >>> passport_file(["a.b.c"])
+    {'format': 'training-passport', 'version': 1, 'credentials': ['a.b.c']}
+    """
+    return {"format": PASSPORT_FORMAT, "version": 1, "credentials": list(tokens)}

@@ -45,7 +45,6 @@ MAX_INPUT = 1_000_000
 MAX_CREDENTIALS = 200
 #: The longest single credential read (characters).
 MAX_CREDENTIAL = 50_000
-PASSPORT_FORMAT = "training-passport"
 SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 
 

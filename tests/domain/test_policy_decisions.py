@@ -27,6 +27,7 @@ from pathways.models import (
     ChampionPairing,
     ChampionProfile,
     Cohort,
+    IssuedCredential,
     Notification,
     Organisation,
     Person,
@@ -110,6 +111,10 @@ def make_world() -> dict:
     world["request"] = ShadowingRequest(id=1, person=world["staff"], person_id=1)
     world["manager_request"] = ShadowingRequest(id=2, person=world["manager"], person_id=4)
     world["notification"] = Notification(id=1, recipient_id=1, kind="champion_answer")
+    world["credential"] = IssuedCredential(id=1, organisation=council, organisation_id=1,
+                                           person_id=1)
+    world["partner_credential"] = IssuedCredential(id=2, organisation=provider,
+                                                   organisation_id=2, person_id=9)
     return world
 
 
@@ -372,6 +377,30 @@ CASES = [
     ("can_record_movement", "staff", "staff", FORBID),
     ("can_record_movement", "colleague", "staff", HIDE),
     ("can_record_movement", "outsider", "staff", HIDE),
+
+    ("can_share_passport", "staff", "staff", ALLOW),
+    ("can_share_passport", "disabled", "disabled", FORBID),
+    ("can_share_passport", "manager", "staff", HIDE),
+    ("can_share_passport", "lnd", "staff", HIDE),
+
+    ("can_receive_passports", "lnd", None, ALLOW),
+    ("can_receive_passports", "admin", None, ALLOW),
+    ("can_receive_passports", "manager", None, FORBID),
+    ("can_receive_passports", "staff", None, FORBID),
+
+    ("can_accept_credentials", "lnd", "staff", ALLOW),
+    ("can_accept_credentials", "lnd", "lnd", FORBID),  # never for themselves alone
+    ("can_accept_credentials", "manager", "staff", FORBID),
+    ("can_accept_credentials", "lnd", "partner_staff", HIDE),
+    ("can_accept_credentials", "partnership_lnd", "partner_staff", ALLOW),
+    ("can_accept_credentials", "outsider", "staff", HIDE),
+
+    ("can_revoke_credential", "lnd", "credential", ALLOW),
+    ("can_revoke_credential", "admin", "credential", ALLOW),
+    ("can_revoke_credential", "staff", "credential", FORBID),
+    ("can_revoke_credential", "partner_staff", "credential", HIDE),
+    ("can_revoke_credential", "partnership_lnd", "partner_credential", ALLOW),
+    ("can_revoke_credential", "lnd", "partner_credential", HIDE),
 ]
 
 

@@ -1,0 +1,102 @@
+"""Commands on the training passport: issue a person's credentials, verify a passport file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import clock
+from ..errors import InvalidInput, NotFound, Problem
+from ..passport.credentials import issue_passport, passport_file
+from ..passport.verification import MAX_INPUT, Checked, verify_passport
+from ..people.accounts import find_organisation, find_person
+from .apprenticeship_commands import parse_as_of
+from .base import cli
+from .context import CliContext, pass_context
+
+#: The exit code when any credential is refused (as for invalid data).
+REFUSED_EXIT = 1
+#: Read no more than this from a file: anything past the passport limit is refused anyway.
+READ_LIMIT = MAX_INPUT + 1
+
+
+@cli.group("passport")
+def passport_group() -> None:
+    """The training passport: credentials signed by the organisation that recorded them."""
+
+
+@passport_group.command("issue")
+@click.argument("email")
+@click.option("--out", "out", default="-", metavar="FILE.json", type=click.Path(
+    dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the passport (default: the standard output).")
+@pass_context
+def issue_command(ctx: CliContext, email: str, out: Path) -> None:
+    """Issue a person's current training records as signed credentials (Open Badges 3.0,
+    VC-JWT) and write them as a passport file: {"format": "training-passport", "version": 1,
+    "credentials": [...]}. Expired records are left out."""
+    with ctx.session() as session:
+        person = find_person(session, email)
+        if person is None:
+            raise NotFound(f"Nobody has the email address {email!r}.")
+        tokens = issue_passport(session, person, today=clock.today())
+    text = json.dumps(passport_file(tokens), indent=2) + "\n"
+    if str(out) == "-":
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(tokens)} credentials for {person.name} to {out}.", err=True)
+
+
+@passport_group.command("verify")
+@click.argument("path", metavar="FILE.json", type=click.Path(
+    dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--org", "org", default=None, metavar="ORG",
+              help="The receiving organisation (name or id): issuers must be its partners.")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The day the dates are checked against (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
+@pass_context
+def verify_command(ctx: CliContext, path: Path, org: str | None, as_of: str | None,
+                   as_json: bool) -> None:
+    """Verify a passport file: one verdict per credential with its reason (signature, issuer,
+    dates, revocation). Exits 1 when any credential is refused."""
+    day = parse_as_of(as_of) or clock.today()
+    data = sys.stdin.buffer.read(READ_LIMIT) if str(path) == "-" else _read(path)
+    with ctx.session() as session:
+        receiving = find_organisation(session, org) if org else None
+        verdicts = verify_passport(session, data, today=day, receiving=receiving)
+        organisation = receiving.name if receiving else None
+    if as_json:
+        click.echo(json.dumps({"checked_on": day.isoformat(), "organisation": organisation,
+                               "valid": sum(checked.valid for checked in verdicts),
+                               "refused": sum(not checked.valid for checked in verdicts),
+                               "credentials": [checked.as_json() for checked in verdicts]},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(verdict_lines(verdicts)))
+    if any(not checked.valid for checked in verdicts):
+        click.get_current_context().exit(REFUSED_EXIT)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(READ_LIMIT)
+    except OSError as error:
+        raise InvalidInput([Problem(str(path), error.strerror or "cannot be read")],
+                           "The passport could not be read") from None
+
+
+def verdict_lines(verdicts: list[Checked]) -> list[str]:
+    """Return the verdicts as lines of text, numbered as in the file."""
+    lines = []
+    for number, checked in enumerate(verdicts, start=1):
+        about = f"{checked.subject} ({checked.holder})" if checked.subject else "Credential"
+        lines.append(f"{number}. {about}: {checked.reason}")
+    valid = sum(checked.valid for checked in verdicts)
+    lines.append(f"{valid} of {len(verdicts)} valid.")
+    return lines
