@@ -20,6 +20,7 @@ import pytest
 from pathways.db import make_engine, make_session_factory
 from tests import clock
 from tests.databases import ENGINES, MIGRATED, TemplateDatabases
+from tests.redis_server import redis_prefix  # noqa: F401 (a fixture for every test)
 
 POSTGRES_SKIP_REASON = (
     "PostgreSQL runs skipped: TEST_DATABASE_URL is not set (CI sets it to the local server)"
@@ -157,3 +158,4 @@ def session(engine):
     yield session
     session.rollback()
     session.close()
+

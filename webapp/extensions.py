@@ -10,6 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from pathways.db import configure_engine
 from pathways.models import Base
 from pathways.render import MapCache
+from pathways.route_cache import LocalStore, RouteAnswers, redis_store
 from pathways.snapshot import GraphCache
 
 db = SQLAlchemy(model_class=Base)
@@ -27,6 +28,11 @@ def init_app(app: Flask) -> None:
     app.extensions["graph_cache"] = GraphCache(app.config["GRAPH_CACHE_SECONDS"])
     app.extensions["map_cache"] = MapCache(link=node_path,
                                            timeout=app.config["DOT_TIMEOUT_SECONDS"])
+    url = app.config.get("REDIS_URL")
+    app.extensions["route_answers"] = RouteAnswers(
+        LocalStore(app.config["ROUTE_CACHE_SIZE"]),
+        redis_store(url, seconds=app.config["ROUTE_CACHE_SECONDS"],
+                    prefix=app.config["ROUTE_CACHE_PREFIX"]) if url else None)
 
 
 def node_path(node_id: str, data: dict) -> str:
@@ -44,6 +50,11 @@ def current_graph(version: int | None = None):
     if "graph" not in g:
         g.graph = current_app.extensions["graph_cache"].get(db.session, version)
     return g.graph
+
+
+def route_answers() -> RouteAnswers:
+    """Return this process's route answers (shared through Redis when ``REDIS_URL`` is set)."""
+    return current_app.extensions["route_answers"]
 
 
 def map_cache() -> MapCache:

@@ -23,13 +23,12 @@ from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
 from pathways.lookup import resolve_node, suggest
 from pathways.options import RouteOptions, make_options
 from pathways.reach import reachable_from, ways_into, ways_on
-from pathways.routes import distinct_routes
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public
 from ..cohort_forms import read_day
-from ..extensions import current_graph, db, node_path
+from ..extensions import current_graph, db, node_path, route_answers
 from ..openapi import (
     BASE_PATH,
     CACHE_CONTROL,
@@ -177,7 +176,7 @@ def routes():
     options = route_options(G, query, k=query.integer("k"), by=query.text("by"),
                             months_in_role=query.integer("months_in_role"))
     source_id, target_id = resolve_node(G, source), resolve_node(G, target)
-    found = distinct_routes(G, source_id, target_id, options)
+    found = route_answers().distinct(G, source_id, target_id, options)
     return jsonify(routes_to_dict(G, source_id, target_id, found))
 
 

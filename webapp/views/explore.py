@@ -31,11 +31,11 @@ from pathways.mentoring.pages import PlaceOffered, places_to_shadow
 from pathways.options import make_options
 from pathways.reach import ways_into, ways_on
 from pathways.render import FAMILY_COLOURS, NO_FAMILY_COLOUR
-from pathways.routes import path_from_ids, routes_between
+from pathways.routes import path_from_ids
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
-from ..extensions import current_graph, db, map_cache
+from ..extensions import current_graph, db, map_cache, route_answers
 from ..forms import MapForm
 from ..page_cache import (
     StoryCard,
@@ -117,7 +117,7 @@ def _map_view() -> MapView:
         elif source and target:
             number = form.route_number()
             try:
-                found = routes_between(G, source, target, make_options(G, k=number))
+                found = route_answers().best(G, source, target, make_options(G, k=number))
                 highlight = found[min(number, len(found)) - 1].path
             except RouteNotFound as no_route:
                 message = str(no_route)

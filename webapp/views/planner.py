@@ -20,11 +20,11 @@ from pathways.people.profiles import (
 )
 from pathways.reach import reachable_from, ways_into
 from pathways.route_map import route_svg
-from pathways.routes import distinct_routes, map_path, routes_between
+from pathways.routes import map_path
 from pathways.vocabulary import FAMILIES
 
 from ..auth import public, signed_in
-from ..extensions import current_graph
+from ..extensions import current_graph, route_answers
 from ..forms import CompareForm, ReachForm, RouteForm
 from ..page_cache import cached_page, graph_answer
 from ..people_forms import PersonalRouteForm
@@ -75,7 +75,7 @@ def routes():
                     max_self_funded=0 if form.no_self_funded.data else None,
                     within_months=form.within_years.data * 12 if form.within_years.data else None,
                     months_in_role=form.months_in_role.data or 0)
-                found = distinct_routes(G, source, target, options)
+                found = route_answers().distinct(G, source, target, options)
             except RouteNotFound as no_route:
                 message = str(no_route)
             except InvalidInput as invalid:
@@ -175,7 +175,7 @@ def compare():
             months = None
             if source and source != role_id:
                 try:
-                    best = routes_between(G, source, role_id, make_options(G, k=1))[0]
+                    best = route_answers().best(G, source, role_id, make_options(G, k=1))[0]
                     months = best.total_months
                 except RouteNotFound:
                     months = None
