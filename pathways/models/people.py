@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -268,10 +269,17 @@ class AuditEvent(Base):
     """Who changed what and when, for personal data and the graph. Written, never changed."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The log within reach, newest first; and by kind within reach (and its kinds).
+        Index("ix_audit_events_organisation_id_at", "organisation_id", "at", "id"),
+        Index("ix_audit_events_entity_type_organisation_id", "entity_type", "organisation_id",
+              "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"),
+                                                 index=True)
     #: The organisation the event concerns (whose reach may read it); None for the shared
     #: map's events, and for older events it could not be worked out for (shown to no one).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),

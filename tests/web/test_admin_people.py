@@ -1,5 +1,6 @@
 """People admin: the staff import page, accounts, access roles and the audit log, by role."""
 
+import html
 import io
 import re
 
@@ -409,8 +410,25 @@ def test_the_audit_log_pages(app, client, enter, people):
     assert "change 59" in first and "change 0<" not in first and 'rel="next"' in first
     shown = int(re.search(r"(\d+) events", first).group(1))
     assert 60 < shown < total  # the events about the organisation outside reach are left out
-    second = client.get("/admin/audit?page=2").get_data(as_text=True)
-    assert 'rel="prev"' in second and "change 0" in second
+    assert "?page=2" not in first  # by keyset: the next page continues after the last row
+    after = re.search(r'href="([^"]*after=[^"]*)" rel="next"', first).group(1)
+    second = client.get(html.unescape(after)).get_data(as_text=True)
+    assert 'rel="prev"' in second and "change 0" in second and "change 59" not in second
+    assert 'aria-current="page"' in second and 'aria-label="Page 2"' in second
+    first_rows = re.findall(r'data-event="(\d+)"', first)
+    second_rows = re.findall(r'data-event="(\d+)"', second)
+    assert len(first_rows) == 50 and not set(first_rows) & set(second_rows)
+    assert int(first_rows[-1]) > int(second_rows[0])
+    back = re.search(r'href="([^"]*)" rel="prev"', second).group(1)
+    assert re.findall(r'data-event="(\d+)"',
+                      client.get(html.unescape(back)).get_data(as_text=True)) == first_rows
+    # A cursor edited, of another list or of hostile text is not one: the first page.
+    for nonsense in ("abc", "WyJ4Il0", "W251bGwsbnVsbF0", "%00", "W1siYSJdLDFd" * 50):
+        answer = client.get(f"/admin/audit?after={nonsense}&page=7")
+        assert answer.status_code == 200 and 'rel="prev"' not in answer.text
+    filtered = client.get("/admin/audit?entity_type=role").get_data(as_text=True)
+    following = re.search(r'href="([^"]*after=[^"]*)" rel="next"', filtered).group(1)
+    assert "entity_type=role" in html.unescape(following)
 
 
 def test_forms_need_a_csrf_token(app, client, enter, people):

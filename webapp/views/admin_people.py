@@ -57,7 +57,13 @@ from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..mail import link_to, send_email
 from ..submit import Submission, submit
-from .shared import error_list, pagination, template_download
+from .shared import (
+    error_list,
+    keyset_asked,
+    keyset_pagination,
+    pagination,
+    template_download,
+)
 
 blueprint = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -284,12 +290,13 @@ def audit_log():
         "entity_type": form.entity_type.data or "", "person": (form.person.data or "").strip(),
         "since": form.day(form.since), "until": form.day(form.until)}
     found = pages.audit_events(db.session, actor, filters.pop("entity_type", ""),
-                               _page_asked(), PER_PAGE, **filters)
+                               per_page=PER_PAGE, **keyset_asked(), **filters)
     rows = [(event, _in_utc(event.at), _shown_details(event)) for event in found.rows]
     kept = {} if errors else {name: request.args.get(name) or None
                               for name in ("entity_type", "person", "since", "until")}
-    return render_template("admin/people/audit.html", rows=rows, form=form, total=found.total,
-                           pagination=pagination(found, "admin_people.audit_log", **kept),
+    return render_template("admin/people/audit.html", rows=rows, form=form, found=found,
+                           pagination=keyset_pagination(found, "admin_people.audit_log",
+                                                        **kept),
                            actions=ACTION_LABELS, entities=ENTITY_LABELS, label_of=label_of,
                            error_list=errors), 400 if errors else 200
 

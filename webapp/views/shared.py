@@ -60,18 +60,67 @@ def error_list(form, href: str | None = None) -> list[dict]:
     return items
 
 
+#: How many page numbers either side of the current one the pagination links to.
+NEARBY_PAGES = 1
+
+
 def pagination(found, endpoint: str, **args) -> dict:
     """Return the GOV.UK pagination parameters of a page of a list (``found`` has its
-    ``number`` and ``pages``)."""
+    ``number`` and ``pages``).
+
+    A few numbers, the GOV.UK way: the first and last pages, the current one and its
+    neighbours, an ellipsis for each gap (never one link per page of a long list).
+    """
     page, pages_ = found.number, found.pages
     links: dict = {"landmarkLabel": "Pages"}
     if page > 1:
         links["previous"] = {"href": url_for(endpoint, page=page - 1, **args)}
     if page < pages_:
         links["next"] = {"href": url_for(endpoint, page=page + 1, **args)}
-    links["items"] = [{"number": n, "href": url_for(endpoint, page=n, **args),
-                       "current": n == page} for n in range(1, pages_ + 1)] if pages_ > 1 else []
+    shown = sorted({1, pages_, *range(max(1, page - NEARBY_PAGES),
+                                      min(pages_, page + NEARBY_PAGES) + 1)})
+    items: list[dict] = []
+    for n in shown if pages_ > 1 else []:
+        if items and n > items[-1].get("number", 0) + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": url_for(endpoint, page=n, **args),
+                      "current": n == page})
+    links["items"] = items
     return links
+
+
+def keyset_pagination(found, endpoint: str, **args) -> dict:
+    """Return the GOV.UK pagination parameters of a page of a list read by keyset
+    (``pathways.paging.KeysetPage``): previous, next, the first page and the current one.
+
+    Each link carries the cursor where its page continues (``after`` or ``before``) and its
+    number (only for showing); the first page's link carries neither.
+    """
+    page = found.number
+    links: dict = {"landmarkLabel": "Pages"}
+    if found.before is not None:
+        links["previous"] = {"href": url_for(endpoint, before=found.before, page=page - 1,
+                                             **args) if page > 2 else url_for(endpoint, **args)}
+    if found.after is not None:
+        links["next"] = {"href": url_for(endpoint, after=found.after, page=page + 1, **args)}
+    items: list[dict] = []
+    if page > 1:
+        items.append({"number": 1, "href": url_for(endpoint, **args), "current": False})
+        if page > 2:
+            items.append({"ellipsis": True})
+        items.append({"number": page, "href": request.full_path.rstrip("?"), "current": True})
+    links["items"] = items
+    return links
+
+
+def keyset_asked() -> dict:
+    """Return where the address asks a list read by keyset to continue: its ``after`` or
+    ``before`` cursor and the page's ``number`` (checked by the domain: anything else is
+    the first page)."""
+    number = request.args.get("page", 1, type=int) or 1
+    return {"after": request.args.get("after") or None,
+            "before": request.args.get("before") or None,
+            "number": min(max(number, 1), 10 ** 9)}
 
 
 def confirm_first(question: str, *, warning: str, button: str, back: str,
