@@ -86,7 +86,12 @@ class Person(Base):
     """Someone who works in adult social care, with an account and a career profile."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("organisation_id", "staff_id"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "staff_id"),
+        # The people lists by name: within one organisation, and across a partnership.
+        Index("ix_people_organisation_id_name", "organisation_id", "name", "id"),
+        Index("ix_people_name", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..models import AuditEvent, Person
+from ..models import AuditEvent, Organisation, Person
 from ..paging import Key, KeysetPage, keyset_page
 from ..policy import audit_filter, reach_filter
 from ..suppression import Shown, suppress
@@ -39,27 +39,41 @@ class Page:
     total: int
 
 
-def people_in_reach(session: Session, actor: Person, search: str = "", page: int = 1,
-                    per_page: int = 50) -> Page:
+#: The order of the people lists: by name (``ix_people_organisation_id_name`` and
+#: ``ix_people_name`` hold it).
+PEOPLE_ORDER = (Key(Person.name), Key(Person.id))
+
+
+def people_in_reach(session: Session, actor: Person, search: str = "", *,
+                    after: str | None = None, before: str | None = None, number: int = 1,
+                    per_page: int = 50) -> KeysetPage:
     """Return a page of the people in the actor's reach by name, those matching ``search``.
 
     ``search`` is part of a name (any case) or email address. Each person comes with their
-    access roles, team and organisation.
+    access roles, team and organisation. The page continues ``after`` or ``before`` a
+    cursor of the pages either side (``paging.keyset_page``).
 
     Examples
     --------
     >>> found = people_in_reach(session, lnd, search="ann")
-    >>> [person.name for person in found.rows], found.total, found.pages
-    (['Ann Lee'], 1, 1)
+    >>> [person.name for person in found.rows], found.total, found.after
+    (['Ann Lee'], 1, None)
     """
     query = select(Person).where(reach_filter(actor, Person.organisation_id))
     if search:
         folded = search.lower()
         query = query.where(or_(func.lower(Person.name).contains(folded, autoescape=True),
                                 Person.email.contains(folded, autoescape=True)))
-    return _page(session, query.options(
+    return keyset_page(session, query.options(
         selectinload(Person.access), selectinload(Person.team),
-        selectinload(Person.organisation)).order_by(Person.name, Person.id), page, per_page)
+        selectinload(Person.organisation)), PEOPLE_ORDER, after=after, before=before,
+        number=number, per_page=per_page)
+
+
+def reaches_several_organisations(session: Session, actor: Person) -> bool:
+    """Whether the actor's reach holds more than one organisation (reading two at most)."""
+    return len(session.scalars(select(Organisation.id).where(
+        reach_filter(actor, Organisation.id)).limit(2)).all()) > 1
 
 
 def audit_kinds(session: Session, actor: Person) -> list[str]:

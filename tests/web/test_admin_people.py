@@ -308,6 +308,57 @@ def test_role_changes_refused_by_the_rules_show_the_problem(app, client, enter, 
     assert person(app, "admin@example.org").role_names == ["admin"]
 
 
+def add_staff(app, how_many, start=0):
+    """Add ``how_many`` staff to the council's home care team (named to sort after the test's
+    people)."""
+    from pathways.people.accounts import create_person, team_named
+    from webapp.extensions import db
+
+    with app.app_context():
+        council = db.session.get(Organisation, council_id(app))
+        team = team_named(db.session, council, "Home care")
+        for number in range(start, start + how_many):
+            create_person(db.session, email=f"zz{number:03}@example.org", team=team,
+                          name=f"Zed {number:03}", organisation=council, roles=["staff"])
+        db.session.commit()
+
+
+def test_the_people_list_pages_by_keyset_with_a_few_numbers(app, client, enter, people):
+    add_staff(app, 70)
+    enter("lnd")
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "Zed 000" in first and "Zed 069" not in first and "?page=2" not in first
+    assert len(re.findall(r'data-person="(\d+)"', first)) == 50
+    following = html.unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)[1])
+    second = client.get(following).get_data(as_text=True)
+    assert "Zed 069" in second and 'rel="next"' not in second and 'rel="prev"' in second
+    names = re.findall(r'data-person="\d+">\s*<td[^>]*><a[^>]*>([^<]+)</a>', first + second)
+    zeds = [name for name in names if name.startswith("Zed")]
+    assert zeds == [f"Zed {number:03}" for number in range(70)] and len(names) == len(set(names))
+    searched = client.get("/admin/users?q=zed").get_data(as_text=True)
+    assert "70 people matching" in searched
+    next_search = re.search(r'href="([^"]*after=[^"]*)" rel="next"', searched)[1]
+    assert "q=zed" in html.unescape(next_search)
+
+
+def test_the_people_list_runs_a_fixed_number_of_queries(app, client, enter, people):
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    enter("lnd")
+    with app.app_context():
+        engine = db.engine
+    add_staff(app, 5)
+    client.get("/admin/users")
+    with counting(engine) as small:
+        client.get("/admin/users")
+    add_staff(app, 120, start=5)
+    with counting(engine) as large:
+        page = client.get("/admin/users")
+    assert "Zed 044" in page.text
+    assert large.count == small.count, large.statements
+
+
 # The audit log
 
 

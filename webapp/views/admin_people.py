@@ -61,7 +61,6 @@ from .shared import (
     error_list,
     keyset_asked,
     keyset_pagination,
-    pagination,
     template_download,
 )
 
@@ -92,15 +91,16 @@ def users():
     """List the people in the actor's reach, with their access roles and status."""
     actor = signed_in()
     require(can_import_staff(actor))
-    organisations = organisations_in_reach(db.session, actor)
     search, problem = query_text("q")
-    found = pages.people_in_reach(db.session, actor, search, _page_asked(), PER_PAGE)
+    found = pages.people_in_reach(db.session, actor, search, per_page=PER_PAGE,
+                                  **keyset_asked())
     errors = [{"text": f"The search {problem}", "href": "#q"}] if problem else []
     return render_template("admin/people/users.html", people=found.rows, search=search,
-                           total=found.total, error_list=errors,
-                           pagination=pagination(found, "admin_people.users",
-                                                  q=search or None),
-                           many_organisations=len(organisations) > 1, roles=ACCESS_ROLES,
+                           found=found, error_list=errors,
+                           pagination=keyset_pagination(found, "admin_people.users",
+                                                        q=search or None),
+                           many_organisations=pages.reaches_several_organisations(
+                               db.session, actor), roles=ACCESS_ROLES,
                            may_audit=bool(can_read_audit(actor)),
                            may_report=bool(can_see_equality_report(actor))), \
         400 if errors else 200
@@ -356,11 +356,6 @@ def _problem_items(problems: list[Problem], href: str) -> list[dict]:
         items.append({"text": f"and {len(problems) - SHOWN_PROBLEMS} more problems",
                       "href": href})
     return items
-
-
-def _page_asked() -> int:
-    """Return the page number the address asks for (1 when it asks for none)."""
-    return request.args.get("page", 1, type=int) or 1
 
 
 def _in_utc(moment: datetime) -> datetime:
