@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, inspect, update
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -178,3 +182,57 @@ def alembic_config():
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return config
+
+
+@cache
+def migration_heads() -> frozenset[str]:
+    """Return the head revision(s) of the project's migration history (read once a process)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def schema_revisions(connection: Connection) -> frozenset[str]:
+    """Return the revision(s) the database's schema is at (empty when never migrated)."""
+    from alembic.migration import MigrationContext
+
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
+#: Where slow statements are logged (``log_slow_queries``).
+SLOW_QUERY_LOG = logging.getLogger("pathways.sql")
+
+_slow_query_thresholds: WeakKeyDictionary[Engine, float] = WeakKeyDictionary()
+
+
+def log_slow_queries(engine: Engine, threshold_ms: float | None) -> None:
+    """Log every statement on ``engine`` that takes longer than ``threshold_ms`` (None: none).
+
+    A warning on the ``pathways.sql`` logger with ``duration_ms`` and the statement's SQL
+    text (its placeholders, never the values bound to them, which may be personal data).
+    Calling it again changes the threshold; the hooks are added once per engine.
+    """
+    if threshold_ms is None:
+        _slow_query_thresholds.pop(engine, None)
+        return
+    _slow_query_thresholds[engine] = threshold_ms
+    if not event.contains(engine, "before_cursor_execute", _start_timing):
+        event.listen(engine, "before_cursor_execute", _start_timing)
+        event.listen(engine, "after_cursor_execute", _log_if_slow)
+
+
+def _start_timing(_connection, _cursor, _statement, _parameters, context, _executemany) -> None:
+    if context is not None:
+        context.pathways_started = time.perf_counter()
+
+
+def _log_if_slow(connection, _cursor, statement, _parameters, context, executemany) -> None:
+    started = getattr(context, "pathways_started", None)
+    threshold = _slow_query_thresholds.get(connection.engine)
+    if started is None or threshold is None:
+        return
+    duration_ms = (time.perf_counter() - started) * 1000
+    if duration_ms >= threshold:
+        SLOW_QUERY_LOG.warning("slow query: %.1f ms", duration_ms, extra={
+            "duration_ms": round(duration_ms, 1), "statement": statement[:2000],
+            "executemany": executemany})

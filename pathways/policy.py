@@ -56,7 +56,9 @@ existence is not revealed). The rules:
   L&D and admins of an organisation open share links and pasted passports for it and accept
   verified credentials for its people (never for themselves alone); only the issuing
   organisation's L&D and admins revoke a credential it issued. A credential reveals only what
-  it contains: a share link shows the credentials shared, nothing else about the person.
+  it contains: a share link shows the credentials shared, nothing else about the person;
+- operations: the service's metrics are read with the configured bearer token or from a
+  configured internal network, by no person (:func:`can_read_metrics`); off when neither is set.
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -65,7 +67,10 @@ same rule as an SQL condition, for lists). The menu shows what these decisions a
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Sequence
 from enum import Enum
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, false, or_, select
@@ -102,8 +107,58 @@ class Decision(Enum):
 
 
 ALLOW, FORBID, HIDE = Decision.ALLOW, Decision.FORBID, Decision.HIDE
+IPNetwork = IPv4Network | IPv6Network
 #: The access roles whose reach can be widened to the whole partnership.
 WIDE_ROLES = ("lnd", "admin")
+
+
+# Operations: the metrics of the service, for its operators' monitoring -------------------
+
+
+def can_read_metrics(*, token: str | None, offered: str | None, networks: Sequence[IPNetwork],
+                     address: str | None) -> Decision:
+    """Whether a request may read ``/metrics``: no person is involved, only a credential.
+
+    Parameters
+    ----------
+    token : str or None
+        The bearer token configured (``METRICS_TOKEN``).
+    offered : str or None
+        The token the request offers (``Authorization: Bearer ...``).
+    networks : sequence of networks
+        The internal networks configured (``METRICS_NETWORKS``).
+    address : str or None
+        The address the request comes from.
+
+    Returns
+    -------
+    Decision
+        ``ALLOW`` with the right token or from an internal network; ``HIDE`` when neither
+        is configured (the metrics are off: "not found"); otherwise ``FORBID`` (the web
+        answers 401, asking for the token when one is configured, else 404).
+
+    Examples
+    --------
+    >>> from ipaddress import ip_network
+    >>> inside = [ip_network("10.0.0.0/8")]
+    >>> [can_read_metrics(token="s3cret", offered=o, networks=[], address="192.0.2.1").name
+    ...  for o in ("s3cret", "guess", None)]
+    ['ALLOW', 'FORBID', 'FORBID']
+    >>> [can_read_metrics(token=None, offered=None, networks=n, address="10.1.2.3").name
+    ...  for n in (inside, [])]
+    ['ALLOW', 'HIDE']
+    """
+    if not token and not networks:
+        return HIDE
+    if token and offered and hmac.compare_digest(token.encode(), offered.encode()):
+        return ALLOW
+    try:
+        source = ip_address(address or "")
+    except ValueError:
+        return FORBID
+    if any(source in network for network in networks):
+        return ALLOW
+    return FORBID
 
 
 # Reach: same organisation, or same partnership where granted ------------------------------

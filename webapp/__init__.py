@@ -12,6 +12,7 @@ from . import (
     input_rules,
     limits,
     mail,
+    observability,
     page_cache,
     security,
     submit,
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app; ``test_config`` overrides settings read from the environment."""
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    observability.init_app(app)
     extensions.init_app(app)
     page_cache.init_app(app)
     auth.init_app(app)

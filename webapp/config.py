@@ -8,6 +8,7 @@ link sent by email is built: never from the Host header of a request).
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,10 +59,18 @@ def load(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=environment == "production",
+        # Operations (webapp.observability): logs, the slow-query log, /metrics
+        LOG_FORMAT=os.environ.get("LOG_FORMAT") or (
+            "json" if environment == "production" else "text"),
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "INFO"),
+        SLOW_QUERY_MS=optional_number(os.environ.get("SLOW_QUERY_MS", "500")),
+        METRICS_TOKEN=os.environ.get("METRICS_TOKEN") or None,
+        METRICS_NETWORKS=os.environ.get("METRICS_NETWORKS", ""),
     )
     if test_config:
         app.config.update(test_config)
     check_production(app.config)
+    check_operations(app.config)
     if app.config["SERVICE_URL"]:
         problem = service_url_problem(app.config["SERVICE_URL"],
                                       app.config["PATHWAYS_ENV"] == "production")
@@ -96,6 +105,55 @@ def check_production(config) -> None:
                        "is built from it, never from the Host header of a request)")
     if missing:
         raise RuntimeError("; ".join(missing))
+
+
+def optional_number(value: str | None) -> float | None:
+    """Return ``value`` as a number, or None when it is empty or ``off``."""
+    if value is None or value.strip().lower() in ("", "off"):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise RuntimeError(f"{value!r} is not a number of milliseconds (or off)") from None
+
+
+#: The ways logs can be written (``LOG_FORMAT``).
+LOG_FORMATS = ("json", "text")
+
+
+def check_operations(config) -> None:
+    """Refuse to start with a log format, log level or metrics network that cannot be used.
+
+    Raises
+    ------
+    RuntimeError
+        Naming the setting and what it may be.
+    """
+    if config["LOG_FORMAT"] not in LOG_FORMATS:
+        raise RuntimeError(f"LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
+    level = str(config["LOG_LEVEL"]).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+                           f"not {config['LOG_LEVEL']!r}")
+    config["LOG_LEVEL"] = level
+    try:
+        config["METRICS_NETWORKS"] = metrics_networks(config["METRICS_NETWORKS"])
+    except ValueError as error:
+        raise RuntimeError(f"METRICS_NETWORKS: {error}") from None
+
+
+def metrics_networks(value) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Return the networks in a comma-separated list like ``10.0.0.0/8, 127.0.0.1``.
+
+    Examples
+    --------
+    >>> [str(n) for n in metrics_networks("10.0.0.0/8, 127.0.0.1")]
+    ['10.0.0.0/8', '127.0.0.1/32']
+    """
+    if isinstance(value, tuple):
+        return value
+    return tuple(ip_network(part.strip(), strict=False)
+                 for part in str(value or "").split(",") if part.strip())
 
 
 def service_url_problem(url: str, production: bool) -> str | None:

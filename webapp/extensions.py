@@ -7,7 +7,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from pathways.db import configure_engine
+from pathways.db import configure_engine, log_slow_queries
 from pathways.models import Base
 from pathways.render import MapCache
 from pathways.route_cache import LocalStore, RouteAnswers, redis_store
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     wtforms_helpers.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        log_slow_queries(db.engine, app.config["SLOW_QUERY_MS"])
     app.extensions["graph_cache"] = GraphCache(app.config["GRAPH_CACHE_SECONDS"])
     app.extensions["map_cache"] = MapCache(link=node_path,
                                            timeout=app.config["DOT_TIMEOUT_SECONDS"])

@@ -16,6 +16,7 @@ champion open to the partnership; retired_champion's account is disabled.
 from __future__ import annotations
 
 import inspect
+from ipaddress import ip_network
 from types import SimpleNamespace
 
 import pytest
@@ -38,6 +39,8 @@ from pathways.models import (
 from pathways.policy import ALLOW, FORBID, HIDE
 
 HOME_CARE, REABLEMENT = 10, 11
+#: The internal networks of the metrics cases.
+INTERNAL = (ip_network("10.0.0.0/8"), ip_network("fd00::/8"))
 
 
 class Pairings:
@@ -401,6 +404,18 @@ CASES = [
     ("can_revoke_credential", "partner_staff", "credential", HIDE),
     ("can_revoke_credential", "partnership_lnd", "partner_credential", ALLOW),
     ("can_revoke_credential", "lnd", "partner_credential", HIDE),
+    # No person: a credential (the bearer token) or where the request comes from
+    ("can_read_metrics", None, {"token": "s3cret", "offered": "s3cret"}, ALLOW),
+    ("can_read_metrics", None, {"token": "s3cret", "offered": "s3cre"}, FORBID),
+    ("can_read_metrics", None, {"token": "s3cret", "offered": None}, FORBID),
+    ("can_read_metrics", None, {"networks": INTERNAL, "address": "10.9.8.7"}, ALLOW),
+    ("can_read_metrics", None, {"networks": INTERNAL, "address": "fd00::7"}, ALLOW),
+    ("can_read_metrics", None, {"networks": INTERNAL, "address": "192.0.2.1"}, FORBID),
+    ("can_read_metrics", None, {"networks": INTERNAL, "address": "not an address"}, FORBID),
+    ("can_read_metrics", None, {"token": "s3cret", "networks": INTERNAL,
+                                "address": "10.0.0.1"}, ALLOW),
+    ("can_read_metrics", None, {"offered": "", "address": "10.0.0.1"}, HIDE),
+    ("can_read_metrics", None, {"token": "", "offered": ""}, HIDE),
 ]
 
 
@@ -431,6 +446,10 @@ def takes_session(decision: str) -> bool:
 @pytest.mark.parametrize("decision, actor, about, expected", CASES,
                          ids=[f"{d}-{a}-{s}" for d, a, s, _ in CASES])
 def test_decision(world, decision, actor, about, expected):
+    if isinstance(about, dict):  # a decision about no person: keyword arguments only
+        given = {"token": None, "offered": None, "networks": (), "address": None, **about}
+        assert getattr(policy, decision)(**given) is expected
+        return
     names = () if about is None else (about,) if isinstance(about, str) else about
     args = [getattr(world, actor), *(getattr(world, name) for name in names)]
     if takes_session(decision):

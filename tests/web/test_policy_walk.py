@@ -38,7 +38,7 @@ PUBLIC_VIEWS = {
     "accounts.login", "accounts.logout", "accounts.request_reset", "accounts.reset_password",
     "api.openapi", "api.qualifications", "api.reach", "api.role", "api.roles", "api.routes",
     "explore.career_map", "explore.family_colours", "explore.map_svg", "explore.qualification",
-    "explore.role", "main.healthz", "main.livez", "main.search", "main.start",
+    "explore.role", "main.healthz", "main.livez", "main.readyz", "main.search", "main.start",
     "planner.compare", "planner.reach", "planner.routes", "stories.index", "stories.story",
 }
 
@@ -132,7 +132,11 @@ def addresses(app: Flask, values: dict, people: dict, method: str) -> list[tuple
 def walk(app: Flask, client: FlaskClient, values: dict, people: dict,
          methods=("GET", "POST")) -> tuple[list[str], dict[tuple[str, str], int]]:
     """Request every address; return what the policy audit reported, and every answer."""
+    from webapp.config import metrics_networks
+
     app.config["POLICY_AUDIT"] = True
+    # /metrics opened to the test client's address, so the walk sees it answer (after asking)
+    app.config["METRICS_NETWORKS"] = metrics_networks("127.0.0.0/8")
     app.extensions["policy_audit"].clear()
     answers = {}
     for method in methods:

@@ -1,15 +1,18 @@
-"""The start page, search and the health check."""
+"""The start page, search, the health checks and the metrics."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from pathways.lookup import search as search_nodes
 from pathways.lookup import suggest
+from pathways.policy import FORBID, HIDE, can_read_metrics
 
-from ..auth import public
+from .. import metrics as request_metrics
+from .. import readiness
+from ..auth import public, require
 from ..extensions import current_graph, db
 from ..input_rules import query_text
 from ..page_cache import cached_page
@@ -73,3 +76,36 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
+
+
+@blueprint.get("/readyz")
+@public
+def readyz():
+    """Answer whether this server is ready for traffic: 200 when the database answers, the
+    schema is at the newest migration and Redis (when configured) answers; else 503 naming
+    each check that failed (``webapp.readiness``)."""
+    checks = readiness.checks()
+    failing = sorted(name for name, answer in checks.items() if answer != "ok")
+    if failing:
+        return jsonify(status="not ready", failing=failing, checks=checks), 503
+    return jsonify(status="ready", checks=checks)
+
+
+@blueprint.get("/metrics")
+def metrics():
+    """Give the request counts and latencies in Prometheus text format, to the monitoring
+    holding ``METRICS_TOKEN`` (as a bearer token) or calling from ``METRICS_NETWORKS``;
+    401 asking for the token to others when a token is set, 404 otherwise."""
+    config = current_app.config
+    scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+    decision = can_read_metrics(token=config["METRICS_TOKEN"],
+                                offered=offered.strip() if scheme.lower() == "bearer" else None,
+                                networks=config["METRICS_NETWORKS"], address=request.remote_addr)
+    if decision is FORBID:
+        if config["METRICS_TOKEN"]:
+            return jsonify(error="unauthorised", message="Give the metrics token as a bearer "
+                           "token"), 401, {"WWW-Authenticate": 'Bearer realm="metrics"'}
+        decision = HIDE  # only networks are configured: not found, as if the metrics were off
+    require(decision)
+    body, content_type = request_metrics.exposition()
+    return Response(body, content_type=content_type)
