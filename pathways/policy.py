@@ -58,7 +58,12 @@ existence is not revealed). The rules:
   organisation's L&D and admins revoke a credential it issued. A credential reveals only what
   it contains: a share link shows the credentials shared, nothing else about the person;
 - operations: the service's metrics are read with the configured bearer token or from a
-  configured internal network, by no person (:func:`can_read_metrics`); off when neither is set.
+  configured internal network, by no person (:func:`can_read_metrics`); off when neither is set;
+- the training calendar: an organisation's course sessions are seen by the people who work
+  there and by those who run its training, who schedule, change and cancel them; a person
+  books (and cancels) a place for themself, their manager for their team, L&D for anyone
+  of the organisation; attendance is marked by those who run its training or the
+  session's own trainer; anyone else gets "not found".
 
 Reach is one rule, written once: :func:`reaches` (on objects) and :func:`reach_filter` (the
 same rule as an SQL condition, for lists). The menu shows what these decisions allow
@@ -82,6 +87,8 @@ from .models import (
     CareerStory,
     ChampionPairing,
     ChampionProfile,
+    CourseBooking,
+    CourseSession,
     IssuedCredential,
     Notification,
     Organisation,
@@ -743,6 +750,60 @@ def can_revoke_credential(actor: Person, credential: IssuedCredential) -> Decisi
     and administrators of the issuing organisation; others there are forbidden, anyone
     else gets "not found"."""
     return can_manage_training(actor, credential.organisation)
+
+
+# The training calendar ---------------------------------------------------------------------
+
+
+def can_see_course(actor: Person, course: CourseSession) -> Decision:
+    """Decide whether ``actor`` may see a course session: the people of its organisation
+    and those who run its training (partnership scope included); anyone else gets "not
+    found"."""
+    if actor.active is False:
+        return FORBID
+    if actor.organisation_id == course.organisation_id:
+        return ALLOW
+    return ALLOW if can_manage_training(actor, course.organisation) else HIDE
+
+
+def can_run_courses(actor: Person, organisation: Organisation) -> Decision:
+    """Decide whether ``actor`` may schedule, change and cancel an organisation's course
+    sessions: those who run its training (``can_manage_training``)."""
+    return can_manage_training(actor, organisation)
+
+
+def can_book_place(actor: Person, person: Person, course: CourseSession) -> Decision:
+    """Decide whether ``actor`` may book (or cancel) ``person``'s place on ``course``: the
+    person themself, their manager (same team) and those who run the organisation's
+    training. Someone who may see the session but not book for that person is forbidden."""
+    seen = can_see_course(actor, course)
+    if not seen:
+        return seen
+    if person.organisation_id != course.organisation_id:
+        return HIDE
+    if actor.id == person.id or manages(actor, person) or can_manage_training(
+            actor, course.organisation):
+        return ALLOW
+    return FORBID
+
+
+def can_cancel_place(actor: Person, booking: CourseBooking) -> Decision:
+    """Decide whether ``actor`` may cancel a booking: as :func:`can_book_place` for its
+    person and session, except that someone who may not see the person's booking is not told
+    it exists."""
+    decision = can_book_place(actor, booking.person, booking.session)
+    return HIDE if decision is FORBID else decision
+
+
+def can_mark_attendance(actor: Person, course: CourseSession) -> Decision:
+    """Decide whether ``actor`` may mark who attended ``course`` (which makes their training
+    records): those who run the organisation's training and the session's own trainer."""
+    seen = can_see_course(actor, course)
+    if not seen:
+        return seen
+    if actor.id == course.trainer_id or can_manage_training(actor, course.organisation):
+        return ALLOW
+    return FORBID
 
 
 # The menu ----------------------------------------------------------------------------------

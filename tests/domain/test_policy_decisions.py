@@ -28,6 +28,8 @@ from pathways.models import (
     ChampionPairing,
     ChampionProfile,
     Cohort,
+    CourseBooking,
+    CourseSession,
     IssuedCredential,
     Notification,
     Organisation,
@@ -118,6 +120,12 @@ def make_world() -> dict:
                                            person_id=1)
     world["partner_credential"] = IssuedCredential(id=2, organisation=provider,
                                                    organisation_id=2, person_id=9)
+    course = CourseSession(id=1, organisation=council, organisation_id=council.id,
+                           trainer_id=2)
+    world["course"] = course
+    world["partner_course"] = CourseSession(id=2, organisation=provider,
+                                            organisation_id=provider.id)
+    world["booking"] = CourseBooking(id=1, session=course, person=world["staff"], person_id=1)
     return world
 
 
@@ -416,6 +424,37 @@ CASES = [
                                 "address": "10.0.0.1"}, ALLOW),
     ("can_read_metrics", None, {"offered": "", "address": "10.0.0.1"}, HIDE),
     ("can_read_metrics", None, {"token": "", "offered": ""}, HIDE),
+
+    ("can_see_course", "staff", "course", ALLOW),
+    ("can_see_course", "lnd", "course", ALLOW),
+    ("can_see_course", "partnership_lnd", "partner_course", ALLOW),
+    ("can_see_course", "lnd", "partner_course", HIDE),
+    ("can_see_course", "partner_staff", "course", HIDE),
+    ("can_see_course", "disabled", "course", FORBID),
+
+    ("can_run_courses", "lnd", "council", ALLOW),
+    ("can_run_courses", "manager", "council", FORBID),
+    ("can_run_courses", "partner_staff", "council", HIDE),
+
+    ("can_book_place", "staff", ("staff", "course"), ALLOW),
+    ("can_book_place", "manager", ("staff", "course"), ALLOW),
+    ("can_book_place", "lnd", ("other_team", "course"), ALLOW),
+    ("can_book_place", "colleague", ("staff", "course"), FORBID),
+    ("can_book_place", "manager", ("other_team", "course"), FORBID),
+    ("can_book_place", "lnd", ("partner_staff", "course"), HIDE),
+    ("can_book_place", "partner_staff", ("partner_staff", "course"), HIDE),
+
+    ("can_cancel_place", "staff", "booking", ALLOW),
+    ("can_cancel_place", "manager", "booking", ALLOW),
+    ("can_cancel_place", "lnd", "booking", ALLOW),
+    ("can_cancel_place", "colleague", "booking", HIDE),
+    ("can_cancel_place", "outsider", "booking", HIDE),
+
+    ("can_mark_attendance", "lnd", "course", ALLOW),
+    ("can_mark_attendance", "colleague", "course", ALLOW),  # the session's trainer
+    ("can_mark_attendance", "staff", "course", FORBID),
+    ("can_mark_attendance", "manager", "course", FORBID),
+    ("can_mark_attendance", "outsider", "course", HIDE),
 ]
 
 

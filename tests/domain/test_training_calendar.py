@@ -1,7 +1,7 @@
 """The training calendar: sessions, booking, the waiting list, cancelling and attendance
 (pathways.training.sessions, .bookings), on both engines, races included."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -355,3 +355,67 @@ def test_two_markers_at_once_make_one_record(session, world, database_url):
     session.expire_all()
     assert session.scalar(select(func.count(TrainingRecord.id))) == 1
     assert session.get(CourseBooking, booking_id).record_id is not None
+
+
+# iCalendar feeds -------------------------------------------------------------------------
+
+
+def test_a_persons_feed_parses_back_with_their_places(session, world):
+    from icalendar import Calendar
+
+    from pathways.training.feeds import ENGLAND, new_feed_token, person_feed, person_for_token
+
+    first, second = learners(session, 2)
+    course = schedule(session, capacity=1, online_link="https://meet.example.org/fire")
+    other = schedule(session, held_on=date(2026, 8, 3), venue="Hall <b>&amp;</b>")
+    for learner in (first, second):
+        book_place(session, learner, course, learner, today=TODAY)
+    book_place(session, second, other, second, today=TODAY)
+    cancel_session(session, None, other, "The room flooded")
+    token = new_feed_token(session, second)
+    assert person_for_token(session, token).id == second.id
+    parsed = Calendar.from_ical(person_feed(session, second, today=TODAY))
+    events = sorted(parsed.walk("VEVENT"), key=lambda event: event.decoded("dtstart"))
+    assert [str(event["status"]) for event in events] == ["TENTATIVE", "CANCELLED"]
+    start = events[0].decoded("dtstart")
+    assert (start.date(), start.hour, start.minute) == (DAY, 9, 30)
+    assert start.utcoffset() == timedelta(hours=1)  # British Summer Time in July
+    assert str(events[0]["uid"]) == f"course-session-{course.id}@care-career-pathways"
+    assert str(events[1]["location"]) == "Hall <b>&amp;</b>"  # text, as typed
+    assert "The room flooded" in str(events[1]["description"])
+    assert str(events[0]["url"]) == "https://meet.example.org/fire"
+    assert parsed.walk("VTIMEZONE")[0]["tzid"] == str(ENGLAND)
+
+
+def test_a_new_token_closes_the_old_address(session, world):
+    from pathways.training.feeds import has_feed, new_feed_token, person_for_token
+
+    staff = person(session, "staff")
+    assert not has_feed(session, staff)
+    old = new_feed_token(session, staff)
+    new = new_feed_token(session, staff)
+    assert old != new and has_feed(session, staff)
+    assert person_for_token(session, old) is None
+    assert person_for_token(session, new).id == staff.id
+    assert person_for_token(session, "") is None
+    assert person_for_token(session, "x" * 1000) is None
+
+
+def test_a_course_feed_lists_the_subjects_sessions_at_the_organisation(session, world):
+    from icalendar import Calendar
+
+    from pathways.models import TrainingSubject
+    from pathways.training.feeds import course_feed
+
+    schedule(session)
+    schedule(session, held_on=date(2026, 9, 1), ends_at=time(16, 0))
+    schedule(session, subject_id="safeguarding-adults")
+    staff = person(session, "staff")
+    fire = session.get(TrainingSubject, "fire-safety")
+    parsed = Calendar.from_ical(course_feed(session, staff, fire, today=TODAY))
+    events = parsed.walk("VEVENT")
+    assert len(events) == 2 and {str(event["summary"]) for event in events} == {fire.title}
+    assert {str(event["status"]) for event in events} == {"CONFIRMED"}
+    partner = person(session, "partner_staff")
+    assert Calendar.from_ical(course_feed(session, partner, fire, today=TODAY)).walk(
+        "VEVENT") == []
