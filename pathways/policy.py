@@ -78,7 +78,7 @@ from enum import Enum
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, true
 
 from .audit import MAP_ENTITIES
 from .models import (
@@ -793,6 +793,17 @@ def can_cancel_place(actor: Person, booking: CourseBooking) -> Decision:
     it exists."""
     decision = can_book_place(actor, booking.person, booking.session)
     return HIDE if decision is FORBID else decision
+
+
+def course_bookings_filter(actor: Person, course: CourseSession) -> ColumnElement[bool]:
+    """Return the SQL condition "a booking on ``course`` that ``actor`` sees": everyone's for
+    those who mark its attendance, the team's (and their own) for a manager, else their own.
+    """
+    if can_mark_attendance(actor, course):
+        return true()
+    if actor.has_role("manager") and actor.team_id is not None:
+        return or_(Person.id == actor.id, team_filter(actor))
+    return Person.id == actor.id
 
 
 def can_mark_attendance(actor: Person, course: CourseSession) -> Decision:

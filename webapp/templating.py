@@ -13,14 +13,23 @@ from pathways.apprenticeships.rules import ApprenticeshipStatus
 from pathways.dates import format_day, format_month
 from pathways.explain import format_gbp, format_months
 from pathways.mentoring.pages import ReviewState
-from pathways.models import OtjState, PairingStatus, PostState, ShadowingState, StoryStatus
+from pathways.models import (
+    BookingState,
+    OtjState,
+    PairingStatus,
+    PostState,
+    SessionState,
+    ShadowingState,
+    StoryStatus,
+)
 from pathways.training.status import TrainingStatus
 from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KINDS
 
 #: The statuses pages show as tags (``status_tag`` in macros.html), by their class names.
 STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
                                              PairingStatus, ReviewState, ShadowingState,
-                                             StoryStatus, TrainingStatus)}
+                                             StoryStatus, TrainingStatus, BookingState,
+                                             SessionState)}
 
 
 class ProcessBytecodeCache(BytecodeCache):

@@ -37,18 +37,18 @@ from .training import TrainingSubject
 class SessionState(LabelledEnum):
     """Whether a course session goes ahead."""
 
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", "Scheduled", "blue"
+    CANCELLED = "cancelled", "Cancelled", "grey"
 
 
 class BookingState(LabelledEnum):
     """Where a person stands on a course session."""
 
-    BOOKED = "booked", "Booked"
-    WAITING = "waiting", "On the waiting list"
-    CANCELLED = "cancelled", "Cancelled"
-    ATTENDED = "attended", "Attended"
-    ABSENT = "absent", "Did not attend"
+    BOOKED = "booked", "Booked", "green"
+    WAITING = "waiting", "On the waiting list", "yellow"
+    CANCELLED = "cancelled", "Cancelled", "grey"
+    ATTENDED = "attended", "Attended", "blue"
+    ABSENT = "absent", "Did not attend", "red"
 
 
 #: Booking states that take one of a session's places.

@@ -21,7 +21,7 @@ shows it on a throwaway route.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask import Flask
@@ -55,6 +55,10 @@ def make_world(session, people: dict) -> dict[str, object]:
     from pathways.mentoring import sessions, shadowing, stories
     from pathways.models import ChampionPairing, MentoringAction, Notification, Transition
     from pathways.snapshot import build_graph
+    from pathways.training.bookings import book_place
+    from pathways.training.feeds import new_feed_token
+    from pathways.training.sessions import SessionDetails, schedule_session
+    from seed.training import load_subjects
 
     today = clock.today()
     staff, lnd = people["staff"], people["lnd"]
@@ -89,6 +93,12 @@ def make_world(session, people: dict) -> dict[str, object]:
                                                              ("care-cert", None)])
     stories.submit(session, story, consent=True)
     move = session.scalars(select(Transition).order_by(Transition.id)).first()
+    load_subjects(session)
+    course = schedule_session(session, lnd, council, SessionDetails(
+        "fire-safety", today + timedelta(days=14), time(9, 30), time(12, 30), 10,
+        venue="Room 1", trainer_name="Fire service"), today=today)
+    booking = book_place(session, staff, course, staff, today=today)
+    feed_token = new_feed_token(session, staff)
     session.flush()
     values = {
         "person_id": staff.id, "pairing_id": pairing.id,
@@ -98,6 +108,8 @@ def make_world(session, people: dict) -> dict[str, object]:
         "place_id": place.id, "request_id": request.id, "story_id": story.id,
         "move_id": move.id, "node_id": "care-worker", "qualification_id": "care-cert",
         "area": "roles", "action": "retire", "fmt": "csv", "token": "not-a-real-token",
+        "course_id": course.id, "booking_id": booking.id, "feed_token": feed_token,
+        "subject_id": "fire-safety",
         "notification_id": session.scalars(select(Notification.id).order_by(
             Notification.id)).first(),
     }

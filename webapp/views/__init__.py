@@ -12,6 +12,7 @@ from . import (
     apprenticeships,
     cohort_files,
     cohorts,
+    courses,
     development,
     explore,
     main,
@@ -31,5 +32,5 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
-                   stories, notifications, team, training, workforce):
+                   stories, notifications, team, training, workforce, courses):
         app.register_blueprint(module.blueprint)
