@@ -27,8 +27,10 @@ TEXT_COLOUR = "#0b0c0c"
 #: The page's system font stack (SVG text does not inherit it from the page's classes).
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 GRID_COLOUR = "#b1b4b6"
-#: GOV.UK blue and black (lines), GOV.UK blue and green (bars).
-LINE_COLOURS = ("#1d70b8", "#0b0c0c")
+#: GOV.UK blue and black, then green, red and purple (lines); GOV.UK blue and green (bars).
+LINE_COLOURS = ("#1d70b8", "#0b0c0c", "#00703c", "#d4351c", "#4c2c92")
+#: Every other line is dashed, so lines differ by more than colour.
+LINE_DASHES = (None, "8 5", None, "8 5", None)
 BAR_COLOURS = ("#1d70b8", "#00703c")
 
 
@@ -114,18 +116,21 @@ def _axes(top: float, step: float, labels: Sequence[str], xs: Sequence[float],
 
 def _legend(series: Sequence[Series], colours: Sequence[str], dashes: Sequence[str | None]
             ) -> list[Markup]:
-    parts, x = [], LEFT
+    parts, x, y = [], LEFT, 12
     for item, colour, dash in zip(series, colours, dashes):
-        parts += [tag("line", x1=x, y1=12, x2=x + 24, y2=12, stroke=colour, stroke_width=4,
+        room = 40 + 8 * len(item.label)
+        if x > LEFT and x + room > WIDTH:  # a second row when the first is full
+            x, y = LEFT, y + 18
+        parts += [tag("line", x1=x, y1=y, x2=x + 24, y2=y, stroke=colour, stroke_width=4,
                       stroke_dasharray=dash),
-                  tag("text", item.label, x=x + 30, y=16)]
-        x += 40 + 8 * len(item.label)
+                  tag("text", item.label, x=x + 30, y=y + 4)]
+        x += room
     return parts
 
 
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
                series: Sequence[Series], unit: str = "") -> Markup:
-    """Draw up to two lines over the same labels (the second dashed), with a legend.
+    """Draw up to five lines over the same labels (every other one dashed), with a legend.
 
     Returns empty markup when there are no labels: the page says there is nothing yet.
     """
@@ -137,7 +142,7 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     xs = ([LEFT + PAD + width / 2] if len(labels) == 1
           else [LEFT + PAD + width * i / (len(labels) - 1) for i in range(len(labels))])
     plot_bottom, plot_height = HEIGHT - BOTTOM, HEIGHT - TOP - BOTTOM
-    dashes = (None, "8 5")
+    dashes = LINE_DASHES
     body = _axes(top, step, labels, xs, unit)
     for item, colour, dash in zip(series, LINE_COLOURS, dashes):
         ys = [plot_bottom - plot_height * value / top for value in item.values]

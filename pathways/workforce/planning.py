@@ -214,11 +214,24 @@ def partnership_forecast(session: Session, partnership: Partnership, years: int,
     InvalidInput
         Years out of range, or an unreadable population table.
     """
+    return workforce_forecast(session, estimation.organisations_of(session, partnership.id),
+                              partnership.name, years, today, scenarios,
+                              population_path=population_path)
+
+
+def workforce_forecast(session: Session, organisation_ids: Sequence[int], area: str,
+                       years: int, today: date, scenarios: Sequence[Scenario] = (), *,
+                       population_path: Path | str = DEFAULT_POPULATION
+                       ) -> PartnershipForecast:
+    """Forecast some organisations' supply and demand per role (one, or a partnership's).
+
+    As :func:`partnership_forecast`, over ``organisation_ids``; ``area`` names them and picks
+    the population table's rows (its own, else England's).
+    """
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput([Problem("years", f"must be from 1 to {MAX_YEARS}")],
                            "The forecast was not made")
-    population = read_population(population_path, partnership.name)
-    organisation_ids = estimation.organisations_of(session, partnership.id)
+    population = read_population(population_path, area)
     counts = estimation.count_history(session, organisation_ids,
                                       add_months(today, -12 * HISTORY_YEARS), today)
     rates = estimate_rates(counts)
@@ -238,4 +251,4 @@ def partnership_forecast(session: Session, partnership: Partnership, years: int,
     roles = set(results[0].supply)
     titles = dict(session.execute(select(Node.id, Node.title).where(Node.id.in_(roles)))
                   .all()) if roles else {}
-    return PartnershipForecast(partnership.name, rates, rate, results, titles)
+    return PartnershipForecast(area, rates, rate, results, titles)

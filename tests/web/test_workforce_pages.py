@@ -44,7 +44,8 @@ def figure(page, name: str) -> str:
 
 def build_world(session, people: dict) -> dict:
     """Twelve care workers in the council for two years (six left a month ago), five starters
-    from the NHS two months ago, two vacant care worker posts; staff a care worker too."""
+    from the NHS two months ago, two vacant care worker posts; staff a care worker too; two
+    senior care workers."""
     from pathways.apprenticeships.posts import create_post
     from pathways.people.accounts import create_person
     from pathways.workforce.movements import record_leaver, record_role_change
@@ -56,6 +57,11 @@ def build_world(session, people: dict) -> dict:
                               name=f"carer {number}", organisation=council, roles=["staff"])
         carer.current_role_id, carer.role_start_date = "care-worker", TODAY - timedelta(days=730)
         carers.append(carer)
+    for number in range(2):
+        senior = create_person(session, email=f"senior{number}@example.org",
+                               name=f"senior {number}", organisation=council, roles=["staff"])
+        senior.current_role_id = "senior-care-worker"
+        senior.role_start_date = TODAY - timedelta(days=900)
     staff = people["staff"]
     staff.current_role_id, staff.role_start_date = "care-worker", TODAY - timedelta(days=400)
     session.flush()
@@ -114,16 +120,19 @@ def test_the_board_shows_the_skills_for_care_figures(client, as_person):
     as_person("lnd")
     page = client.get("/workforce")
     assert page.status_code == 200
-    # 12 care workers now (6 carers, 5 starters, staff); 13 a year ago (12 - 5 + 6).
-    assert figure(page, "filled") == "12"
+    # 12 care workers now (6 carers, 5 starters, staff); 13 a year ago (12 - 5 + 6); and
+    # 2 seniors throughout: 14 filled posts now, 15 a year ago.
+    assert figure(page, "filled") == "14"
     assert figure(page, "vacancies") == "2"
-    assert figure(page, "vacancy_rate") == "14.3%"  # 2 / (12 + 2)
+    assert figure(page, "vacancy_rate") == "12.5%"  # 2 / (14 + 2)
     assert figure(page, "starters") == "5"
     assert figure(page, "leavers") == "6"
-    assert figure(page, "turnover_rate") == "48.0%"  # 6 / ((13 + 12) / 2)
-    assert figure(page, "starters_rate") == "40.0%"
+    assert figure(page, "turnover_rate") == "41.4%"  # 6 / ((15 + 14) / 2)
+    assert figure(page, "starters_rate") == "34.5%"  # 5 / 14.5
     role = page.text[page.text.index('data-role="care-worker"'):]
     assert 'data-filled="12"' in role[:600] and 'data-leavers="6"' in role[:900]
+    assert re.search(r'data-role="senior-care-worker">.*?data-filled="fewer than 5"', page.text,
+                     re.S)
     assert 'id="roles-chart"' in page.text and 'role="img"' in page.text
 
 
@@ -157,7 +166,8 @@ def test_the_download_holds_the_board_as_shown(client, as_person):
     rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ("Section", "Measure", "Value")
     assert ("Movements", "Leavers", 6) in rows
-    assert ("Movements", "Turnover rate", "48.0%") in rows
+    assert ("Movements", "Turnover rate", "41.4%") in rows
+    assert ("Role: Senior care worker", "Filled posts", "fewer than 5") in rows
     assert ("Leavers by destination", "The NHS", "fewer than 5") in rows
     assert ("Leavers by destination", "Elsewhere in social care", 5) in rows
     as_person("staff")
@@ -295,3 +305,99 @@ def test_a_change_of_role_with_problems_says_so(client, as_person, world):
     garbled = client.post(address, data={"role_id": "care-worker", "started_on": ["x", "y", "z"]})
     assert garbled.status_code == 400 and "must be a real date" in text_of(garbled)
 
+
+
+# The forecast -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "address", "status"), [
+    ("lnd", "/workforce/forecast", 200), ("admin", "/workforce/forecast", 200),
+    ("manager", "/workforce/forecast", 403), ("staff", "/workforce/forecast.xlsx", 403),
+    ("partnership_lnd", "/workforce/partnership/forecast", 200),
+    ("lnd", "/workforce/partnership/forecast", 403),
+    ("lnd", "/workforce/partnership/forecast.csv", 403)])
+def test_who_may_open_the_forecast(client, as_person, who, address, status):
+    as_person(who)
+    assert client.get(address).status_code == status
+
+
+def test_the_forecast_answers_in_words_with_scenarios_side_by_side(client, as_person):
+    as_person("lnd")
+    page = client.get("/workforce/forecast")
+    assert page.status_code == 200
+    words = text_of(page)
+    assert re.search(r"The care worker gap (closes in \d{4}|does not close by \d{4}) with the "
+                     r"current pipeline\.", words), words
+    # Senior care workers (2 in post) are left out: fewer than 5.
+    assert "1 role with fewer than 5 people in post is left out" in words
+    assert 'data-role="senior-care-worker"' not in page.text
+    assert 'id="forecast-chart"' in page.text and 'data-year="2036"' in page.text
+    more = client.get("/workforce/forecast?recruits=20&recruit_role=care-worker&turnover_cut=50"
+                      "&years=5")
+    assert more.status_code == 200
+    words = text_of(more)
+    assert "with +20 care worker recruits a year, in" in words
+    assert "with turnover 50% lower" in words
+    assert "Scenario 2: with +20 care worker recruits a year" in words
+    row = more.text[more.text.index('<tr class="govuk-table__row" data-role="care-worker">'):]
+    closes = re.findall(r'data-closes="(\d*)"', row[:1500])
+    assert len(closes) == 3
+    # More recruits close the gap no later than the current pipeline does.
+    assert closes[2] and (not closes[0] or int(closes[2]) <= int(closes[0]))
+
+
+def test_a_scenario_with_problems_is_refused_with_the_error_summary(client, as_person):
+    as_person("lnd")
+    for query, message in (
+            ("years=99", "The years ahead must be from 1 to 30"),
+            ("apprentices=5", "Choose the role the apprentices qualify into"),
+            ("apprentices=nan&apprentice_role=care-worker", "must be a number"),
+            ("recruits=-3&recruit_role=care-worker", "More recruits a year must be from 0"),
+            ("recruits=3&recruit_role=%3Cb%3E", "is not a role of the career pathway"),
+            ("turnover_cut=abc", "Lower turnover (per cent lower, every role) must be a number")):
+        answer = client.get(f"/workforce/forecast?{query}")
+        assert answer.status_code == 400, query
+        assert SUMMARY in answer.text and message in text_of(answer), query
+    assert client.get("/workforce/forecast.xlsx?years=99").status_code == 400
+
+
+def test_the_forecast_download_holds_every_scenario(client, as_person):
+    as_person("lnd")
+    answer = client.get("/workforce/forecast.xlsx?years=3&apprentices=4"
+                        "&apprentice_role=senior-care-worker&apprentice_from=care-worker")
+    assert answer.status_code == 200
+    rows = [tuple(row) for row in load_workbook(io.BytesIO(answer.data)).active.iter_rows(
+        values_only=True)]
+    assert rows[0] == ("Scenario", "Role", "Year", "Demand", "Supply", "Gap")
+    scenarios = {row[0] for row in rows[1:]}
+    assert scenarios == {"Current pipeline", "with +4 senior care worker apprentices a year"}
+    assert {row[1] for row in rows[1:]} == {"Care worker"}  # seniors: fewer than 5
+    first = next(row for row in rows[1:] if row[2] == TODAY.year)
+    assert first[4] == 12 and first[3] == 14  # people now; posts filled and vacant
+    assert first[5] == first[3] - first[4]
+
+
+def test_the_forecast_runs_a_fixed_number_of_queries(app, client, as_person, world):
+    from pathways.people.accounts import create_person
+    from webapp.extensions import db
+
+    as_person("lnd")
+    address = ("/workforce/forecast?years=30&recruits=5&recruit_role=care-worker"
+               "&apprentices=2&apprentice_role=senior-care-worker&turnover_cut=10")
+    client.get(address)
+    with app.app_context():
+        engine = db.engine
+    with counting(engine) as small:
+        client.get(address)
+    with app.app_context():
+        council = db.session.get(Person, world["staff"]).organisation
+        for number in range(12):
+            extra = create_person(db.session, email=f"extra{number}@example.org",
+                                  name=f"extra {number}", organisation=council, roles=["staff"])
+            extra.current_role_id = ("practitioner", "social-worker", "volunteer")[number % 3]
+            extra.role_start_date = TODAY - timedelta(days=500)
+        db.session.commit()
+    with counting(engine) as large:
+        page = client.get(address)
+    assert "4 roles with fewer than 5 people in post are left out" in text_of(page)
+    assert large.count == small.count, large.statements
