@@ -125,10 +125,17 @@ def educator_supply(session: Session, organisation: Organisation, today: date,
     today : date
         The first term shown is the one this day falls in.
     """
+    return educator_supply_of(session, [organisation.id], today, count)
+
+
+def educator_supply_of(session: Session, organisation_ids: list[int], today: date,
+                       count: int = TERMS_SHOWN) -> list[FamilySupply]:
+    """Return :func:`educator_supply` over some organisations together (a partnership's,
+    for its workforce board): their educators and placements added up (2 queries)."""
     terms = terms_from(today, count)
     families = [family for family in EDUCATOR_QUALIFICATIONS if family]
-    supply = _supply(session, organisation)
-    demand = _demand(session, organisation, terms)
+    supply = _supply(session, organisation_ids)
+    demand = _demand(session, organisation_ids, terms)
     rows = []
     for family in families:
         educators, capacity = supply.get(family, (0, 0))
@@ -149,7 +156,7 @@ def _family_of_qualification():
                 else_=None)
 
 
-def _supply(session: Session, organisation: Organisation) -> dict[str, tuple[int, int]]:
+def _supply(session: Session, organisation_ids: list[int]) -> dict[str, tuple[int, int]]:
     """Family -> (educators, their capacity): one query."""
     wanted = [code for codes in EDUCATOR_QUALIFICATIONS.values() for code in codes]
     held = (select(HeldQualification.person_id.label("person_id"),
@@ -163,12 +170,12 @@ def _supply(session: Session, organisation: Organisation) -> dict[str, tuple[int
         .select_from(held)
         .join(Person, Person.id == held.c.person_id)
         .outerjoin(PracticeEducator, PracticeEducator.person_id == Person.id)
-        .where(Person.organisation_id == organisation.id, Person.active.is_(True))
+        .where(Person.organisation_id.in_(organisation_ids), Person.active.is_(True))
         .group_by(held.c.family))
     return {family: (int(educators), int(capacity or 0)) for family, educators, capacity in rows}
 
 
-def _demand(session: Session, organisation: Organisation, terms: list[Term]
+def _demand(session: Session, organisation_ids: list[int], terms: list[Term]
             ) -> dict[str, tuple[int, ...]]:
     """Family -> placements overlapping each term, then those without an educator: one query."""
     of_apprentices = (
@@ -178,14 +185,14 @@ def _demand(session: Session, organisation: Organisation, terms: list[Term]
         .join(Cohort, Apprenticeship.cohort_id == Cohort.id)
         .join(Programme, Cohort.programme_id == Programme.id)
         .join(Qualification, Programme.qualification_id == Qualification.id)
-        .where(Cohort.organisation_id == organisation.id,
+        .where(Cohort.organisation_id.in_(organisation_ids),
                Apprenticeship.status != "withdrawn"))
     of_students = (
         select(Placement.start_date, Placement.end_date, Placement.educator_id,
                Qualification.family.label("family"))
         .join(PlacementStudent, Placement.student_id == PlacementStudent.id)
         .join(Qualification, PlacementStudent.qualification_id == Qualification.id)
-        .where(PlacementStudent.organisation_id == organisation.id))
+        .where(PlacementStudent.organisation_id.in_(organisation_ids)))
     placed = union_all(of_apprentices, of_students).subquery()
 
     def overlapping(term: Term, unallocated: bool = False):

@@ -35,7 +35,8 @@ QUALIFIED, NOT_QUALIFIED = ("completed", "qualified"), ("withdrawn",)
 FEWEST_FINISHED = 5
 
 
-def _days(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+def days_between(session: Session, later: ColumnElement, earlier: ColumnElement
+                 ) -> ColumnElement:
     """Return the days from ``earlier`` to ``later`` (two dates) in the session's SQL."""
     if session.get_bind().dialect.name == "sqlite":
         return func.julianday(later) - func.julianday(earlier)
@@ -77,7 +78,7 @@ def count_history(session: Session, organisation_ids: Sequence[int], start: date
                           1), else_=0))
     rows = session.execute(
         select(RoleSpell.role_id, RoleSpell.from_role_id,
-               func.sum(_days(session, last, first)), moved, joined,
+               func.sum(days_between(session, last, first)), moved, joined,
                left)
         .where(RoleSpell.organisation_id.in_(list(organisation_ids)),
                RoleSpell.started_on < end_at,
