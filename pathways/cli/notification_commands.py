@@ -28,7 +28,7 @@ def send_reminders_command(ctx: CliContext) -> None:
     click.echo(f"Sent {sum(sent.values())} reminder(s)"
                + (": " + ", ".join(f"{count} {kind}" for kind, count in sorted(sent.items()))
                   if sent else "."))
-    _send_email(ctx)
+    send_due_email(ctx)
 
 
 @cli.command("send-email")
@@ -36,10 +36,10 @@ def send_reminders_command(ctx: CliContext) -> None:
 def send_email_command(ctx: CliContext) -> None:
     """Send the stored emails that are due: new ones not sent yet, and retries of failed
     ones (run every few minutes; safe on several servers at once)."""
-    _send_email(ctx)
+    send_due_email(ctx)
 
 
-def _send_email(ctx: CliContext) -> None:
+def send_due_email(ctx: CliContext) -> None:
     done = deliver_due(make_session_factory(ctx.engine), transport_from(os.environ),
                        service_url(os.environ))
     click.echo(f"Emails: {done.sent} sent, {done.failed} failed (to try again), "

@@ -12,9 +12,11 @@ from ..dates import format_day
 from ..people.accounts import find_organisation
 from ..training.compliance import ComplianceReport, compliance_report
 from ..training.importer import import_training
+from ..training.reminders import send_training_reminders
 from .apprenticeship_commands import parse_as_of
 from .base import cli
 from .context import CliContext, pass_context
+from .notification_commands import send_due_email
 
 
 @cli.command("import-training")
@@ -77,3 +79,21 @@ def report_lines(report: ComplianceReport) -> list[str]:
         lines.append(f"  {total.label}: {total.compliant} of {total.required} "
                      f"({total.percent}%)")
     return lines
+
+
+@cli.command("training-reminders")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The day to remind as of (default: today in England).")
+@pass_context
+def training_reminders_command(ctx: CliContext, as_of: str | None) -> None:
+    """Tell people and their managers of required training expiring within 90, 60 and 30
+    days (each once per record and window, however often this runs), then send the emails
+    due. Run it daily; two runs at once send nothing twice.
+    """
+    today = parse_as_of(as_of) if as_of else clock.today()
+    with ctx.session() as session:
+        sent = send_training_reminders(session, today)
+    click.echo(f"Sent {sum(sent.values())} training reminder(s)"
+               + (": " + ", ".join(f"{count} at {window}" for window, count
+                                    in sorted(sent.items())) if sent else "."))
+    send_due_email(ctx)

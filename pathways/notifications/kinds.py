@@ -39,6 +39,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("story_decision", "Your career story is published, sent back or withdrawn", True),
     Kind("course_place", "You are booked on a course, or a place comes free for you", True),
     Kind("course_cancelled", "A course session you are booked on is cancelled", True),
+    Kind("training_expiring", "Required training (yours or your team's) expires within 90, "
+         "60 or 30 days", True),
 )}
 
 

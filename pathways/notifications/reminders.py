@@ -60,13 +60,13 @@ def send_reminders(session: Session, today: date | None = None) -> Counter[str]:
     today = today or clock.today()
     sent: Counter[str] = Counter()
     for kind, about, recipient, due_on, text, link in _due(session, today):
-        if _claim(session, kind, about.id, recipient.id, due_on) and notify(
+        if claim_reminder(session, kind, about.id, recipient.id, due_on) and notify(
                 session, recipient, kind, about, text=text, link=link) is not None:
             sent[kind] += 1
     return sent
 
 
-def _claim(session: Session, kind: str, about_id: int, recipient_id: int, due_on: date
+def claim_reminder(session: Session, kind: str, about_id: int, recipient_id: int, due_on: date
            ) -> bool:
     """Insert the reminder's key; True when this run made it (and so sends the reminder)."""
     row = {"kind": kind, "about_id": about_id, "recipient_id": recipient_id,
