@@ -14,6 +14,7 @@ from . import (
     import_commands,  # noqa: F401  (registers import-template)
     mentoring_commands,  # noqa: F401  (registers import-champions etc.)
     notification_commands,  # noqa: F401  (registers send-reminders and send-email)
+    operations_commands,  # noqa: F401  (registers backup and restore)
     passport_commands,  # noqa: F401  (registers passport issue and passport verify)
     people_commands,  # noqa: F401  (registers the people commands on ``cli``)
     region_commands,  # noqa: F401  (registers generate-demo)
