@@ -22,6 +22,7 @@ from pathways.models import (
     ShadowingState,
     StoryStatus,
 )
+from pathways.passport.verification import Verdict
 from pathways.training.status import TrainingStatus
 from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KINDS
 
@@ -29,7 +30,7 @@ from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KI
 STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
                                              PairingStatus, ReviewState, ShadowingState,
                                              StoryStatus, TrainingStatus, BookingState,
-                                             SessionState)}
+                                             SessionState, Verdict)}
 
 
 class ProcessBytecodeCache(BytecodeCache):

@@ -39,6 +39,7 @@ PUBLIC_VIEWS = {
     "api.openapi", "api.qualifications", "api.reach", "api.role", "api.roles", "api.routes",
     "explore.career_map", "explore.family_colours", "explore.map_svg", "explore.qualification",
     "explore.role", "main.healthz", "main.livez", "main.readyz", "main.search", "main.start",
+    "passport.jwks", "passport.status_list", "passport.verify",
     "planner.compare", "planner.reach", "planner.routes", "stories.index", "stories.story",
 }
 
@@ -53,10 +54,19 @@ def make_world(session, people: dict) -> dict[str, object]:
     from pathways.apprenticeships.posts import create_post
     from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
     from pathways.mentoring import sessions, shadowing, stories
-    from pathways.models import ChampionPairing, MentoringAction, Notification, Transition
+    from pathways.models import (
+        ChampionPairing,
+        IssuedCredential,
+        MentoringAction,
+        Notification,
+        TrainingSubject,
+        Transition,
+    )
+    from pathways.passport.sharing import create_share
     from pathways.snapshot import build_graph
     from pathways.training.bookings import book_place
     from pathways.training.feeds import new_feed_token
+    from pathways.training.records import record_training
     from pathways.training.sessions import SessionDetails, schedule_session
     from seed.training import load_subjects
 
@@ -99,6 +109,9 @@ def make_world(session, people: dict) -> dict[str, object]:
         venue="Room 1", trainer_name="Fire service"), today=today)
     booking = book_place(session, staff, course, staff, today=today)
     feed_token = new_feed_token(session, staff)
+    record_training(session, None, staff, session.get(TrainingSubject, "fire-safety"),
+                    today - timedelta(days=30), today=today)
+    share, secret = create_share(session, staff, today=today)
     session.flush()
     values = {
         "person_id": staff.id, "pairing_id": pairing.id,
@@ -112,6 +125,8 @@ def make_world(session, people: dict) -> dict[str, object]:
         "subject_id": "fire-safety",
         "notification_id": session.scalars(select(Notification.id).order_by(
             Notification.id)).first(),
+        "organisation_id": council.id, "share_id": share.id, "secret": secret,
+        "credential_id": session.scalars(select(IssuedCredential.id)).one(),
     }
     return values
 

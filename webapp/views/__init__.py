@@ -18,6 +18,7 @@ from . import (
     main,
     mentoring,
     notifications,
+    passport,
     people,
     placements,
     planner,
@@ -32,5 +33,6 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
-                   stories, notifications, team, training, workforce, courses):
+                   stories, notifications, team, training, workforce, courses,
+                   passport):
         app.register_blueprint(module.blueprint)

@@ -54,6 +54,7 @@ def matrix():
     return render_template("training/matrix.html", found=found, teams=teams, roles=roles,
                            filters=filters, statuses=list(TrainingStatus), today=today,
                            expiring=expiring, days=days, choices=EXPIRING_CHOICES,
+                           may_receive=bool(policy.can_receive_passports(me)),
                            pagination=pagination(found, "training.matrix", **args))
 
 
