@@ -15,11 +15,12 @@ every one of them at once; only a file that cannot be read at all raises at once
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -178,15 +179,61 @@ def read_csv(text: str, columns: Sequence[str], required: Sequence[str],
     InvalidInput
         When the header is unusable (then the rows cannot be read).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, dict[str, str]]] = []
+    return list(iter_csv(io.StringIO(text, newline=""), columns, required, problems,
+                         summary, max_rows, noun))
+
+
+def iter_csv(lines: Iterable[str], columns: Sequence[str], required: Sequence[str],
+             problems: list[Problem], summary: str, max_rows: int | None = None,
+             noun: str = "rows") -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield a CSV file's rows one at a time, as :func:`read_csv` returns them.
+
+    ``lines`` is the text line by line (an open file, or :func:`csv_lines` of a path), so a
+    file of any length is read in constant memory; ``max_rows`` None reads every row.
+
+    Raises
+    ------
+    InvalidInput
+        When the header is unusable (raised on the first step).
+    """
+    reader = csv.reader(lines, strict=True)
     try:
-        collect_rows(enumerate(reader, start=1), columns, required, problems, summary,
-                     max_rows, noun, rows)
+        yield from iter_rows(enumerate(reader, start=1), columns, required, problems,
+                             summary, max_rows, noun)
     except csv.Error as error:
         hint = " (a quoted value is never closed)" if "end of data" in str(error) else ""
         problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {error}{hint}"))
-    return rows
+
+
+def csv_lines(path: str | os.PathLike, summary: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """Yield a UTF-8 file's lines (a leading BOM dropped), reading ``chunk`` bytes at a time.
+
+    Raises
+    ------
+    InvalidInput
+        When the file is not UTF-8 (with the byte where it stops being so).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset, rest = 0, ""
+    with open(path, "rb") as handle:
+        while True:
+            data = handle.read(chunk)
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                raise InvalidInput([Problem("file", f"is not UTF-8 text (byte "
+                                                    f"{offset + error.start}): save it from "
+                                                    "your spreadsheet as 'CSV UTF-8'")],
+                                   summary) from None
+            offset += len(data)
+            lines = (rest + text).split("\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + "\n"
+            if not data:
+                break
+    if rest:
+        yield rest
 
 
 def collect_rows(numbered: Iterator[tuple[int, list[str]]], columns: Sequence[str],
@@ -203,10 +250,26 @@ def collect_rows(numbered: Iterator[tuple[int, list[str]]], columns: Sequence[st
     InvalidInput
         When the header is unusable (then the rows cannot be read).
     """
+    rows.extend(iter_rows(numbered, columns, required, problems, summary, max_rows, noun))
+
+
+def iter_rows(numbered: Iterator[tuple[int, list[str]]], columns: Sequence[str],
+              required: Sequence[str], problems: list[Problem], summary: str,
+              max_rows: int | None, noun: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield the rows of a table one at a time, as :func:`collect_rows` adds them.
+
+    ``max_rows`` None takes every row.
+
+    Raises
+    ------
+    InvalidInput
+        When the header is unusable (raised on the first step).
+    """
     first = next(numbered, None)
     header = check_header(first[1] if first else None, columns, required, problems)
     if header is None:
         raise InvalidInput(problems, summary)
+    taken = 0
     for number, values in numbered:
         if not any(value.strip() for value in values):
             continue
@@ -221,8 +284,9 @@ def collect_rows(numbered: Iterator[tuple[int, list[str]]], columns: Sequence[st
                if (reason := text_problem(value, limit=MAX_CELL)) is not None]
         problems.extend(Problem(f"row {number}: {column}", reason) for column, reason in bad)
         if not bad:
-            rows.append((number, cells))
-        if len(rows) > max_rows:
+            taken += 1
+            yield number, cells
+        if max_rows is not None and taken > max_rows:
             problems.append(Problem("file", f"has more than {max_rows} {noun}: split it "
                                             "into smaller files"))
             break

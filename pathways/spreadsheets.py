@@ -42,7 +42,15 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from .csv_input import collect_rows, csv_text, names_a_file, read_csv
+from .csv_input import (
+    collect_rows,
+    csv_lines,
+    csv_text,
+    iter_csv,
+    iter_rows,
+    names_a_file,
+    read_csv,
+)
 from .errors import InvalidInput, Problem
 from .exports import export
 
@@ -113,6 +121,77 @@ def read_table(source: str | os.PathLike | bytes, columns: Sequence[str],
                     max_rows, noun)
 
 
+def iter_table(source: str | os.PathLike | bytes, columns: Sequence[str],
+               required: Sequence[str], problems: list[Problem], summary: str,
+               noun: str = "rows") -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield a CSV or XLSX file's rows one at a time, with no limit on their number.
+
+    As :func:`read_table`, for imports that stream: a CSV file named by its path is read a
+    chunk at a time (constant memory, whatever its length); text and bytes are already in
+    memory (uploads are capped in bytes); a workbook's rows stream from openpyxl's
+    read-only mode (its file is read whole, within the zip limits).
+
+    Raises
+    ------
+    InvalidInput
+        As :func:`read_table` (on the first step).
+    """
+    if isinstance(source, str) and not names_a_file(source):
+        yield from iter_csv(io.StringIO(csv_text(source, summary), newline=""), columns,
+                            required, problems, summary, None, noun)
+        return
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidInput([Problem(str(path), "no such file")], summary)
+        with open(path, "rb") as handle:
+            start = handle.read(len(OLE_MAGIC))
+        if not (start.startswith(ZIP_MAGIC) or start.startswith(OLE_MAGIC)):
+            yield from iter_csv(csv_lines(path, summary), columns, required, problems,
+                                summary, None, noun)
+            return
+        source = path.read_bytes()
+    if source.startswith(ZIP_MAGIC):
+        yield from _iter_xlsx(source, columns, required, problems, summary, noun)
+        return
+    if source.startswith(OLE_MAGIC):
+        raise InvalidInput([Problem("file", "is an old Excel workbook (.xls): save it as an "
+                                            "Excel workbook (.xlsx) or as CSV UTF-8")], summary)
+    yield from iter_csv(io.StringIO(csv_text(source, summary), newline=""), columns, required,
+                        problems, summary, None, noun)
+
+
+def _iter_xlsx(data: bytes, columns: Sequence[str], required: Sequence[str],
+               problems: list[Problem], summary: str, noun: str
+               ) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield the rows of a workbook's first sheet, as :func:`read_xlsx` reads them."""
+    check_workbook_zip(data, summary)
+    import openpyxl  # imported here: only an XLSX file needs it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                                          data_only=False, keep_links=False)
+    except Exception:  # any failure of a hostile file means "cannot be read"
+        raise _unreadable(summary) from None
+    try:
+        if not workbook.worksheets:
+            raise InvalidInput([Problem("file", "has no sheet of rows")], summary)
+        rows = iter_rows(_sheet_rows(workbook.worksheets[0], None, problems), columns,
+                         required, problems, summary, None, noun)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except InvalidInput:
+                raise
+            except Exception:  # a malformed sheet found part-way through
+                raise _unreadable(summary) from None
+            yield row
+    finally:
+        workbook.close()
+
+
 def read_xlsx(data: bytes, columns: Sequence[str], required: Sequence[str],
               problems: list[Problem], summary: str, max_rows: int,
               noun: str = "rows") -> Table:
@@ -169,12 +248,12 @@ def _unreadable(summary: str) -> InvalidInput:
                                          "or as CSV UTF-8")], summary)
 
 
-def _sheet_rows(sheet, last_row: int, problems: list[Problem]
+def _sheet_rows(sheet, last_row: int | None, problems: list[Problem]
                 ) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(row number, cell texts)`` of a read-only sheet, up to ``last_row``."""
+    """Yield ``(row number, cell texts)`` of a read-only sheet, up to ``last_row`` (if any)."""
     header: list[str] = []
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-        if number > last_row:
+        if last_row is not None and number > last_row:
             problems.append(Problem("file", f"goes on past row {last_row:,}: split it into "
                                             "smaller files, or delete the empty rows"))
             return

@@ -16,7 +16,8 @@ is row 1).
 
 Every row is read and checked before anything is written; any problem and nothing is
 written, and :class:`~pathways.errors.InvalidInput` lists every problem as
-``row N: column: reason``. Matching:
+``row N: column: reason``. A file has no row limit: it is streamed and checked row by row,
+then matched and written set-based in SQL (:mod:`pathways.people.staff_bulk`). Matching:
 
 - a row updates the person with that email address, or else the person with that staff id
   in the organisation; other rows create people (with no password: they set one by
@@ -40,12 +41,11 @@ the lnd, admin and map_editor roles.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
 import networkx as nx
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
@@ -59,23 +59,19 @@ from ..csv_input import (
 from ..dates import add_months, format_day
 from ..errors import InvalidInput, Problem, UnknownNode
 from ..lookup import resolve_node
-from ..models import HeldQualification, Organisation, Person, PersonRole
+from ..models import Organisation, Person
 from ..snapshot import build_graph
-from ..spreadsheets import read_table
-from .accounts import (
-    EMAIL_CANNOT_BE_USED,
-    check_roles,
-    create_person,
-    has_sign_in_account,
-    team_named,
-)
+from ..spreadsheets import iter_table
+from . import staff_bulk
+from .accounts import check_roles
+from .staff_bulk import PRIVILEGED_ROLES, StaffRow
+
+__all__ = ["COLUMNS", "PRIVILEGED_ROLES", "StaffImportResult", "StaffRow", "import_staff",
+           "import_staff_upload", "parse_staff_row"]
 
 COLUMNS = ("email", "name", "staff_id", "team", "current_role", "role_start_date",
            "qualifications", "target_role", "roles")
 REQUIRED_COLUMNS = ("email", "name")
-#: Access roles only an administrator (or the command line) may hand out.
-PRIVILEGED_ROLES = ("lnd", "admin", "map_editor")
-MAX_ROWS = 5000
 LIMITS = {"name": 200, "staff_id": 50, "team": 200}
 SUMMARY = "The staff were not imported"
 #: The earliest role start date an import accepts.
@@ -99,23 +95,6 @@ class StaffImportResult:
     def total(self) -> int:
         """The number of people in the file."""
         return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class StaffRow:
-    """One checked row of the file; ``person`` is the existing person it updates, if any."""
-
-    number: int
-    email: str
-    name: str
-    staff_id: str | None = None
-    team: str | None = None
-    current_role: str | None = None
-    role_start_date: date | None = None
-    qualifications: list[str] = field(default_factory=list)
-    target_role: str | None = None
-    roles: list[str] = field(default_factory=list)
-    person: Person | None = None
 
 
 def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
@@ -157,15 +136,34 @@ def import_staff(session: Session, path_or_text: str | os.PathLike | bytes,
     """
     G = G if G is not None else build_graph(session)
     today = today or clock.today()
-    problems: list[Problem] = []
-    rows = [parsed for number, raw in read_table(path_or_text, COLUMNS, REQUIRED_COLUMNS,
-                                                  problems, SUMMARY, MAX_ROWS, "people")
-            if (parsed := parse_staff_row(G, number, raw, problems, today)) is not None]
-    _refuse_duplicates(rows, problems)
-    _match_people(session, organisation, rows, actor, problems)
-    if problems:
-        raise InvalidInput(problems, SUMMARY)
-    return _write(session, organisation, rows, actor)
+    read: list[Problem] = []
+    checked: list[Problem] = []
+    session.flush()  # the people as the session holds them are what the rows match
+    connection = session.connection()
+    staff_bulk.create_tables(connection)
+    try:
+        staff_bulk.stage(connection, (
+            row for number, raw in iter_table(path_or_text, COLUMNS, REQUIRED_COLUMNS, read,
+                                              SUMMARY, "people")
+            if (row := parse_staff_row(G, number, raw, checked, today)) is not None))
+        problems = read + checked + staff_bulk.repeated_rows(connection)
+        problems += staff_bulk.match_people(connection, organisation.id,
+                                            actor is None or actor.has_role("admin"))
+        if problems:
+            raise InvalidInput(problems, SUMMARY)
+        written = staff_bulk.write(connection, organisation.id, actor.id if actor else None,
+                                   clock.today(), clock.now())
+    finally:
+        staff_bulk.drop_tables(connection)
+    session.expire_all()  # the rows changed under the session's objects
+    result = StaffImportResult(written.created, written.updated, written.unchanged)
+    audit.record(session, actor, "import", "organisation", organisation.id,
+                 f"staff import: {result.created} created, {result.updated} updated, "
+                 f"{result.unchanged} unchanged",
+                 {"created": result.created, "updated": result.updated,
+                  "unchanged": result.unchanged}, concerns=organisation)
+    session.flush()
+    return result
 
 
 def import_staff_upload(session: Session, upload: IO[bytes], organisation: Organisation,
@@ -241,139 +239,3 @@ def _node(G: nx.DiGraph, name: str | None, kind: str, column: str, problem) -> s
         problem(column, f"{G.nodes[node]['title']!r} is a {found}, not a {kind}")
         return None
     return node
-
-
-def _refuse_duplicates(rows: list[StaffRow], problems: list[Problem]) -> None:
-    """Report a second row with the same email address or staff id."""
-    first: dict[tuple[str, str], int] = {}
-    for row in rows:
-        for column, value in (("email", row.email), ("staff_id", row.staff_id)):
-            if not value:
-                continue
-            seen = first.setdefault((column, value.casefold()), row.number)
-            if seen != row.number:
-                problems.append(Problem(f"row {row.number}: {column}",
-                                        f"{value!r} is also in row {seen}"))
-
-
-def _match_people(session: Session, organisation: Organisation, rows: list[StaffRow],
-                  actor: Person | None, problems: list[Problem]) -> None:
-    """Find the person each row updates, refusing other organisations' people and conflicts."""
-    by_email = {person.email: person for person in _load(session, Person.email,
-                                                         [row.email for row in rows])}
-    by_staff_id = {person.staff_id: person for person in _load(
-        session, Person.staff_id, [row.staff_id for row in rows if row.staff_id],
-        Person.organisation_id == organisation.id)}
-    matched: dict[int, int] = {}
-    for row in rows:
-        where = f"row {row.number}"
-        person = by_email.get(row.email)
-        if person is not None and person.organisation_id != organisation.id:
-            # Whose it is and where they work are not the importer's to learn.
-            problems.append(Problem(f"{where}: email",
-                                    EMAIL_CANNOT_BE_USED.format(email=row.email)))
-            continue
-        namesake = by_staff_id.get(row.staff_id) if row.staff_id else None
-        if person is not None and namesake is not None and namesake is not person:
-            problems.append(Problem(f"{where}: staff_id", f"{row.staff_id!r} is the staff id of "
-                                    f"{namesake.email}, not of {row.email}"))
-            continue
-        person = person or namesake
-        if person is None:
-            continue
-        if person.id in matched:
-            problems.append(Problem(where, f"updates the same person as row {matched[person.id]}"))
-            continue
-        matched[person.id] = row.number
-        row.person = person
-        if person.email != row.email and has_sign_in_account(person):
-            problems.append(Problem(f"{where}: email", (
-                f"staff id {row.staff_id!r} is {person.email}, who has a sign-in account: an "
-                "import never changes the email address someone signs in with (an "
-                "administrator changes it on their account page)")))
-    if actor is None or actor.has_role("admin"):
-        return
-    for row in rows:
-        held = set(row.person.role_names) if row.person else set()
-        for role in PRIVILEGED_ROLES:
-            if role in row.roles and role not in held:
-                problems.append(Problem(f"row {row.number}: roles", "only an administrator can "
-                                        f"grant the {role!r} access role"))
-
-
-def _load(session: Session, column, values: list[str], *criteria) -> list[Person]:
-    """Return the people whose ``column`` is one of ``values`` (in batches)."""
-    values = list(dict.fromkeys(values))
-    found: list[Person] = []
-    for start in range(0, len(values), 500):
-        found += session.scalars(select(Person).where(
-            column.in_(values[start:start + 500]), *criteria)).all()
-    return found
-
-
-def _write(session: Session, organisation: Organisation, rows: list[StaffRow],
-           actor: Person | None) -> StaffImportResult:
-    """Create or update every checked row's person, with audit events."""
-    result = StaffImportResult()
-    for row in rows:
-        if row.person is None:
-            _create(session, organisation, row, actor)
-            result.created += 1
-        elif _update(session, organisation, row, row.person, actor):
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    session.flush()
-    audit.record(session, actor, "import", "organisation", organisation.id,
-                 f"staff import: {result.created} created, {result.updated} updated, "
-                 f"{result.unchanged} unchanged",
-                 {"created": result.created, "updated": result.updated,
-                  "unchanged": result.unchanged}, concerns=organisation)
-    return result
-
-
-def _create(session: Session, organisation: Organisation, row: StaffRow,
-            actor: Person | None) -> Person:
-    person = create_person(session, email=row.email, name=row.name, organisation=organisation,
-                           roles=row.roles or ["staff"],
-                           team=team_named(session, organisation, row.team), actor=actor)
-    person.staff_id = row.staff_id
-    person.current_role_id = row.current_role
-    person.role_start_date = row.role_start_date
-    person.target_role_id = row.target_role
-    person.qualifications = [HeldQualification(qualification_id=q, evidence="Staff import")
-                             for q in row.qualifications]
-    return person
-
-
-def _update(session: Session, organisation: Organisation, row: StaffRow, person: Person,
-            actor: Person | None) -> bool:
-    """Apply a row to its existing (matched) person; return whether anything changed."""
-    changed: list[str] = []
-    old_email = person.email
-    wanted = {"email": row.email, "name": row.name, "staff_id": row.staff_id,
-              "current_role_id": row.current_role, "role_start_date": row.role_start_date,
-              "target_role_id": row.target_role}
-    for attribute, value in wanted.items():
-        if value is not None and getattr(person, attribute) != value:
-            setattr(person, attribute, value)
-            changed.append(attribute)
-    if row.team and (person.team is None or person.team.name != row.team):
-        person.team = team_named(session, organisation, row.team)
-        changed.append("team")
-    held = {q.qualification_id for q in person.qualifications}
-    added = [q for q in row.qualifications if q not in held]
-    for qualification_id in added:  # one removed earlier is restored, with its evidence
-        person.hold_qualification(qualification_id, evidence="Staff import")
-    granted = [role for role in row.roles if not person.has_role(role)]
-    person.access += [PersonRole(role=role, scope="organisation") for role in granted]
-    changed += (["qualifications"] if added else []) + (["roles"] if granted else [])
-    if not changed:
-        return False
-    details: dict = {"fields": changed, **({"roles_added": granted} if granted else {})}
-    if "email" in changed:  # someone with no sign-in account yet (see _match_people)
-        details.update(old_email=old_email, new_email=person.email)
-    audit.record(session, actor, "update", "person", person.id,
-                 f"updated by staff import: {', '.join(changed)}", details, concerns=person)
-    return True
-
