@@ -1,5 +1,8 @@
 """Revocation: the issuer's L&D revokes a credential; its status list flips the bit.
 
+Records that organisations of the service made by accepting the credential are removed with it
+(``withdraw_acceptances``), so revoked training stops counting towards their requirements.
+
 Each organisation has one revocation list, a W3C Bitstring Status List: entry ``i`` is bit
 ``i`` from the left of a bitstring of at least 131,072 bits (16 KB, so one credential's entry
 says little about who holds it), GZIP-compressed and base64url-encoded with the multibase
@@ -15,13 +18,13 @@ import gzip
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from ..csv_input import text_problem
 from ..errors import InvalidInput, Problem, Refused
-from ..models import IssuedCredential, Organisation, Person
+from ..models import AcceptedCredential, IssuedCredential, Organisation, Person, TrainingRecord
 from .credentials import sign, status_list_url
 from .keys import issuer_url
 
@@ -148,5 +151,34 @@ def revoke_credential(session: Session, actor: Person | None, credential: Issued
                  f"{credential.subject.title} credential revoked",
                  {"credential": credential.credential_id, "status_index": credential.status_index},
                  concerns=credential.organisation)
+    withdraw_acceptances(session, actor, credential)
     session.flush()
     return credential
+
+
+def withdraw_acceptances(session: Session, actor: Person | None,
+                         credential: IssuedCredential) -> int:
+    """Remove the training records made by accepting a revoked credential; return how many.
+
+    Revoked training no longer counts anywhere in the service: each organisation that
+    accepted it loses the record it made (its audit log says so), and the person's status for
+    the subject there is worked out again from what is left.
+    """
+    accepted = session.execute(
+        select(AcceptedCredential.id, AcceptedCredential.record_id,
+               AcceptedCredential.person_id, AcceptedCredential.organisation_id)
+        .where(AcceptedCredential.credential_id == credential.credential_id)).all()
+    if not accepted:
+        return 0
+    session.execute(delete(AcceptedCredential).where(
+        AcceptedCredential.id.in_([row.id for row in accepted])))
+    session.execute(delete(TrainingRecord).where(
+        TrainingRecord.id.in_([row.record_id for row in accepted])))
+    for row in accepted:
+        receiving = session.get(Organisation, row.organisation_id)
+        audit.record(session, actor, "passport_acceptance_withdrawn", "person", row.person_id,
+                     f"{credential.subject.title} accepted from a passport no longer counts: "
+                     f"{credential.organisation.name} revoked it",
+                     {"credential": credential.credential_id, "record": row.record_id},
+                     concerns=receiving)
+    return len(accepted)

@@ -5,16 +5,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pathways import clock
 from pathways.cli import cli
 from pathways.errors import InvalidInput
 from pathways.models import (
     AcceptedCredential,
+    AuditEvent,
     IssuedCredential,
     PassportShare,
+    Person,
     Role,
+    TrainingRecord,
     TrainingSubject,
 )
 from pathways.passport.credentials import issue_passport
@@ -32,21 +35,30 @@ from pathways.training.compliance import compliance_report
 from pathways.training.records import record_training
 from pathways.training.requirements import add_requirement
 from pathways.training.status import TrainingStatus
-from tests.domain.test_passport import (  # noqa: F401  (fixtures)
-    BASE,
-    COMPLETED,
-    TODAY,
-    UNTIL,
-    database_url,
-    record,
-    world,
-)
+from seed.training import load_subjects
+from tests.concurrency import race
+from tests.domain.test_passport import BASE, COMPLETED, TODAY, UNTIL, record
+from tests.factories import make_people
+from tests.recipes import TOY_WITH_PEOPLE
 
 NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def newcomer(session, world):  # noqa: F811
+def database_url(database_for):
+    return database_for(TOY_WITH_PEOPLE)
+
+
+@pytest.fixture
+def world(session):
+    people = make_people(session)
+    load_subjects(session)
+    session.flush()
+    return people
+
+
+@pytest.fixture
+def newcomer(session, world):
     """Someone who has just joined Sunrise Care (the partner) as a care worker, where fire
     safety is required of care workers."""
     provider = world["partner_staff"].organisation
@@ -64,7 +76,7 @@ def _subject(session, subject_id):
 
 
 @pytest.fixture
-def receiver(session, world):  # noqa: F811
+def receiver(session, world):
     provider = world["partner_staff"].organisation
     return create_person(session, email="lnd@sunrise.example", name="Sunrise L&D",
                          organisation=provider, roles=["lnd"])
@@ -76,7 +88,7 @@ def status_at(session, person, subject_id, day):
     return {subject.id: status for subject, status, *_ in held.subjects}[subject_id]
 
 
-def test_a_share_link_opens_with_its_secret_until_it_expires(session, world):  # noqa: F811
+def test_a_share_link_opens_with_its_secret_until_it_expires(session, world):
     staff = world["staff"]
     record(session, staff)
     share, secret = create_share(session, staff, days=7, now=NOW, today=TODAY, base_url=BASE)
@@ -95,7 +107,7 @@ def test_a_share_link_opens_with_its_secret_until_it_expires(session, world):  #
         withdraw_share(session, staff, share, now=NOW)
 
 
-def test_a_share_needs_current_training_and_a_length_offered(session, world):  # noqa: F811
+def test_a_share_needs_current_training_and_a_length_offered(session, world):
     staff = world["staff"]
     with pytest.raises(ShareRefused, match="no current training"):
         create_share(session, staff, now=NOW, today=TODAY, base_url=BASE)
@@ -106,7 +118,7 @@ def test_a_share_needs_current_training_and_a_length_offered(session, world):  #
 
 
 def test_accepted_credentials_meet_the_partners_requirement(
-        session, world, newcomer, receiver):  # noqa: F811
+        session, world, newcomer, receiver):
     record(session, world["staff"], evidence="FS-1")
     assert status_at(session, newcomer, "fire-safety", TODAY) is TrainingStatus.MISSING
     tokens = issue_passport(session, world["staff"], today=TODAY, base_url=BASE)
@@ -126,7 +138,7 @@ def test_accepted_credentials_meet_the_partners_requirement(
     assert issue_passport(session, newcomer, today=TODAY, base_url=BASE) == tokens
 
 
-def test_refused_credentials_are_not_accepted(session, world, newcomer, receiver):  # noqa: F811
+def test_refused_credentials_are_not_accepted(session, world, newcomer, receiver):
     record(session, world["staff"])
     tokens = issue_passport(session, world["staff"], today=TODAY, base_url=BASE)
     revoke_credential(session, None, session.scalars(select(IssuedCredential)).one())
@@ -137,7 +149,7 @@ def test_refused_credentials_are_not_accepted(session, world, newcomer, receiver
     assert status_at(session, newcomer, "fire-safety", TODAY) is TrainingStatus.MISSING
 
 
-def test_an_organisation_outside_the_partnership_cannot_accept(session, world):  # noqa: F811
+def test_an_organisation_outside_the_partnership_cannot_accept(session, world):
     record(session, world["staff"])
     tokens = issue_passport(session, world["staff"], today=TODAY, base_url=BASE)
     outcome = accept_credentials(session, None, world["outsider"], tokens, today=TODAY,
@@ -150,7 +162,7 @@ def test_an_organisation_outside_the_partnership_cannot_accept(session, world): 
 
 
 @pytest.fixture
-def run(session, database_url, world):  # noqa: F811
+def run(session, database_url, world):
     """Record current fire safety training for staff, commit, and run commands."""
     today = clock.today()
     record_training(session, None, world["staff"], _subject(session, "fire-safety"),
@@ -201,3 +213,38 @@ def test_a_day_that_is_not_a_date_is_refused(run, tmp_path):
     run("passport", "issue", "staff@example.org", "--out", str(out))
     refused = run("passport", "verify", str(out), "--as-of", "soon")
     assert refused.exit_code == 1 and "--as-of" in refused.output
+
+
+def test_revoking_an_accepted_credential_stops_it_counting(
+        session, world, newcomer, receiver):
+    record(session, world["staff"])
+    tokens = issue_passport(session, world["staff"], today=TODAY, base_url=BASE)
+    accept_credentials(session, receiver, newcomer, tokens, today=TODAY, base_url=BASE)
+    assert status_at(session, newcomer, "fire-safety", TODAY) is TrainingStatus.UP_TO_DATE
+    revoke_credential(session, world["lnd"], session.scalars(select(IssuedCredential)).one())
+    assert status_at(session, newcomer, "fire-safety", TODAY) is TrainingStatus.MISSING
+    assert session.scalars(select(AcceptedCredential)).all() == []
+    event = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "passport_acceptance_withdrawn")).one()
+    assert event.organisation_id == newcomer.organisation_id
+    assert issue_passport(session, newcomer, today=TODAY, base_url=BASE) == []
+
+
+def test_two_accepting_at_once_make_one_record(
+        session, world, newcomer, receiver, database_url):
+    record(session, world["staff"])
+    tokens = issue_passport(session, world["staff"], today=TODAY, base_url=BASE)
+    ids = newcomer.id, receiver.id
+    session.commit()
+
+    def accept(session):
+        person, actor = session.get(Person, ids[0]), session.get(Person, ids[1])
+        person.organisation  # noqa: B018  (loaded before the race)
+        return lambda: accept_credentials(session, actor, person, tokens, today=TODAY,
+                                          base_url=BASE)
+
+    assert race(database_url, [accept, accept, accept]) == ["done"] * 3
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(AcceptedCredential)) == 1
+    assert session.scalar(select(func.count()).select_from(TrainingRecord).where(
+        TrainingRecord.person_id == ids[0])) == 1

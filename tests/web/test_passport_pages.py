@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from pathways import clock
 from pathways.models import AcceptedCredential, Person, Role, TrainingRecord, TrainingSubject
+from pathways.passport.credentials import issue_passport
 from pathways.people.accounts import create_person
 from pathways.training.records import record_training
 from pathways.training.requirements import add_requirement
 from seed.training import load_subjects
+from tests.querycount import counting
 from tests.web.sessions import start_session
 from webapp.extensions import db
 
@@ -195,3 +197,26 @@ def test_the_issuing_lnd_revokes_and_the_credential_no_longer_verifies(client, e
                        data={"reason": "Certificate withdrawn"}).status_code == 302
     verdict = client.post("/passport/verify", data={"passport": token}).text
     assert 'data-verdict="revoked"' in verdict and "Certificate withdrawn" in verdict
+
+
+def test_the_issued_list_asks_the_same_queries_however_many(app, client, enter, world):
+    enter("staff")
+    client.post("/passport/download")
+    enter("lnd")
+    client.get("/passport/issued")
+    with app.app_context():
+        engine = db.engine
+    with counting(engine) as small:
+        assert client.get("/passport/issued").status_code == 200
+    with app.app_context():
+        for key in ("colleague", "other_team", "manager"):
+            person = db.session.get(Person, world[key])
+            record_training(db.session, None, person,
+                            db.session.get(TrainingSubject, "fire-safety"),
+                            TODAY - timedelta(days=3), today=TODAY)
+            issue_passport(db.session, person, today=TODAY)
+        db.session.commit()
+    with counting(engine) as large:
+        page = client.get("/passport/issued")
+    assert page.text.count("/revoke") == 4
+    assert large.count == small.count, large.statements

@@ -35,7 +35,13 @@ from sqlalchemy import func, select
 from pathways import audit, clock, config, policy
 from pathways.csv_input import whole_number
 from pathways.errors import InvalidInput, PathwayError, Problem
-from pathways.models import IssuedCredential, Organisation, PassportShare, Person
+from pathways.models import (
+    IssuedCredential,
+    Organisation,
+    PassportShare,
+    Person,
+    TrainingSubject,
+)
 from pathways.passport.credentials import issue_passport, latest_records, passport_file
 from pathways.passport.keys import jwks as jwks_of
 from pathways.passport.keys import key_of
@@ -347,7 +353,9 @@ def issued():
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
     rows = db.session.execute(
-        select(IssuedCredential, Person.name).join(Person, Person.id == IssuedCredential.person_id)
+        select(IssuedCredential, Person.name, TrainingSubject.title)
+        .join(Person, Person.id == IssuedCredential.person_id)
+        .join(TrainingSubject, TrainingSubject.id == IssuedCredential.subject_id)
         .where(IssuedCredential.organisation_id == me.organisation_id)
         .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
