@@ -29,6 +29,7 @@ from flask_login import (
 
 from pathways import clock
 from pathways.models import Person
+from pathways.people.accounts import signed_in_person
 from pathways.policy import Decision, can_use_own_pages, menu_for
 
 from .extensions import db
@@ -41,10 +42,12 @@ login_manager.session_protection = "strong"
 
 
 class Account(UserMixin):
-    """The signed-in person, as Flask-Login sees them."""
+    """The signed-in person, as Flask-Login sees them, and how many notifications of theirs
+    were unread when the request began (the header shows it)."""
 
-    def __init__(self, person: Person):
+    def __init__(self, person: Person, unread: int = 0):
         self.person = person
+        self.unread = unread
 
     def get_id(self) -> str:
         return f"{self.person.id}:{self.person.session_generation}"
@@ -56,15 +59,19 @@ class Account(UserMixin):
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
-    """Return the account for a session, or None when it was ended or disabled."""
+    """Return the account for a session, or None when it was ended or disabled.
+
+    One query by primary key (``accounts.signed_in_person``): the person with their
+    organisation, access roles and unread count.
+    """
     try:
         person_id, generation = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    person = db.session.get(Person, person_id)
-    if person is None or not person.active or person.session_generation != generation:
+    if not (0 < person_id < 2 ** 31 and 0 <= generation < 2 ** 31):
         return None
-    return Account(person)
+    found = signed_in_person(db.session, person_id, generation)
+    return Account(*found) if found is not None else None
 
 
 def init_app(app: Flask) -> None:

@@ -43,6 +43,8 @@ def unread_context() -> dict:
     def unread_notifications() -> int:
         if not has_request_context() or not current_user.is_authenticated:
             return 0
+        if hasattr(current_user, "unread"):
+            return current_user.unread  # read with the signed-in person (webapp.auth)
         try:
             return service.unread_count(db.session, current_user.person)
         except SQLAlchemyError:
