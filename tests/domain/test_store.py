@@ -193,3 +193,82 @@ def test_replacing_drops_a_required_qualification_that_a_staying_move_needed(eng
         stored = load_document(session)
         assert "care-cert" not in stored.nodes
         assert stored.edges[("care-worker", "senior-care-worker")]["requires"] == []
+
+
+# The migration round trip CI runs on both engines (issue 14) ------------------------------
+
+#: The last head released before the region-scale work: a database made by that release is
+#: upgraded in place, keeping its data.
+PREVIOUS_RELEASE = "0011"
+
+
+def alembic_check(engine) -> None:
+    """Run ``alembic check``: raises when the models and the migrated schema differ."""
+    from alembic import command
+
+    from pathways.db import alembic_config
+
+    with engine.connect() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.check(config)
+
+
+def every_row(engine, columns_of: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Each table's rows (only the columns named), sorted."""
+    from sqlalchemy import text
+
+    found = {}
+    with engine.connect() as connection:
+        for table, columns in columns_of.items():
+            listed = ", ".join(f'"{column}"' for column in columns)
+            rows = connection.execute(text(f'SELECT {listed} FROM "{table}"'))
+            found[table] = sorted((tuple(row) for row in rows), key=repr)
+    return found
+
+
+def test_the_newest_migration_goes_down_one_step_and_up_again(database_url):
+    from sqlalchemy import inspect
+
+    from pathways.db import downgrade_schema, make_engine, migration_heads, upgrade_schema
+
+    engine = make_engine(database_url)
+    try:
+        alembic_check(engine)
+        at_head = set(inspect(engine).get_table_names())
+        downgrade_schema(engine, "-1")
+        with engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_heads() != tuple(
+                migration_heads())
+        upgrade_schema(engine)
+        assert set(inspect(engine).get_table_names()) == at_head
+        alembic_check(engine)
+    finally:
+        engine.dispose()
+
+
+def test_data_of_the_previous_release_survives_the_upgrade(database_for):
+    """The demo partnership taken down to the previous release's schema, then up to head:
+    every row of every table that release had is still there, column for column."""
+    from sqlalchemy import inspect
+
+    from pathways.db import downgrade_schema, make_engine, schema_revisions, upgrade_schema
+    from tests.recipes import DEMO
+
+    engine = make_engine(database_for(DEMO))
+    try:
+        downgrade_schema(engine, PREVIOUS_RELEASE)
+        with engine.connect() as connection:
+            assert schema_revisions(connection) == {PREVIOUS_RELEASE}
+        schema = inspect(engine)
+        columns_of = {table: [column["name"] for column in schema.get_columns(table)]
+                      for table in schema.get_table_names() if table != "alembic_version"}
+        before = every_row(engine, columns_of)
+        assert sum(len(rows) > 0 for rows in before.values()) >= 20
+        assert len(before["people"]) > 10 and before["apprenticeships"]
+        upgrade_schema(engine)
+        engine.dispose()
+        assert every_row(engine, columns_of) == before
+        alembic_check(engine)
+    finally:
+        engine.dispose()
