@@ -11,31 +11,33 @@ The subject is an id or title, any case, of the organisation's catalogue; the co
 date is YYYY-MM-DD or DD/MM/YYYY, from 1950 to the day of the import. A row that repeats a
 stored record (same person, subject and completion day) is left out and counted; two rows
 that say the same are refused. Every row is checked first; any problem and nothing is
-written (``InvalidInput``, ``row N: column: reason``); then the records are inserted in one
-statement, with one audit event for the file.
+written (``InvalidInput``, ``row N: column: reason``); then the records are inserted in
+batches (``COPY`` on PostgreSQL: :mod:`pathways.bulk`), with one audit event for the file.
+A file has no row limit (an upload keeps its byte limit): it is read a row at a time, and
+what is kept per row is its key (person, subject, day) and its two texts.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit, clock
+from .. import audit, bulk, clock
 from ..csv_input import parse_date, read_upload, row_problems, text_problem
 from ..errors import InvalidInput, Problem
 from ..models import Organisation, Person, RecordSource, TrainingRecord
-from ..spreadsheets import read_table
+from ..spreadsheets import iter_table
 from .records import EVIDENCE_LIMIT, PROVIDER_LIMIT, completion_problem
 from .subjects import subjects_for
 
 COLUMNS = ("email", "staff_id", "subject", "completed_on", "provider", "evidence")
 REQUIRED_COLUMNS = ("subject", "completed_on")
-MAX_ROWS = 50_000
 SUMMARY = "The training records were not imported"
 #: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
 TEMPLATE_ROW = ("sam.poole@example.org", "E101", "Safeguarding adults", "2026-03-14",
@@ -82,10 +84,11 @@ def import_training(session: Session, source: str | os.PathLike | bytes,
     TrainingImport(added=0, already_recorded=0)
     """
     today = today or clock.today()
+    read: list[Problem] = []  # the file's own problems, reported before the rows'
     problems: list[Problem] = []
-    rows = read_table(source, COLUMNS, REQUIRED_COLUMNS, problems, SUMMARY, MAX_ROWS,
-                      noun="records")
-    if rows and "email" not in rows[0][1] and "staff_id" not in rows[0][1]:
+    rows = iter_table(source, COLUMNS, REQUIRED_COLUMNS, read, SUMMARY, noun="records")
+    first = next(rows, None)
+    if first is not None and "email" not in first[1] and "staff_id" not in first[1]:
         raise InvalidInput([Problem("row 1", "name the people by an email or staff_id column")],
                            SUMMARY)
     by_email, by_staff_id = _people(session, organisation)
@@ -94,7 +97,7 @@ def import_training(session: Session, source: str | os.PathLike | bytes,
         subjects[subject.id] = subjects[subject.title.casefold()] = subject.id
     checked: dict[tuple[int, str, date], int] = {}
     details: dict[tuple[int, str, date], tuple[str, str]] = {}
-    for number, row in rows:
+    for number, row in itertools.chain([first] if first else [], rows):
         problem = row_problems(number, problems)
         person_id = _person_of(row, by_email, by_staff_id, problem)
         subject_text = " ".join(row.get("subject", "").split())
@@ -121,19 +124,20 @@ def import_training(session: Session, source: str | os.PathLike | bytes,
             continue
         checked[key] = number
         details[key] = (provider, evidence)
-    if problems:
-        raise InvalidInput(problems, SUMMARY)
+    if read or problems:
+        raise InvalidInput(read + problems, SUMMARY)
     stored = _stored(session, list(checked))
     new = [key for key in checked if key not in stored]
     if new:
-        recorded_by = actor.id if actor is not None else None
-        session.execute(insert(TrainingRecord), [
+        recorded_by, now = (actor.id if actor is not None else None), clock.now()
+        session.flush()
+        bulk.write_rows(session.connection(), TrainingRecord.__table__, (
             {"person_id": person_id, "subject_id": subject_id, "completed_on": completed,
              "provider": details[(person_id, subject_id, completed)][0],
              "evidence": details[(person_id, subject_id, completed)][1],
              "organisation_id": organisation.id, "source": RecordSource.IMPORTED.value,
-             "recorded_by_id": recorded_by, "recorded_at": clock.now()}
-            for person_id, subject_id, completed in new])
+             "recorded_by_id": recorded_by, "recorded_at": now}
+            for person_id, subject_id, completed in new))
     audit.record(session, actor, "import", "organisation", organisation.id,
                  f"Imported {len(new)} training record(s)",
                  {"added": len(new), "already_recorded": len(stored)}, concerns=organisation)
