@@ -220,3 +220,14 @@ def test_the_issued_list_asks_the_same_queries_however_many(app, client, enter, 
         page = client.get("/passport/issued")
     assert page.text.count("/revoke") == 4
     assert large.count == small.count, large.statements
+
+
+def test_a_credential_checks_from_a_link(client, enter, world):
+    enter("staff")
+    token = json.loads(client.post("/passport/download").data)["credentials"][0]
+    client.get("/logout")
+    page = client.get("/passport/verify", query_string={"credential": token})
+    assert page.status_code == 200 and 'data-verdict="valid"' in page.text
+    for hostile in ("%00", "x" * 100_000, "a.b.c"):
+        answer = client.get("/passport/verify", query_string={"credential": hostile})
+        assert answer.status_code == 200 and 'data-verdict="malformed"' in answer.text

@@ -53,7 +53,12 @@ from pathways.passport.sharing import (
     withdraw_share,
 )
 from pathways.passport.status_list import revoke_credential, signed_status_list
-from pathways.passport.verification import Checked, read_passport, verify_credential
+from pathways.passport.verification import (
+    MAX_CREDENTIAL,
+    Checked,
+    read_passport,
+    verify_credential,
+)
 from pathways.people.accounts import find_person
 from pathways.people.pages import Page
 
@@ -131,10 +136,18 @@ MAX_UPLOAD = 1_000_001
 @blueprint.route("/passport/verify", methods=["GET", "POST"])
 @public
 def verify():
-    """Check credentials anyone pastes: one verdict each, against every issuer of the service."""
+    """Check credentials anyone pastes: one verdict each, against every issuer of the service.
+
+    ``?credential=<VC-JWT>`` checks one credential straight away, so a credential's own check
+    can be a link.
+    """
     form = PassportForm()
     verdicts = _verdicts_of(form, None) if request.method == "POST" else None
     status = 400 if request.method == "POST" and verdicts is None else 200
+    given = request.args.get("credential", "")
+    if request.method == "GET" and given:
+        verdicts = [verify_credential(db.session, given[:MAX_CREDENTIAL], today=clock.today(),
+                                      base_url=base_url())]
     return render_template("passport/verify.html", form=form, verdicts=verdicts,
                            error_list=error_list(form) if status == 400 else []), status
 
