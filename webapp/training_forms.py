@@ -134,3 +134,41 @@ class AttendanceForm(Form):
 
     attended = SelectField("Attended", choices=[("yes", "Attended"), ("no", "Did not attend")],
                            validators=[DataRequired(message="Choose attended or not")])
+
+
+class RecordForm(CreatesRecord, Form):
+    """Record training someone completed (L&D for their organisation, a manager for their
+    team)."""
+
+    subject = SelectField("Training subject", choices=[], validators=[
+        DataRequired(message="Choose a training subject")], widget=GovSelect())
+    completed_on = required_date("Completed on", "the day it was completed",
+                                 hint="For example, 14 10 2026")
+    provider = StringField("Provider (optional)", validators=[
+        Optional(), Length(max=200, message="Must be 200 characters or fewer")],
+        widget=GovTextInput())
+    evidence = StringField("Evidence (optional)", validators=[
+        Optional(), Length(max=500, message="Must be 500 characters or fewer")],
+        description="A certificate number, or where the evidence is kept",
+        widget=GovTextInput())
+
+    def fill(self, subjects: list[tuple[str, str]]) -> RecordForm:
+        """Offer the organisation's training subjects."""
+        self.subject.choices = [("", "Choose a subject"), *subjects]
+        return self
+
+
+class RequirementForm(CreatesRecord, Form):
+    """Require a subject of everyone in a role (L&D)."""
+
+    role = SelectField("Role", choices=[], validators=[
+        DataRequired(message="Choose a role")], widget=GovSelect())
+    subject = SelectField("Training subject", choices=[], validators=[
+        DataRequired(message="Choose a training subject")], widget=GovSelect())
+
+    def fill(self, roles: list[tuple[str, str]], subjects: list[tuple[str, str]]
+             ) -> RequirementForm:
+        """Offer the map's roles and the organisation's training subjects."""
+        self.role.choices = [("", "Choose a role"), *roles]
+        self.subject.choices = [("", "Choose a subject"), *subjects]
+        return self

@@ -59,6 +59,7 @@ def make_world(session, people: dict) -> dict[str, object]:
         IssuedCredential,
         MentoringAction,
         Notification,
+        Role,
         TrainingSubject,
         Transition,
     )
@@ -67,6 +68,7 @@ def make_world(session, people: dict) -> dict[str, object]:
     from pathways.training.bookings import book_place
     from pathways.training.feeds import new_feed_token
     from pathways.training.records import record_training
+    from pathways.training.requirements import add_requirement
     from pathways.training.sessions import SessionDetails, schedule_session
     from seed.training import load_subjects
 
@@ -112,6 +114,8 @@ def make_world(session, people: dict) -> dict[str, object]:
     record_training(session, None, staff, session.get(TrainingSubject, "fire-safety"),
                     today - timedelta(days=30), today=today)
     share, secret = create_share(session, staff, today=today)
+    requirement = add_requirement(session, None, council, session.get(Role, "care-worker"),
+                                  session.get(TrainingSubject, "fire-safety"))
     session.flush()
     values = {
         "person_id": staff.id, "pairing_id": pairing.id,
@@ -122,7 +126,7 @@ def make_world(session, people: dict) -> dict[str, object]:
         "move_id": move.id, "node_id": "care-worker", "qualification_id": "care-cert",
         "area": "roles", "action": "retire", "fmt": "csv", "token": "not-a-real-token",
         "course_id": course.id, "booking_id": booking.id, "feed_token": feed_token,
-        "subject_id": "fire-safety",
+        "subject_id": "fire-safety", "requirement_id": requirement.id,
         "notification_id": session.scalars(select(Notification.id).order_by(
             Notification.id)).first(),
         "organisation_id": council.id, "share_id": share.id, "secret": secret,

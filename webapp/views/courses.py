@@ -19,6 +19,7 @@ from pathways.models import CourseBooking, CourseSession, Person, TrainingSubjec
 from pathways.training import calendar_pages, feeds
 from pathways.training.bookings import book_place, cancel_place, mark_attendance
 from pathways.training.sessions import cancel_session, edit_session, schedule_session
+from pathways.training.subjects import subjects_for
 
 from ..auth import personal_page, require, signed_in
 from ..extensions import db
@@ -43,12 +44,7 @@ def _found(model, record_id: int):
 def _subjects(organisation) -> list[tuple[str, str]]:
     """The subjects a session can be of at ``organisation``: the standard and its
     partnership's own, by title (a catalogue of tens)."""
-    rows = db.session.execute(
-        select(TrainingSubject.id, TrainingSubject.title)
-        .where((TrainingSubject.partnership_id.is_(None))
-               | (TrainingSubject.partnership_id == organisation.partnership_id))
-        .order_by(TrainingSubject.title))
-    return [(subject_id, title) for subject_id, title in rows]
+    return [(subject.id, subject.title) for subject in subjects_for(db.session, organisation)]
 
 
 def _trainer_id(form: SessionForm, organisation) -> int | None:
