@@ -113,10 +113,10 @@ class RequestContext(logging.Filter):
 
 
 def json_formatter() -> logging.Formatter:
-    """Return the JSON formatter: time, level, logger, message, request id and extra fields."""
-    return JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
-                         rename_fields={"asctime": "time", "levelname": "level",
-                                        "name": "logger"})
+    """Return the JSON formatter: time (ISO 8601, UTC), level, logger, message, request id and
+    the record's extra fields."""
+    return JsonFormatter("{levelname}{name}{message}", style="{", timestamp="time",
+                         rename_fields={"levelname": "level", "name": "logger"})
 
 
 def configure_logging(log_format: str, level: str) -> logging.Handler:
@@ -134,4 +134,6 @@ def configure_logging(log_format: str, level: str) -> logging.Handler:
                          else logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic says which plugins it loads when /readyz first reads the migration history
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
     return handler

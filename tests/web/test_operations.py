@@ -2,6 +2,12 @@
 
 import json
 import logging
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -207,3 +213,64 @@ def test_metrics_label_by_endpoint_not_by_address(database_url):
         text = client.get("/metrics").text
     assert 'endpoint="explore.role"' in text and "care-worker" not in text
     assert 'method="other"' in text and "BREW" not in text
+
+
+# gunicorn.conf.py and the metrics of several workers ---------------------------------------
+
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def gunicorn_settings(monkeypatch, **environment) -> dict:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG",
+                 "PROMETHEUS_MULTIPROC_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(GUNICORN_CONF))
+
+
+def test_gunicorn_settings_for_production(monkeypatch):
+    settings = gunicorn_settings(monkeypatch)
+    assert settings["wsgi_app"] == "webapp:create_app()"
+    assert 3 <= settings["workers"] <= 9 and settings["timeout"] == 30
+    assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
+    assert settings["accesslog"] is None  # the app writes one line per request
+    settings = gunicorn_settings(monkeypatch, WEB_CONCURRENCY="4", GUNICORN_TIMEOUT="60",
+                                 GUNICORN_ACCESS_LOG="-")
+    assert (settings["workers"], settings["timeout"], settings["accesslog"]) == (4, 60, "-")
+
+
+def test_gunicorn_empties_the_metrics_folder_and_forgets_dead_workers(monkeypatch, tmp_path):
+    folder = tmp_path / "metrics"
+    settings = gunicorn_settings(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(folder))
+    folder.mkdir()
+    (folder / "counter_99.db").write_bytes(b"from the last run")
+    settings["on_starting"](None)
+    assert list(folder.iterdir()) == []
+    (folder / "gauge_livesum_1234.db").write_bytes(b"")
+    (folder / "counter_1234.db").write_bytes(b"")
+    settings["child_exit"](None, SimpleNamespace(pid=1234))
+    assert [p.name for p in folder.iterdir()] == ["counter_1234.db"]
+
+
+MULTIPROCESS_SCRIPT = """
+import os
+from webapp import metrics
+metrics.observe("main.livez", "GET", 200, 0.01)
+child = os.fork()
+if child == 0:
+    metrics.observe("main.livez", "GET", 200, 0.02)
+    os._exit(0)
+os.waitpid(child, 0)
+print(metrics.exposition()[0].decode())
+"""
+
+
+def test_metrics_add_up_every_worker_in_multiprocess_mode(tmp_path):
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    finished = subprocess.run([sys.executable, "-c", MULTIPROCESS_SCRIPT], env=environment,
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert ('pathways_http_requests_total{endpoint="main.livez",method="GET",status="200"} 2.0'
+            in finished.stdout)
+    assert len(list(tmp_path.glob("*.db"))) >= 2  # one file set per process
