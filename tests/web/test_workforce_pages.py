@@ -147,6 +147,19 @@ def test_counts_of_fewer_than_5_people_are_suppressed(client, as_person):
     assert not re.search(r'data-leavers="[1-4]"', page)
 
 
+def test_the_board_shows_where_the_workforce_gets_stuck(client, as_person):
+    as_person("lnd")
+    page = client.get("/workforce").text
+    # Care workers: 2 vacant posts and no apprentice training into the role.
+    assert 'data-bottleneck="care-worker"' in page
+    # Months in role now: 5 starters at 1, staff at 13, 6 carers at 23: median (13 + 23) / 2.
+    assert re.search(r'data-stall="care-worker"[^>]*>.*?data-median="18"', page, re.S)
+    assert 'data-stall="senior-care-worker"' not in page  # 2 people: left out
+    assert 'id="stalls-chart"' in page
+    assert "No move between roles was made by 5 or more people" in page
+    assert 'data-untaken="care-worker-senior-care-worker"' in page
+
+
 def test_a_year_with_no_one_suppresses_the_figures_and_rates(client, as_person):
     as_person("lnd")
     page = client.get(f"/workforce?year={TODAY.year - 5}")
@@ -170,6 +183,8 @@ def test_the_download_holds_the_board_as_shown(client, as_person):
     assert ("Role: Senior care worker", "Filled posts", "fewer than 5") in rows
     assert ("Leavers by destination", "The NHS", "fewer than 5") in rows
     assert ("Leavers by destination", "Elsewhere in social care", 5) in rows
+    assert ("Bottleneck: vacancies and no one training", "Care worker", 2) in rows
+    assert ("Time in role: Care worker", "Median months", 18) in rows
     as_person("staff")
     assert client.get("/workforce/board.xlsx").status_code == 403
     as_person("partnership_lnd")

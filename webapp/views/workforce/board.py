@@ -13,12 +13,18 @@ from pathways import clock, policy
 from pathways.models import DESTINATIONS, PREVIOUS_SECTORS, Organisation
 from pathways.people.profiles import AGE_GROUPS
 from pathways.suppression import is_shown
+from pathways.workforce.analytics import (
+    HIGH_LEAVING,
+    STALL_MONTHS,
+    BoardAnalytics,
+    board_analytics,
+)
 from pathways.workforce.measures import percent
 from pathways.workforce.report import WorkforceReport, workforce_report
 
 from ... import charts
 from ...auth import personal_page, signed_in
-from ...extensions import db
+from ...extensions import current_graph, db
 from ..shared import download
 from .common import blueprint, organisation_asked, partnership_asked, year_asked
 
@@ -54,6 +60,39 @@ def roles_chart(report: WorkforceReport) -> Markup:
         [line.title for line in report.roles],
         [charts.Series("Filled", [_bar(line.filled) for line in report.roles]),
          charts.Series("Vacant", [line.vacancies for line in report.roles])], unit="Posts")
+
+
+def stalls_chart(found: BoardAnalytics, G) -> Markup:
+    """Median months in role of the people in each role now (bars)."""
+    return charts.bar_chart(
+        "stalls-chart", "Median time in role",
+        "For each role with 5 or more people timed, the median months the people in it now "
+        "have been in it. The table below has the same numbers, with each role's leaving "
+        "rate.", [_title(G, stall.role_id) for stall in found.stalls],
+        [charts.Series("Median months", [stall.median_months for stall in found.stalls])],
+        unit="Months", whole=False)
+
+
+def _title(G, node: str) -> str:
+    return G.nodes[node]["title"] if node in G else node
+
+
+def analytics_rows(found: BoardAnalytics, G) -> list[list]:
+    """The analytics as rows of the download: section, measure, value."""
+    rows: list[list] = [["Bottleneck: vacancies and no one training", _title(G, item.role_id),
+                         item.vacancies] for item in found.bottlenecks]
+    for family in found.educators:
+        rows += [[f"Practice educators: {family.label}", f"{term.term.name}: placements "
+                  f"needed / capacity", f"{term.needed} / {term.capacity}"]
+                 for term in family.terms]
+    for stall in found.stalls:
+        rows += [[f"Time in role: {_title(G, stall.role_id)}", "Median months",
+                  stall.median_months],
+                 [f"Time in role: {_title(G, stall.role_id)}", "Leaving a year",
+                  percent(stall.leaving)]]
+    rows += [["Moves taken", f"{_title(G, taken.from_role)} to {_title(G, taken.to_role)}",
+              taken.people] for taken in found.routes]
+    return rows
 
 
 def _bar(value: object) -> int:
@@ -98,8 +137,13 @@ def _board(organisation_ids: list[int], scope: str, *, partnership: bool,
     if organisation is not None and organisation.id != signed_in().organisation_id:
         query["organisation"] = organisation.id
     me = signed_in()
+    G = current_graph()
+    found = board_analytics(db.session, G, organisation_ids, report, clock.today())
     return render_template(
         "workforce/board.html", report=report, partnership=partnership, query=query,
+        analytics=found, title_of=lambda node: _title(G, node),
+        stalls_chart=stalls_chart(found, G), stall_months=STALL_MONTHS,
+        high_leaving=HIGH_LEAVING,
         year=year, today=clock.today(), percent=percent, destinations=DESTINATIONS,
         sectors=PREVIOUS_SECTORS, age_groups=AGE_GROUPS,
         roles_chart=roles_chart(report), destinations_chart=destinations_chart(report),
@@ -124,9 +168,11 @@ def partnership_board():
     return _board(ids, name, partnership=True)
 
 
-def _download(fmt: str, report: WorkforceReport, about: tuple[str, int],
+def _download(fmt: str, report: WorkforceReport, ids: list[int], about: tuple[str, int],
               concerns: Organisation):
     headers, rows = report_table(report)
+    G = current_graph()
+    rows += analytics_rows(board_analytics(db.session, G, ids, report, clock.today()), G)
     period = f"{report.start.isoformat()}-to-{report.end.isoformat()}"
     return download(fmt, headers, rows, f"workforce-{period}", "Workforce",
                     what=f"the workforce board of {report.scope} ({period})", about=about,
@@ -140,7 +186,8 @@ def board_download(fmt: str):
     organisation = organisation_asked()
     report = workforce_report(db.session, [organisation.id], organisation.name,
                               clock.today(), year_asked())
-    return _download(fmt, report, ("organisation", organisation.id), organisation)
+    return _download(fmt, report, [organisation.id], ("organisation", organisation.id),
+                     organisation)
 
 
 @blueprint.get("/partnership.<any(csv, xlsx):fmt>")
@@ -150,5 +197,5 @@ def partnership_download(fmt: str):
     ids, name = partnership_asked()
     report = workforce_report(db.session, ids, name, clock.today(), year_asked())
     me = signed_in()
-    return _download(fmt, report, ("partnership", me.organisation.partnership_id),
+    return _download(fmt, report, ids, ("partnership", me.organisation.partnership_id),
                      me.organisation)
