@@ -79,7 +79,8 @@ def test_l_and_d_record_a_leaver_read_the_board_and_try_a_scenario(page, screens
                                                             exact=True).click()
     settled(page)
     expect(page.locator("h1")).to_have_text("Workforce board")
-    expect(page.locator(".govuk-caption-l")).to_have_text("Northshire County Council Adult Social Care")
+    expect(page.locator(".govuk-caption-l")).to_have_text(
+        "Northshire County Council Adult Social Care")
     expect(page.locator("tr[data-figure='leavers'] td")).to_have_text("fewer than 5")
     expect(page.locator("#roles-chart")).to_be_visible()
     expect(page.locator("#roles-table tbody tr").first).to_be_visible()
