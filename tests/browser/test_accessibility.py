@@ -21,6 +21,7 @@ PAGES = {
     "reach": ("/reach?from=care-worker", 200),
     "compare": ("/compare?roles=care-worker,social-worker&from=volunteer", 200),
     "routes-error": ("/routes?from=nobody&to=social-worker", 400),
+    "passport-verify": ("/passport/verify?credential=not.a.credential", 200),
     "not-found": ("/no-such-page", 404),
 }
 

@@ -9,6 +9,7 @@ where Zofia Nowak is one and has none; Brookfield has its own L&D lead (lnd@broo
 1. Jordan opens his training, then his passport, and makes a link (shown once).
 2. Brookfield's L&D opens the link: one credential, valid, issued by the council; they accept
    it for Zofia, and the matrix shows her fire safety up to date.
+3. The council's L&D (lnd@northshire) sees the credential among those it issued.
 
 Each page is checked for console errors and with axe-core (no serious or critical
 violations).
@@ -122,3 +123,14 @@ def test_a_person_shares_their_passport_and_another_employer_accepts_it(page, sc
     expect(zofia.locator("td[data-subject='fire-safety'] [data-status]")).to_have_attribute(
         "data-status", "up_to_date")
     screenshot(page, "matrix")
+    sign_out(page)
+
+    # 3. The council's L&D sees what it issued, each with a button to revoke it.
+    journeys.sign_in(page, "lnd@northshire.example", seed.demo.DEMO_PASSWORD)
+    page.goto("/passport/issued")
+    settled(page)
+    issued = page.locator("[data-issued] tbody tr")
+    expect(issued).to_have_count(1)
+    expect(issued).to_contain_text("Fire safety")
+    expect(issued.get_by_role("button", name=re.compile(r"^Revoke"))).to_have_count(1)
+    accessible(page, axe_source, "/passport/issued")
