@@ -48,9 +48,11 @@ test: install
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## test-ahead: the domain and web suites and the doctests with the clock two years on (SQLite):
-## a test that mixes fixed dates with "now" fails today, not in two years
+## a test that mixes fixed dates with "now" fails today, not in two years. The hostile-input
+## fuzz is left to `make test` (this step's largest cost, and about input, not dates: the
+## policy walk still opens every page as every role two years on)
 test-ahead: install
-	PYTHONDONTWRITEBYTECODE= TEST_CLOCK_YEARS_AHEAD=2 TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/domain tests/web pathways
+	PYTHONDONTWRITEBYTECODE= TEST_CLOCK_YEARS_AHEAD=2 TEST_DATABASE_URL= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/web/test_fuzz.py tests/domain tests/web pathways
 
 ## lint: static checks: ruff, the import contracts (lint-imports) and mypy (pyproject.toml)
 lint: install
