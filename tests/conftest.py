@@ -80,6 +80,9 @@ def pytest_terminal_summary(terminalreporter):
 #: both workers (each worker starts its own Chromium, in about a second).
 XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/domain/test_audit.py": "demo"}
 BROWSER_TESTS = "tests/browser/"
+#: The longest tests (a minute or more each, one per engine and role) start first, so that on
+#: two workers the short tests fill in around them rather than one worker finishing alone.
+LONGEST_FIRST = ("tests/web/test_fuzz.py::test_hostile_input_never_gives_a_server_error",)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -90,6 +93,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xdist_group(group))
         if path.startswith(BROWSER_TESTS):
             item.add_marker(pytest.mark.xdist_group(path))
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 @pytest.fixture(scope="session")
