@@ -76,7 +76,7 @@ import hmac
 from collections.abc import Sequence
 from enum import Enum
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, false, or_, select, true
 
@@ -221,6 +221,33 @@ def reach_filter(actor: Person,
         return organisation_id == own.id
     return organisation_id.in_(
         select(Organisation.id).where(Organisation.partnership_id == own.partnership_id))
+
+
+def champions_filter(actor: Person, champion_organisation: Any) -> ColumnElement[bool]:
+    """Return the SQL condition "``actor`` could ask the champion", the rule of
+    :func:`champion_in_reach` for lists: the champion's organisation
+    (``champion_organisation``, an alias of ``Organisation`` joined through the champion) is
+    the actor's, or the champion's profile is open to the partnership and their organisation
+    is in the actor's."""
+    own = actor.organisation
+    same = champion_organisation.id == own.id
+    if own.partnership_id is None:
+        return same
+    return or_(same, and_(ChampionProfile.open_to_partnership.is_(True),
+                          champion_organisation.partnership_id == own.partnership_id))
+
+
+def shadowing_places_filter(person: Person, host_organisation: Any) -> ColumnElement[bool]:
+    """Return the SQL condition "``person`` could ask for the shadowing place", the rule of
+    :func:`shadowing_place_in_reach` for lists: the host's organisation (``host_organisation``,
+    an alias of ``Organisation`` joined through the place's host) is the person's, or the
+    place is open to the partnership and the host's organisation is in the person's."""
+    own = person.organisation
+    same = host_organisation.id == own.id
+    if own.partnership_id is None:
+        return same
+    return or_(same, and_(ShadowingPlace.open_to_partnership.is_(True),
+                          host_organisation.partnership_id == own.partnership_id))
 
 
 def within_reach(actor: Person, person: Person) -> bool:

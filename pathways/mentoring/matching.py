@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased, contains_eager
 
 from ..errors import InvalidInput, Problem, RouteNotFound
-from ..models import ChampionPairing, ChampionProfile, Person, PersonRole
+from ..models import ChampionPairing, ChampionProfile, Organisation, Person, PersonRole
 from ..options import RouteOptions
-from ..policy import champion_in_reach
+from ..policy import champions_filter
 from ..routes import routes_between
 from ..vocabulary import FAMILIES
 
@@ -99,23 +99,13 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
                            "No champions can be matched")
     family = G.nodes[target].get("family")
     on_route = set(route_roles(G, person))
-    loads = dict(session.execute(
-        select(ChampionPairing.champion_id, func.count(ChampionPairing.id))
-        .where(ChampionPairing.status.in_(OPEN_STATUSES))
-        .group_by(ChampionPairing.champion_id)).all())
     taken = set(session.scalars(select(ChampionPairing.champion_id).where(
         ChampionPairing.person_id == person.id,
         ChampionPairing.status.in_(OPEN_STATUSES))))
-    candidates = session.execute(
-        select(Person, ChampionProfile)
-        .join(ChampionProfile, ChampionProfile.person_id == Person.id)
-        .join(PersonRole, (PersonRole.person_id == Person.id) & (PersonRole.role == "champion"))
-        .where(Person.active.is_(True), Person.id != person.id)).all()
+    candidates = session.execute(_candidates(person)).all()
     matches = []
-    for champion, profile in candidates:
-        load = loads.get(champion.id, 0)
-        if champion.id in taken or load >= profile.capacity or not champion_in_reach(
-                person, champion, profile):
+    for champion, profile, load in candidates:
+        if champion.id in taken:
             continue
         reasons, score = [], 0
         if champion.organisation_id == person.organisation_id:
@@ -143,6 +133,26 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
     matches.sort(key=lambda m: (-m.score, m.active_mentees, m.champion.name.casefold(),
                                 m.champion.id))
     return matches[:limit]
+
+
+def _candidates(person: Person) -> Select[Person, ChampionProfile, int]:
+    """Return the query of the champions ``person`` could ask who have room: active, with
+    the champion role and a profile, within reach (``policy.champions_filter``: only the
+    person's organisation and, when open to it, their partnership), each with their
+    organisation and how many open pairings they have, in one statement."""
+    organisation = aliased(Organisation)
+    load = (select(func.count(ChampionPairing.id))
+            .where(ChampionPairing.champion_id == Person.id,
+                   ChampionPairing.status.in_(OPEN_STATUSES))
+            .correlate(Person).scalar_subquery())
+    return (select(Person, ChampionProfile, load)
+            .join(ChampionProfile, ChampionProfile.person_id == Person.id)
+            .join(PersonRole, (PersonRole.person_id == Person.id)
+                  & (PersonRole.role == "champion"))
+            .join(organisation, Person.organisation)
+            .where(Person.active.is_(True), Person.id != person.id,
+                   champions_filter(person, organisation), load < ChampionProfile.capacity)
+            .options(contains_eager(Person.organisation.of_type(organisation))))
 
 
 def _title(G: nx.DiGraph, node: str) -> str:

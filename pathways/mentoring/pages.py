@@ -111,26 +111,34 @@ class ShadowingPage:
 def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPage:
     """Return the shadowing places and requests ``person`` sees on ``today``.
 
+    The same number of queries whatever the number of places and requests: the open places
+    in reach with their hosts and how many hold each (``shadowing.open_places_query``), the
+    places the person hosts with the same count, their requests with places and hosts, and
+    the teams named.
+
     Examples
     --------
     >>> page = shadowing_page(session, me, date(2026, 3, 2))
     >>> page.places, page.mine, page.hosted
     ([], [], [])
     """
-    role_ids = session.scalars(select(ShadowingPlace.role_id).distinct().where(
-        ShadowingPlace.ends_on >= today)).all()
-    places = sorted((place for role_id in role_ids
-                     for place in shadowing.open_places(session, role_id, person, today)),
-                    key=lambda place: (place.starts_on, place.id))
-    hosted = list(session.scalars(select(ShadowingPlace).where(
-        ShadowingPlace.host_id == person.id).order_by(ShadowingPlace.starts_on.desc())))
+    left: dict[int, int] = {}
+    places = []
+    for place, taken in session.execute(shadowing.open_places_query(person, today)):
+        places.append(place)
+        left[place.id] = place.capacity - taken
+    hosted = []
+    for place, taken in session.execute(
+            select(ShadowingPlace, shadowing.taken_column())
+            .where(ShadowingPlace.host_id == person.id)
+            .order_by(ShadowingPlace.starts_on.desc(), ShadowingPlace.id.desc())):
+        hosted.append(place)
+        left[place.id] = place.capacity - taken
     team_ids = {place.team_id for place in places if place.team_id is not None}
     team_names = {team.id: team.name for team in session.scalars(
         select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
     return ShadowingPage(
-        places=places, mine=shadowing_requests_of(session, person), hosted=hosted,
-        left={place.id: place.capacity - shadowing.places_taken(session, place)
-              for place in places + hosted},
+        places=places, mine=shadowing_requests_of(session, person), hosted=hosted, left=left,
         team_names=team_names, teams=teams_of(session, person.organisation_id))
 
 
@@ -256,14 +264,14 @@ def places_to_shadow(session: Session, role_id: str, viewer: Person, today: date
     >>> places_to_shadow(session, "care-worker", me, date(2026, 3, 2))
     []
     """
-    places = shadowing.open_places(session, role_id, viewer=viewer, today=today)
-    team_ids = {place.team_id for place in places if place.team_id}
+    found = session.execute(shadowing.open_places_query(viewer, today, role_id)).all()
+    team_ids = {place.team_id for place, _taken in found if place.team_id}
     teams = {team.id: team.name for team in session.scalars(
         select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
     return [PlaceOffered(place=place, organisation=place.host.organisation.name,
                          team=teams.get(place.team_id) if place.team_id else None,
-                         left=place.capacity - shadowing.places_taken(session, place))
-            for place in places]
+                         left=place.capacity - taken)
+            for place, taken in found]
 
 
 # A manager's team ---------------------------------------------------------------------------

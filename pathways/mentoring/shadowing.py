@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy.orm import Session, aliased, contains_eager
 
 from .. import audit, clock
 from ..dates import format_day
@@ -30,6 +30,7 @@ from ..errors import InvalidInput, Problem, Refused
 from ..models import (
     SHADOWING_STATES,
     Node,
+    Organisation,
     Person,
     Role,
     ShadowingPlace,
@@ -38,7 +39,7 @@ from ..models import (
 )
 from ..models.people import utcnow
 from ..notifications import managers_of, notify, notify_each
-from ..policy import shadowing_place_in_reach
+from ..policy import shadowing_place_in_reach, shadowing_places_filter
 
 #: Request states that take up a place.
 TAKING_A_PLACE = ("approved", "completed")
@@ -97,15 +98,44 @@ def places_taken(session: Session, place: ShadowingPlace) -> int:
         ShadowingRequest.status.in_(TAKING_A_PLACE))) or 0
 
 
+def taken_column() -> ScalarSelect[int]:
+    """Return, as a column of a query of places, how many people hold each (approved or
+    completed requests): one indexed count per place, inside the query that lists them."""
+    return (select(func.count(ShadowingRequest.id))
+            .where(ShadowingRequest.place_id == ShadowingPlace.id,
+                   ShadowingRequest.status.in_(TAKING_A_PLACE))
+            .correlate(ShadowingPlace).scalar_subquery())
+
+
+def open_places_query(viewer: Person | None, today: date,
+                      role_id: str | None = None) -> Select[ShadowingPlace, int]:
+    """Return the query of the open places (of ``role_id``, or every role) that ``viewer``
+    could request (all when None), soonest first, each with how many hold it.
+
+    Open means not over on ``today`` and not full. Whether the viewer could request it is
+    ``policy.shadowing_places_filter`` on the host's organisation, the SQL form of
+    ``policy.shadowing_place_in_reach``; each place comes with its host and the host's
+    organisation, so a page listing them loads nothing more.
+    """
+    host, organisation = aliased(Person), aliased(Organisation)
+    taken = taken_column()
+    query = (select(ShadowingPlace, taken)
+             .join(host, ShadowingPlace.host).join(organisation, host.organisation)
+             .where(ShadowingPlace.ends_on >= today, taken < ShadowingPlace.capacity)
+             .options(contains_eager(ShadowingPlace.host.of_type(host))
+                      .contains_eager(host.organisation.of_type(organisation))))
+    if role_id is not None:
+        query = query.where(ShadowingPlace.role_id == role_id)
+    if viewer is not None:
+        query = query.where(shadowing_places_filter(viewer, organisation))
+    return query.order_by(ShadowingPlace.starts_on, ShadowingPlace.id)
+
+
 def open_places(session: Session, role_id: str, viewer: Person | None = None,
                 today: date | None = None) -> list[ShadowingPlace]:
     """Return the open places for a role that ``viewer`` could request (all when None)."""
-    today = today or clock.today()
-    places = session.scalars(select(ShadowingPlace).where(
-        ShadowingPlace.role_id == role_id, ShadowingPlace.ends_on >= today)
-        .order_by(ShadowingPlace.starts_on)).all()
-    return [place for place in places if places_taken(session, place) < place.capacity
-            and (viewer is None or shadowing_place_in_reach(viewer, place))]
+    return [place for place, _taken in session.execute(
+        open_places_query(viewer, today or clock.today(), role_id))]
 
 
 def request_place(session: Session, place: ShadowingPlace, person: Person, *,

@@ -642,3 +642,56 @@ def test_an_approval_is_cancellable_until_the_shadowing_starts(app, client, worl
     assert refused.status_code == 400 and "cannot be cancelled now" in text_of(refused)
     assert client.post(f"/shadowing/requests/{first}/cancel").status_code == 303
     assert count(app, ShadowingRequest, id=first, status="withdrawn") == 1
+
+
+# A fixed number of queries -------------------------------------------------------------------
+
+
+def add_places(app, world, how_many: int) -> None:
+    """Offer ``how_many`` places to shadow social work, by hosts of the council, of a partner
+    (open to the partnership) and outside it, each half taken, each asked for by the staff."""
+    from pathways.mentoring.shadowing import publish_place
+    from webapp.extensions import db
+
+    with app.app_context():
+        hosts = [db.session.get(Person, world[key])
+                 for key in ("other_team", "partner_staff", "outsider")]
+        takers = [db.session.get(Person, world[key]) for key in ("colleague", "other_manager")]
+        for number in range(how_many):
+            offered = publish_place(db.session, hosts[number % 3], role_id="social-worker",
+                                    starts_on=TODAY + timedelta(days=number % 7 + 1),
+                                    ends_on=TODAY + timedelta(days=20), capacity=2,
+                                    open_to_partnership=number % 2 == 1, today=TODAY)
+            db.session.flush()
+            db.session.add(ShadowingRequest(place_id=offered.id,
+                                            person_id=takers[number % 2].id,
+                                            status="approved"))
+            if number % 3 == 0:
+                db.session.add(ShadowingRequest(place_id=offered.id, person_id=world["staff"],
+                                                status="requested"))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("address", ["/shadowing", "/roles/social-worker"])
+def test_the_shadowing_places_cost_a_fixed_number_of_queries(app, client, world, as_person,
+                                                             address):
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    add_places(app, world, 3)
+    as_person("staff")
+    client.get(address)
+    with counting(engine) as small:
+        assert client.get(address).status_code == 200
+    add_places(app, world, 30)
+    with counting(engine) as large:
+        page = client.get(address)
+    assert large.count == small.count, large.statements
+    shown = re.findall(r'data-place="(\d+)"', page.text)
+    with app.app_context():
+        expected = {place.id for place in db.session.scalars(select(ShadowingPlace))
+                    if place.host_id != world["outsider"]
+                    and (place.host_id == world["other_team"] or place.open_to_partnership)}
+    assert set(map(int, shown)) == expected

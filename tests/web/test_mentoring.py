@@ -878,3 +878,61 @@ def test_a_bad_period_is_refused(client, as_, world, query, message):
     download = client.get(f"/champions/report.csv?{query}")
     assert download.status_code == 400 and message in text_of(download)
     assert client.get("/champions/report.pdf").status_code == 404
+
+
+# A fixed number of queries -------------------------------------------------------------------
+
+
+def add_champions(app, world, how_many: int, start: int = 0) -> None:
+    """Add ``how_many`` champions with room: in the staff's council, at the partner (open to
+    the partnership or not) and outside the partnership (open to it), one in four full."""
+    from pathways.mentoring.champions import ChampionDetails, save_profile
+    from pathways.people.accounts import create_person
+    from webapp.extensions import db
+
+    with app.app_context():
+        places = [db.session.get(Person, world[key]).organisation
+                  for key in ("staff", "partner_staff", "outsider")]
+        supported = db.session.get(Person, world["colleague"])
+        for number in range(start, start + how_many):
+            champion = create_person(db.session, email=f"c{number}@example.org",
+                                     name=f"Champion {number:03}",
+                                     organisation=places[number % 3],
+                                     roles=["staff", "champion"])
+            save_profile(db.session, champion, ChampionDetails(
+                roles_held=("social-worker",) if number % 2 else (), capacity=1,
+                specialisms=("social_work",), open_to_partnership=number % 4 != 1))
+            if number % 4 == 3:
+                db.session.add(ChampionPairing(champion_id=champion.id,
+                                               person_id=supported.id, status="active"))
+        db.session.commit()
+
+
+def test_matching_costs_a_fixed_number_of_queries_and_reads_only_the_reach(app, client,
+                                                                          world, as_):
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    add_champions(app, world, 3)
+    as_("staff")
+    client.get("/champions")
+    with counting(engine) as small:
+        assert client.get("/champions").status_code == 200
+    add_champions(app, world, 40, start=3)
+    with counting(engine) as large:
+        page = client.get("/champions")
+    assert large.count == small.count, large.statements
+    shown = set(map(int, re.findall(r'data-champion="(\d+)"', page.text)))
+    with app.app_context():
+        champions = db.session.scalars(select(Person).where(Person.name.like("Champion %")))
+        council = db.session.get(Person, world["staff"]).organisation_id
+        partner = db.session.get(Person, world["partner_staff"]).organisation_id
+        could = {champion.id for champion, number in (
+            (champion, int(champion.name.split()[-1])) for champion in champions)
+            if number % 4 != 3 and (champion.organisation_id == council or (
+                champion.organisation_id == partner and number % 4 != 1))}
+    assert shown <= could | {world["walked"], world["champion"]} and len(shown) == 10
+    assert all(int(n) % 4 != 3 for n in re.findall(r"Champion (\d+)", page.text))
+    assert "Far Away Care" not in page.text
