@@ -21,23 +21,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..dates import month_starts
 from ..models import (
     Apprenticeship,
     ChampionPairing,
+    MentoringAction,
     MentoringSession,
     Organisation,
     Person,
-    ShadowingPlace,
     ShadowingRequest,
 )
 from ..suppression import SUPPRESSED, Shown, is_shown, suppress, suppress_group
+
+#: Pairing statuses of a request the champion accepted.
+ACCEPTED = ("active", "ended")
 
 
 @dataclass(frozen=True)
@@ -157,40 +160,78 @@ class MentoringReport:
 
 def mentoring_report(session: Session, organisation: Organisation, since: date,
                      until: date) -> MentoringReport:
-    """Work out the report for the organisation's people over ``since`` to ``until``."""
-    people = list(session.scalars(select(Person).where(
-        Person.organisation_id == organisation.id)))
-    ids = {person.id for person in people}
-    pairings = [p for p in session.scalars(select(ChampionPairing).where(
-        ChampionPairing.person_id.in_(ids)))]
-    sessions = list(session.scalars(select(MentoringSession).where(
-        MentoringSession.pairing_id.in_([p.id for p in pairings])))) if pairings else []
-    in_period = [s for s in sessions if since <= s.held_on <= until]
-    by_month = Counter(s.held_on.strftime("%Y-%m") for s in in_period)
-    first: dict[int, date] = {}
-    for record in sorted(sessions, key=lambda s: s.held_on):
-        first.setdefault(record.pairing_id, record.held_on)
-    accepted = {p.id: p.responded_at.date() for p in pairings
-                if p.responded_at is not None and p.status in ("active", "ended")}
-    waits = sorted((first[pid] - day).days for pid, day in accepted.items()
-                   if since <= day <= until and pid in first)
-    actions = [a for s in in_period for a in s.actions]
-    requests = session.execute(
-        select(ShadowingRequest.status, ShadowingRequest.requested_at)
-        .join(ShadowingPlace, ShadowingPlace.id == ShadowingRequest.place_id)
-        .where(ShadowingRequest.person_id.in_(ids))).all() if ids else []
-    shadowing = Counter(status for status, at in requests if since <= at.date() <= until)
-    mentee_ids = {p.person_id for p in pairings if p.id in accepted and accepted[p.id] <= until}
-    started = set(session.scalars(select(Apprenticeship.person_id).where(
-        Apprenticeship.person_id.in_(ids), Apprenticeship.start_date >= since,
-        Apprenticeship.start_date <= until))) if ids else set()
+    """Work out the report for the organisation's people over ``since`` to ``until``.
+
+    Counted in SQL, in a fixed number of statements whatever the organisation's size:
+    sessions per day of the period (put into months here), active pairings, the first
+    session of each pairing accepted in the period, actions agreed and done, shadowing
+    requests by status, and the two groups' progression, each one aggregate query.
+    """
+    start, end = _moment(since), _moment(until + timedelta(days=1))
+    theirs = (select(ChampionPairing.id)
+              .join(Person, Person.id == ChampionPairing.person_id)
+              .where(Person.organisation_id == organisation.id))
+    accepted = and_(ChampionPairing.responded_at.is_not(None),
+                    ChampionPairing.status.in_(ACCEPTED))
+    by_day = session.execute(
+        select(MentoringSession.held_on, func.count(MentoringSession.id))
+        .where(MentoringSession.pairing_id.in_(theirs),
+               MentoringSession.held_on.between(since, until))
+        .group_by(MentoringSession.held_on)).all()
+    by_month: Counter[str] = Counter()
+    for day, count in by_day:
+        by_month[day.strftime("%Y-%m")] += count
+    active = session.scalar(select(func.count(ChampionPairing.id)).where(
+        ChampionPairing.id.in_(theirs), ChampionPairing.status == "active")) or 0
+    first = (select(func.min(MentoringSession.held_on))
+             .where(MentoringSession.pairing_id == ChampionPairing.id)
+             .correlate(ChampionPairing).scalar_subquery())
+    waits = []
+    for responded_at, first_on in session.execute(select(ChampionPairing.responded_at, first)
+                                                  .where(ChampionPairing.id.in_(theirs),
+                                                         accepted,
+                                                         ChampionPairing.responded_at >= start,
+                                                         ChampionPairing.responded_at < end,
+                                                         first.is_not(None))):
+        if responded_at is not None and since <= responded_at.date() <= until:
+            waits.append((first_on - responded_at.date()).days)
+    waits.sort()
+    agreed, done = session.execute(
+        select(func.count(MentoringAction.id),
+               func.count(case((MentoringAction.done_on <= until, 1))))
+        .join(MentoringSession, MentoringSession.id == MentoringAction.session_id)
+        .where(MentoringSession.pairing_id.in_(theirs),
+               MentoringSession.held_on.between(since, until))).one()
+    shadowing = dict(session.execute(
+        select(ShadowingRequest.status, func.count(ShadowingRequest.id))
+        .join(Person, Person.id == ShadowingRequest.person_id)
+        .where(Person.organisation_id == organisation.id,
+               ShadowingRequest.requested_at >= start, ShadowingRequest.requested_at < end)
+        .group_by(ShadowingRequest.status)).all())
+    mentee = select(ChampionPairing.id).where(
+        ChampionPairing.person_id == Person.id, accepted,
+        ChampionPairing.responded_at < end).correlate(Person).exists()
+    moved = and_(Person.role_start_date.is_not(None),
+                 Person.role_start_date.between(since, until))
+    started = select(Apprenticeship.id).where(
+        Apprenticeship.person_id == Person.id,
+        Apprenticeship.start_date.between(since, until)).correlate(Person).exists()
+    is_mentee = case((mentee, 1), else_=0)
+    groups = {bool(group): Progression(people or 0, moved_role or 0, began or 0)
+              for group, people, moved_role, began in session.execute(
+                  select(is_mentee, func.count(Person.id), func.count(case((moved, 1))),
+                         func.count(case((and_(started, ~moved), 1))))
+                  .where(Person.organisation_id == organisation.id)
+                  .group_by(is_mentee)).all()}
     return MentoringReport(
-        since, until, dict(sorted(by_month.items())),
-        sum(1 for p in pairings if p.status == "active"), waits, len(actions),
-        sum(1 for a in actions if a.done_on is not None and a.done_on <= until),
-        dict(sorted(shadowing.items())),
-        _progression([p for p in people if p.id in mentee_ids], started, since, until),
-        _progression([p for p in people if p.id not in mentee_ids], started, since, until))
+        since, until, dict(sorted(by_month.items())), active, waits, agreed or 0, done or 0,
+        dict(sorted(shadowing.items())), groups.get(True, Progression(0, 0, 0)),
+        groups.get(False, Progression(0, 0, 0)))
+
+
+def _moment(day: date) -> datetime:
+    """Return the first moment of a day, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _shown(group: Progression, people: Shown) -> ShownProgression:
@@ -204,11 +245,3 @@ def _shown(group: Progression, people: Shown) -> ShownProgression:
     if not (is_shown(people) and is_shown(progressed)) and share is not None:
         share = SUPPRESSED
     return ShownProgression(people, parts["moved"], parts["started"], progressed, share)
-
-
-def _progression(group: list[Person], started: set[int], since: date,
-                 until: date) -> Progression:
-    moved = {p.id for p in group
-             if p.role_start_date is not None and since <= p.role_start_date <= until}
-    began = {p.id for p in group if p.id in started} - moved
-    return Progression(len(group), len(moved), len(began))

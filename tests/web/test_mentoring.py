@@ -936,3 +936,35 @@ def test_matching_costs_a_fixed_number_of_queries_and_reads_only_the_reach(app, 
     assert shown <= could | {world["walked"], world["champion"]} and len(shown) == 10
     assert all(int(n) % 4 != 3 for n in re.findall(r"Champion (\d+)", page.text))
     assert "Far Away Care" not in page.text
+
+
+def test_the_report_costs_a_fixed_number_of_queries(app, client, as_, report_world):
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    as_("lnd")
+    address = report_url(report_world)
+    client.get(address)
+    with counting(engine) as small:
+        before = client.get(address).text
+    with app.app_context():
+        pairing = db.session.scalars(select(ChampionPairing).filter_by(status="active")).first()
+        for ago in range(1, 40):
+            held = MentoringSession(pairing_id=pairing.id, held_on=TODAY - timedelta(days=ago),
+                                    duration_minutes=30, mode="video")
+            db.session.add(held)
+            db.session.flush()
+            db.session.add_all([MentoringAction(session_id=held.id, description="Read",
+                                                owner="person", due_on=TODAY,
+                                                done_on=TODAY if number else None)
+                                for number in range(3)])
+        db.session.commit()
+    with counting(engine) as large:
+        after = client.get(address).text
+    assert large.count == small.count, large.statements
+    figures = dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', after))
+    assert figures["actions_agreed"] == str(report_world["agreed"] + 117)
+    assert figures["actions_done"] == str(report_world["done"] + 78)
+    assert before != after
