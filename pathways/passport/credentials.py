@@ -20,6 +20,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -208,13 +209,48 @@ def issue_credential(session: Session, record: TrainingRecord, *, today: date,
     return issued
 
 
+@dataclass(frozen=True)
+class Held:
+    """A subject's latest completion that a passport holds, and until when it is valid."""
+
+    record: TrainingRecord
+    valid_until: date | None
+    #: The credential accepted from another passport that made the record, if one did.
+    accepted: AcceptedCredential | None = None
+
+
+def current_training(session: Session, person: Person, today: date) -> list[Held]:
+    """Return what the person's passport holds on ``today``, by subject id.
+
+    For each subject, the latest completion up to ``today`` that has not expired: a record made
+    here at the interval of the organisation that recorded it (none recorded it: left out); one
+    accepted from a passport until the accepted credential's ``validUntil``.
+    """
+    held = []
+    for record in latest_records(session, person, today):
+        if record.source == RecordSource.PASSPORT:
+            accepted = session.scalars(select(AcceptedCredential).where(
+                AcceptedCredential.record_id == record.id)).first()
+            if accepted is not None and (accepted.valid_until is None
+                                         or accepted.valid_until >= today):
+                held.append(Held(record, accepted.valid_until, accepted))
+            continue
+        if record.organisation_id is None:
+            continue
+        valid_until = expiry_date(record.completed_on, intervals_for(
+            session, record.organisation_id, [record.subject])[record.subject_id])
+        if valid_until is None or valid_until >= today:
+            held.append(Held(record, valid_until))
+    return held
+
+
 def issue_passport(session: Session, person: Person, *, today: date,
                    base_url: str | None = None) -> list[str]:
     """Return the person's current training as signed credentials (compact VC-JWTs).
 
-    For each subject, the latest completion up to ``today`` that has not expired: a record made
-    here is issued by the organisation that recorded it (``issue_credential``); one accepted
-    from a passport travels on as the credential that was accepted, signed by its issuer.
+    What ``current_training`` holds: a record made here is issued by the organisation that
+    recorded it (``issue_credential``); one accepted from a passport travels on as the
+    credential that was accepted, signed by its issuer.
 
     Parameters
     ----------
@@ -231,15 +267,11 @@ def issue_passport(session: Session, person: Person, *, today: date,
         One compact VC-JWT per subject, by subject id.
     """
     tokens = []
-    for record in latest_records(session, person, today):
-        if record.source == RecordSource.PASSPORT:
-            accepted = session.scalars(select(AcceptedCredential).where(
-                AcceptedCredential.record_id == record.id)).first()
-            if accepted is not None and (accepted.valid_until is None
-                                         or accepted.valid_until >= today):
-                tokens.append(accepted.token)
+    for held in current_training(session, person, today):
+        if held.accepted is not None:
+            tokens.append(held.accepted.token)
             continue
-        issued = issue_credential(session, record, today=today, base_url=base_url)
+        issued = issue_credential(session, held.record, today=today, base_url=base_url)
         if issued is not None:
             tokens.append(issued.token)
     return tokens

@@ -231,3 +231,15 @@ def test_a_credential_checks_from_a_link(client, enter, world):
     for hostile in ("%00", "x" * 100_000, "a.b.c"):
         answer = client.get("/passport/verify", query_string={"credential": hostile})
         assert answer.status_code == 200 and 'data-verdict="malformed"' in answer.text
+
+
+def test_my_passport_leaves_expired_training_out(app, client, enter, world):
+    with app.app_context():
+        record_training(db.session, None, db.session.get(Person, world["staff"]),
+                        db.session.get(TrainingSubject, "safeguarding-adults"),
+                        TODAY - timedelta(days=800), today=TODAY)
+        db.session.commit()
+    enter("staff")
+    page = client.get("/passport").text
+    assert "Fire safety" in page and "Safeguarding adults" not in page
+    assert len(json.loads(client.post("/passport/download").data)["credentials"]) == 1

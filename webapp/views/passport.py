@@ -42,7 +42,7 @@ from pathways.models import (
     Person,
     TrainingSubject,
 )
-from pathways.passport.credentials import issue_passport, latest_records, passport_file
+from pathways.passport.credentials import current_training, issue_passport, passport_file
 from pathways.passport.keys import jwks as jwks_of
 from pathways.passport.keys import key_of
 from pathways.passport.sharing import (
@@ -160,7 +160,7 @@ def _own_page(share_form: ShareForm | None = None, status: int = 200, made: str 
     today = clock.today()
     share_form = share_form or ShareForm()
     return render_template(
-        "passport/mine.html", me=me, records=latest_records(db.session, me, today),
+        "passport/mine.html", me=me, held=current_training(db.session, me, today),
         shares=shares_of(db.session, me), share_form=share_form, button=ButtonForm(),
         made=made, today=today,
         error_list=error_list(share_form) if status == 400 else []), status
