@@ -71,6 +71,7 @@ bench: install
 	$(PY) -m tests.benchmarks
 	$(PY) tests/benchmarks/bench_cohorts.py
 	$(PY) tests/benchmarks/bench_workforce.py
+	$(PY) tests/benchmarks/bench_training.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts node_modules webapp/static/dist webapp/static/govuk webapp/static/vendor
