@@ -409,6 +409,25 @@ def _apply_updates(connection: Connection) -> None:
         {column.name: column for column in UPDATES.c if column.name != "id"}))
 
 
+def _number_new_people(connection: Connection) -> None:
+    """Give each new person's row the id they will have, in row order.
+
+    PostgreSQL takes them from the people's id sequence (safe beside other writers); SQLite
+    counts on from the largest id, which no one else can take meanwhile: this transaction
+    already holds SQLite's one write lock (the teams were written first).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            f"UPDATE {ROWS.name} SET person_id = nextval(pg_get_serial_sequence('people', "
+            "'id')) WHERE created"))
+        return
+    base = bulk.next_id(connection, Person.__table__) - 1
+    ranked = select(ROWS.c.number, func.row_number().over(order_by=ROWS.c.number)
+                    .label("position")).where(ROWS.c.created.is_(True)).subquery()
+    connection.execute(update(ROWS).where(ROWS.c.number == ranked.c.number)
+                       .values(person_id=base + ranked.c.position))
+
+
 def _create_people(connection: Connection, organisation_id: int, actor_id: int | None,
                    today: date, now: datetime) -> int:
     """Create everyone the file names who did not match, with roles, qualifications, audit."""
@@ -418,18 +437,18 @@ def _create_people(connection: Connection, organisation_id: int, actor_id: int |
     if not count:
         return 0
     new = ROWS.c.created.is_(True)
+    _number_new_people(connection)
     connection.execute(insert(people).from_select(
-        ["email", "name", "staff_id", "organisation_id", "team_id", "active",
+        ["id", "email", "name", "staff_id", "organisation_id", "team_id", "active",
          "session_generation", "current_role_id", "role_start_date", "target_role_id",
          "created_at"],
-        select(ROWS.c.email, ROWS.c.name, ROWS.c.staff_id, literal(organisation_id),
+        select(ROWS.c.person_id, ROWS.c.email, ROWS.c.name, ROWS.c.staff_id,
+               literal(organisation_id),
                Team.id, literal(True, Boolean()), literal(0), ROWS.c.current_role,
                ROWS.c.role_start_date, ROWS.c.target_role, literal(now, people.c.created_at.type))
         .outerjoin(Team, and_(Team.organisation_id == organisation_id,
                               Team.name == ROWS.c.team))
         .where(new).order_by(ROWS.c.number)))
-    connection.execute(update(ROWS).values(person_id=people.c.id).where(
-        new, people.c.email == ROWS.c.email))
     connection.execute(insert(PersonRole).from_select(
         ["person_id", "role", "scope"],
         select(ROWS.c.person_id, ROLES.c.role, literal("organisation"))
