@@ -72,6 +72,9 @@ bench: install
 	$(PY) tests/benchmarks/bench_cohorts.py
 	$(PY) tests/benchmarks/bench_workforce.py
 	$(PY) tests/benchmarks/bench_training.py
+	$(PY) tests/benchmarks/bench_scale.py
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) tests/benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts node_modules webapp/static/dist webapp/static/govuk webapp/static/vendor
