@@ -22,6 +22,7 @@ from pathways.interchange.fields import (
     Field,
 )
 from pathways.options import HELD, MAX_K, MAX_MONTHS, RouteOptions
+from pathways.passport.verification import Verdict
 from pathways.routes import LABELS
 from pathways.serialise import NODE_SUMMARY_FIELDS
 from pathways.snapshot import WEIGHTS
@@ -56,8 +57,8 @@ NODE_FIELD = {field.name: field for field in NODE_FIELDS}
 EDGE_FIELD = {field.name: field for field in EDGE_FIELDS}
 ERROR_RESPONSES = {
     400: ("BadRequest", "A parameter is missing or not valid; each problem names it."),
-    404: ("NotFound", "No such role or qualification (with close matches), or no route "
-                      "meets the options."),
+    404: ("NotFound", "No such role or qualification (with close matches), no route "
+                      "meets the options, or no such organisation."),
 }
 #: Shared error answers of the signed-in endpoints (personal data).
 PERSONAL_ERROR_RESPONSES = {
@@ -146,6 +147,12 @@ def _paths() -> Schema:
             "A cohort's apprentices on a date: counts by RAG and status, and each apprentice, "
             "most urgent first (L&D and administrators of the cohort's organisation)",
             "getCohortSummary", _ref("CohortSummary"), ["cohort_id", "as_of"]),
+        "/passport/verify": _never_stored(_get(
+            "Verify training passport credentials: one verdict each (valid, tampered, "
+            "unknown_issuer, expired, not_yet_valid, revoked, malformed) with the reason in "
+            "words, as `pathways passport verify --json`", "verifyPassport",
+            _ref("PassportVerdicts"), ["credential", "organisation", "as_of"],
+            errors=[400, 404])),
         "/openapi.json": _get("This document", "getOpenapi",
                               {"type": "object", "required": ["openapi", "info", "paths"]}),
     }
@@ -166,6 +173,13 @@ def _get(summary: str, operation_id: str, answer: Schema, parameters: Sequence[s
         "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in parameters],
         "responses": responses,
     }}
+
+
+def _never_stored(operation: Schema) -> Schema:
+    """A public GET whose answers must not be kept (a verdict can change: revocation)."""
+    operation["get"]["responses"]["200"]["headers"] = {
+        "Cache-Control": {"$ref": "#/components/headers/NoStore"}}
+    return operation
 
 
 def _personal_get(summary: str, operation_id: str, answer: Schema,
@@ -213,6 +227,14 @@ def _parameters() -> Schema:
         "cohort_id": {"name": "cohort_id", "in": "path", "required": True,
                       "description": "A cohort's id.",
                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        "credential": {**_query("credential", "A credential (a compact VC-JWT): repeat the "
+                                "parameter for several, at most 20.",
+                                _array({"type": "string", "minLength": 1}, maxItems=20),
+                                required=True),
+                       "style": "form", "explode": True},
+        "organisation": _query("organisation", "The receiving organisation's id: issuers "
+                               "must be its partners (default: any organisation here).",
+                               {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
         "as_of": _query("as_of", "The day to report on, YYYY-MM-DD from 2000-01-01 to "
                         "2099-12-31 (default: today).", DATE),
     }
@@ -305,6 +327,19 @@ def _schemas() -> Schema:
             "statuses": {"type": "object", "propertyNames": {"enum": list(STATUSES)},
                          "additionalProperties": {"type": "integer", "minimum": 1}},
             "apprentices": _array(_ref("ApprenticeProgress")),
+        }),
+        "PassportVerdict": _closed({
+            "verdict": {"type": "string", "enum": [verdict.value for verdict in Verdict]},
+            "valid": {"type": "boolean"}, "reason": {"type": "string", "minLength": 1},
+            **{name: {"type": ["string", "null"]} for name in (
+                "credential", "subject", "subject_id", "holder", "issuer")},
+            "valid_from": {"anyOf": [DATE, {"type": "null"}]},
+            "valid_until": {"anyOf": [DATE, {"type": "null"}]},
+        }),
+        "PassportVerdicts": _closed({
+            "checked_on": DATE, "organisation": {"type": ["string", "null"]},
+            "valid": COUNT, "refused": COUNT,
+            "credentials": _array(_ref("PassportVerdict"), minItems=1),
         }),
         "Problem": _closed({"where": STRING, "message": STRING, "suggestions": _array(STRING)},
                            optional={"suggestions"}),

@@ -11,7 +11,7 @@ import click
 from .. import clock
 from ..errors import InvalidInput, NotFound, Problem
 from ..passport.credentials import issue_passport, passport_file
-from ..passport.verification import MAX_INPUT, Checked, verify_passport
+from ..passport.verification import MAX_INPUT, Checked, verdicts_json, verify_passport
 from ..people.accounts import find_organisation, find_person
 from .apprenticeship_commands import parse_as_of
 from .base import cli
@@ -69,13 +69,9 @@ def verify_command(ctx: CliContext, path: Path, org: str | None, as_of: str | No
     with ctx.session() as session:
         receiving = find_organisation(session, org) if org else None
         verdicts = verify_passport(session, data, today=day, receiving=receiving)
-        organisation = receiving.name if receiving else None
+        answer = verdicts_json(verdicts, day, receiving)
     if as_json:
-        click.echo(json.dumps({"checked_on": day.isoformat(), "organisation": organisation,
-                               "valid": sum(checked.valid for checked in verdicts),
-                               "refused": sum(not checked.valid for checked in verdicts),
-                               "credentials": [checked.as_json() for checked in verdicts]},
-                              indent=2, ensure_ascii=False))
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(verdict_lines(verdicts)))
     if any(not checked.valid for checked in verdicts):

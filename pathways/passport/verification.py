@@ -354,6 +354,22 @@ def _revocation(session: Session, issuer: Organisation, credential_id: str, stat
     return None
 
 
+def verdicts_json(verdicts: list[Checked], today: date,
+                  receiving: Organisation | None) -> dict[str, Any]:
+    """Return verdicts as ``pathways passport verify --json`` and the API answer them.
+
+    Examples
+    --------
+    >>> verdicts_json([], date(2026, 12, 1), None)["checked_on"]
+    '2026-12-01'
+    """
+    return {"checked_on": today.isoformat(),
+            "organisation": receiving.name if receiving is not None else None,
+            "valid": sum(checked.valid for checked in verdicts),
+            "refused": sum(not checked.valid for checked in verdicts),
+            "credentials": [checked.as_json() for checked in verdicts]}
+
+
 def verify_passport(session: Session, text: str | bytes, *, today: date,
                     receiving: Organisation | None = None,
                     base_url: str | None = None) -> list[Checked]:

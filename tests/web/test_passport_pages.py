@@ -243,3 +243,41 @@ def test_my_passport_leaves_expired_training_out(app, client, enter, world):
     page = client.get("/passport").text
     assert "Fire safety" in page and "Safeguarding adults" not in page
     assert len(json.loads(client.post("/passport/download").data)["credentials"]) == 1
+
+
+# The JSON API ------------------------------------------------------------------------------
+
+
+def test_the_api_verifies_credentials_as_the_document_says(client, enter, world):
+    from tests.web.test_api import answer_validator
+
+    enter("staff")
+    token = json.loads(client.post("/passport/download").data)["credentials"][0]
+    client.get("/logout")
+    answer = client.get("/api/v1/passport/verify", query_string={
+        "credential": [token, "a.b.c"], "organisation": world["sunrise"]})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    answer_validator("/passport/verify", 200).validate(answer.json)
+    assert (answer.json["valid"], answer.json["refused"]) == (1, 1)
+    assert [item["verdict"] for item in answer.json["credentials"]] == ["valid", "malformed"]
+    assert answer.json["organisation"] == "Sunrise Care"
+    later = client.get("/api/v1/passport/verify", query_string={
+        "credential": token, "as_of": (TODAY + timedelta(days=800)).isoformat()})
+    assert later.json["credentials"][0]["verdict"] == "expired"
+
+
+@pytest.mark.parametrize(("query", "status", "where"), [
+    ({}, 400, "credential"),
+    ({"credential": ["a.b.c"] * 21}, 400, "credential"),
+    ({"credential": "a.b.c", "organisation": "abc"}, 400, "organisation"),
+    ({"credential": "a.b.c", "as_of": "soon"}, 400, "as_of"),
+    ({"credential": "a.b.c", "organisation": "99999"}, 404, None),
+])
+def test_the_api_refuses_bad_queries_as_json(client, world, query, status, where):
+    from tests.web.test_api import answer_validator
+
+    answer = client.get("/api/v1/passport/verify", query_string=query)
+    assert answer.status_code == status
+    answer_validator("/passport/verify", status).validate(answer.json)
+    if where:
+        assert answer.json["error"]["problems"][0]["where"] == where

@@ -37,6 +37,7 @@ ROLES = ["staff", "manager", "champion", "lnd", "admin", "anonymous"]
 PUBLIC_VIEWS = {
     "accounts.login", "accounts.logout", "accounts.request_reset", "accounts.reset_password",
     "api.openapi", "api.qualifications", "api.reach", "api.role", "api.roles", "api.routes",
+    "api.verify_passport",
     "explore.career_map", "explore.family_colours", "explore.map_svg", "explore.qualification",
     "explore.role", "main.healthz", "main.livez", "main.readyz", "main.search", "main.start",
     "passport.jwks", "passport.status_list", "passport.verify",

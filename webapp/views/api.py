@@ -17,11 +17,14 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from pathways import clock, config
 from pathways.apprenticeships.progress import Thresholds, cohort_summary
 from pathways.csv_input import text_problem, whole_number
 from pathways.errors import InvalidInput, NotFound, Problem, UnknownNode
 from pathways.lookup import resolve_node, suggest
+from pathways.models import Organisation
 from pathways.options import RouteOptions, make_options
+from pathways.passport.verification import verdicts_json, verify_credential
 from pathways.reach import reachable_from, ways_into, ways_on
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
@@ -45,6 +48,8 @@ blueprint = Blueprint("api", __name__, url_prefix=BASE_PATH)
 
 FIELDS_BY_KIND = {"role": ROLE_FIELDS, "qualification": QUALIFICATION_FIELDS}
 TRUTH = {"true": True, "false": False}
+#: The most credentials one verification request checks (they travel in the address).
+MAX_API_CREDENTIALS = 20
 
 
 class Query:
@@ -207,6 +212,34 @@ def cohort_summary_answer(cohort_id: int):
     summary = cohort_summary(db.session, cohort, as_of,
                              Thresholds.from_mapping(current_app.config))
     answer = jsonify(summary.to_json())
+    answer.headers["Cache-Control"] = NO_STORE
+    return answer
+
+
+@blueprint.get("/passport/verify")
+@public
+def verify_passport():
+    """Verify training passport credentials (``credential``, repeated): one verdict each, as
+    ``pathways passport verify --json`` prints them; ``organisation`` (an id) checks issuers
+    are its partners, ``as_of`` the day (default today). Never stored by caches."""
+    query = Query(request.args)
+    credentials = request.args.getlist("credential")
+    organisation_id = query.integer("organisation")
+    as_of = query.day("as_of")
+    if not credentials:
+        query.refuse("credential", "give at least one credential (a VC-JWT)")
+    elif len(credentials) > MAX_API_CREDENTIALS:
+        query.refuse("credential", f"at most {MAX_API_CREDENTIALS} credentials at once")
+    query.check()
+    receiving = None
+    if organisation_id is not None:
+        receiving = db.session.get(Organisation, organisation_id)
+        if receiving is None:
+            raise NotFound(f"No organisation has the id {organisation_id}")
+    day = as_of or clock.today()
+    verdicts = [verify_credential(db.session, credential, today=day, receiving=receiving,
+                                  base_url=config.service_url()) for credential in credentials]
+    answer = jsonify(verdicts_json(verdicts, day, receiving))
     answer.headers["Cache-Control"] = NO_STORE
     return answer
 
