@@ -1,12 +1,18 @@
 """Issue 15 in a real Chromium: L&D set a requirement, a person books a course, attendance is
 marked, and the matrix turns green.
 
-The server holds the seed pathway, the training subjects and the demo partnership.
+The server holds the seed pathway, the training subjects and the demo partnership; beyond the
+demo, Brookfield Home Care requires Fire safety of care workers and has its own L&D lead.
 
 1. Helen Okafor (lnd@) requires Fire safety of reablement support workers: on the matrix,
    Jordan Reed's (staff@) Fire safety is missing. She schedules a Fire safety session today.
 2. Jordan opens Training courses and books a place; his places show it.
 3. Helen opens the session and marks him attended; the matrix shows his Fire safety up to date.
+4. Jordan shares his training passport by a link.
+5. Brookfield Home Care's L&D lead (Amara Okafor) opens the link: one credential, valid, issued
+   by the council; she accepts it for Zofia Nowak, a care worker there, where Fire safety is
+   required, and Brookfield's matrix shows Zofia's Fire safety up to date without retraining.
+6. Helen sees the credential among those the council issued.
 
 Each page is checked for console errors and with axe-core (no serious or critical
 violations).
@@ -22,6 +28,9 @@ from playwright.sync_api import expect
 import seed
 import seed.demo
 from pathways import clock
+from pathways.models import Role, TrainingSubject
+from pathways.people.accounts import create_person, find_organisation, set_password
+from pathways.training.requirements import add_requirement
 from seed.training import load_subjects
 from tests.browser import journeys
 from tests.browser.journeys import accessible, axe_script, new_page, settled, submitted
@@ -30,13 +39,22 @@ from tests.browser.live import serving
 pytestmark = pytest.mark.browser
 
 STAFF, LND = "staff@northshire.example", "lnd@northshire.example"
+BROOKFIELD_LND, NEWCOMER = "lnd@brookfield.example", "zofia.nowak@brookfield.example"
 
 
 def populate(session) -> None:
-    """The seed map, the training subjects and the demo."""
+    """The seed map, the training subjects and the demo; Brookfield requires Fire safety of
+    care workers and has an L&D lead who signs in."""
     seed.load_pathway(session)
     load_subjects(session)
     assert seed.demo.load_demo(session) is True
+    session.flush()
+    brookfield = find_organisation(session, "Brookfield Home Care Ltd")
+    add_requirement(session, None, brookfield, session.get(Role, "care-worker"),
+                    session.get(TrainingSubject, "fire-safety"))
+    lead = create_person(session, email=BROOKFIELD_LND, name="Amara Okafor",
+                         organisation=brookfield, roles=["lnd"])
+    set_password(session, lead, seed.demo.DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +151,54 @@ def test_a_requirement_a_booking_and_attendance_turn_the_matrix_green(page, scre
     settled(page, "/training")
     expect(fire_safety_of_jordan(page)).to_have_attribute("data-status", "up_to_date")
     screenshot(page, "matrix")
+    sign_out(page)
+
+    # 4. Jordan shares his training passport: the Fire safety he just attended is in it.
+    journeys.sign_in(page, STAFF, seed.demo.DEMO_PASSWORD)
+    page.goto("/training/mine")
+    settled(page, "/training/mine")
+    page.get_by_role("link", name="Your training passport").click()
+    settled(page)
+    expect(page.locator("h1")).to_have_text("Your training passport")
+    expect(page.locator("[data-passport]")).to_contain_text("Fire safety")
+    accessible(page, axe_source, "/passport")
+    page.get_by_label("30 days").check()
+    page.get_by_role("button", name="Make a link", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    settled(page)
+    link = page.locator("[data-share-link]").input_value()
+    assert re.search(r"/passport/shared/[A-Za-z0-9_-]{40,}$", link), link
+    accessible(page, axe_source, "/passport (link made)")
+    screenshot(page, "passport-link")
+    sign_out(page)
+
+    # 5. Brookfield's L&D opens the link and accepts it for Zofia, who needs Fire safety there.
+    journeys.sign_in(page, BROOKFIELD_LND, seed.demo.DEMO_PASSWORD)
+    page.goto(link)
+    settled(page)
+    verdict = page.locator("tr[data-verdict]")
+    expect(verdict).to_have_count(1)
+    expect(verdict).to_have_attribute("data-verdict", "valid")
+    expect(verdict).to_contain_text("Fire safety")
+    expect(verdict).to_contain_text("Northshire County Council Adult Social Care")
+    accessible(page, axe_source, "/passport/shared")
+    screenshot(page, "passport-verdicts")
+    page.get_by_label("Email address of the person at your organisation").fill(NEWCOMER)
+    submitted(page, "Accept the credentials chosen", message="1 accepted for Zofia Nowak")
+    accessible(page, axe_source, "/passport/receive (accepted)")
+    page.goto("/training")
+    settled(page, "/training")
+    zofia = page.locator("tr[data-person]").filter(has_text="Zofia Nowak")
+    expect(zofia.locator("[data-subject='fire-safety'] [data-status]")).to_have_attribute(
+        "data-status", "up_to_date")
+    screenshot(page, "passport-accepted")
+    sign_out(page)
+
+    # 6. Helen sees the credential among those the council issued, with a button to revoke it.
+    journeys.sign_in(page, LND, seed.demo.DEMO_PASSWORD)
+    page.goto("/passport/issued")
+    settled(page, "/passport/issued")
+    issued = page.locator("[data-issued] tbody tr")
+    expect(issued).to_have_count(1)
+    expect(issued.get_by_role("button", name=re.compile(r"^Revoke"))).to_have_count(1)
+    accessible(page, axe_source, "/passport/issued")
