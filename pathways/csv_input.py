@@ -30,6 +30,8 @@ from .errors import InvalidInput, Problem
 
 #: The date formats accepted in a cell.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+#: A day written YYYY-MM-DD with every digit (read without strptime; anything else with it).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A day as spreadsheets count them (days since 1900, e.g. 46000 for 9 December 2025).
 SERIAL_DAY = re.compile(r"[1-9]\d{0,5}(\.\d+)?")
 #: A number with commas between its thousands, e.g. 1,250.5 (any other comma is refused).
@@ -344,6 +346,11 @@ def parse_date(value: str | None, column: str, problem: RowProblem) -> date | No
     """Read a date (YYYY-MM-DD or DD/MM/YYYY); empty is None; otherwise report ``column``."""
     if not value:
         return None
+    if ISO_DAY.fullmatch(value):  # the usual case, without strptime's cost
+        try:
+            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:
+            pass  # e.g. 2023-02-31: strptime below refuses it with the usual message
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(value, pattern).date()

@@ -409,35 +409,35 @@ def _apply_updates(connection: Connection) -> None:
         {column.name: column for column in UPDATES.c if column.name != "id"}))
 
 
-def _number_new_people(connection: Connection) -> None:
-    """Give each new person's row the id they will have, in row order.
+def _number_new_people(connection: Connection) -> int:
+    """Mark the rows that create someone and give each the id they will have; return how many.
 
-    PostgreSQL takes them from the people's id sequence (safe beside other writers); SQLite
-    counts on from the largest id, which no one else can take meanwhile: this transaction
-    already holds SQLite's one write lock (the teams were written first).
+    PostgreSQL takes the ids from the people's id sequence (safe beside other writers);
+    SQLite counts on from the largest id, which no one else can take meanwhile: this
+    transaction already holds SQLite's one write lock (the teams were written first).
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(text(
-            f"UPDATE {ROWS.name} SET person_id = nextval(pg_get_serial_sequence('people', "
-            "'id')) WHERE created"))
-        return
+        return connection.execute(text(
+            f"UPDATE {ROWS.name} SET created = true, person_id = nextval("
+            "pg_get_serial_sequence('people', 'id')) WHERE person_id IS NULL")).rowcount
+    count = connection.execute(update(ROWS).where(ROWS.c.person_id.is_(None))
+                               .values(created=True)).rowcount
     base = bulk.next_id(connection, Person.__table__) - 1
     ranked = select(ROWS.c.number, func.row_number().over(order_by=ROWS.c.number)
                     .label("position")).where(ROWS.c.created.is_(True)).subquery()
     connection.execute(update(ROWS).where(ROWS.c.number == ranked.c.number)
                        .values(person_id=base + ranked.c.position))
+    return count
 
 
 def _create_people(connection: Connection, organisation_id: int, actor_id: int | None,
                    today: date, now: datetime) -> int:
     """Create everyone the file names who did not match, with roles, qualifications, audit."""
     people = Person.__table__
-    count = connection.execute(update(ROWS).where(ROWS.c.person_id.is_(None))
-                               .values(created=True)).rowcount
+    count = _number_new_people(connection)
     if not count:
         return 0
     new = ROWS.c.created.is_(True)
-    _number_new_people(connection)
     connection.execute(insert(people).from_select(
         ["id", "email", "name", "staff_id", "organisation_id", "team_id", "active",
          "session_generation", "current_role_id", "role_start_date", "target_role_id",

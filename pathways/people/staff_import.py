@@ -40,6 +40,7 @@ the lnd, admin and map_editor roles.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -206,9 +207,15 @@ def parse_staff_row(G: nx.DiGraph, number: int, raw: dict[str, str],
     return None if found else row
 
 
+@functools.lru_cache(maxsize=8)
+def _latest_start(today: date) -> date:
+    """The latest role start date an import on ``today`` takes (worked out once a day)."""
+    return add_months(today, LATEST_START_MONTHS)
+
+
 def _check_start(started: date, today: date, problem) -> None:
     """Report a role start date before 1900 or more than a year after the import."""
-    latest = add_months(today, LATEST_START_MONTHS)
+    latest = _latest_start(today)
     if started < EARLIEST_START:
         problem("role_start_date", f"{started.isoformat()} is before "
                 f"{format_day(EARLIEST_START)}: check the year")
