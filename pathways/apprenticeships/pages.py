@@ -12,10 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Apprenticeship, Cohort, Organisation, Person, Post, Programme, Team
+from ..paging import Key, KeysetPage, keyset_page
 from .progress import Thresholds, progress_rows
 
 
@@ -70,12 +71,43 @@ def programmes_of(session: Session, organisation: Organisation) -> list[Programm
         .options(selectinload(Programme.qualification))))
 
 
-def enrollable_people(session: Session, cohort: Cohort) -> list[Person]:
-    """Return the active people of the cohort's organisation not already in it, by name."""
+#: At most this many people or posts are offered in an enrol form's select box: the others
+#: are found by searching.
+OFFERED = 20
+#: The order people are offered in: by name (``ix_people_organisation_id_name``).
+BY_NAME = (Key(Person.name), Key(Person.id))
+
+
+def enrollable_query(cohort: Cohort, search: str = "") -> Select[Person]:
+    """Return the query of the active people of the cohort's organisation not already in it,
+    those whose name (any case) or email holds ``search``; unordered."""
     enrolled = select(Apprenticeship.person_id).where(Apprenticeship.cohort_id == cohort.id)
-    return list(session.scalars(select(Person).where(
+    query = select(Person).where(
         Person.organisation_id == cohort.organisation_id, Person.active.is_(True),
-        Person.id.not_in(enrolled)).order_by(Person.name, Person.id)))
+        Person.id.not_in(enrolled))
+    folded = search.strip().lower()
+    if folded:
+        query = query.where(or_(func.lower(Person.name).contains(folded, autoescape=True),
+                                func.lower(Person.email).contains(folded, autoescape=True)))
+    return query
+
+
+def enrollable_people(session: Session, cohort: Cohort, search: str = "", *,
+                      after: str | None = None, per_page: int = OFFERED) -> KeysetPage:
+    """Return a page of the people who may be enrolled on the cohort, by name: the active
+    people of its organisation not already in it, matching ``search`` (part of a name or
+    email, any case), continuing ``after`` a cursor (``paging.keyset_page``).
+
+    The enrol form offers the first page, and a search endpoint the others, so the form
+    never holds every person of a large organisation.
+    """
+    return keyset_page(session, enrollable_query(cohort, search), BY_NAME, after=after,
+                       number=2 if after else 1, per_page=per_page)
+
+
+def enrollable_person(session: Session, cohort: Cohort, person_id: int) -> Person | None:
+    """Return the person of that id if they may be enrolled on the cohort, else None."""
+    return session.scalars(enrollable_query(cohort).where(Person.id == person_id)).first()
 
 
 def vacant_posts(session: Session, organisation: Organisation) -> list[Post]:

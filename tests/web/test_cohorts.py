@@ -620,6 +620,48 @@ def test_the_enrol_form_offers_the_organisations_people_not_yet_enrolled(app, cl
     assert "SW-101" not in vacant  # reserved for staff
 
 
+def test_the_enrol_form_offers_a_few_people_and_finds_the_others(app, client, world,
+                                                                  as_person):
+    """A large organisation's people are not all in the select box: the first by name, the
+    others found by a search (a GET form, no JavaScript needed) or the JSON endpoint."""
+    from pathways.models import Person
+    from pathways.people.accounts import create_person
+    from webapp.extensions import db
+
+    with app.app_context():
+        council = db.session.get(Person, world["staff"]).organisation
+        for number in range(30):
+            create_person(db.session, email=f"yy{number:02}@example.org",
+                          name=f"Yolanda {number:02}", organisation=council, roles=["staff"])
+        db.session.commit()
+        far = db.session.scalars(select(Person).where(Person.name == "Yolanda 29")).one().id
+    as_person("lnd")
+    address = f"/cohorts/{world['cohort']}/enrol"
+    page = client.get(address).text
+    offered = re.findall(r'<option value="(\d+)"', section(page, "person_id"))
+    assert len(offered) == 20 and str(far) not in offered and "search to find others" in page
+    found = client.get(f"{address}?person_q=YOLANDA 2").text
+    names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', section(found, "person_id"))
+    assert names == [f"Yolanda 2{n} (yy2{n}@example.org)" for n in range(10)]
+    assert f'action="{address}?person_q=YOLANDA+2"' in found
+    answer = client.post(address, data=enrol_form(far))  # not among the first offered
+    assert answer.status_code == 303
+    assert scalar(app, select(Apprenticeship).filter_by(person_id=far)).cohort_id == world[
+        "cohort"]
+    # The JSON search: a page at a time, within the organisation, never the enrolled.
+    first = client.get(f"{address}/people.json?q=yolanda").get_json()
+    assert len(first["people"]) == 20 and first["next"]
+    rest = client.get(first["next"]).get_json()
+    emails = [p["email"] for p in first["people"] + rest["people"]]
+    assert len(emails) == 29 and "yy29@example.org" not in emails and rest["next"] is None
+    assert client.get(f"{address}/people.json?q=%00").status_code == 400
+    assert client.get(f"{address}/people.json?after=nonsense").status_code == 200
+    partner = f"/cohorts/{world['partner_cohort']}/enrol/people.json"
+    assert client.get(partner).status_code == 404
+    as_person("staff")
+    assert client.get(f"{address}/people.json").status_code == 403
+
+
 def test_an_apprentice_is_enrolled_with_a_vacant_post(app, client, world, as_person):
     as_person("lnd")
     post_id = add_post(app, world)

@@ -65,6 +65,7 @@ from ..cohort_forms import (
     ReleaseForm,
 )
 from ..extensions import current_graph, db
+from ..input_rules import query_text
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
@@ -202,10 +203,19 @@ def enrol_apprentice(cohort_id: int):
     """Enrol one of the organisation's people, with a guaranteed post, role or neither."""
     cohort = cohort_or_404(cohort_id)
     G = current_graph()
+    search, problem = query_text("person_q")
+    offered = pages.enrollable_people(db.session, cohort, search)
+    people = list(offered.rows)
+    asked = (request.form.get("person_id") or "").strip() if request.method == "POST" else ""
+    if asked.isdigit() and 0 < int(asked) < 2 ** 31 and all(
+            str(person.id) != asked for person in people):
+        chosen = pages.enrollable_person(db.session, cohort, int(asked))
+        people += [chosen] if chosen is not None else []
     form = EnrolForm(start_date=cohort.start_date,
                      planned_end_date=cohort.planned_end_date).fill(
-        G, pages.enrollable_people(db.session, cohort),
-        pages.vacant_posts(db.session, cohort.organisation))
+        G, people, pages.vacant_posts(db.session, cohort.organisation))
+    if problem:
+        form.person_id.errors = [f"The search {problem}"]
     saved = submit(form, lambda: enrol(
         db.session, cohort, db.session.get(Person, int(form.person_id.data)),
         start_date=form.start_date.data, planned_end_date=form.planned_end_date.data,
@@ -219,7 +229,26 @@ def enrol_apprentice(cohort_id: int):
                     if is_apprenticeship(cohort.programme) else "")
         flash(f"{saved.value.person.name} enrolled on {cohort.name}{required}")
         return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
-    return form_page("cohorts/enrol.html", form, cohort=cohort)
+    return form_page("cohorts/enrol.html", form, cohort=cohort, search=search,
+                     more_people=offered.after is not None, any_people=bool(
+                         people or search or offered.total))
+
+
+@blueprint.get(f"{COHORT}/enrol/people.json", endpoint="enrol_people")
+@personal_page
+def enrol_people(cohort_id: int):
+    """Search the people who may be enrolled on the cohort (JSON, a page at a time): ``q``
+    part of a name or email, ``after`` the cursor of the page before."""
+    cohort = cohort_or_404(cohort_id)
+    search, problem = query_text("q")
+    if problem:
+        return {"error": f"The search {problem}"}, 400
+    found = pages.enrollable_people(db.session, cohort, search,
+                                    after=request.args.get("after") or None)
+    return {"people": [{"id": person.id, "name": person.name, "email": person.email}
+                       for person in found.rows],
+            "next": url_for(".enrol_people", cohort_id=cohort.id, q=search or None,
+                            after=found.after) if found.after else None}
 
 
 @blueprint.route("/posts", methods=["GET", "POST"])
