@@ -123,14 +123,22 @@ def teams_of(session: Session, organisation_id: int) -> list[Team]:
         Team.organisation_id == organisation_id).order_by(Team.name)))
 
 
-def posts_of(session: Session, organisation: Organisation) -> list[Post]:
-    """Return the organisation's posts by reference, each with its role, team and holder."""
-    return list(session.scalars(
-        select(Post).where(Post.organisation_id == organisation.id)
-        .options(selectinload(Post.role), selectinload(Post.team),
-                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.person),
-                 selectinload(Post.apprenticeship).selectinload(Apprenticeship.cohort))
-        .order_by(Post.reference)))
+#: The posts page's order: by reference (the unique ``organisation_id, reference`` holds it).
+BY_REFERENCE = (Key(Post.reference), Key(Post.id))
+
+
+def posts_of(session: Session, organisation: Organisation, *, after: str | None = None,
+             before: str | None = None, number: int = 1, per_page: int = 50) -> KeysetPage:
+    """Return a page of the organisation's posts by reference, each with its role, team and
+    holder, continuing ``after`` or ``before`` a cursor (``paging.keyset_page``)."""
+    return keyset_page(session, select(Post).where(Post.organisation_id == organisation.id)
+                       .options(selectinload(Post.role), selectinload(Post.team),
+                                selectinload(Post.apprenticeship)
+                                .selectinload(Apprenticeship.person),
+                                selectinload(Post.apprenticeship)
+                                .selectinload(Apprenticeship.cohort)),
+                       BY_REFERENCE, after=after, before=before, number=number,
+                       per_page=per_page)
 
 
 def apprenticeships_of(session: Session, person: Person) -> list[Apprenticeship]:

@@ -900,3 +900,30 @@ def test_the_partnership_lnd_enrols_on_a_partner_cohort_from_its_people_only(
                          data=enrol_form(world["partner_staff"]))
     assert answer.status_code == 303
     assert count(app, Apprenticeship, cohort_id=world["partner_cohort"]) == 1
+
+
+def test_the_posts_page_pages_by_keyset_in_a_fixed_number_of_queries(app, client, world,
+                                                                      as_person):
+    from html import unescape
+
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    as_person("lnd")
+    for number in range(3):
+        add_post(app, world, f"ZZ-{number:03}")
+    client.get("/cohorts/posts")
+    with counting(engine) as small:
+        client.get("/cohorts/posts")
+    for number in range(3, 70):
+        add_post(app, world, f"ZZ-{number:03}")
+    with counting(engine) as large:
+        first = client.get("/cohorts/posts").text
+    assert large.count == small.count, large.statements
+    shown = re.findall(r'data-post="([^"]+)"', first)
+    assert len(shown) == 50 and shown == sorted(shown)
+    following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)[1])
+    second = re.findall(r'data-post="([^"]+)"', client.get(following).text)
+    assert second[-1] == "ZZ-069" and not set(shown) & set(second)

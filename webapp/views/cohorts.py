@@ -69,7 +69,13 @@ from ..input_rules import query_text
 from ..people_forms import DayMonthYearField
 from ..submit import submit
 from .apprenticeship_access import ID, cohort_or_404, managed_organisation, post_or_404
-from .shared import confirm_first, error_list, link_to
+from .shared import (
+    confirm_first,
+    error_list,
+    keyset_asked,
+    keyset_pagination,
+    link_to,
+)
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
@@ -299,8 +305,10 @@ def release_post(post_id: int):
 
 def posts_page(organisation: Organisation, form: PostForm, errors: list[dict], status: int):
     """Render the posts page (400 when it shows problems)."""
-    return render_template("cohorts/posts.html", organisation=organisation,
-                           posts=pages.posts_of(db.session, organisation),
+    found = pages.posts_of(db.session, organisation, **keyset_asked())
+    return render_template("cohorts/posts.html", organisation=organisation, found=found,
+                           posts=found.rows,
+                           pagination=keyset_pagination(found, "cohorts.posts"),
                            form=form, release_form=ReleaseForm(formdata=None),
                            error_list=errors), status
 
