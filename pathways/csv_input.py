@@ -220,11 +220,13 @@ def csv_lines(path: str | os.PathLike, summary: str, chunk: int = 1 << 20) -> It
     with open(path, "rb") as handle:
         while True:
             data = handle.read(chunk)
+            pending = len(decoder.getstate()[0])  # bytes of a character begun in the last chunk
             try:
                 text = decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
+                where = offset - pending + error.start
                 raise InvalidInput([Problem("file", f"is not UTF-8 text (byte "
-                                                    f"{offset + error.start}): save it from "
+                                                    f"{where}): save it from "
                                                     "your spreadsheet as 'CSV UTF-8'")],
                                    summary) from None
             offset += len(data)
