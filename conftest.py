@@ -34,7 +34,7 @@ os.environ.setdefault("SQLITE_SYNCHRONOUS", "NORMAL")
 #: Alembic runs these (env.py reads Alembic's context when imported); they hold no examples.
 collect_ignore = ["pathways/migrations"]
 
-_NEEDS_DATABASE = re.compile(r"\b(session|council|lnd|me)\b")
+_NEEDS_DATABASE = re.compile(r"\b(session|connection|council|lnd|me)\b")
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +74,9 @@ def _example_database() -> dict:
                        organisation=council, roles=["staff"])
     me.current_role_id = "care-worker"
     session.commit()
-    return {"session": session, "council": council, "lnd": lnd, "me": me}
+    from pathways import clock
+    return {"session": session, "connection": session.connection(), "council": council,
+            "lnd": lnd, "me": me, "day": clock.today(), "moment": clock.now()}
 
 
 @pytest.fixture(autouse=True)

@@ -48,6 +48,7 @@ def write_rows(connection: Connection, table: Table, rows: Iterable[Row], *,
 
     Examples
     --------
+    >>> from pathways.models import Partnership
     >>> write_rows(connection, Partnership.__table__, [{"id": 7, "name": "Region"}])
     1
     """
