@@ -255,3 +255,27 @@ def _bound(key: Key, value: Any) -> Any:
     """Return a cursor value bound with its column's type (so times compare as stored)."""
     column_type = getattr(key.column, "type", None)
     return literal(value, column_type) if column_type is not None else literal(value)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list already in memory: its rows, number (from 1), pages and rows."""
+
+    rows: list[Any]
+    number: int
+    pages: int
+    total: int
+
+
+def page_of_list(rows: Sequence[Any], number: int, per_page: int = 50) -> ListPage:
+    """Return the page ``number`` of ``rows`` (moved into range), for a list worked out whole
+    (a dashboard's rows ordered by what they show), so the page sent stays small.
+
+    >>> found = page_of_list(list(range(120)), 9, per_page=50)
+    >>> found.rows[:2], found.number, found.pages, found.total
+    ([100, 101], 3, 3, 120)
+    """
+    pages = max(1, -(-len(rows) // per_page))
+    number = min(max(number, 1), pages)
+    return ListPage(list(rows[(number - 1) * per_page:number * per_page]), number, pages,
+                    len(rows))

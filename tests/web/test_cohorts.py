@@ -927,3 +927,21 @@ def test_the_posts_page_pages_by_keyset_in_a_fixed_number_of_queries(app, client
     following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)[1])
     second = re.findall(r'data-post="([^"]+)"', client.get(following).text)
     assert second[-1] == "ZZ-069" and not set(shown) & set(second)
+
+
+def test_the_dashboard_sends_its_apprentices_a_page_at_a_time(app, client, world, as_person,
+                                                              monkeypatch):
+    from webapp.views import cohorts
+
+    as_person("lnd")
+    address = f"/cohorts/{world['cohort']}?as_of={AS_OF}"
+    everyone = apprentice_rows(client.get(address).text)
+    assert len(everyone) >= 2
+    monkeypatch.setattr(cohorts, "APPRENTICES_PAGE", 1)
+    first = client.get(address).text
+    assert apprentice_rows(first) == everyone[:1] and 'rel="next"' in first
+    assert f"{len(everyone)} apprentices" in first
+    second = client.get(f"{address}&page=2").text
+    assert apprentice_rows(second) == everyone[1:2] and 'rel="prev"' in second
+    assert f"as_of={AS_OF}" in re.search(r'href="([^"]*)" rel="prev"', second)[1]
+    assert client.get(f"{address}&page=99999999999999999").status_code == 200

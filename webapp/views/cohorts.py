@@ -51,6 +51,7 @@ from pathways.models import (
     Programme,
     Team,
 )
+from pathways.paging import page_of_list
 
 from .. import charts
 from ..auth import personal_page, signed_in
@@ -75,6 +76,7 @@ from .shared import (
     keyset_asked,
     keyset_pagination,
     link_to,
+    pagination,
 )
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
@@ -89,6 +91,10 @@ ORDERS: dict[str, Callable[[ApprenticeProgress], tuple]] = {
 #: A refused service's field names that differ from the form's.
 ENROL_FIELDS = {"email": "person_id"}
 POST_FIELDS = {"team": "team_id"}
+
+
+#: Apprentices on one page of a cohort's dashboard.
+APPRENTICES_PAGE = 50
 
 
 @blueprint.context_processor
@@ -165,12 +171,16 @@ def cohort(cohort_id: int):
     rows = [row for row in summary.apprentices if rag in ("", row.rag)]
     if order != "urgency":  # the summary's own order
         rows.sort(key=ORDERS[order])
+    shown = page_of_list(rows, request.args.get("page", 1, type=int) or 1, APPRENTICES_PAGE)
+    kept = {name: request.args.get(name) or None for name in ("as_of", "rag", "sort")}
     apprentices = is_apprenticeship(cohort.programme)  # else no off-the-job hours to show
     otj = otj_over_time(db.session, cohort, as_of) if apprentices else []
     qualifiers = qualifiers_by_month(db.session, cohort)
     errors = error_list(form)
     return render_template(
-        "cohorts/cohort.html", cohort=cohort, form=form, summary=summary, rows=rows,
+        "cohorts/cohort.html", cohort=cohort, form=form, summary=summary, rows=shown.rows,
+        total=shown.total, pagination=pagination(shown, "cohorts.cohort", cohort_id=cohort.id,
+                                                 _anchor="apprentices", **kept),
         rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
         apprentices=apprentices, otj_chart=otj_chart(otj) if apprentices else None,
         qualifiers_chart=qualifiers_chart(qualifiers),
