@@ -78,7 +78,7 @@ def advance_sequence(connection: Connection, table: Table) -> None:
     if connection.dialect.name != "postgresql":
         return  # SQLite takes the largest id + 1 by itself
     connection.execute(text(
-        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # nosec B608: a model's table
         f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"))
 
 

@@ -140,7 +140,7 @@ class _Plan:
                  now: datetime, progress: Callable[[int], None]):
         self.connection, self.size, self.today, self.now = connection, size, today, now
         self.progress = progress
-        self.rng, self.seed = random.Random(seed), seed
+        self.rng, self.seed = random.Random(seed), seed  # nosec B311: made-up data, repeatable
         self.name = partnership_name(seed)
         _check(connection, size, self.name)
         self.roles = list(connection.scalars(select(Node.id).where(

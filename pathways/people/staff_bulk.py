@@ -418,7 +418,7 @@ def _number_new_people(connection: Connection) -> int:
     """
     if connection.dialect.name == "postgresql":
         return connection.execute(text(
-            f"UPDATE {ROWS.name} SET created = true, person_id = nextval("
+            f"UPDATE {ROWS.name} SET created = true, person_id = nextval("  # nosec B608: our table
             "pg_get_serial_sequence('people', 'id')) WHERE person_id IS NULL")).rowcount
     count = connection.execute(update(ROWS).where(ROWS.c.person_id.is_(None))
                                .values(created=True)).rowcount
