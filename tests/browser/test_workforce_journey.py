@@ -4,7 +4,7 @@ The server holds the seed pathway and the demo partnership, nothing more. Helen 
 (lnd@, L&D with partnership scope) works through it:
 
 1. records that Kwame Mensah left (from his account page: the day, why, where to); his
-   account is disabled;
+   account is disabled; opens Aisha Begum's change of role form and sends it empty;
 2. opens "Workforce" from the menu: Northshire Council's board, its figures and charts with
    their tables; then the partnership's board;
 3. opens the partnership's forecast and asks for a scenario (turnover 20% lower, 10 more
@@ -73,6 +73,23 @@ def test_l_and_d_record_a_leaver_read_the_board_and_try_a_scenario(page, screens
     page.get_by_label("The NHS").check()
     journeys.submitted(page, "Record the leaver", message=f"{LEAVER} is recorded as a leaver")
     expect(page.locator("h1")).to_have_text(LEAVER)
+    expect(page.locator("#movements")).to_have_count(0)  # a leaver's history is closed
+
+    # Aisha Begum's change of role: the form and her history, refused without a role.
+    page.goto("/admin/users?q=Aisha")
+    settled(page)
+    page.get_by_role("link", name="Aisha Begum").first.click()
+    settled(page)
+    page.get_by_role("link", name="Record a change of role").click()
+    settled(page)
+    expect(page.locator("#role-history")).to_contain_text("has been a Social worker")
+    accessible(page, axe_source, "the change of role form")
+    page.get_by_role("button", name="Record the change").click()
+    page.wait_for_load_state("networkidle")
+    page.errors[:] = [e for e in page.errors if "status of 400" not in e]  # the refusal
+    settled(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the role")
+    accessible(page, axe_source, "the change of role form with its errors")
 
     # 2. The organisation's board, then the partnership's.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Workforce",

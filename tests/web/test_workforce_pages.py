@@ -288,6 +288,8 @@ def test_the_account_page_links_to_the_movements(client, as_person, world):
 def test_l_and_d_record_a_promotion(app, client, as_person, world):
     as_person("lnd")
     address = f"/workforce/people/{world['carer']}/role"
+    assert "No change of role is recorded yet: carer 11 has been a Care worker since" in \
+        text_of(client.get(address))
     answer = client.post(address, data={"role_id": "senior-care-worker",
                                         **date_parts("started_on", TODAY - timedelta(days=2))})
     assert answer.status_code == 302, text_of(answer)

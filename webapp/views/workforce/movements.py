@@ -35,8 +35,9 @@ def _movement_page(template: str, person: Person, form, status: int = 200):
     """Render a movement's form with the person's role history (400 with its problems)."""
     G = current_graph()
     spells = history_of(db.session, person)
-    titles = {spell.role_id: G.nodes[spell.role_id]["title"] for spell in spells
-              if spell.role_id in G}
+    titles = {role: G.nodes[role]["title"] for role in
+              {spell.role_id for spell in spells} | {person.current_role_id}
+              if role and role in G}
     return render_template(template, person=person, form=form, spells=spells, titles=titles,
                            moves=MOVE_KINDS,
                            error_list=error_list(form) if status != 200 else []), status
