@@ -65,10 +65,18 @@ class Dijkstra:
         self._restricted = bool(options.earn_while_learning or options.max_self_funded == 0
                                 or options.have)
         self.dist: dict[str, float] = {}
+        #: Whether the guided search left out a node that leads to the goal, for being
+        #: too far (so the corridor may not be the whole of what joins start and goal).
+        self.cut = False
         self._best: dict[str, float] = dict(sources)
         self._counter = itertools.count()
         self._heap = [(d, next(self._counter), n) for n, d in sources.items()]
         heapq.heapify(self._heap)
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether every node the search can reach is settled."""
+        return not self._heap
 
     def run(self, radius: float = math.inf, until: str | None = None) -> None:
         """Settle nodes in distance order up to ``radius``, or until ``until`` is settled."""
@@ -96,6 +104,8 @@ class Dijkstra:
                     elif not forward and other == origin:
                         candidate -= credit.get(node, 0)
                 if guide is not None and candidate + guide.get(other, inf) > bound:
+                    if other in guide:
+                        self.cut = True
                     continue
                 if candidate < best.get(other, inf):
                     best[other] = candidate
@@ -117,25 +127,37 @@ def corridor_graph(G: nx.DiGraph, source: str, target: str, options: RouteOption
     zero-weight ``held`` edge from the start to each qualification the
     person holds, and leaves out edges needing a qualification nobody in the corridor
     can gain.
+
+    ``graph["whole"]`` says whether the bound left nothing out: the backward search
+    settled everything that leads to the goal, the forward search cut nothing for being
+    too far, and no node or edge between them was left out for that. A whole corridor
+    holds every route from start to goal, so searching it needs no wider one.
     """
     weight = weight or options.weight
     credit = credit or {}
     d_start, d_goal = forward.dist, backward.dist
     keep = {n for n, d in d_start.items() if n in d_goal and d + d_goal[n] <= bound}
+    whole = backward.exhausted and not forward.cut and all(
+        n in keep for n in d_start if n in d_goal)
     attainable = keep | options.have
     succ = G._succ
-    edges = [
-        (node, nxt, {"w": w})
-        for node in keep
-        for nxt, data in succ[node].items()
-        if nxt in keep
-        and d_start[node] + (w := data[weight] - (credit.get(nxt, 0) if node == source else 0))
-        + d_goal[nxt] <= bound
-        and edge_allowed(data, nxt, options)
-        and all(r in attainable for r in data["requires"])
-    ]
-    edges += [(source, q, {"w": 0, "held": True}) for q in options.have
-              if q in keep and q != source and d_goal[q] <= bound]
-    search = nx.DiGraph()
+    edges = []
+    for node in keep:
+        for nxt, data in succ[node].items():
+            if nxt not in keep or not edge_allowed(data, nxt, options):
+                continue
+            w = data[weight] - (credit.get(nxt, 0) if node == source else 0)
+            if d_start[node] + w + d_goal[nxt] > bound:
+                whole = False
+                continue
+            if all(r in attainable for r in data["requires"]):
+                edges.append((node, nxt, {"w": w}))
+    for q in options.have:
+        if q in keep and q != source:
+            if d_goal[q] <= bound:
+                edges.append((source, q, {"w": 0, "held": True}))
+            else:
+                whole = False
+    search = nx.DiGraph(whole=whole)
     search.add_edges_from(edges)
     return search

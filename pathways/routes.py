@@ -3,12 +3,18 @@ distinct kinds of route a person could take.
 
 Pure functions on a snapshot, no I/O.
 
-**The k best routes** (:func:`routes_between`). The search runs in a corridor of nodes
-that are reachable from the start, able to reach the goal, and near enough to the best
-route (``pathways.corridor``); networkx's k-shortest simple paths (Yen's algorithm) then
-runs on that small graph with an explicit weight, so paths come out best first. Routes
-whose prerequisites are not met in order (held, or gained earlier on the route) are
-skipped. Every search orders routes by an *ordering weight*
+**No route.** A pair no path joins (most pairs of places) is answered at once from the
+snapshot's condensation (:func:`pathways.reachability.could_reach`), without a search.
+
+**The k best routes** (:func:`routes_between`). An A* search over partial routes
+(``pathways.best_paths``) takes the routes off its heap best first, never extending one
+with a move whose prerequisites it has not gained (held, or gained earlier on the route),
+so the first ``k`` are the answer and it stops. Should it pop too many partial routes, the
+corridor search takes over: a corridor of nodes reachable from the start, able to reach
+the goal, and near enough to the best route (``pathways.corridor``), where networkx's
+k-shortest simple paths (Yen's algorithm) run with an explicit weight, skipping routes
+whose prerequisites are not met in order; it stops widening once the corridor is whole.
+Every search orders routes by an *ordering weight*
 (``pathways.snapshot.ordering_weights``): its criterion first, then total months, then
 fewer employer changes (``change_of_employer`` edges), then fewer steps, so ties never
 fall to chance.
@@ -58,17 +64,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
 import networkx as nx
 
+from .best_paths import Exhausted, best_paths
 from .corridor import Dijkstra, corridor_graph
 from .errors import InvalidInput, Problem, RouteNotFound
 from .explain import describe_step, format_months, why_this_order
 from .kinds import KindSearch
 from .options import HELD, RouteOptions
+from .reachability import could_reach
 from .snapshot import FIRST_SCALE, MONTH_SCALE, ORDERS
 
 MAX_STEPS = 20
@@ -200,7 +208,25 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
     """
     options = options or RouteOptions()
     _check_ends(source, target)
-    return _search(G, source, target, options, options.by, options.k, distinct=False)
+    if not could_reach(G, source, target, options.have):
+        raise RouteNotFound(_no_route_message(G, source, target))
+    route_of = _explainer(G, options)
+    limit = math.inf
+    if options.within_months is not None and options.by == "months":
+        limit = (options.within_months + 1) * MONTH_SCALE  # a month holds every tie-break
+    routes: list[Route] = []
+    try:
+        for path in best_paths(G, source, target, options, options.by, max_steps=MAX_STEPS,
+                               credit=_credit(G, source, options),
+                               accept=lambda path: route_of(path) is not None, limit=limit):
+            routes.append(cast(Route, route_of(path)))
+            if len(routes) >= options.k:
+                break
+    except Exhausted:  # very many near-identical partial routes: the corridor search
+        return _search(G, source, target, options, options.by, options.k, distinct=False)
+    if not routes:
+        raise RouteNotFound(_no_route_message(G, source, target))
+    return routes
 
 
 def distinct_routes(G: nx.DiGraph, source: str, target: str,
@@ -243,6 +269,8 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
     """
     options = options or RouteOptions()
     _check_ends(source, target)
+    if not could_reach(G, source, target, options.have):
+        raise RouteNotFound(_no_route_message(G, source, target))
     search = KindSearch(G, source, target, options, _credit(G, source, options), MAX_STEPS)
     if not search.reachable:
         raise RouteNotFound(_no_route_message(G, source, target))
@@ -379,9 +407,15 @@ def _check_ends(source: str, target: str) -> None:
 
 def _search(G: nx.DiGraph, source: str, target: str, options: RouteOptions, order: str,
             k: int, *, distinct: bool) -> list[Route]:
-    """Return the ``k`` best routes (or best routes of ``k`` kinds) by ``order``.
+    """Return the ``k`` best routes (or best routes of ``k`` kinds) by ``order``: the
+    corridor search, which :func:`routes_between` falls back on when the A* search
+    (``pathways.best_paths``) gives up.
 
-    The corridor around the best route is widened until the answer is certainly inside it.
+    The corridor around the best route is widened until the answer is certainly
+    inside it: to the length of the ``k``-th valid route the last corridor found beyond its
+    bound when there is one (the next corridor then certainly holds the answer), else by
+    ``WIDENING``; a corridor that is *whole* (its bound left nothing out) ends the search.
+    Each path is explained once, however many corridors it is found in.
     """
     weight = ORDERS[order]
     held = {q: source for q in options.have if q in G and q != source}
@@ -391,6 +425,7 @@ def _search(G: nx.DiGraph, source: str, target: str, options: RouteOptions, orde
     backward.run(until=source)
     if source not in backward.dist:
         raise RouteNotFound(_no_route_message(G, source, target))
+    route_of = _explainer(G, options)
     best = backward.dist[source]
     limit = math.inf
     if options.within_months is not None and order == "months":
@@ -399,19 +434,21 @@ def _search(G: nx.DiGraph, source: str, target: str, options: RouteOptions, orde
     widenings = 0
     for attempt in range(MAX_CORRIDORS + 1):
         backward.run(radius=bound)
-        forward = Dijkstra(G._succ, {source: 0, **{q: 0 for q in held}}, weight, options,
+        forward = Dijkstra(G._succ, {source: 0, **dict.fromkeys(held, 0)}, weight, options,
                            forward=True, guide=backward.dist, bound=bound, credit=credit,
                            origin=source)
         forward.run(radius=bound)
         search = corridor_graph(G, source, target, options, forward, backward, bound,
                                 weight=weight, credit=credit)
-        routes, complete, beyond = _best_routes(G, search, source, target, options, bound, k,
-                                                distinct)
+        whole = search.graph["whole"]  # then its paths past the bound are in order too
+        routes, complete, beyond = _best_routes(search, source, target,
+                                                limit if whole else bound, k, distinct,
+                                                route_of, whole)
         if complete or bound >= limit:
             break
         if attempt == MAX_CORRIDORS - 1:
             bound = math.inf
-        elif beyond is not None:  # the corridor's next path: no shorter one can be outside
+        elif beyond is not None:  # k valid routes up to it: the next corridor holds them
             bound = beyond
         else:
             bound += WIDENING[order] * 4 ** widenings
@@ -420,6 +457,24 @@ def _search(G: nx.DiGraph, source: str, target: str, options: RouteOptions, orde
     if not routes:
         raise RouteNotFound(_no_route_message(G, source, target))
     return routes
+
+
+def _explainer(G: nx.DiGraph, options: RouteOptions
+               ) -> Callable[[tuple[str, ...]], Route | None]:
+    """Return ``route_of(path)``: the path explained (:func:`make_route`), or None when it is
+    not a valid route for ``options`` (too many steps, prerequisites not met in order, too
+    many self-funded steps, longer than ``within_months``); each path explained once."""
+    made: dict[tuple[str, ...], Route | None] = {}
+
+    def route_of(path: tuple[str, ...]) -> Route | None:
+        if path not in made:
+            route = make_route(G, path, options) if len(path) - 1 <= MAX_STEPS else None
+            within = options.within_months
+            made[path] = None if route is None or (
+                within is not None and route.total_months > within) else route
+        return made[path]
+
+    return route_of
 
 
 def _credit(G: nx.DiGraph, source: str, options: RouteOptions) -> dict[str, float] | None:
@@ -434,20 +489,26 @@ def _credit(G: nx.DiGraph, source: str, options: RouteOptions) -> dict[str, floa
     return credit or None
 
 
-def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
-                 options: RouteOptions, bound: float, k: int, distinct: bool
-                 ) -> tuple[list[Route], bool, float | None]:
+def _best_routes(search: nx.DiGraph, source: str, target: str, bound: float, k: int,
+                 distinct: bool, route_of: Callable[[tuple[str, ...]], Route | None],
+                 whole: bool = False) -> tuple[list[Route], bool, float | None]:
     """Return the best valid routes in the corridor, whether they are surely the k best,
-    and the length of the corridor's first path beyond ``bound`` (None if there is none).
+    and a bound that surely holds the k best when they are not (None if unknown).
 
     Paths come best first; those no longer than ``bound`` are exactly the whole graph's,
     so the answer is complete once ``k`` valid routes (or kinds, when ``distinct``) are
-    found within it, or when the corridor has no more paths and ``bound`` is unlimited.
-    With ``distinct`` the first route of each kind is kept and later ones become its
-    variants.
+    found within it, or when the corridor has no more paths and ``bound`` is unlimited or
+    the corridor ``whole``.
+    Past ``bound`` the corridor's paths are still routes of the whole graph, only maybe
+    not the next ones: the search goes on counting valid ones, and when it reaches ``k``
+    (with those within the bound) the length of the last is a bound that holds the ``k``
+    best. With ``distinct`` the first route of each kind is kept and later ones become its
+    variants. ``route_of`` explains a path, or returns None when it is not a valid route.
     """
     routes: list[Route] = []
     variants: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    beyond: set[tuple[str, ...]] = set()  # valid routes (their kinds, if distinct) past it
+    found_beyond = 0
 
     def answer() -> list[Route]:
         if not distinct:
@@ -456,20 +517,23 @@ def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
                 for r in routes]
 
     if source not in search or target not in search:
-        return routes, math.isinf(bound), None
-    candidates = nx.shortest_simple_paths(search, source, target, weight="w")
-    for examined, path in enumerate(candidates):
+        return routes, whole or math.isinf(bound), None
+    candidates = _paths_or_none(search, source, target)
+    for examined, found in enumerate(candidates):
         if examined >= MAX_CANDIDATES:
             return answer(), True, None  # enough looking: report what was found
+        path = tuple(found)
+        route = route_of(path)
         length = sum(search.edges[u, v]["w"] for u, v in itertools.pairwise(path))
         if length > bound:
-            return answer(), False, length
-        if len(path) - 1 > MAX_STEPS:
+            if route is not None and (not distinct or (
+                    route.kind not in variants and route.kind not in beyond)):
+                beyond.add(route.kind if distinct else path)
+                found_beyond += 1
+                if len(routes) + found_beyond >= k:
+                    return answer(), False, length
             continue
-        route = make_route(G, path, options)
         if route is None:
-            continue
-        if options.within_months is not None and route.total_months > options.within_months:
             continue
         if distinct:
             same_kind = variants.get(route.kind)
@@ -481,7 +545,16 @@ def _best_routes(G: nx.DiGraph, search: nx.DiGraph, source: str, target: str,
         routes.append(route)
         if len(routes) >= k:
             return answer(), True, None
-    return answer(), math.isinf(bound), None
+    return answer(), whole or math.isinf(bound), None
+
+
+def _paths_or_none(search: nx.DiGraph, source: str, target: str) -> Iterator[list[str]]:
+    """Yield ``search``'s simple paths best first (none when the corridor joins neither end:
+    it may hold both ends and no path, when a move needs what the corridor cannot gain)."""
+    try:
+        yield from nx.shortest_simple_paths(search, source, target, weight="w")
+    except nx.NetworkXNoPath:
+        return
 
 
 def _order_key(route: Route, by: str) -> tuple[float, ...]:

@@ -424,7 +424,10 @@ def test_a_kept_backward_search_gives_the_answers_of_a_fresh_one(seed):
     G = random_pathway(seed)
     sources = [n for n in G if n != "r1"]
     kept = answers(G, sources, "r1")  # each query resumes the one kept for r1
-    assert ("r1", "x_months") in kinds._shared[G]
+    from pathways.reachability import could_reach
+
+    if any(could_reach(G, source, "r1") for source in sources):  # else none searched
+        assert ("r1", "x_months") in kinds._shared[G]
     fresh = {}
     for source in sources:
         kinds._shared.pop(G, None)
@@ -432,7 +435,7 @@ def test_a_kept_backward_search_gives_the_answers_of_a_fresh_one(seed):
     assert kept == fresh
     # queries whose distances depend on the start never use (or change) the kept one
     held = answers(G, sources, "r1", months_in_role=12)
-    assert set(kinds._shared[G]) <= {("r1", "x_months"), ("r1", "x_front")}
+    assert set(kinds._shared.get(G, {})) <= {("r1", "x_months"), ("r1", "x_front")}
     assert held.keys() == kept.keys()
 
 
