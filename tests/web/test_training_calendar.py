@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways import clock
 from pathways.models import CourseBooking, CourseSession, Person, TrainingRecord
@@ -221,9 +221,43 @@ def test_the_feed_address_is_made_shown_once_and_replaced(app, client, enter, co
     assert client.get("/training/feeds/" + "x" * 5000 + ".ics").status_code == 404
 
 
-def test_the_calendar_pages_a_fixed_number_of_queries(app, client, enter, course):
-    enter("staff")
+def test_the_calendar_and_a_session_page_run_a_fixed_number_of_queries(app, client, enter,
+                                                                       course, people):
+    from tests.querycount import counting
+
+    with app.app_context():
+        engine = db.engine
+    enter("lnd")
     assert client.get("/training/courses?page=-1").status_code == 200
     assert client.get("/training/courses?page=99999999999999999999").status_code == 200
+    addresses = ("/training/courses", f"/training/courses/{course['later']}",
+                 "/training/courses/mine")
+    assert client.post(f"/training/courses/{course['later']}/book",
+                       data={"email": "staff@example.org"}).status_code == 303
+    for address in addresses:
+        client.get(address)
+    with counting(engine) as small:
+        for address in addresses:
+            client.get(address)
     with app.app_context():
-        assert db.session.scalar(select(func.count(CourseSession.id))) == 2
+        lnd = db.session.get(Person, people["lnd"])
+        learners = []
+        for number in range(12):
+            learner = Person(email=f"learner-{number}@example.org", name=f"Learner {number}",
+                             organisation_id=lnd.organisation_id)
+            db.session.add(learner)
+            learners.append(learner)
+        for number in range(6):
+            schedule_session(db.session, lnd, lnd.organisation, SessionDetails(
+                "fire-safety", LATER + timedelta(days=number), time(9, 0), time(10, 0), 3,
+                venue="Room 9", trainer_name="Fire"), today=TODAY)
+        db.session.flush()
+        later = db.session.get(CourseSession, course["later"])
+        for learner in learners:
+            book_place(db.session, lnd, later, learner, today=TODAY)
+        db.session.commit()
+    with counting(engine) as large:
+        pages = [client.get(address) for address in addresses]
+    assert all(page.status_code == 200 for page in pages)
+    assert large.count == small.count, large.statements
+    assert pages[1].text.count("data-booking=") == 13
