@@ -5,6 +5,10 @@ Targets (issue: the career pathway graph): 5 best routes on the seed p95 <= 5 ms
 ``networkx.shortest_simple_paths`` on the unpruned graph in the same run; building the
 snapshot from SQL for that region <= 1 s; importing it <= 10 s on SQLite.
 
+Issue 14: the engine must beat plain Yen's on the seed too, where most pairs of roles have
+no route or fewer than 5: every ordered pair of roles is timed (our two searches and plain
+Yen's interleaved, best of 3), split by whether the pair has a route (``pair_mix``).
+
 Distinct routes (issue 12: the planner's default answer, ``distinct_routes`` with k=5:
 the front over months, cost to you and months without pay, then the next kinds by
 months) have the same targets: seed p95 <= 5 ms; 50 organisations p95 <= 25 ms and at
@@ -17,7 +21,9 @@ been asked about: ``pathways.kinds.shared_backward``) and cold (forgotten before
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import math
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +34,7 @@ import seed
 from pathways import kinds
 from pathways.db import make_engine, session_scope, upgrade_schema
 from pathways.document import complete_document
+from pathways.errors import RouteNotFound
 from pathways.interchange.readers import read_graph
 from pathways.interchange.store import import_document
 from pathways.options import make_options
@@ -111,6 +118,62 @@ def plain_timings(G, journeys, repeat):
     return sample(one, repeat)
 
 
+def role_pairs(G, limit=None):
+    """Return every ordered pair of different roles (the first ``limit`` of them)."""
+    roles = sorted(n for n in G if G.nodes[n]["kind"] == "role")
+    pairs = [(s, t) for s in roles for t in roles if s != t]
+    return pairs[:limit] if limit else pairs
+
+
+def pair_mix(G, pairs, repeat=3):
+    """Time our two searches and plain Yen's on each pair, interleaved (best of ``repeat``
+    each, so a busy machine slows all three alike); return timings by name and by whether
+    the pair has a route."""
+    options = make_options(G, k=5)
+
+    def ours(search, source, target):
+        with contextlib.suppress(RouteNotFound):
+            search(G, source, target, options)
+
+    def plain(source, target):
+        with contextlib.suppress(nx.NetworkXNoPath):
+            list(itertools.islice(nx.shortest_simple_paths(G, source, target,
+                                                           weight="w_months"), 5))
+
+    calls = {"k best (routes_between)": lambda s, t: ours(routes_between, s, t),
+             "distinct (planner)": lambda s, t: ours(distinct_routes, s, t),
+             "plain Yen's": plain}
+    found: dict = {name: {"no route": [], "some route": []} for name in calls}
+    for source, target in pairs:
+        group = "some route" if nx.has_path(G, source, target) else "no route"
+        for name, call in calls.items():
+            best = math.inf
+            for _ in range(repeat):
+                start = time.perf_counter()
+                call(source, target)
+                best = min(best, (time.perf_counter() - start) * 1000)
+            found[name][group].append(best)
+    return found
+
+
+def pair_mix_rows(name, found):
+    """Print medians and ratios of ``pair_mix``'s timings against plain Yen's."""
+    plain = found["plain Yen's"]
+    print(f"  every pair of roles, {name}: {len(plain['no route'])} without a route, "
+          f"{len(plain['some route'])} with")
+    for search in ("k best (routes_between)", "distinct (planner)"):
+        for group in ("no route", "some route"):
+            ours, base = found[search][group], plain[group]
+            if ours:
+                print(f"    {search:<24} {group:<10} p50 {p50(ours):7.3f} ms (plain "
+                      f"{p50(base):7.3f}): median {p50(base) / p50(ours):5.1f}x, "
+                      f"total {sum(base) / sum(ours):5.1f}x")
+        every = found[search]["no route"] + found[search]["some route"]
+        base = plain["no route"] + plain["some route"]
+        print(f"    {search:<24} all pairs  total {sum(every):8.1f} ms (plain "
+              f"{sum(base):8.1f}): {sum(base) / sum(every):5.1f}x")
+
+
 def region_journeys(size):
     far = org_id(size // 2)
     return [(f"{org_id(0)}-{s}", f"{far}-{t}") for s, t in SEED_JOURNEYS]
@@ -134,6 +197,7 @@ def main() -> dict:
     print(f"  kinds among the plain first 5: {plain_kinds:.1f} on average; distinct routes "
           f"answered: {distinct_count:.1f} (all of different kinds)")
     results["seed_distinct"] = {"p50": p50(seed_distinct), "p95": p95(seed_distinct)}
+    pair_mix_rows("seed", pair_mix(G, role_pairs(G)))
 
     for size in REGION_SIZES:
         region = synthetic_region(base, size)
@@ -171,6 +235,9 @@ def main() -> dict:
         distinct_ratio = distinct_rows(f"{size} organisations", distinct, cold, plain,
                                        "(target p95 <= 25 ms, >= 2x at 50)"
                                        if size == 50 else "")
+        if size == REGION_SIZES[0]:
+            pair_mix_rows(f"{size} organisations (the first 2,000)",
+                          pair_mix(R, role_pairs(R, 2000), repeat=1))
         plain_kinds, distinct_count = kinds_shown(R, pairs)
         print(f"  kinds among the plain first 5: {plain_kinds:.1f} on average; distinct "
               f"routes answered: {distinct_count:.1f}")
