@@ -76,6 +76,39 @@ def reaches_several_organisations(session: Session, actor: Person) -> bool:
         reach_filter(actor, Organisation.id)).limit(2)).all()) > 1
 
 
+#: At most this many organisations are offered in an import form's select box; the others
+#: are found by searching.
+ORGANISATIONS_OFFERED = 20
+
+
+def organisations_offered(session: Session, actor: Person, search: str = "",
+                          chosen: int | None = None, limit: int = ORGANISATIONS_OFFERED
+                          ) -> tuple[list[Organisation], bool]:
+    """Return the first organisations in the actor's reach by name, those whose name holds
+    ``search`` (any case), with ``chosen`` (an id sent by a form) added when in reach; and
+    whether there are more than those offered.
+
+    An import form offers these, never every organisation of a partnership.
+
+    Examples
+    --------
+    >>> found, more = organisations_offered(session, lnd)
+    >>> [organisation.name for organisation in found], more
+    (['Northshire Council'], False)
+    """
+    query = select(Organisation).where(reach_filter(actor, Organisation.id))
+    folded = search.strip().lower()
+    if folded:
+        query = query.where(func.lower(Organisation.name).contains(folded, autoescape=True))
+    found = list(session.scalars(query.order_by(Organisation.name, Organisation.id)
+                                 .limit(limit + 1)))
+    more, found = len(found) > limit, found[:limit]
+    if chosen is not None and 0 < chosen < 2 ** 31 and all(o.id != chosen for o in found):
+        found += list(session.scalars(select(Organisation).where(
+            Organisation.id == chosen, reach_filter(actor, Organisation.id))))
+    return found, more
+
+
 def audit_kinds(session: Session, actor: Person) -> list[str]:
     """Return the kinds of thing (``entity_type``) of the audit events the actor may read.
 

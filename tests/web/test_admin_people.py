@@ -492,3 +492,33 @@ def test_forms_need_a_csrf_token(app, client, enter, people):
     answer = client.post(f"/admin/users/{staff}/status",
                          data={"active": "no", "csrf_token": token})
     assert answer.status_code == 302 and not person(app, "staff@example.org").active
+
+
+def test_the_import_forms_offer_a_few_organisations_and_find_the_others(app, client, enter,
+                                                                        people):
+    from pathways.people.accounts import create_organisation
+    from webapp.extensions import db
+
+    with app.app_context():
+        for number in range(25):
+            create_organisation(db.session, f"Willow Care {number:02}", partnership="Testshire")
+        db.session.commit()
+        last = query(app, select(Organisation.id).where(
+            Organisation.name == "Willow Care 24"))[0]
+    enter("partnership_lnd")
+    for address in ("/admin/import-staff", "/admin/import-champions"):
+        page = client.get(address).text
+        offered = re.findall(r'<option value="(\d+)"', page)
+        assert len(offered) == 20 and str(last) not in offered
+        assert "search to find others" in page
+        found = client.get(f"{address}?organisation_q=willow care 2").text
+        assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', found) == [
+            f"Willow Care 2{n}" for n in range(5)]
+        assert "No organisation in your reach matches" in client.get(
+            f"{address}?organisation_q=nowhere").text
+    answer = upload(client, app, GOOD_CSV, organisation=last)  # not among those offered
+    assert answer.status_code == 200 and "2 created" in answer.text
+    assert person(app, "ann@example.org").organisation_id == last
+    enter("lnd")  # one organisation: no search, no choice
+    page = client.get("/admin/import-staff").text
+    assert "Find the organisation" not in page and "Into <strong>" in page

@@ -22,7 +22,6 @@ from pathways.models import ACCESS_ROLES, AuditEvent, Person
 from pathways.people import pages
 from pathways.people.access import (
     grant_role,
-    organisations_in_reach,
     remove_role,
     set_account_active,
 )
@@ -199,13 +198,14 @@ def import_staff_page():
     """Upload an HR export of staff: every bad row listed and nothing written, or the counts."""
     actor = signed_in()
     require(can_import_staff(actor))
-    organisations = organisations_in_reach(db.session, actor)
+    organisations, search, more = _organisations_offered(actor)
     form = StaffImportForm()
     form.organisation.choices = [(str(o.id), o.name) for o in organisations]
 
     def page(status=200, errors=(), result: StaffImportResult | None = None, organisation=None):
         return render_template("admin/people/import.html", form=form, result=result,
                                organisation=organisation, error_list=list(errors),
+                               organisation_search=search, more_organisations=more,
                                may_audit=bool(can_read_audit(actor))), status
 
     def organisation():
@@ -241,7 +241,7 @@ def import_champions_page():
     """Upload career champions: every bad row listed and nothing written, or how many."""
     actor = signed_in()
     require(can_import_staff(actor))
-    organisations = organisations_in_reach(db.session, actor)
+    organisations, search, more = _organisations_offered(actor)
     form = ChampionImportForm()
     form.organisation.choices = [(str(o.id), o.name) for o in organisations]
 
@@ -249,6 +249,7 @@ def import_champions_page():
         return render_template("admin/people/import_champions.html", form=form,
                                imported=imported, organisation=organisation,
                                columns=CHAMPION_COLUMNS, error_list=list(errors),
+                               organisation_search=search, more_organisations=more,
                                may_audit=bool(can_read_audit(actor))), status
 
     def organisation():
@@ -299,6 +300,16 @@ def audit_log():
                                                         **kept),
                            actions=ACTION_LABELS, entities=ENTITY_LABELS, label_of=label_of,
                            error_list=errors), 400 if errors else 200
+
+
+def _organisations_offered(actor: Person) -> tuple[list, str, bool]:
+    """Return the organisations an import form offers (the first by name, or those matching
+    the ``organisation_q`` search, with the one sent), the search, and whether more exist."""
+    search, _problem = query_text("organisation_q")
+    sent = (request.form.get("organisation") or "").strip()
+    organisations, more = pages.organisations_offered(
+        db.session, actor, search, int(sent) if sent.isdigit() and len(sent) < 10 else None)
+    return organisations, search, more
 
 
 def _person_in_reach(person_id: int) -> Person:
