@@ -30,6 +30,7 @@ from ..models import (
     ShadowingRequest,
     Team,
 )
+from ..paging import Key, KeysetPage, keyset_page
 from ..policy import team_filter
 from ..vocabulary import LabelledEnum
 from . import shadowing
@@ -106,14 +107,23 @@ class ShadowingPage:
     left: dict[int, int]
     team_names: dict[int, str]
     teams: list[Team]
+    #: The page of the open places shown (``places`` are its rows), for its page links.
+    found: KeysetPage | None = None
 
 
-def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPage:
+#: The open places' order: soonest first.
+SOONEST_FIRST = (Key(ShadowingPlace.starts_on), Key(ShadowingPlace.id))
+
+
+def shadowing_page(session: Session, person: Person, today: date, *,
+                   after: str | None = None, before: str | None = None, number: int = 1,
+                   per_page: int = 50) -> ShadowingPage:
     """Return the shadowing places and requests ``person`` sees on ``today``.
 
-    The same number of queries whatever the number of places and requests: the open places
-    in reach with their hosts and how many hold each (``shadowing.open_places_query``), the
-    places the person hosts with the same count, their requests with places and hosts, and
+    The same number of queries whatever the number of places and requests: a page of the
+    open places in reach, soonest first, by keyset (continuing ``after`` or ``before`` a
+    cursor), with their hosts and how many hold each (``shadowing.open_places_query``); the
+    places the person hosts with the same count; their requests with places and hosts; and
     the teams named.
 
     Examples
@@ -124,7 +134,10 @@ def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPa
     """
     left: dict[int, int] = {}
     places = []
-    for place, taken in session.execute(shadowing.open_places_query(person, today)):
+    found = keyset_page(session, shadowing.open_places_query(person, today).order_by(None),
+                        SOONEST_FIRST, after=after, before=before, number=number,
+                        per_page=per_page)
+    for place, taken in found.rows:
         places.append(place)
         left[place.id] = place.capacity - taken
     hosted = []
@@ -139,7 +152,7 @@ def shadowing_page(session: Session, person: Person, today: date) -> ShadowingPa
         select(Team).where(Team.id.in_(team_ids)))} if team_ids else {}
     return ShadowingPage(
         places=places, mine=shadowing_requests_of(session, person), hosted=hosted, left=left,
-        team_names=team_names, teams=teams_of(session, person.organisation_id))
+        team_names=team_names, teams=teams_of(session, person.organisation_id), found=found)
 
 
 @dataclass(frozen=True)

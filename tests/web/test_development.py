@@ -695,3 +695,16 @@ def test_the_shadowing_places_cost_a_fixed_number_of_queries(app, client, world,
                     if place.host_id != world["outsider"]
                     and (place.host_id == world["other_team"] or place.open_to_partnership)}
     assert set(map(int, shown)) == expected
+
+
+def test_the_open_places_come_a_page_at_a_time(app, client, world, as_person):
+    add_places(app, world, 120)  # 60 the staff could ask for
+    as_person("staff")
+    first = client.get("/shadowing").text
+    places = re.findall(r'data-place="(\d+)"', first)
+    assert len(places) == 50 and 'rel="next"' in first
+    following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)[1])
+    second = client.get(following).text
+    rest = re.findall(r'data-place="(\d+)"', second)
+    assert rest and not set(rest) & set(places) and 'rel="prev"' in second
+    assert client.get("/shadowing?after=nonsense&page=3").status_code == 200

@@ -67,7 +67,7 @@ from ..development_forms import (
 from ..extensions import current_graph, db
 from ..people_forms import ConfirmForm
 from ..submit import submit
-from .shared import error_list
+from .shared import error_list, keyset_asked, keyset_pagination
 
 blueprint = Blueprint("development", __name__)
 #: A person's pages (an id past the databases' integers is a 404: ``webapp.input_rules``).
@@ -190,7 +190,7 @@ def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
     """Show open places, the offer form, and the signed-in person's requests and places."""
     me, G, today = signed_in(), current_graph(), clock.today()
     forms = forms or {}
-    page = pages.shadowing_page(db.session, me, today)
+    page = pages.shadowing_page(db.session, me, today, **keyset_asked())
     reflectable = [request for request in page.mine
                    if request.status == "approved" and shadowing.starts_on(request) <= today]
     cancellable = {request.id for request in page.mine if request.status == "requested" or (
@@ -200,6 +200,7 @@ def _shadowing_page(forms: dict[str, FlaskForm] | None = None,
         left=page.left, asked={request.place_id for request in page.mine
                                           if request.status != "withdrawn"}, mine=page.mine,
         hosted=page.hosted, team_names=page.team_names,
+        pagination=keyset_pagination(page.found, "development.shadowing"),
         is_manager=bool(can_decide_team_shadowing(me)),
         place_form=forms.get("place") or PlaceForm(formdata=None).fill(G, page.teams),
         action_form=ConfirmForm(formdata=None), cancellable=cancellable,
