@@ -92,6 +92,15 @@ def test_accepting_for_someone_elsewhere_says_no_one_has_that_email(app, client,
         assert db.session.scalars(select(AcceptedCredential)).all() == []
 
 
+def test_an_email_with_a_nul_is_refused_before_it_is_looked_up(app, client, enter, world):
+    path = make_link(client, enter).split("localhost", 1)[-1]
+    as_person(app, client, world["receiver"])
+    refused = client.post(path, data={"email": "new\x00comer@sunrise.example", "chosen": ["0"]})
+    assert refused.status_code == 400 and "control character" in refused.text
+    with app.app_context():
+        assert db.session.scalars(select(AcceptedCredential)).all() == []
+
+
 @pytest.mark.parametrize(("who", "status"), [("staff", 403), ("manager", 403),
                                              ("champion", 403), ("lnd", 200)])
 def test_only_lnd_open_a_link(client, enter, world, who, status):

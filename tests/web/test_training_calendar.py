@@ -149,6 +149,13 @@ def test_a_manager_books_for_their_team_only_and_lnd_for_anyone(app, client, ent
     assert states(app, course["later"]) == {"colleague": "booked", "other_team": "booked"}
 
 
+def test_an_email_with_a_nul_is_refused_before_it_is_looked_up(app, client, enter, course):
+    enter("lnd")
+    refused = client.post(f"/training/courses/{course['later']}/book", data={"email": "a\x00b"})
+    assert refused.status_code == 400 and "control character" in refused.text
+    assert states(app, course["later"]) == {}
+
+
 def test_someone_elses_booking_is_not_found_and_people_elsewhere_see_no_session(
         app, client, enter, course, people):
     enter("staff")

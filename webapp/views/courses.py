@@ -178,6 +178,8 @@ def book(course_id: int):
     course = _found(CourseSession, course_id)
     require(policy.can_see_course(me, course))
     form = BookForm()
+    if not form.validate():  # before the email is looked up (a NUL never reaches the database)
+        return course_page(course_id, {"book": form})
     email = (form.email.data or "").strip().lower()
     person = me if not email else db.session.scalar(
         select(Person).where(Person.email == email,

@@ -248,7 +248,9 @@ def _accept(form: AcceptForm, verdicts: list[Checked]):
     """Accept the chosen valid credentials for the person named; return the outcome, or
     None with the problems on the form."""
     me = signed_in()
-    person = find_person(db.session, form.email.data or "") if form.email.data else None
+    # the form is checked before the email is looked up (a NUL never reaches the database)
+    person = (find_person(db.session, form.email.data)
+              if form.email.data and form.validate() else None)
     decision = policy.can_accept_credentials(me, person) if person else policy.HIDE
 
     def change():
