@@ -132,8 +132,20 @@ class TemplateDatabases:
         """
         return self._made[(engine, recipe.name)]
 
+    def spoil(self, url: str) -> None:
+        """Drop ``url``'s database when its test ends instead of resetting it for the next.
+
+        For a test that replaces the database wholesale (a restore with ``pg_restore --clean``
+        brings the other database's saved rows in too), so no later test gets its rows.
+        """
+        name = make_url(url).database
+        if make_url(url).get_backend_name() == "postgresql" and name in self.in_use:
+            self.in_use.pop(name)
+            self.blank.add(name)
+
     def release(self, url: str) -> None:
-        """Give a database back after its test: reset it on PostgreSQL, drop a blank one."""
+        """Give a database back after its test: reset it on PostgreSQL, drop a blank (or
+        spoiled) one."""
         parsed = make_url(url)
         if parsed.get_backend_name() != "postgresql":
             return  # SQLite copies go with the test's temporary folder

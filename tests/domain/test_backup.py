@@ -4,6 +4,7 @@ into an empty database, every table compared row by row, on both engines."""
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from pathways.backup import restore, tables_with_rows
 from pathways.cli import cli
@@ -58,10 +59,11 @@ def test_a_backup_restores_into_an_empty_database_row_for_row(
 
 
 def test_restore_refuses_a_database_holding_rows_unless_forced(
-        demo_url, database_for, tmp_path, file_name):
+        demo_url, database_for, database_templates, tmp_path, file_name):
     backup_file = tmp_path / file_name
     assert run(demo_url, "backup", str(backup_file)).exit_code == 0
     target = database_for(TOY_PATHWAY)
+    database_templates.spoil(target)  # replaced wholesale: never reset for another test
     refused = run(target, "restore", str(backup_file))
     assert refused.exit_code == 1 and "the database is not empty" in refused.output
     assert f"{backup_file}: the database is not empty" in refused.output
@@ -118,3 +120,24 @@ def test_an_sqlite_backup_never_restores_over_itself(database_url, database_engi
     with pytest.raises(Exception, match="is the database itself"):
         restore(engine, engine.url.database, force=True)
     engine.dispose()
+
+
+def test_a_database_restored_over_is_dropped_after_its_test_not_reset(
+        database_engine, database_templates, tmp_path):
+    if database_engine == "sqlite":
+        pytest.skip("SQLite copies are files that go with the test's folder: nothing to reset")
+    url = database_templates.copy(database_engine, TOY_PATHWAY, tmp_path)
+    database_templates.spoil(url)
+    database_templates.release(url)
+    name = make_url(url).database
+    admin = make_engine(database_templates.postgres_url)
+    try:
+        with admin.connect() as connection:
+            left = connection.execute(text("SELECT count(*) FROM pg_database WHERE datname = :n"),
+                                      {"n": name}).scalar()
+    finally:
+        admin.dispose()
+    assert left == 0
+    again = database_templates.copy(database_engine, TOY_PATHWAY, tmp_path)
+    assert make_url(again).database != name and len(every_row(again)["nodes"]) == 9
+    database_templates.release(again)
