@@ -93,6 +93,13 @@ from .training import (
     TrainingSettings,
     TrainingSubject,
 )
+from .training_summary import (
+    TRAINING_SUMMARY_MODELS,
+    TrainingLatest,
+    TrainingSummaryCell,
+    TrainingSummaryRun,
+    TrainingSummaryTotal,
+)
 from .workforce import (
     DESTINATIONS,
     LEAVE_REASONS,
@@ -130,6 +137,7 @@ __all__ = [
     "SHADOWING_STATES",
     "STORY_STATES",
     "TRAINING_MODELS",
+    "TRAINING_SUMMARY_MODELS",
     "WORKFORCE_MODELS",
     "AcceptedCredential",
     "Apprenticeship",
@@ -191,10 +199,14 @@ __all__ = [
     "StoryStatus",
     "Team",
     "TrainingInterval",
+    "TrainingLatest",
     "TrainingRecord",
     "TrainingRequirement",
     "TrainingSettings",
     "TrainingSubject",
+    "TrainingSummaryCell",
+    "TrainingSummaryRun",
+    "TrainingSummaryTotal",
     "Transition",
     "TransitionRequirement",
     "bump_graph_version",

@@ -25,6 +25,7 @@ from .. import audit, clock
 from ..csv_input import text_problem
 from ..errors import InvalidInput, Problem, Refused
 from ..models import AcceptedCredential, IssuedCredential, Organisation, Person, TrainingRecord
+from ..training.latest import records_removed
 from .credentials import sign, status_list_url
 from .keys import issuer_url
 
@@ -174,6 +175,7 @@ def withdraw_acceptances(session: Session, actor: Person | None,
         AcceptedCredential.id.in_([row.id for row in accepted])))
     session.execute(delete(TrainingRecord).where(
         TrainingRecord.id.in_([row.record_id for row in accepted])))
+    records_removed(session, [(row.person_id, credential.subject_id) for row in accepted])
     for row in accepted:
         receiving = session.get(Organisation, row.organisation_id)
         audit.record(session, actor, "passport_acceptance_withdrawn", "person", row.person_id,

@@ -33,6 +33,7 @@ from ..csv_input import parse_date, read_upload, row_problems, text_problem
 from ..errors import InvalidInput, Problem
 from ..models import Organisation, Person, RecordSource, TrainingRecord
 from ..spreadsheets import iter_table
+from .latest import refill_latest
 from .records import EVIDENCE_LIMIT, PROVIDER_LIMIT, completion_problem
 from .subjects import subjects_for
 
@@ -138,6 +139,7 @@ def import_training(session: Session, source: str | os.PathLike | bytes,
              "organisation_id": organisation.id, "source": RecordSource.IMPORTED.value,
              "recorded_by_id": recorded_by, "recorded_at": now}
             for person_id, subject_id, completed in new))
+        refill_latest(session, {person_id for person_id, _subject, _day in new})
     audit.record(session, actor, "import", "organisation", organisation.id,
                  f"Imported {len(new)} training record(s)",
                  {"added": len(new), "already_recorded": len(stored)}, concerns=organisation)

@@ -15,6 +15,7 @@ from .. import audit
 from ..csv_input import text_problem
 from ..errors import InvalidInput, Problem, Refused
 from ..models import Person, RecordSource, TrainingRecord, TrainingSubject
+from .latest import note_record
 
 #: No record is older than this (a completion before it is a typing mistake).
 EARLIEST_COMPLETION = date(1950, 1, 1)
@@ -94,6 +95,7 @@ def record_training(session: Session, actor: Person | None, person: Person,
                             source=source, recorded_by_id=actor.id if actor else None)
     session.add(record)
     session.flush()
+    note_record(session, record)
     if audited:
         audit.record(session, actor, "training_record", "person", person.id,
                      f"{subject.title} completed on {completed_on:%Y-%m-%d}",
