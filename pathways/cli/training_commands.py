@@ -1,4 +1,5 @@
-"""Commands on training: the import of records, and an organisation's compliance."""
+"""Commands on training: the import of records, an organisation's compliance, the reminders
+and the partnership summary."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..people.accounts import find_organisation
 from ..training.compliance import ComplianceReport, compliance_report
 from ..training.importer import import_training
 from ..training.reminders import send_training_reminders
+from ..training.summary import refresh_summaries
 from .apprenticeship_commands import parse_as_of
 from .base import cli
 from .context import CliContext, pass_context
@@ -97,3 +99,22 @@ def training_reminders_command(ctx: CliContext, as_of: str | None) -> None:
                + (": " + ", ".join(f"{count} at {window}" for window, count
                                     in sorted(sent.items())) if sent else "."))
     send_due_email(ctx)
+
+
+@cli.command("training-summary")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The day of the statuses (default: today in England).")
+@pass_context
+def training_summary_command(ctx: CliContext, as_of: str | None) -> None:
+    """Work out every partnership's training summary (per organisation and subject, the
+    people required and compliant) for the partnership summary page, replacing the one
+    before. Run it nightly: the page shows the day it is for.
+    """
+    today = parse_as_of(as_of) or clock.today()
+    with ctx.session() as session:
+        runs = refresh_summaries(session, today)
+    for name, run in runs:
+        click.echo(f"{name}: {run.cells} organisation and subject cell(s), {run.subjects} "
+                   f"subject(s), as of {format_day(run.as_of)}.")
+    if not runs:
+        click.echo("No partnerships: nothing to summarise.")

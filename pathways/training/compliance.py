@@ -5,7 +5,8 @@ summary.
   with status and expiry, and the totals per subject (``pathways compliance``);
 - ``expiring_within``: who expires in the next 30, 60 or 90 days, soonest first;
 - ``partnership_summary``: per organisation and subject, the share compliant, each
-  organisation at its own intervals, with groups under 5 people suppressed.
+  organisation at its own intervals, with groups under 5 people suppressed, worked out now
+  (the page reads the nightly copy, ``pathways.training.summary``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -21,12 +22,8 @@ from ..models import (
     Organisation,
     Person,
     Team,
-    TrainingInterval,
-    TrainingRecord,
-    TrainingRequirement,
     TrainingSubject,
 )
-from ..suppression import SMALLEST_GROUP, SUPPRESSED, Shown, is_shown, suppress, suppress_group
 from .matrix import (
     SOON,
     URGENCY,
@@ -36,7 +33,8 @@ from .matrix import (
     compliance_by_subject,
     setting_for,
 )
-from .status import StatusBounds, TrainingStatus, expiry_date
+from .status import TrainingStatus, expiry_date
+from .summary import SummaryCell, counts_query, shown_cell
 
 #: The choices of the expiring list, in days.
 EXPIRING_CHOICES = (30, 60, 90)
@@ -146,15 +144,6 @@ def expiring_within(session: Session, organisation: Organisation,
 
 
 @dataclass(frozen=True)
-class SummaryCell:
-    """An organisation's compliance with one subject, as the summary may show it."""
-
-    required: Shown
-    compliant: Shown
-    percent: int | None
-
-
-@dataclass(frozen=True)
 class PartnershipSummary:
     """Per organisation and subject of a partnership: the share compliant, suppressed."""
 
@@ -166,58 +155,23 @@ class PartnershipSummary:
 
 def partnership_summary(session: Session, partnership_id: int, today: date
                         ) -> PartnershipSummary:
-    """Return each organisation's compliance per subject across a partnership on ``today``.
+    """Return each organisation's compliance per subject across a partnership on ``today``,
+    worked out now (the page reads the nightly copy: ``pathways.training.summary``).
 
-    Each organisation counts at its own intervals. A cell of fewer than 5 people required
-    shows no counts; the compliant and the others add up to the people required, so they are
-    suppressed together (``pathways.suppression.suppress_group``: fewer than 5 either way
-    and neither is shown), and the share only with them.
+    Each organisation counts at its own intervals, from each person's latest completion
+    (``training_latest``; one later than ``today`` counts as none). A cell of fewer than 5
+    people required shows no counts; the compliant and the others add up to the people
+    required, so they are suppressed together (``pathways.suppression.suppress_group``:
+    fewer than 5 either way and neither is shown), and the share only with them.
     """
     organisations = list(session.scalars(select(Organisation).where(
         Organisation.partnership_id == partnership_id).order_by(Organisation.name)))
-    last = (select(func.max(TrainingRecord.completed_on))
-            .where(TrainingRecord.person_id == Person.id,
-                   TrainingRecord.subject_id == TrainingRequirement.subject_id,
-                   TrainingRecord.completed_on <= today)
-            .correlate(Person, TrainingRequirement).scalar_subquery())
-    own = select(TrainingInterval).subquery("own")
-    interval = case((own.c.organisation_id.is_(None), TrainingSubject.refresh_months),
-                    else_=own.c.refresh_months)
-    required = (select(Person.organisation_id.label("organisation_id"),
-                       TrainingRequirement.subject_id.label("subject_id"),
-                       interval.label("months"), last.label("last"))
-                .join(TrainingRequirement, and_(
-                    TrainingRequirement.organisation_id == Person.organisation_id,
-                    TrainingRequirement.role_id == Person.current_role_id))
-                .join(TrainingSubject, TrainingSubject.id == TrainingRequirement.subject_id)
-                .outerjoin(own, and_(own.c.organisation_id == Person.organisation_id,
-                                     own.c.subject_id == TrainingRequirement.subject_id))
-                .join(Organisation, Organisation.id == Person.organisation_id)
-                .where(Organisation.partnership_id == partnership_id,
-                       Person.active.is_not(False))
-                .subquery("required"))
-    intervals = set(session.scalars(select(TrainingSubject.refresh_months).distinct()))
-    intervals |= set(session.scalars(select(TrainingInterval.refresh_months).distinct()))
-    whens: list[tuple[ColumnElement[bool], int]] = [(required.c.last.is_(None), 0)]
-    for months in sorted(months for months in intervals if months is not None):
-        bounds = StatusBounds.on(today, 0, months)
-        whens.append((and_(required.c.months == months,
-                           required.c.last < bounds.expired_before), 0))
-    compliant = case(*whens, else_=literal(1))
-    counted = session.execute(
-        select(required.c.organisation_id, required.c.subject_id, func.count(),
-               func.sum(compliant))
-        .group_by(required.c.organisation_id, required.c.subject_id)).all()
+    counted = session.execute(counts_query(session, partnership_id, today)).all()
     subject_ids = {subject_id for _org, subject_id, _n, _c in counted}
     subjects = list(session.scalars(select(TrainingSubject).where(
         TrainingSubject.id.in_(subject_ids)).order_by(TrainingSubject.title)))
-    cells = {}
-    for organisation_id, subject_id, total, held in counted:
-        parts = suppress_group({"compliant": held, "not": total - held})
-        shown = total >= SMALLEST_GROUP and is_shown(parts["compliant"])
-        cells[(organisation_id, subject_id)] = SummaryCell(
-            suppress(total), parts["compliant"] if shown else SUPPRESSED,
-            (100 * held // total) if shown else None)
+    cells = {(organisation_id, subject_id): shown_cell(total, held)
+             for organisation_id, subject_id, total, held in counted}
     return PartnershipSummary(today, organisations, subjects, cells)
 
 
