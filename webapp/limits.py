@@ -34,8 +34,16 @@ any 15 minutes", no burst at window edges). Each app gets its own ``Limiter``, k
 ``app.extensions``: Flask-Limiter keeps the storage on the Limiter object itself, so one
 module-level instance would point every app at the storage of the last one bound.
 
+**Passport checks** (``/passport/verify`` with something to check, and
+``/api/v1/passport/verify``) are public and each costs signature checks and lookups, so they
+are counted per client address in a moving window of a minute: at most
+:data:`VERIFICATIONS_FROM_ADDRESS` (30) checks, each of up to 200 credentials on the page or 20
+in the API; beyond, 429 with ``Retry-After``. A page that only shows the empty form is not
+counted. An employer checking a few passports by hand never meets it; a script walking the
+service's credentials does.
+
 When Redis cannot be reached, sign-in and resets go on uncounted and the error is logged:
-people can still sign in, and Argon2 keeps guessing slow meanwhile.
+people can still sign in, and Argon2 keeps guessing slow meanwhile; passports are checked.
 """
 
 from __future__ import annotations
@@ -68,6 +76,10 @@ RESET_WINDOW_MINUTES = 60
 RESETS_FOR_ACCOUNT = RateLimitItemPerHour(5, namespace="RESET")
 #: Reset requests from one client address.
 RESETS_FROM_ADDRESS = RateLimitItemPerHour(20, namespace="RESET")
+#: How long passport checks are remembered, in seconds.
+VERIFY_WINDOW_SECONDS = 60
+#: Passport checks (a page or API request with credentials) from one client address a minute.
+VERIFICATIONS_FROM_ADDRESS = RateLimitItemPerMinute(30, namespace="VERIFY")
 #: How long Redis may take before a sign-in goes on uncounted.
 REDIS_TIMEOUT_SECONDS = 2
 
@@ -163,3 +175,15 @@ def take_reset_request(email: str) -> bool:
     except StorageError:
         logger.exception("Reset request limits unavailable: not counted")
     return True
+
+
+def take_verification() -> bool:
+    """Count a passport check from this client address; return whether it may go ahead
+    (False: the address has used up its checks for the minute)."""
+    strategy = _strategy()
+    keys = ("verify-address", client_address())
+    try:
+        return bool(strategy.hit(VERIFICATIONS_FROM_ADDRESS, *keys))
+    except StorageError:
+        logger.exception("Passport check limits unavailable: not counted")
+        return True

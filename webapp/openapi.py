@@ -59,6 +59,8 @@ ERROR_RESPONSES = {
     400: ("BadRequest", "A parameter is missing or not valid; each problem names it."),
     404: ("NotFound", "No such role or qualification (with close matches), no route "
                       "meets the options, or no such organisation."),
+    429: ("TooManyRequests", "Too many passport checks from this client address in a "
+                             "minute; the Retry-After header says how many seconds to wait."),
 }
 #: Shared error answers of the signed-in endpoints (personal data).
 PERSONAL_ERROR_RESPONSES = {
@@ -152,7 +154,7 @@ def _paths() -> Schema:
             "unknown_issuer, expired, not_yet_valid, revoked, malformed) with the reason in "
             "words, as `pathways passport verify --json`", "verifyPassport",
             _ref("PassportVerdicts"), ["credential", "organisation", "as_of"],
-            errors=[400, 404])),
+            errors=[400, 404, 429])),
         "/openapi.json": _get("This document", "getOpenapi",
                               {"type": "object", "required": ["openapi", "info", "paths"]}),
     }

@@ -1,4 +1,5 @@
-"""Commands on the training passport: issue a person's credentials, verify a passport file."""
+"""Commands on the training passport: issue a person's credentials, verify a passport file,
+revoke credentials."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ import click
 from .. import clock
 from ..errors import InvalidInput, NotFound, Problem
 from ..passport.credentials import issue_passport, passport_file
+from ..passport.status_list import (
+    issued_credential,
+    revoke_credential,
+    revoke_person_credentials,
+)
 from ..passport.verification import MAX_INPUT, Checked, verdicts_json, verify_passport
 from ..people.accounts import find_organisation, find_person
 from .apprenticeship_commands import parse_as_of
@@ -76,6 +82,40 @@ def verify_command(ctx: CliContext, path: Path, org: str | None, as_of: str | No
         click.echo("\n".join(verdict_lines(verdicts)))
     if any(not checked.valid for checked in verdicts):
         click.get_current_context().exit(REFUSED_EXIT)
+
+
+@passport_group.command("revoke")
+@click.argument("credential", required=False, metavar="[CREDENTIAL]")
+@click.option("--org", "org", required=True, metavar="ORG",
+              help="The organisation that issued it (name or id).")
+@click.option("--person", "email", default=None, metavar="EMAIL",
+              help="Revoke every credential the organisation issued to this person instead.")
+@click.option("--reason", default="", help="Why, shown to whoever checks it.")
+@pass_context
+def revoke_command(ctx: CliContext, credential: str | None, org: str, email: str | None,
+                   reason: str) -> None:
+    """Revoke a credential the organisation issued (its urn:uuid: id, or its number on the
+    issued list), or with --person all of a person's: the status list marks them and every
+    check refuses them as revoked from now on. Records other organisations made by accepting
+    them are removed. Exits 3 for an unknown credential or person, 6 for another
+    organisation's credential or one revoked already."""
+    if (credential is None) == (email is None):
+        raise click.UsageError("Give a credential's id or --person EMAIL (one of them).")
+    with ctx.session() as session:
+        organisation = find_organisation(session, org)
+        if email is not None:
+            person = find_person(session, email)
+            if person is None:
+                raise NotFound(f"Nobody has the email address {email!r}.")
+            revoked = revoke_person_credentials(session, None, organisation, person, reason)
+            click.echo(f"Revoked {len(revoked)} credentials {organisation.name} issued to "
+                       f"{person.name}.")
+            return
+        assert credential is not None  # nosec B101 - one of the two, checked above
+        found = issued_credential(session, organisation, credential)
+        revoke_credential(session, None, found, reason)
+        click.echo(f"Revoked {found.credential_id}: {found.subject.title} of "
+                   f"{found.person.name}.")
 
 
 def _read(path: Path) -> bytes:

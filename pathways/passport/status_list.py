@@ -22,8 +22,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
-from ..csv_input import text_problem
-from ..errors import InvalidInput, Problem, Refused
+from ..csv_input import text_problem, whole_number
+from ..errors import InvalidInput, NotFound, Problem, Refused
 from ..models import AcceptedCredential, IssuedCredential, Organisation, Person, TrainingRecord
 from ..training.latest import records_removed
 from .credentials import sign, status_list_url
@@ -155,6 +155,59 @@ def revoke_credential(session: Session, actor: Person | None, credential: Issued
     withdraw_acceptances(session, actor, credential)
     session.flush()
     return credential
+
+
+def issued_credential(session: Session, organisation: Organisation,
+                      reference: str) -> IssuedCredential:
+    """Return a credential the organisation issued, named by its ``urn:uuid:`` id or number.
+
+    Raises
+    ------
+    NotFound
+        No credential has that id.
+    Refused
+        Another organisation issued it: only its issuer may revoke it.
+    """
+    text = (reference or "").strip()
+    found = session.scalar(select(IssuedCredential)
+                           .where(IssuedCredential.credential_id == text[:64]))
+    if found is None and (number := whole_number(text)) is not None:
+        found = session.get(IssuedCredential, number)
+    if found is None:
+        raise NotFound(f"No credential has the id {text[:100]!r}.")
+    if found.organisation_id != organisation.id:
+        raise Refused(f"The credential {found.credential_id} was issued by "
+                      f"{found.organisation.name}, not {organisation.name}: only the "
+                      "organisation that issued it may revoke it.")
+    return found
+
+
+def revoke_person_credentials(session: Session, actor: Person | None,
+                              organisation: Organisation, person: Person, reason: str = "",
+                              *, now: datetime | None = None) -> list[IssuedCredential]:
+    """Revoke every credential the organisation issued to a person and has not revoked.
+
+    Each goes through ``revoke_credential`` (one conditional update each), so one revoked
+    meanwhile by someone else is left out, not revoked twice. Returns those revoked here.
+
+    Raises
+    ------
+    InvalidInput
+        A reason that cannot be kept.
+    """
+    found = session.scalars(
+        select(IssuedCredential)
+        .where(IssuedCredential.organisation_id == organisation.id,
+               IssuedCredential.person_id == person.id,
+               IssuedCredential.revoked_at.is_(None))
+        .order_by(IssuedCredential.id)).all()
+    revoked = []
+    for credential in found:
+        try:
+            revoked.append(revoke_credential(session, actor, credential, reason, now=now))
+        except RevocationRefused:
+            continue  # revoked meanwhile
+    return revoked
 
 
 def withdraw_acceptances(session: Session, actor: Person | None,

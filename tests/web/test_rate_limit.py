@@ -241,3 +241,48 @@ def test_sign_in_goes_on_when_redis_is_unreachable(people, make_app, caplog):
     assert attempt(client, "staff@example.org").status_code == 400
     assert attempt(client, "staff@example.org", GOOD_PASSWORD).status_code == 302
     assert "Sign-in limits unavailable" in caplog.text
+
+
+#: Passport checks from one client address a minute (``limits.VERIFICATIONS_FROM_ADDRESS``).
+CHECKS_PER_MINUTE = 30
+
+
+def check_page(client, address="192.0.2.1"):
+    return client.get("/passport/verify", query_string={"credential": "not.a.credential"},
+                      environ_base={"REMOTE_ADDR": address})
+
+
+def check_api(client, address="192.0.2.1"):
+    return client.get("/api/v1/passport/verify",
+                      query_string={"credential": "not.a.credential"},
+                      environ_base={"REMOTE_ADDR": address})
+
+
+def test_passport_checks_from_one_address_are_limited(client):
+    for _ in range(CHECKS_PER_MINUTE):
+        answer = check_page(client)
+        assert answer.status_code == 200 and b"Not a credential" in answer.data
+    refused = check_page(client)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert b"Too many credential checks" in refused.data
+    assert b"Not a credential" not in refused.data
+    # The API counts with the page, and answers JSON.
+    api = check_api(client)
+    assert api.status_code == 429 and api.headers["Retry-After"] == "60"
+    assert api.get_json()["error"]["status"] == 429
+    assert "Too many passport checks" in api.get_json()["error"]["message"]
+    # The empty form still opens; another address still checks.
+    assert client.get("/passport/verify",
+                      environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 200
+    assert check_page(client, "198.51.100.7").status_code == 200
+    assert check_api(client, "198.51.100.7").status_code == 200
+
+
+def test_passport_checks_posted_count_and_lift_after_a_minute(client, time_machine):
+    for _ in range(CHECKS_PER_MINUTE):
+        assert check_api(client).status_code == 200
+    posted = client.post("/passport/verify", data={"passport": "not.a.credential"},
+                         environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert posted.status_code == 429
+    later(time_machine, 61)
+    assert check_page(client).status_code == 200

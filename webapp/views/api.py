@@ -29,8 +29,10 @@ from pathways.reach import reachable_from, ways_into, ways_on
 from pathways.serialise import node_summary, reach_to_dict, routes_to_dict
 from pathways.vocabulary import FAMILIES
 
+from .. import limits
 from ..auth import public
 from ..cohort_forms import read_day
+from ..errors import json_error
 from ..extensions import current_graph, db, node_path, route_answers
 from ..openapi import (
     BASE_PATH,
@@ -222,6 +224,12 @@ def verify_passport():
     """Verify training passport credentials (``credential``, repeated): one verdict each, as
     ``pathways passport verify --json`` prints them; ``organisation`` (an id) checks issuers
     are its partners, ``as_of`` the day (default today). Never stored by caches."""
+    if not limits.take_verification():
+        answer, status = json_error(429, "Too many passport checks from this address: wait a "
+                                    f"minute ({limits.VERIFY_WINDOW_SECONDS} seconds) and "
+                                    "try again.")
+        answer.headers["Retry-After"] = str(limits.VERIFY_WINDOW_SECONDS)
+        return answer, status
     query = Query(request.args)
     credentials = request.args.getlist("credential")
     organisation_id = query.integer("organisation")

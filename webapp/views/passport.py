@@ -62,6 +62,7 @@ from pathways.passport.verification import (
 from pathways.people.accounts import find_person
 from pathways.people.pages import Page
 
+from .. import limits
 from ..auth import personal_page, public, require, signed_in
 from ..extensions import db
 from ..passport_forms import AcceptForm, ButtonForm, PassportForm, RevokeForm, ShareForm
@@ -139,12 +140,16 @@ def verify():
     """Check credentials anyone pastes: one verdict each, against every issuer of the service.
 
     ``?credential=<VC-JWT>`` checks one credential straight away, so a credential's own check
-    can be a link.
+    can be a link. Checks are limited per client address (``limits.take_verification``).
     """
     form = PassportForm()
+    given = request.args.get("credential", "")
+    if (request.method == "POST" or given) and not limits.take_verification():
+        return render_template("passport/verify_limited.html",
+                               seconds=limits.VERIFY_WINDOW_SECONDS), 429, {
+            "Retry-After": str(limits.VERIFY_WINDOW_SECONDS)}
     verdicts = _verdicts_of(form, None) if request.method == "POST" else None
     status = 400 if request.method == "POST" and verdicts is None else 200
-    given = request.args.get("credential", "")
     if request.method == "GET" and given:
         verdicts = [verify_credential(db.session, given[:MAX_CREDENTIAL], today=clock.today(),
                                       base_url=base_url())]
