@@ -85,7 +85,8 @@ class NotACursor(ValueError):
 
 def keyset_page(session: Session, query: Select, keys: Sequence[Key], *,
                 after: str | None = None, before: str | None = None, number: int = 1,
-                per_page: int = 50, count_limit: int = COUNT_LIMIT) -> KeysetPage:
+                per_page: int = 50, count_limit: int = COUNT_LIMIT,
+                counted: tuple[int, bool] | None = None) -> KeysetPage:
     """Return the page of ``query`` that continues ``after`` or ``before`` a cursor.
 
     Parameters
@@ -100,6 +101,9 @@ def keyset_page(session: Session, query: Select, keys: Sequence[Key], *,
         With neither, or one that is not a cursor of these keys, the first page.
     number : int
         The number the asked page has (shown; 1 for the first page).
+    counted : (int, bool), optional
+        How many rows the list holds and whether there are more, when the caller has
+        counted them already (with other counts, in one query): not counted again.
 
     Returns
     -------
@@ -119,7 +123,8 @@ def keyset_page(session: Session, query: Select, keys: Sequence[Key], *,
     >>> [person.name for person in then.rows], then.number, then.after is None
     (['Lee Dale'], 2, True)
     """
-    total, more = count_up_to(session, query, count_limit)
+    total, more = counted if counted is not None else count_up_to(session, query,
+                                                                    count_limit)
     backwards = before is not None and after is None
     try:
         cursor = decode_cursor(before if backwards else after, keys) if (after or before) \
@@ -141,7 +146,8 @@ def keyset_page(session: Session, query: Select, keys: Sequence[Key], *,
     if not fetched:
         if cursor is None:
             return KeysetPage([], 1, None, None, total, more)
-        return keyset_page(session, query, keys, per_page=per_page, count_limit=count_limit)
+        return keyset_page(session, query, keys, per_page=per_page, count_limit=count_limit,
+                           counted=(total, more))
     rows = [row[0] if width == 1 else tuple(row[:width]) for row in fetched]
     first_key, last_key = tuple(fetched[0][width:]), tuple(fetched[-1][width:])
     if backwards:

@@ -6,7 +6,6 @@ through, so a page's loops never load one row at a time.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -350,7 +349,8 @@ class TeamPage:
 
     members: list[TeamMember]
     number: int
-    pages: int
+    after: str | None
+    before: str | None
     total: int
     overdue: int
     due: int
@@ -358,21 +358,27 @@ class TeamPage:
     waiting: int
 
 
-def team_page(session: Session, manager: Person, today: date, *, page: int = 1,
-              per_page: int = TEAM_PAGE_SIZE, thresholds: Thresholds | None = None
-              ) -> TeamPage:
+#: The team page's order: by name (``ix_people_team_id_name`` holds it within a team).
+TEAM_ORDER = (Key(Person.name), Key(Person.id))
+
+
+def team_page(session: Session, manager: Person, today: date, *, after: str | None = None,
+              before: str | None = None, number: int = 1, per_page: int = TEAM_PAGE_SIZE,
+              thresholds: Thresholds | None = None) -> TeamPage:
     """Return a page of the people ``manager`` manages (``policy.team_filter``), by name.
 
     The same number of queries whatever the team's size: the count and what needs the
     manager across the team, the page's people with their latest review dates, their
     waiting shadowing requests with places, and their apprenticeships' standing on
-    ``today`` (``progress.progress_rows``). Only active people, never the manager.
+    ``today`` (``progress.progress_rows``). Only active people, never the manager. The page
+    continues ``after`` or ``before`` a cursor of the pages either side
+    (``paging.keyset_page``).
 
     Examples
     --------
     >>> found = team_page(session, me, date(2026, 3, 2))
-    >>> found.members, found.total, found.pages
-    ([], 0, 1)
+    >>> found.members, found.total, found.after
+    ([], 0, None)
     """
     latest_review = (select(DevelopmentConversation.review_on)
                      .where(DevelopmentConversation.person_id == Person.id)
@@ -390,11 +396,10 @@ def team_page(session: Session, manager: Person, today: date, *, page: int = 1,
     waiting_total = session.scalar(
         select(func.count(ShadowingRequest.id)).join(ShadowingRequest.person)
         .where(*team, ShadowingRequest.status == "requested")) or 0
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(page, 1), pages)
-    rows = session.execute(
-        select(Person, latest_review).where(*team).order_by(Person.name, Person.id)
-        .limit(per_page).offset((number - 1) * per_page)).all()
+    listed = keyset_page(session, select(Person, latest_review).where(*team), TEAM_ORDER,
+                         after=after, before=before, number=number, per_page=per_page,
+                         counted=(total, False))
+    rows = listed.rows
     ids = [person.id for person, _review in rows]
     waiting: dict[int, list[ShadowingRequest]] = {person_id: [] for person_id in ids}
     standing: dict[str, list[ApprenticeProgress]] = {person.email: [] for person, _ in rows}
@@ -413,4 +418,4 @@ def team_page(session: Session, manager: Person, today: date, *, page: int = 1,
         [TeamMember(person, review_on, ReviewState.on(review_on, today), waiting[person.id],
                     sorted(standing[person.email], key=lambda row: row.start_date))
          for person, review_on in rows],
-        number, pages, total, overdue, due, without, waiting_total)
+        listed.number, listed.after, listed.before, total, overdue, due, without, waiting_total)

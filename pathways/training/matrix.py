@@ -19,7 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -31,6 +41,7 @@ from ..models import (
     TrainingRequirement,
     TrainingSubject,
 )
+from ..paging import Key, keyset_page
 from .status import StatusBounds, TrainingStatus, expiry_date
 from .subjects import expiring_window, intervals_for
 
@@ -112,7 +123,8 @@ class Matrix:
     setting: Setting
     rows: list[MatrixRow]
     number: int
-    pages: int
+    after: str | None
+    before: str | None
     total: int
     by_subject: list[Compliance] = field(default_factory=list)
     by_team: list[Compliance] = field(default_factory=list)
@@ -189,7 +201,8 @@ def people_condition(base: ColumnElement[bool], filters: MatrixFilters) -> Colum
 
 
 def training_matrix(session: Session, organisation: Organisation, people: ColumnElement[bool],
-                    today: date, filters: MatrixFilters | None = None, page: int = 1,
+                    today: date, filters: MatrixFilters | None = None, *,
+                    after: str | None = None, before: str | None = None, number: int = 1,
                     per_page: int = PER_PAGE) -> Matrix:
     """Return a page of an organisation's training matrix on ``today``.
 
@@ -204,14 +217,18 @@ def training_matrix(session: Session, organisation: Organisation, people: Column
         The day the statuses are for.
     filters
         Team, role and status (people with at least one subject in it).
-    page, per_page
-        Which page of people (moved into range), and how many a page.
+    after, before, number
+        Where the page of people continues: a cursor of the page before (``after``) or
+        after (``before``) and the page's number (``paging.keyset_page``; anything else is
+        the first page).
+    per_page
+        How many people a page.
 
     Returns
     -------
     Matrix
-        The page's rows (most urgent first), how many pages and people, and the compliance
-        per subject and per team of everyone the team and role filters keep.
+        The page's rows (most urgent first), the cursors either side, how many people, and
+        the compliance per subject and per team of everyone the team and role filters keep.
     """
     filters = filters or MatrixFilters()
     setting = setting_for(session, organisation, today)
@@ -224,17 +241,17 @@ def training_matrix(session: Session, organisation: Organisation, people: Column
             func.sum(case((cells.c.urgency == filters.status.urgency, 1), else_=0)) > 0)
     ranked = per_person.add_columns(urgent.label("urgent")).subquery("ranked")
     total = session.scalar(select(func.count()).select_from(ranked)) or 0
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(page, 1), pages)
-    listed = session.execute(
-        select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title)
+    keys = (Key(type_coerce(ranked.c.worst, Integer).label("worst_key")),
+            Key(type_coerce(ranked.c.urgent, Integer).label("urgent_key"), descending=True),
+            Key(Person.name.label("name_key")), Key(Person.id.label("id_key")))
+    found = keyset_page(
+        session, select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title)
         .join(Person, Person.id == ranked.c.person_id)
         .outerjoin(Team, Team.id == Person.team_id)
-        .outerjoin(Node, Node.id == Person.current_role_id)
-        .order_by(ranked.c.worst, ranked.c.urgent.desc(), Person.name, Person.id)
-        .limit(per_page).offset((number - 1) * per_page)).all()
-    rows = _rows(session, setting, listed, people)
-    return Matrix(setting, rows, number, pages, total,
+        .outerjoin(Node, Node.id == Person.current_role_id), keys, after=after, before=before,
+        number=number, per_page=per_page, counted=(total, False))
+    rows = _rows(session, setting, found.rows, people)
+    return Matrix(setting, rows, found.number, found.after, found.before, total,
                   compliance_by_subject(session, setting, cells),
                   compliance_by_team(session, cells))
 

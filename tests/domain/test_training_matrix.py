@@ -140,10 +140,20 @@ def test_a_manager_sees_their_team_only(session, world):
 def test_pages_of_people(session, world):
     council, people = world["council"], everyone(world)
     first = training_matrix(session, council, people, TODAY, per_page=2)
-    last = training_matrix(session, council, people, TODAY, page=99, per_page=2)
-    assert (first.total, first.pages, first.number) == (5, 3, 1)
+    assert (first.total, first.number, first.before) == (5, 1, None)
     assert [row.name for row in first.rows] == ["other team", "staff"]
-    assert (last.number, [row.name for row in last.rows]) == (3, ["manager"])
+    second = training_matrix(session, council, people, TODAY, after=first.after, number=2,
+                             per_page=2)
+    last = training_matrix(session, council, people, TODAY, after=second.after, number=3,
+                           per_page=2)
+    assert (last.number, [row.name for row in last.rows], last.after) == (3, ["manager"], None)
+    back = training_matrix(session, council, people, TODAY, before=last.before, number=2,
+                           per_page=2)
+    assert [row.name for row in back.rows] == [row.name for row in second.rows]
+    assert len({row.name for row in first.rows + second.rows + last.rows}) == 5
+    edited = training_matrix(session, council, people, TODAY, after="not a cursor", number=9,
+                             per_page=2)
+    assert (edited.number, [row.name for row in edited.rows]) == (1, ["other team", "staff"])
 
 
 def test_the_day_moves_every_status(session, world):

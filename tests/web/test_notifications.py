@@ -66,9 +66,15 @@ def test_the_list_shows_the_newest_first_a_page_at_a_time_and_marks_read(app, cl
     assert "You have 23 unread notifications" in words and "Not yours" not in words
     assert words.index("Notice 23") < words.index("Notice 22")
     assert first.text.count('data-notification="') == 20
-    second = client.get("/notifications?page=2")
+    assert 'rel="prev"' not in first.text
+    second = client.get(unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"',
+                                           first.text)[1]))
     assert second.text.count('data-notification="') == 3 and "Notice 1" in text_of(second)
-    assert client.get("/notifications?page=99").status_code == 200  # the last page
+    assert 'rel="next"' not in second.text and 'rel="prev"' in second.text
+    back = client.get(unescape(re.search(r'href="([^"]*)" rel="prev"', second.text)[1]))
+    assert back.text == first.text  # the second page's "previous" is the first page
+    edited = client.get("/notifications?after=%00edited&page=99")  # not a cursor: page 1
+    assert edited.status_code == 200 and edited.text.count('data-notification="') == 20
 
     answer = client.post(f"/notifications/{ids[0]}/read")
     assert answer.status_code == 303 and answer.location.endswith("/notifications")
@@ -77,6 +83,35 @@ def test_the_list_shows_the_newest_first_a_page_at_a_time_and_marks_read(app, cl
     assert answer.status_code == 303 and unread(app, people["staff"]) == 0
     assert "You have no unread notifications" in text_of(client.get("/notifications"))
     assert unread(app, people["colleague"]) == 1
+
+
+def test_the_list_costs_the_same_queries_for_few_and_many_deep_in_it(app, client, people,
+                                                                       enter):
+    """Two queries for the list (the counts, a page by keyset) at 3 and at 63 notifications,
+    on the first page and the third."""
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    enter("staff")
+    with app.app_context():
+        engine = db.engine
+    tell(app, people["staff"], *(f"Early {n}" for n in range(3)))
+    client.get("/notifications")  # warm the templates
+    with counting(engine) as few:
+        assert client.get("/notifications").status_code == 200
+    tell(app, people["staff"], *(f"Later {n}" for n in range(60)))
+    with counting(engine) as many:
+        first = client.get("/notifications")
+    assert many.count == few.count, many.statements
+    following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first.text)[1])
+    following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"',
+                                   client.get(following).text)[1])
+    with counting(engine) as deep:
+        third = client.get(following)
+    assert deep.count == few.count, deep.statements
+    assert "Later 19" in text_of(third) and "Later 20" not in text_of(third)
+    assert any("notifications.id) < (" in statement for statement in deep.statements), \
+        deep.statements  # by keyset, not OFFSET
 
 
 @pytest.mark.parametrize("actor", ["colleague", "manager", "admin", "outsider"])

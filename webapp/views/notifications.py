@@ -16,7 +16,6 @@ from flask import (
     has_request_context,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -31,7 +30,7 @@ from ..auth import own_page, personal_page, require, signed_in
 from ..extensions import db
 from ..notifications_forms import NotificationActionForm, PreferencesForm
 from ..submit import submit
-from .shared import error_list
+from .shared import error_list, keyset_asked, keyset_pagination
 
 blueprint = Blueprint("notifications", __name__)
 
@@ -56,10 +55,10 @@ def unread_context() -> dict:
 @own_page
 def index():
     """List the signed-in person's notifications, newest first, a page at a time."""
-    page = request.args.get("page", 1, type=int) or 1
-    found = pages.notifications_of(db.session, signed_in(), page)
-    return render_template("notifications/index.html", found=found,
-                           pagination=_pagination(found),
+    found = pages.notifications_of(db.session, signed_in(), **keyset_asked())
+    pagination = keyset_pagination(found, "notifications.index")
+    pagination["landmarkLabel"] = "Pages of notifications"
+    return render_template("notifications/index.html", found=found, pagination=pagination,
                            form=NotificationActionForm(formdata=None))
 
 
@@ -108,15 +107,3 @@ def _preferences_page(form: PreferencesForm, status: int = 200):
     return render_template("notifications/preferences.html", form=form,
                            error_list=error_list(form)), status
 
-
-def _pagination(found: pages.NotificationsPage) -> dict:
-    """Return the GOV.UK pagination parameters of a page of the list."""
-    links: dict = {"landmarkLabel": "Pages of notifications"}
-    if found.number > 1:
-        links["previous"] = {"href": url_for(".index", page=found.number - 1)}
-    if found.number < found.pages:
-        links["next"] = {"href": url_for(".index", page=found.number + 1)}
-    links["items"] = [{"number": n, "href": url_for(".index", page=n),
-                       "current": n == found.number}
-                      for n in range(1, found.pages + 1)] if found.pages > 1 else []
-    return links

@@ -6,12 +6,12 @@ approvals page); their apprenticeships' RAG, with off-the-job hours waiting for 
 approve (managers log hours but do not approve them: ``policy.can_log_otj``). Managers
 only (``policy.can_see_team``); who is on it is ``policy.team_filter``, the list form of
 ``policy.manages``. The page is read in one call (``pathways.mentoring.pages.team_page``),
-a page of people at a time.
+a page of people at a time (by keyset: ``pathways.paging``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from pathways import clock
 from pathways.apprenticeships.progress import Thresholds
@@ -20,7 +20,7 @@ from pathways.policy import can_see_team
 
 from ..auth import personal_page, require, signed_in
 from ..extensions import current_graph, db
-from .shared import pagination
+from .shared import keyset_asked, keyset_pagination
 
 blueprint = Blueprint("team", __name__)
 
@@ -32,8 +32,7 @@ def team():
     me = signed_in()
     require(can_see_team(me))
     today = clock.today()
-    found = pages.team_page(db.session, me, today,
-                            page=request.args.get("page", 1, type=int) or 1,
+    found = pages.team_page(db.session, me, today, **keyset_asked(),
                             thresholds=Thresholds.from_mapping(current_app.config))
     return render_template("team.html", G=current_graph(), me=me, found=found, today=today,
-                           pagination=pagination(found, "team.team"))
+                           pagination=keyset_pagination(found, "team.team"))

@@ -33,7 +33,7 @@ from ..extensions import current_graph, db
 from ..people_forms import ConfirmForm
 from ..submit import submit
 from ..training_forms import RecordForm, RequirementForm
-from .shared import choices, download, error_list, pagination
+from .shared import choices, download, error_list, keyset_asked, keyset_pagination
 
 blueprint = Blueprint("training", __name__)
 
@@ -50,8 +50,7 @@ def matrix():
     days = whole_number(request.args.get("within", "")) or 90
     days = days if days in EXPIRING_CHOICES else 90
     today = clock.today()
-    found = training_matrix(db.session, organisation, people, today, filters,
-                            page=whole_number(request.args.get("page", "")) or 1)
+    found = training_matrix(db.session, organisation, people, today, filters, **keyset_asked())
     expiring = expiring_within(db.session, organisation, people, today, days)
     args = {key: value for key, value in (("team", filters.team_id), ("role", filters.role_id),
                                           ("status", filters.status and filters.status.value))
@@ -62,7 +61,7 @@ def matrix():
                            may_receive=bool(policy.can_receive_passports(me)),
                            charts=_charts(found),
                            manages=bool(policy.can_manage_training(me, organisation)),
-                           pagination=pagination(found, "training.matrix", **args))
+                           pagination=keyset_pagination(found, "training.matrix", **args))
 
 
 def _filters(people) -> tuple[list, list, MatrixFilters]:
@@ -110,7 +109,7 @@ def export(fmt: str):
     people = policy.training_people_filter(me, organisation)
     _teams, _roles, filters = _filters(people)
     found = training_matrix(db.session, organisation, people, clock.today(), filters,
-                            page=1, per_page=EXPORT_LIMIT)
+                            per_page=EXPORT_LIMIT)
     headers = ["Name", "Team", "Role"]
     for subject in found.subjects:
         headers += [subject.title, f"{subject.title}: expires"]
