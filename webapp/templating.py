@@ -25,6 +25,7 @@ from pathways.models import (
 from pathways.passport.verification import Verdict
 from pathways.training.status import TrainingStatus
 from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KINDS
+from webapp.jinja_imports import QuickImportTemplate
 
 #: The statuses pages show as tags (``status_tag`` in macros.html), by their class names.
 STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
@@ -70,6 +71,7 @@ def month(value: date | None, short: bool = False) -> str:
 def init_app(app: Flask) -> None:
     """Let templates find ``govuk_frontend_jinja`` and use the project's filters."""
     app.jinja_env.bytecode_cache = BYTECODE_CACHE
+    app.jinja_env.template_class = QuickImportTemplate
     app.jinja_loader = ChoiceLoader([
         PackageLoader("webapp"),
         PrefixLoader({
