@@ -151,7 +151,8 @@ def _paths() -> Schema:
             "getCohortSummary", _ref("CohortSummary"), ["cohort_id", "as_of"]),
         "/passport/verify": _never_stored(_get(
             "Verify training passport credentials: one verdict each (valid, tampered, "
-            "unknown_issuer, expired, not_yet_valid, revoked, malformed) with the reason in "
+            "key_withdrawn, unknown_issuer, expired, not_yet_valid, revoked, malformed) with "
+            "the reason in "
             "words, as `pathways passport verify --json`", "verifyPassport",
             _ref("PassportVerdicts"), ["credential", "organisation", "as_of"],
             errors=[400, 404, 429])),

@@ -1,5 +1,5 @@
 """Commands on the training passport: issue a person's credentials, verify a passport file,
-revoke credentials."""
+revoke credentials, rotate and withdraw the signing keys."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import func, select
 
 from .. import clock
 from ..errors import InvalidInput, NotFound, Problem
+from ..models import IssuedCredential
 from ..passport.credentials import issue_passport, passport_file
+from ..passport.keys import keys_of, rotate_key
 from ..passport.status_list import (
     issued_credential,
     revoke_credential,
     revoke_person_credentials,
+    withdraw_key,
 )
 from ..passport.verification import MAX_INPUT, Checked, verdicts_json, verify_passport
 from ..people.accounts import find_organisation, find_person
@@ -136,3 +140,59 @@ def verdict_lines(verdicts: list[Checked]) -> list[str]:
     valid = sum(checked.valid for checked in verdicts)
     lines.append(f"{valid} of {len(verdicts)} valid.")
     return lines
+
+
+@passport_group.command("keys")
+@click.option("--org", "org", required=True, metavar="ORG",
+              help="The organisation (name or id).")
+@pass_context
+def keys_command(ctx: CliContext, org: str) -> None:
+    """List the organisation's signing keys: the current one first, then the retired ones
+    (still published, so what they signed verifies) and the withdrawn ones."""
+    with ctx.session() as session:
+        organisation = find_organisation(session, org)
+        found = keys_of(session, organisation.id)
+        if not found:
+            click.echo(f"{organisation.name} has signed nothing yet: no key.")
+        for key in found:
+            if key.withdrawn_at is not None:
+                state = f"withdrawn {key.withdrawn_at:%Y-%m-%d}"
+            elif key.retired_at is not None:
+                state = f"retired {key.retired_at:%Y-%m-%d}"
+            else:
+                state = "current"
+            click.echo(f"{key.kid}  made {key.created_at:%Y-%m-%d}  {state}")
+
+
+@passport_group.command("rotate-key")
+@click.option("--org", "org", required=True, metavar="ORG",
+              help="The organisation (name or id).")
+@pass_context
+def rotate_key_command(ctx: CliContext, org: str) -> None:
+    """Retire the organisation's signing key and make a new one that signs from now on. The
+    retired key stays published, so credentials it signed still verify, until withdrawn with
+    withdraw-key."""
+    with ctx.session() as session:
+        organisation = find_organisation(session, org)
+        new, old = rotate_key(session, None, organisation)
+        retired = f"; {old.kid} is retired and still verifies what it signed" if old else ""
+        click.echo(f"{organisation.name} signs with {new.kid} now{retired}.")
+
+
+@passport_group.command("withdraw-key")
+@click.argument("kid")
+@click.option("--org", "org", required=True, metavar="ORG",
+              help="The organisation (name or id).")
+@click.option("--reason", required=True, help="Why (for example: the key was exposed).")
+@pass_context
+def withdraw_key_command(ctx: CliContext, kid: str, org: str, reason: str) -> None:
+    """Withdraw a retired signing key (its kid, as `keys` lists it): it leaves the published
+    keys and every credential it signed is refused from now on (revoked in the status list).
+    Exits 3 for an unknown key, 6 for the current key or one withdrawn already."""
+    with ctx.session() as session:
+        organisation = find_organisation(session, org)
+        key = withdraw_key(session, None, organisation, kid, reason)
+        revoked = session.scalar(select(func.count()).select_from(IssuedCredential).where(
+            IssuedCredential.kid == key.kid, IssuedCredential.revoked_at.is_not(None)))
+        click.echo(f"Withdrew {key.kid}: the {revoked} credentials it signed no longer "
+                   "verify.")

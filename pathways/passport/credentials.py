@@ -33,6 +33,7 @@ from ..models import (
     AcceptedCredential,
     IssuedCredential,
     Organisation,
+    PassportKey,
     Person,
     RecordSource,
     TrainingRecord,
@@ -146,9 +147,11 @@ def credential_document(*, credential_id: str, issuer: Organisation, person: Per
     return document
 
 
-def sign(session: Session, issuer: Organisation, document: dict[str, Any]) -> str:
-    """Return ``document`` signed by the issuer's key as a compact VC-JWT (EdDSA)."""
-    key = signing_key(session, issuer)
+def sign(session: Session, issuer: Organisation, document: dict[str, Any],
+         key: PassportKey | None = None) -> str:
+    """Return ``document`` signed by the issuer's current key (or ``key``) as a compact
+    VC-JWT (EdDSA)."""
+    key = key or signing_key(session, issuer)
     claims = {**document, "iss": document["issuer"]["id"], "jti": document["id"],
               "iat": int(clock.now().timestamp())}
     payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -192,8 +195,9 @@ def issue_credential(session: Session, record: TrainingRecord, *, today: date,
         .order_by(IssuedCredential.id.desc())).first()
     if issued is not None and issued.valid_until == valid_until:
         return issued
-    key = signing_key(session, issuer)
-    index = take_status_index(session, key)
+    signing_key(session, issuer)  # made on first need
+    index = take_status_index(session, issuer.id)
+    key = signing_key(session, issuer)  # the current key, after any rotation just committed
     credential_id = f"urn:uuid:{uuid.uuid4()}"
     document = credential_document(credential_id=credential_id, issuer=issuer,
                                    person=record.person, subject=subject, record=record,
@@ -203,7 +207,8 @@ def issue_credential(session: Session, record: TrainingRecord, *, today: date,
                               person_id=record.person_id, record_id=record.id,
                               subject_id=subject.id, status_index=index,
                               valid_from=record.completed_on, valid_until=valid_until,
-                              token=sign(session, issuer, document), issued_at=clock.now())
+                              kid=key.kid, token=sign(session, issuer, document, key),
+                              issued_at=clock.now())
     session.add(issued)
     session.flush()
     return issued

@@ -24,10 +24,17 @@ from sqlalchemy.orm import Session
 from .. import audit, clock
 from ..csv_input import text_problem, whole_number
 from ..errors import InvalidInput, NotFound, Problem, Refused
-from ..models import AcceptedCredential, IssuedCredential, Organisation, Person, TrainingRecord
+from ..models import (
+    AcceptedCredential,
+    IssuedCredential,
+    Organisation,
+    PassportKey,
+    Person,
+    TrainingRecord,
+)
 from ..training.latest import records_removed
 from .credentials import sign, status_list_url
-from .keys import issuer_url
+from .keys import KeyRefused, issuer_url
 
 #: The smallest list (bits): 16 KB, the W3C recommendation for group privacy.
 MINIMUM_BITS = 131_072
@@ -208,6 +215,87 @@ def revoke_person_credentials(session: Session, actor: Person | None,
         except RevocationRefused:
             continue  # revoked meanwhile
     return revoked
+
+
+def withdraw_key(session: Session, actor: Person | None, organisation: Organisation, kid: str,
+                 reason: str, *, now: datetime | None = None) -> PassportKey:
+    """Withdraw a retired key: it leaves the JWKS and what it signed no longer verifies.
+
+    Every credential it signed that is not revoked is revoked with it (so its bit is set in
+    the status list for verifiers elsewhere, and the training records others made by
+    accepting it are removed); the service's own verifier refuses them as signed by a
+    withdrawn key. One conditional update: of two withdrawing at once, the second is told.
+
+    Raises
+    ------
+    InvalidInput
+        No reason, or one that cannot be kept.
+    NotFound
+        The organisation has no key with that ``kid``.
+    KeyRefused
+        The key is the current one (rotate first), or is withdrawn already.
+    """
+    problem = text_problem(reason, limit=REASON_LIMIT, multiline=True) or (
+        "" if (reason or "").strip() else "Give the reason for withdrawing the key")
+    if problem:
+        raise InvalidInput([Problem("reason", problem)], "The key was not withdrawn")
+    moment = now or clock.now()
+    text = (kid or "").strip()[:64]
+    changed = session.execute(
+        update(PassportKey)
+        .where(PassportKey.organisation_id == organisation.id, PassportKey.kid == text,
+               PassportKey.retired_at.is_not(None), PassportKey.withdrawn_at.is_(None))
+        .values(withdrawn_at=moment, withdrawal_reason=reason.strip())
+        .returning(PassportKey.id)
+        .execution_options(synchronize_session=False)).first()
+    if changed is None:
+        found = session.scalars(select(PassportKey).where(
+            PassportKey.organisation_id == organisation.id, PassportKey.kid == text)).first()
+        if found is None:
+            raise NotFound(f"{organisation.name} has no passport key {text!r}.")
+        if found.retired_at is None:
+            raise KeyRefused(f"{text} is {organisation.name}'s current key: rotate the key "
+                             "first, then withdraw the retired one.")
+        raise KeyRefused(f"The key {text} was withdrawn already.")
+    key = session.get(PassportKey, changed.id)
+    assert key is not None  # nosec B101 - just updated
+    session.refresh(key)
+    revoked = revoke_signed_by(session, actor, key, now=moment)
+    audit.record(session, actor, "passport_key_withdrawn", "organisation", organisation.id,
+                 f"Passport signing key {key.kid} withdrawn: {revoked} credentials it signed "
+                 "no longer verify", {"kid": key.kid, "revoked": revoked,
+                                      "reason": reason.strip()}, concerns=organisation)
+    session.flush()
+    return key
+
+
+def revoke_signed_by(session: Session, actor: Person | None, key: PassportKey, *,
+                     now: datetime | None = None) -> int:
+    """Revoke every credential a withdrawn key signed and not yet revoked; return how many.
+
+    One conditional update sets them revoked (the reason names the withdrawn key), then the
+    records organisations made by accepting any of them are removed.
+    """
+    moment = now or clock.now()
+    reason = (f"the key that signed it was withdrawn: {key.withdrawal_reason}"
+              if key.withdrawal_reason else "the key that signed it was withdrawn")
+    revoked = session.execute(
+        update(IssuedCredential)
+        .where(IssuedCredential.organisation_id == key.organisation_id,
+               IssuedCredential.kid == key.kid, IssuedCredential.revoked_at.is_(None))
+        .values(revoked_at=moment, revoked_by_id=actor.id if actor else None,
+                revocation_reason=reason[:REASON_LIMIT])
+        .returning(IssuedCredential.id)
+        .execution_options(synchronize_session=False)).scalars().all()
+    for start in range(0, len(revoked), 1000):  # bounded lists of bound parameters
+        accepted = session.scalars(
+            select(IssuedCredential)
+            .where(IssuedCredential.id.in_(revoked[start:start + 1000]),
+                   IssuedCredential.credential_id.in_(
+                       select(AcceptedCredential.credential_id)))).all()
+        for credential in accepted:
+            withdraw_acceptances(session, actor, credential)
+    return len(revoked)
 
 
 def withdraw_acceptances(session: Session, actor: Person | None,

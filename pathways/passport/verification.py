@@ -11,7 +11,8 @@ Open Badges 3.0's verification algorithm, and refused at the first thing wrong:
    issuer it names is not that organisation, or (with a receiving organisation) the issuer is
    not a partner of it;
 3. **tampered**: any byte changed since it was signed (the Ed25519 signature does not match,
-   checked with PyJWT; a part not in canonical base64url counts as changed);
+   checked with PyJWT; a part not in canonical base64url counts as changed); **key
+   withdrawn**: the issuer withdrew the (retired) key that signed it;
 4. **revoked**: the issuer's revocation list has its entry set, or the issuer holds no record
    of it;
 5. **not yet valid** before ``validFrom``, **expired** after ``validUntil`` (valid on that day).
@@ -58,6 +59,7 @@ class Verdict(LabelledEnum):
     NOT_YET_VALID = "not_yet_valid", "Not yet valid", "orange"
     REVOKED = "revoked", "Revoked", "red"
     MALFORMED = "malformed", "Not a credential", "grey"
+    KEY_WITHDRAWN = "key_withdrawn", "Key withdrawn", "red"
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,14 @@ def _verify(session: Session, token: str, *, today: date, receiving: Organisatio
         return _tampered(token)
     except PyJWTError:
         raise Unreadable("its signature cannot be read") from None
+    if key.withdrawn_at is not None:
+        because = f" ({key.withdrawal_reason})" if key.withdrawal_reason else ""
+        issuer = key.organisation
+        return Checked(Verdict.KEY_WITHDRAWN,
+                       f"Refused: it was signed with a key {issuer.name} withdrew on "
+                       f"{format_day(key.withdrawn_at.date())}{because}; ask {issuer.name} "
+                       "for the credential again", token=token, issuer=issuer.name,
+                       issuer_id=issuer.id)
     return _check_signed(session, token, key, _json_object(_decode(parts[1]), "payload"),
                          today=today, receiving=receiving, base_url=base_url)
 
