@@ -27,6 +27,8 @@ from pathways.training.status import TrainingStatus
 from pathways.vocabulary import CWP_CATEGORIES, FAMILIES, FUNDERS, TRANSITION_KINDS
 from webapp.jinja_imports import QuickImportTemplate
 
+from . import widgets
+
 #: The statuses pages show as tags (``status_tag`` in macros.html), by their class names.
 STATUS_KINDS = {kind.__name__: kind for kind in (ApprenticeshipStatus, OtjState, PostState, Rag,
                                              PairingStatus, ReviewState, ShadowingState,
@@ -72,6 +74,7 @@ def init_app(app: Flask) -> None:
     """Let templates find ``govuk_frontend_jinja`` and use the project's filters."""
     app.jinja_env.bytecode_cache = BYTECODE_CACHE
     app.jinja_env.template_class = QuickImportTemplate
+    widgets.init_app(app)
     app.jinja_loader = ChoiceLoader([
         PackageLoader("webapp"),
         PrefixLoader({
@@ -89,4 +92,5 @@ def init_app(app: Flask) -> None:
         day=day,
         month=month,
     )
-    app.jinja_env.globals.update(FAMILIES=FAMILIES, **STATUS_KINDS)
+    app.jinja_env.globals.update(FAMILIES=FAMILIES, checkbox_markup=widgets.checkbox_list,
+                                 place_titles_markup=widgets.place_titles, **STATUS_KINDS)
