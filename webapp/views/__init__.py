@@ -25,6 +25,7 @@ from . import (
     stories,
     team,
     training,
+    training_summary,
     workforce,
 )
 
@@ -33,6 +34,6 @@ def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
-                   stories, notifications, team, training, workforce, courses,
+                   stories, notifications, team, training, training_summary, workforce, courses,
                    passport):
         app.register_blueprint(module.blueprint)

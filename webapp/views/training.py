@@ -61,6 +61,7 @@ def matrix():
                            may_receive=bool(policy.can_receive_passports(me)),
                            charts=_charts(found),
                            manages=bool(policy.can_manage_training(me, organisation)),
+                           sees_partnership=bool(policy.can_see_partnership_training(me)),
                            pagination=keyset_pagination(found, "training.matrix", **args))
 
 
