@@ -860,7 +860,9 @@ def menu_for(actor: Person | None) -> frozenset[str]:
     (``can_edit_graph``), ``people``
     (``can_import_staff``), ``cohorts`` and ``story_review`` (``can_manage_apprenticeships``
     for the actor's organisation, ``can_review_stories``), ``audit`` (``can_read_audit``),
-    besides ``PUBLIC_MENU``.
+    ``training`` (the matrix: ``can_see_training_matrix`` for the actor's organisation) or
+    else ``my_training`` (their own training, ``/training/mine``: ``can_use_own_pages``), besides
+    ``PUBLIC_MENU``.
 
     Examples
     --------
@@ -883,4 +885,8 @@ def menu_for(actor: Person | None) -> frozenset[str]:
     for names, decision in decided.items():
         if decision:
             areas.update(names)
+    if can_see_training_matrix(actor, actor.organisation):
+        areas.add("training")
+    elif can_use_own_pages(actor):  # one's own training is one's own page
+        areas.add("my_training")
     return frozenset(areas)

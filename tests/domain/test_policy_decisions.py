@@ -548,12 +548,12 @@ RUNS_THINGS = SIGNED_IN | {"people", "cohorts", "workforce", "story_review"}
 #: actor -> the menu's areas.
 MENU = {
     None: PUBLIC,
-    "staff": SIGNED_IN,
-    "manager": SIGNED_IN | {"team"},
-    "champion": SIGNED_IN,
-    "lnd": RUNS_THINGS | {"edit_map"},
-    "partnership_lnd": RUNS_THINGS,
-    "admin": RUNS_THINGS | {"audit"},
+    "staff": SIGNED_IN | {"my_training"},
+    "manager": SIGNED_IN | {"team", "training"},
+    "champion": SIGNED_IN | {"my_training"},
+    "lnd": RUNS_THINGS | {"edit_map", "training"},
+    "partnership_lnd": RUNS_THINGS | {"training"},
+    "admin": RUNS_THINGS | {"audit", "training"},
 }
 
 

@@ -166,15 +166,18 @@ def test_the_matrix_covers_every_actor_and_subject():
 PUBLIC_MENU = ["Career map", "Plan a route", "What can I reach?", "Compare roles",
                "Career stories"]
 SIGNED_IN_MENU = PUBLIC_MENU + ["Your profile", "Champions", "Shadowing"]
-LND_MENU = SIGNED_IN_MENU + ["People", "Cohorts", "Workforce", "Stories to approve"]
-MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Edit the map", "People", "Cohorts", "Workforce",
-                                   "Stories to approve"]
+LND_MENU = SIGNED_IN_MENU + ["Training", "People", "Cohorts", "Workforce",
+                             "Stories to approve"]
+MAP_EDITOR_MENU = SIGNED_IN_MENU + ["Training", "Edit the map", "People", "Cohorts",
+                                   "Workforce", "Stories to approve"]
+#: Everyone's own training page, for those who do not see a training matrix.
+OWN_TRAINING_MENU = SIGNED_IN_MENU + ["Your training"]
 #: actor -> the menu's links, in order (``policy.menu_for`` decides which).
 MENU = {
-    "staff": SIGNED_IN_MENU, "manager": SIGNED_IN_MENU + ["Your team"],
-    "champion": SIGNED_IN_MENU,
+    "staff": OWN_TRAINING_MENU, "manager": SIGNED_IN_MENU + ["Your team", "Training"],
+    "champion": OWN_TRAINING_MENU,
     "lnd": MAP_EDITOR_MENU, "admin": LND_MENU + ["Audit log"], "partnership_lnd": LND_MENU,
-    "outsider": SIGNED_IN_MENU, "anonymous": PUBLIC_MENU,
+    "outsider": OWN_TRAINING_MENU, "anonymous": PUBLIC_MENU,
 }
 
 
