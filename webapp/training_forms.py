@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -172,3 +173,15 @@ class RequirementForm(CreatesRecord, Form):
         self.role.choices = [("", "Choose a role"), *roles]
         self.subject.choices = [("", "Choose a subject"), *subjects]
         return self
+
+
+class TrainingImportForm(Form):
+    """Upload training records (CSV or XLSX) of the organisation's people."""
+
+    training_file = FileField(
+        "Training records (CSV or Excel file)", widget=GovFileInput(),
+        description="Columns: email, staff_id, subject, completed_on, provider, evidence. "
+                    "Subject, completed_on and an email or staff_id are required.",
+        validators=[FileRequired(message="Choose a CSV or Excel file to upload"),
+                    FileAllowed(["csv", "xlsx"], message="The file must be a CSV file (.csv) "
+                                "or an Excel workbook (.xlsx)")])

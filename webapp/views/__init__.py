@@ -25,6 +25,7 @@ from . import (
     stories,
     team,
     training,
+    training_files,
     training_summary,
     workforce,
 )
@@ -35,5 +36,5 @@ def register(app: Flask) -> None:
     for module in (main, explore, planner, api, accounts, people, admin_graph, admin_people,
                    cohorts, apprenticeships, cohort_files, placements, mentoring, development,
                    stories, notifications, team, training, training_summary, workforce, courses,
-                   passport):
+                   passport, training_files):
         app.register_blueprint(module.blueprint)

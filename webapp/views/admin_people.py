@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from pathways.audit import ACTION_LABELS, ENTITY_LABELS, label_of
-from pathways.errors import InvalidInput, Problem
+from pathways.errors import InvalidInput
 from pathways.mentoring import champions
 from pathways.models import ACCESS_ROLES, AuditEvent, Person
 from pathways.people import pages
@@ -60,6 +60,7 @@ from .shared import (
     error_list,
     keyset_asked,
     keyset_pagination,
+    problem_items,
     template_download,
 )
 
@@ -77,8 +78,6 @@ CHAMPION_COLUMNS = [
     ("open_to_partnership", "yes to be offered to people across the partnership; empty means "
                             "no"),
 ]
-#: At most this many problems of a refused import are listed in the error summary.
-SHOWN_PROBLEMS = 100
 #: Audit details never shown, whatever an event holds.
 HIDDEN_DETAILS = re.compile(r"password|hash|token|equality|ethnic|disab|sex|gender|religion|"
                             r"age_band", re.IGNORECASE)
@@ -219,7 +218,7 @@ def import_staff_page():
     if isinstance(saved.error, InvalidInput):  # every bad row is listed
         form.staff_file.errors = [f"The file has {len(saved.error.problems)} problem(s): "
                                   "nothing was imported"]
-        return page(400, _problem_items(saved.error.problems, "#staff_file"))
+        return page(400, problem_items(saved.error.problems, "#staff_file"))
     if saved.clashed:  # someone added one of these people at the same moment
         form.staff_file.errors = ["Someone else changed these people while the file was "
                                   "imported: nothing was imported. Upload it again."]
@@ -263,7 +262,7 @@ def import_champions_page():
     if isinstance(saved.error, InvalidInput):  # every bad row is listed
         form.champions_file.errors = [f"The file has {len(saved.error.problems)} problem(s): "
                                       "nothing was imported"]
-        return page(400, _problem_items(saved.error.problems, "#champions_file"))
+        return page(400, problem_items(saved.error.problems, "#champions_file"))
     return page(400, error_list(form)) if form.is_submitted() else page()
 
 
@@ -351,22 +350,13 @@ def _refused(person: Person, saved: Submission, **forms):
     """Show the account with the domain's problems (listed at the access roles), if any."""
     if not isinstance(saved.error, InvalidInput):
         return None
-    return _user_page(person, errors=_problem_items(saved.error.problems, "#access-roles"),
+    return _user_page(person, errors=problem_items(saved.error.problems, "#access-roles"),
                       **forms)
 
 
 def _no_field(_where: str) -> str:
     """Place no problem on a field: the account and import pages list them themselves."""
     return ""
-
-
-def _problem_items(problems: list[Problem], href: str) -> list[dict]:
-    """Return the error summary items for a refusal, with a count of any not listed."""
-    items = [{"text": str(problem), "href": href} for problem in problems[:SHOWN_PROBLEMS]]
-    if len(problems) > SHOWN_PROBLEMS:
-        items.append({"text": f"and {len(problems) - SHOWN_PROBLEMS} more problems",
-                      "href": href})
-    return items
 
 
 def _in_utc(moment: datetime) -> datetime:

@@ -45,13 +45,11 @@ from ..extensions import current_graph, db
 from ..form_fields import EARLIEST_DAY, LATEST_DAY
 from ..submit import submit
 from .apprenticeship_access import ID, apprenticeship_or_404, cohort_or_404, managed_organisation
-from .shared import download, error_list, template_download
+from .shared import download, error_list, problem_items, template_download
 
 blueprint = Blueprint("cohort_files", __name__)
 #: The download formats in a URL; any other is 404.
 FORMAT = f"<any({', '.join(FORMATS)}):fmt>"
-#: At most this many problems of a refused import are listed in the error summary.
-SHOWN_PROBLEMS = 100
 #: What each column of the import holds, for the page.
 COLUMN_HELP = [
     ("email", "The apprentice's work email address. They must already have an account: "
@@ -128,15 +126,6 @@ def imported_message(result: ApprenticeshipImportResult) -> str:
     return (f"Imported {count(result.apprenticeships, 'apprenticeship', 'apprenticeships')} "
             f"({count(result.cohorts, 'new cohort', 'new cohorts')}, "
             f"{count(result.posts_reserved, 'post', 'posts')} reserved).")
-
-
-def problem_items(problems: list[Problem], href: str) -> list[dict]:
-    """Return the error summary items for a refused import, with a count of any not listed."""
-    items = [{"text": str(problem), "href": href} for problem in problems[:SHOWN_PROBLEMS]]
-    if len(problems) > SHOWN_PROBLEMS:
-        items.append({"text": f"and {len(problems) - SHOWN_PROBLEMS} more problems",
-                      "href": href})
-    return items
 
 
 def _cohorts_url() -> str:

@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from wtforms import Field
 
 from pathways import audit
-from pathways.errors import UnknownNode
+from pathways.errors import Problem, UnknownNode
 from pathways.exports import FORMATS, export
 from pathways.lookup import resolve_node
 from pathways.models import Organisation, Person
@@ -57,6 +57,20 @@ def error_list(form, href: str | None = None) -> list[dict]:
     for field in form:
         for message in field.errors:
             items.append({"text": message, "href": href or f"#{field.id}"})
+    return items
+
+
+#: At most this many problems of a refused import are listed in the error summary.
+SHOWN_PROBLEMS = 100
+
+
+def problem_items(problems: list[Problem], href: str) -> list[dict]:
+    """Return the error summary items for a refused import (every row's problem, linking to
+    the file field ``href``), with a count of any past ``SHOWN_PROBLEMS``."""
+    items = [{"text": str(problem), "href": href} for problem in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        items.append({"text": f"and {len(problems) - SHOWN_PROBLEMS} more problems",
+                      "href": href})
     return items
 
 
