@@ -87,8 +87,8 @@ class AuditFilterForm(Form):
     entity_type = SelectField("What changed", choices=[], widget=GovSelect(),
                               validators=[Optional()])
     person = StringField("Person", validators=[Optional(), Length(max=100)],
-                         description="Part of the name or email of who made the change or "
-                                     "whom it is about", widget=GovTextInput(),
+                         description="The start of the name or email of who made the "
+                                     "change or whom it is about", widget=GovTextInput(),
                          render_kw={"spellcheck": "false"})
     since = StringField("From (YYYY-MM-DD)", validators=[Optional()], widget=GovTextInput(),
                         render_kw={"spellcheck": "false", "inputmode": "numeric"})

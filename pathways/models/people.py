@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,6 +92,10 @@ class Person(Base):
         # The people lists by name: within one organisation, and across a partnership.
         Index("ix_people_organisation_id_name", "organisation_id", "name", "id"),
         Index("ix_people_name", "name", "id"),
+        # The team page: a team by name (``policy.team_filter``).
+        Index("ix_people_team_id_name", "team_id", "name", "id"),
+        # The audit log's person filter: names beginning with the words typed, any case.
+        Index("ix_people_name_folded", text("lower(name)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +103,7 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     staff_id: Mapped[str | None] = mapped_column(String(50))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Bumped to end every session of this person (disablement, password change).
@@ -279,12 +284,14 @@ class AuditEvent(Base):
         Index("ix_audit_events_organisation_id_at", "organisation_id", "at", "id"),
         Index("ix_audit_events_entity_type_organisation_id", "entity_type", "organisation_id",
               "at", "id"),
+        # By or about a person, newest first (the log's person filter).
+        Index("ix_audit_events_actor_id_at", "actor_id", "at", "id"),
+        Index("ix_audit_events_entity_type_entity_id", "entity_type", "entity_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"),
-                                                 index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     #: The organisation the event concerns (whose reach may read it); None for the shared
     #: map's events, and for older events it could not be worked out for (shown to no one).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),

@@ -446,6 +446,58 @@ def test_the_audit_log_never_shows_passwords_or_equality_data(app, client, enter
     assert "SECRET" not in page
 
 
+def test_the_audit_logs_person_filter_finds_people_by_the_start_of_a_name_or_email(
+        app, client, enter, people):
+    """The words typed name people (in reach) by the start of their name or email, any case,
+    and the events by or about them are found by their ids: same queries at 3 and 63 events."""
+    from pathways import audit
+    from pathways.people.accounts import create_person
+    from pathways.people.pages import PEOPLE_NAMED
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    def record(count: int, by: str) -> None:
+        with app.app_context():
+            actor = db.session.get(Person, people[by])
+            for number in range(count):
+                audit.record(db.session, actor, "update", "person", people["staff"],
+                             f"{by} change {number}", concerns=actor)
+            db.session.commit()
+
+    enter("admin")
+    shown = lambda path: int(re.search(r"(\d+) events?",  # noqa: E731
+                                       client.get(path).get_data(as_text=True)).group(1))
+    before = shown("/admin/audit?person=colleague")
+    record(3, "colleague")
+    assert shown("/admin/audit?person=Colleague") == before + 3  # by them, any case
+    assert shown("/admin/audit?person=COLLEAGUE@example.org") == before + 3  # the email
+    assert shown("/admin/audit?person=olleague") == 0  # the middle of a name names no one
+    assert shown("/admin/audit?person=staff") >= 3  # about the staff member (and by them)
+    with app.app_context():
+        engine = db.engine
+    with counting(engine) as few:
+        client.get("/admin/audit?person=colleague")
+    record(60, "colleague")
+    with counting(engine) as many:
+        page = client.get("/admin/audit?person=colleague").get_data(as_text=True)
+    assert many.count == few.count, many.statements
+    assert "colleague change 59" in page and 'rel="next"' in page
+    assert not any("like '%" in statement.lower() for statement in many.statements)
+
+    with app.app_context():  # more people than are looked up: say so, as a problem
+        admin = db.session.get(Person, people["admin"])
+        for number in range(PEOPLE_NAMED + 1):
+            create_person(db.session, email=f"zed{number:03}@example.org",
+                          name=f"Zed {number:03}", organisation=admin.organisation,
+                          roles=["staff"])
+        db.session.commit()
+    many_zeds = client.get("/admin/audit?person=zed")
+    assert many_zeds.status_code == 400 and "There is a problem" in many_zeds.text
+    assert f"More than {PEOPLE_NAMED} people" in html.unescape(many_zeds.text)
+    assert client.get("/admin/audit?person=Zed 007").status_code == 200
+    assert client.get("/admin/audit?person=%F4%8F%BF%BF").status_code == 200  # U+10FFFF
+
+
 def test_the_audit_log_pages(app, client, enter, people):
     from pathways import audit
     from webapp.extensions import db

@@ -285,9 +285,16 @@ def audit_log():
     form.entity_type.choices = [("", "Everything")] + sorted(
         ((kind, label_of(kind, ENTITY_LABELS)) for kind in pages.audit_kinds(db.session, actor)),
         key=lambda choice: choice[1])
-    errors = [] if form.validate() else error_list(form)
+    valid = form.validate()
+    words = (form.person.data or "").strip() if valid else ""
+    named = pages.people_named(db.session, actor, words) if words else None
+    if named is not None and named.more:
+        form.person.errors = [f"More than {pages.PEOPLE_NAMED} people's names or emails begin "
+                              f"with “{words}”: give more of the name, or the email address"]
+    errors = error_list(form) if not valid or form.person.errors else []
     filters = {} if errors else {
-        "entity_type": form.entity_type.data or "", "person": (form.person.data or "").strip(),
+        "entity_type": form.entity_type.data or "",
+        "person": named.ids if named is not None else None,
         "since": form.day(form.since), "until": form.day(form.until)}
     found = pages.audit_events(db.session, actor, filters.pop("entity_type", ""),
                                per_page=PER_PAGE, **keyset_asked(), **filters)
