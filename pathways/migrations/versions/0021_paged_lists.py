@@ -1,7 +1,7 @@
 """indexes behind the team page, the audit log's person filter and its people lookup
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 11:50:00
 
 The team page reads a team by name a page at a time by keyset: ``ix_people_team_id_name``
@@ -15,8 +15,8 @@ them (``ix_audit_events_actor_id_at``, replacing the index on the actor alone) o
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
