@@ -86,9 +86,13 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
         problems = limit_problems(session, apprenticeship, worked_on, amount)
     if problems:
         raise InvalidInput(problems, "The hours were not logged")
-    entry = OtjEntry(worked_on=worked_on, hours=amount, activity=activity,
-                     note=(note or "").strip(), recorded_by_id=actor.id if actor else None)
-    apprenticeship.otj_entries.append(entry)
+    # Linked from the entry's side, not appended to ``apprenticeship.otj_entries``: that
+    # would load every entry of the apprenticeship (the lock above reloads it) to add one;
+    # the backref adds it to the list only if the list is loaded.
+    entry = OtjEntry(apprenticeship=apprenticeship, worked_on=worked_on, hours=amount,
+                     activity=activity, note=(note or "").strip(),
+                     recorded_by_id=actor.id if actor else None)
+    session.add(entry)
     session.flush()
     audit.record(session, actor, "log_otj", "apprenticeship", apprenticeship.id,
                  f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
