@@ -189,6 +189,12 @@ def test_the_matrix_asks_the_same_queries_whatever_the_size(engine, session, wor
         matrix = training_matrix(session, council, people, TODAY)
     assert matrix.total == 35
     assert large.count == small.count, large.statements
+    with counting(engine) as deep:  # the second page, by keyset
+        second = training_matrix(session, council, people, TODAY, after=matrix.after,
+                                 number=2)
+    assert deep.count == small.count, deep.statements
+    assert len(second.rows) == 35 - 25 and second.after is None and second.before
+    assert not {row.person_id for row in second.rows} & {row.person_id for row in matrix.rows}
 
 
 def test_the_compliance_report_lists_everyone_and_totals(session, world):
