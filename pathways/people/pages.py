@@ -124,10 +124,13 @@ def audit_kinds(session: Session, actor: Person) -> list[str]:
     kinds = kinds.union_all(
         select(select(func.min(later.entity_type)).where(later.entity_type > kinds.c.kind)
                .scalar_subquery()).where(kinds.c.kind.is_not(None)))
-    readable = select(AuditEvent.id).where(AuditEvent.entity_type == kinds.c.kind,
-                                           audit_filter(actor))
+    # One readable event of the kind, as a scalar subquery with a LIMIT: PostgreSQL turns an
+    # EXISTS into a semi-join, which read every event of the region (325 ms at 312,000).
+    readable = (select(AuditEvent.id).where(AuditEvent.entity_type == kinds.c.kind,
+                                            audit_filter(actor))
+                .limit(1).scalar_subquery())
     return list(session.scalars(select(kinds.c.kind).where(kinds.c.kind.is_not(None),
-                                                           readable.exists())
+                                                           readable.is_not(None))
                                 .order_by(kinds.c.kind)))
 
 
