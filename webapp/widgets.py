@@ -22,6 +22,11 @@ from jinja2 import Template
 from markupsafe import Markup, escape
 from wtforms import Field
 
+#: The GOV.UK text input, whose macro shows its value once, as ``value="..."``, escaped.
+TEXT_INPUT = "govuk_frontend_wtf/input.html"
+#: What a kept text input holds in place of a typed value (escaping leaves it as it is).
+HOLE = "\x00value\x00"
+
 
 def render_widget(widget: GovFormBase, params: dict) -> Markup:
     """Render a GOV.UK form widget's template with ``params`` alone, kept once rendered.
@@ -33,24 +38,34 @@ def render_widget(widget: GovFormBase, params: dict) -> Markup:
     (``WidgetCache``): a page's fields mostly look the same from one request to the next (the
     route planner's options), and a GOV.UK macro costs a few hundred microseconds. What
     someone typed (a field's value, a date's boxes) and fields on signed-in pages are never
-    kept. The markup is the same byte for byte (``tests/web/test_form_widgets.py`` renders
-    every field of every form both ways).
+    kept: a text input is kept with a hole where its value goes (``HOLE``), filled in,
+    escaped as the macro escapes it, each time it is used. The markup is the same byte for
+    byte (``tests/web/test_form_widgets.py`` renders every field of every form both ways).
     """
     template = current_app.jinja_env.get_template(widget.template)
+    value = params.get("value")
+    holed = widget.template == TEXT_INPUT and isinstance(value, str) and bool(value)
+    if holed:
+        params = {**params, "value": HOLE}
     key = _widget_key(template, widget, params)
     cache: WidgetCache = current_app.extensions["widget_cache"]
     html = cache.get(key) if key is not None else None
     if html is None:
         # Markup: the GOV.UK macros escape what they are given, as under render_template.
         html = Markup(template.render(params=params))  # nosec B704
+        if holed and html.count(HOLE) != 1:  # not only in value="...": render it as it is
+            return Markup(template.render(params={**params, "value": value}))  # nosec B704
         if key is not None:
             cache.put(key, html)
+    if holed:
+        # Markup: the value is escaped as the macro escapes it (markupsafe's escape).
+        return Markup(str(html).replace(HOLE, str(escape(value))))  # nosec B704
     return html
 
 
 def _widget_key(template: Template, widget: GovFormBase, params: dict) -> tuple | None:
     """Return the key a widget is kept under, or None when it is not to be kept."""
-    if (params.get("value") or widget.template.endswith("/date.html")
+    if (params.get("value") not in (None, "", HOLE) or widget.template.endswith("/date.html")
             or current_user.is_authenticated):
         return None
     try:

@@ -3,6 +3,7 @@
 import importlib
 import pkgutil
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from flask import render_template, render_template_string
@@ -181,8 +182,9 @@ class DatedForm(FlaskForm):
 
 
 def test_only_what_the_form_defines_is_kept_and_only_on_public_pages(app, client, enter):
-    """Kept: a field as the form defines it. Not kept: a typed value, a date's boxes, a
-    parameter that is not plain data, any field on a signed-in page."""
+    """Kept: a field as the form defines it. Not kept: a typed value (a text input is kept
+    with a hole for it), a date's boxes, a parameter that is not plain data, any field on a
+    signed-in page."""
 
     class Later:
         def __str__(self):
@@ -192,12 +194,26 @@ def test_only_what_the_form_defines_is_kept_and_only_on_public_pages(app, client
     with app.test_request_context("/"):
         before = len(cache._entries)
         assert "later" in Named(formdata=None).name(params={"hint": {"text": Later()}})
-        Named(formdata=None, data={"name": "Ada Lovelace"}).name()
-        DatedForm(formdata=None).held_on()
+        DatedForm(formdata=None, data={"held_on": date(1815, 12, 10)}).held_on()
         assert len(cache._entries) == before
+        Named(formdata=None, data={"name": "Ada Lovelace"}).name()  # kept with a hole
         Named(formdata=None).name()
-        assert len(cache._entries) == before + 1
+        assert len(cache._entries) == before + 2
+        assert not any("Ada" in html for html in cache._entries.values())
     enter("staff")
     kept = len(cache._entries)
     assert client.get("/routes?within_years=7").status_code == 200
     assert len(cache._entries) == kept
+
+
+@pytest.mark.parametrize("typed", ["Ada", "Ada <b> & \"Grace\" 'Hopper'", "\u00e9t\u00e9 &amp; x"])
+def test_a_text_input_is_kept_with_a_hole_for_what_was_typed(app, typed):
+    with app.test_request_context("/"):
+        cache = app.extensions["widget_cache"]
+        with upstream_widgets():
+            expected = Named(formdata=None, data={"name": typed}).name()
+        first = Named(formdata=None, data={"name": typed}).name()
+        again = Named(formdata=None, data={"name": typed}).name()
+        other = Named(formdata=None, data={"name": "someone else"}).name()
+    assert first == again == expected and "someone else" in other
+    assert not any("Ada" in html or "someone" in html for html in cache._entries.values())
