@@ -226,7 +226,7 @@ def routes_between(G: nx.DiGraph, source: str, target: str,
         return _search(G, source, target, options, options.by, options.k, distinct=False)
     if not routes:
         raise RouteNotFound(_no_route_message(G, source, target))
-    return routes
+    return [explain_route(G, route) for route in routes]
 
 
 def distinct_routes(G: nx.DiGraph, source: str, target: str,
@@ -278,7 +278,7 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
 
     def route_of(path: tuple[str, ...]) -> Route | None:
         if path not in made:
-            route = make_route(G, path, options)
+            route = make_route(G, path, options, explain=False)
             within = options.within_months
             made[path] = None if route is None or (
                 within is not None and route.total_months > within) else route
@@ -329,7 +329,7 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
             rest.append(route)
     front = sorted((best_of_kind[kind] for kind in shown),
                    key=lambda r: _order_key(r, options.by))
-    return _label((front + rest)[:options.k])
+    return _label([explain_route(G, route) for route in (front + rest)[:options.k]])
 
 
 def path_from_ids(G: nx.DiGraph, ids: str | Iterable[str]) -> tuple[str, ...]:
@@ -456,19 +456,21 @@ def _search(G: nx.DiGraph, source: str, target: str, options: RouteOptions, orde
         bound = min(bound, limit)
     if not routes:
         raise RouteNotFound(_no_route_message(G, source, target))
-    return routes
+    return [explain_route(G, route) for route in routes]
 
 
 def _explainer(G: nx.DiGraph, options: RouteOptions
                ) -> Callable[[tuple[str, ...]], Route | None]:
-    """Return ``route_of(path)``: the path explained (:func:`make_route`), or None when it is
-    not a valid route for ``options`` (too many steps, prerequisites not met in order, too
-    many self-funded steps, longer than ``within_months``); each path explained once."""
+    """Return ``route_of(path)``: the path as a route (:func:`make_route`, its words left
+    for :func:`explain_route`), or None when it is not a valid route for ``options`` (too
+    many steps, prerequisites not met in order, too many self-funded steps, longer than
+    ``within_months``); each path looked at once."""
     made: dict[tuple[str, ...], Route | None] = {}
 
     def route_of(path: tuple[str, ...]) -> Route | None:
         if path not in made:
-            route = make_route(G, path, options) if len(path) - 1 <= MAX_STEPS else None
+            route = (make_route(G, path, options, explain=False)
+                     if len(path) - 1 <= MAX_STEPS else None)
             within = options.within_months
             made[path] = None if route is None or (
                 within is not None and route.total_months > within) else route
@@ -620,12 +622,15 @@ def kind_of(G: nx.DiGraph, steps: Sequence[Step]) -> tuple[str, ...]:
                  if s.kind != HELD and G.nodes[s.target]["kind"] == "qualification")
 
 
-def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions) -> Route | None:
+def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions,
+               explain: bool = True) -> Route | None:
     """Explain ``path`` step by step, or return None if its prerequisites are not met in order.
 
     A step into a qualification the person holds is the virtual ``held`` step. Months in
     the role at the start (``options.months_in_role``) count toward the first step's
-    experience gate.
+    experience gate. ``explain=False`` leaves the words out (each step's explanation and
+    the route's reasons, most of the cost): the searches weigh many candidate paths and
+    :func:`explain_route` words only those they answer with.
     """
     gained: dict[str, str] = {q: "held" for q in options.have}
     steps: list[Step] = []
@@ -633,7 +638,7 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions) -> Rou
     self_funded = changes = 0
     for number, (u, v) in enumerate(itertools.pairwise(path), start=1):
         if v in options.have:  # the virtual step from the start to a held qualification
-            steps.append(_held_step(G, number, u, v))
+            steps.append(_held_step(G, number, u, v, explain))
             continue
         data = G.edges[u, v]
         missing = [r for r in data["requires"] if r not in gained]
@@ -646,7 +651,8 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions) -> Rou
         step = Step(number, u, v, data["kind"], data["months"], gate - counted,
                     data["cost_gbp"], data["funding"], data["earn_while_learning"], requires, "",
                     counted)
-        step = _with_explanation(G, step)
+        if explain:
+            step = _with_explanation(G, step)
         steps.append(step)
         total_months += step.total_months
         total_cost += step.cost_gbp
@@ -660,13 +666,32 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions) -> Rou
         return None
     route_steps = tuple(steps)
     return Route(tuple(path), route_steps, total_months, total_cost, self_funded,
-                 tuple(why_this_order(G, route_steps)), kind_of(G, route_steps), cost_to_you,
-                 unpaid, changes)
+                 tuple(why_this_order(G, route_steps)) if explain else (),
+                 kind_of(G, route_steps), cost_to_you, unpaid, changes)
 
 
-def _held_step(G: nx.DiGraph, number: int, u: str, v: str) -> Step:
+def explain_route(G: nx.DiGraph, route: Route) -> Route:
+    """Return ``route`` with its words: each step's explanation and the reasons for the order
+    (what :func:`make_route` gives with ``explain=True``); a route with them is returned as
+    it is.
+
+    Examples
+    --------
+    >>> path = ("care-worker", "social-work-degree-university", "newly-qualified-social-worker")
+    >>> bare = make_route(G, path, RouteOptions(), explain=False)
+    >>> bare.steps[0].explanation, explain_route(G, bare) == make_route(G, path, RouteOptions())
+    ('', True)
+    """
+    if all(step.explanation for step in route.steps):
+        return route
+    steps = tuple(step if step.explanation else _with_explanation(G, step)
+                  for step in route.steps)
+    return replace(route, steps=steps, why=tuple(why_this_order(G, steps)))
+
+
+def _held_step(G: nx.DiGraph, number: int, u: str, v: str, explain: bool = True) -> Step:
     step = Step(number, u, v, HELD, 0, 0, 0, "none", True, (), "")
-    return _with_explanation(G, step)
+    return _with_explanation(G, step) if explain else step
 
 
 def _with_explanation(G: nx.DiGraph, step: Step) -> Step:
