@@ -55,7 +55,7 @@ def test_no_serious_accessibility_violations(page, screenshot, axe_source, name)
     path, status = PAGES[name]
     response = page.goto(path)
     assert response.status == status, f"{path} answered {response.status}"
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     screenshot(page, name)
     violations = run_axe(page, axe_source)
     blocking = [v for v in violations if v["impact"] in BLOCKING]

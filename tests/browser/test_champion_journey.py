@@ -116,7 +116,7 @@ def sign_out(page) -> None:
     """Sign out with the header's button."""
     page.get_by_role("navigation", name="Your account").get_by_role(
         "button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out")
     settled(page)
@@ -299,7 +299,7 @@ def test_staff_find_a_champion_who_logs_a_session_then_shadow_and_read_stories(
     # The button's name ends with the action, visually hidden ("Mark done: ...").
     item.get_by_role("button", name=re.compile(rf"^Mark done\s*:\s*{re.escape(action)}$")) \
         .click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         f"Action done: {action}")
     settled(page)
@@ -357,7 +357,7 @@ def test_staff_find_a_champion_who_logs_a_session_then_shadow_and_read_stories(
     expect(waiting).to_contain_text("Ella Hughes")
     accessible(page, axe_source, "/shadowing/approvals")
     waiting.get_by_role("button", name=re.compile(r"^Approve Jordan Reed’s request")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Approved: Jordan Reed")
     settled(page)

@@ -73,7 +73,7 @@ def test_a_map_edit_made_meanwhile_is_shown_field_by_field(signed_in, screenshot
     # This window, opened before that save, changes the note.
     first.get_by_label("Note", exact=True).fill("Checked against the 2026 survey")
     first.get_by_role("button", name="Save changes").click()
-    first.wait_for_load_state("networkidle")
+    first.wait_for_load_state()
     # The conflict page answers 409 Conflict, which Chromium logs as a failed load.
     first.errors[:] = [e for e in first.errors if "status of 409" not in e]
     settled(first)

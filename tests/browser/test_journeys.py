@@ -19,7 +19,7 @@ def assert_no_console_errors(page, where: str) -> None:
 def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
     # Start page: search for a role by its exact title.
     page.goto("/")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     screenshot(page, "start")
     assert_no_console_errors(page, "/")
     page.get_by_label("Search for a role or qualification").fill("Care worker")
@@ -30,7 +30,7 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
     page.locator("#results").get_by_role("link", name="Care worker", exact=True).click()
     expect(page).to_have_url(re.compile(r"/roles/care-worker$"))
     expect(page.locator("h1")).to_have_text("Care worker")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     screenshot(page, "role-care-worker")
     assert_no_console_errors(page, page.url)
 
@@ -38,7 +38,7 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Plan a route").click()
     expect(page).to_have_url(re.compile(r"/routes$"))
     expect(page.locator("h1")).to_have_text("Plan a route")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert_no_console_errors(page, page.url)
     source = page.get_by_label("Where you are now", exact=True)
     target = page.get_by_label("Where you want to get to", exact=True)
@@ -56,7 +56,7 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
     # The answer opens at the results: the next Tab goes into them, not back to the header.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#results') !== null")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert_no_console_errors(page, page.url)
     step = route_1.locator("details.govuk-details").first
     explanation = step.locator(".govuk-details__text p.govuk-body").first
@@ -79,7 +79,7 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
             .to_be_visible()
 
     # Progressive enhancement: pan and zoom with svg-pan-zoom, and the page's own buttons.
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator("#career-map")).to_have_class(re.compile(r"\bapp-map--interactive\b"))
     expect(page.locator("#map-controls").get_by_role("button", name="Zoom in")).to_be_visible()
     screenshot(page, "map-route-1")
@@ -88,7 +88,7 @@ def test_search_plan_a_route_and_show_it_on_the_map(page, screenshot):
 
 def test_career_map_has_no_csp_violations(page):
     page.goto("/map")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator("#map-controls").get_by_role("button", name="Zoom out")).to_be_visible()
     assert_no_console_errors(page, page.url)
 

@@ -216,7 +216,7 @@ def test_plan_a_route_and_open_it_on_the_map_by_keyboard(wide):
     wide.keyboard.type("Social worker")
     with wide.expect_navigation():
         wide.keyboard.press("Enter")  # submits the form
-    wide.wait_for_load_state("networkidle")
+    wide.wait_for_load_state()
     settled(wide)
     expect(wide.locator("#route-1")).to_be_visible()
     link = tab_to(wide, lambda e: e["tag"] == "a" and re.search(r"on the (career )?map", e["text"])
@@ -227,7 +227,7 @@ def test_plan_a_route_and_open_it_on_the_map_by_keyboard(wide):
     assert look["background"] == "rgb(255, 221, 0)" and look["shadow"] != "none", look
     with wide.expect_navigation():
         wide.keyboard.press("Enter")
-    wide.wait_for_load_state("networkidle")
+    wide.wait_for_load_state()
     settled(wide)
     assert urlsplit(wide.url).path == "/map"
     route = [e.get_attribute("id") for e in wide.locator("#career-map .node.highlighted").all()]

@@ -56,7 +56,7 @@ def test_a_person_reads_their_notifications_and_chooses_email(page, screenshot):
     expect(page.locator("#unread-count")).to_contain_text("You have 2 unread notifications")
 
     page.get_by_role("button", name=re.compile("^Mark as read ?: champion accepted")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     settled(page)
     expect(account.get_by_role("link", name=re.compile(r"^Notifications \(1 unread ?\)$"))
            ).to_be_visible()

@@ -43,7 +43,7 @@ def page(browser, people_server):
 
 def check_page(page, axe_source: str, where: str) -> None:
     """No console errors (CSP included) and no serious accessibility problems."""
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert not page.errors, f"console errors on {where}: {page.errors}"
     blocking = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
     assert not blocking, f"axe-core on {where}:\n{describe(blocking)}"
@@ -64,7 +64,7 @@ def test_staff_set_a_target_and_see_a_personalised_route(page, screenshot, axe_s
     page.locator('input[name="email"]').fill("staff@example.org")
     page.locator('input[name="password"]').fill(GOOD_PASSWORD)
     page.locator('form:has(input[name="password"]) [type="submit"]').click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page).not_to_have_url(re.compile(r"/login"))
 
     # The profile: current role, a qualification held, then the target.

@@ -99,14 +99,14 @@ def test_a_manager_decides_a_shadowing_request_from_the_team_page(page, screensh
     accessible(page, axe_source, "/shadowing/approvals")
     card.get_by_label("Note to Jordan Reed (optional)").fill(NOTE)
     card.get_by_role("button", name=re.compile(r"^Approve Jordan Reed’s request")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Approved: Jordan Reed")
     settled(page)
     expect(page.locator("#decided")).to_contain_text(NOTE)
     page.get_by_role("navigation", name="Your account").get_by_role("button",
                                                                     name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     settled(page)
 
     # 2. Jordan sees the decision and the note.

@@ -74,7 +74,7 @@ def page(browser, demo_server):
 def sign_out(page) -> None:
     page.get_by_role("navigation", name="Your account").get_by_role("button",
                                                                     name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     settled(page)
 
 
@@ -126,7 +126,7 @@ def test_a_requirement_a_booking_and_attendance_turn_the_matrix_green(page, scre
     accessible(page, axe_source, "/training/courses")
     row = page.locator("tr[data-course]").filter(has_text="Fire safety")
     row.get_by_role("button", name=re.compile(r"^Book")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You are booked")
     settled(page)
     page.goto("/training/courses/mine")
@@ -141,7 +141,7 @@ def test_a_requirement_a_booking_and_attendance_turn_the_matrix_green(page, scre
     settled(page)
     booking = page.locator("tr[data-booking='staff@northshire.example']")
     booking.get_by_role("button", name=re.compile(r"^Attended\s*:\s*Jordan Reed")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Jordan Reed: attended")
     settled(page)
@@ -164,7 +164,7 @@ def test_a_requirement_a_booking_and_attendance_turn_the_matrix_green(page, scre
     accessible(page, axe_source, "/passport")
     page.get_by_label("30 days").check()
     page.get_by_role("button", name="Make a link", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     settled(page)
     link = page.locator("[data-share-link]").input_value()
     assert re.search(r"/passport/shared/[A-Za-z0-9_-]{40,}$", link), link

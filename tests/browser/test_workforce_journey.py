@@ -85,7 +85,7 @@ def test_l_and_d_record_a_leaver_read_the_board_and_try_a_scenario(page, screens
     expect(page.locator("#role-history")).to_contain_text("has been a Social worker")
     accessible(page, axe_source, "the change of role form")
     page.get_by_role("button", name="Record the change").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     page.errors[:] = [e for e in page.errors if "status of 400" not in e]  # the refusal
     settled(page)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the role")
