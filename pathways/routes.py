@@ -275,6 +275,7 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
     if not search.reachable:
         raise RouteNotFound(_no_route_message(G, source, target))
     made: dict[tuple[str, ...], Route | None] = {}
+    fit: dict[tuple[str, ...], bool] = {}
 
     def route_of(path: tuple[str, ...]) -> Route | None:
         if path not in made:
@@ -285,7 +286,9 @@ def distinct_routes(G: nx.DiGraph, source: str, target: str,
         return made[path]
 
     def accept(path: tuple[str, ...]) -> bool:
-        return route_of(path) is not None
+        if path not in fit:
+            fit[path] = fits(G, path, options)
+        return fit[path]
 
     def with_variants(path: tuple[str, ...], order: str) -> Route:
         route = cast(Route, route_of(path))  # the search accepted it
@@ -670,6 +673,38 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions,
                  kind_of(G, route_steps), cost_to_you, unpaid, changes)
 
 
+def fits(G: nx.DiGraph, path: Sequence[str], options: RouteOptions) -> bool:
+    """Whether ``path`` is a route for ``options``: what :func:`make_route` checks
+    (prerequisites met in order, self-funded steps) and ``within_months``, without making
+    the route (the searches ask this of many more paths than they answer with).
+
+    Examples
+    --------
+    >>> path = ("care-worker", "social-work-degree-university", "newly-qualified-social-worker")
+    >>> fits(G, path, RouteOptions()), fits(G, path, RouteOptions(within_months=12))
+    (True, False)
+    """
+    have, edges, nodes = options.have, G._succ, G._node
+    gained = set(have)
+    total_months = 0.0
+    self_funded = 0
+    for number, (u, v) in enumerate(itertools.pairwise(path), start=1):
+        if v in have:
+            continue
+        data = edges[u][v]
+        if any(r not in gained for r in data["requires"]):
+            return False
+        gate = data["min_experience_months"]
+        counted = min(gate, options.months_in_role) if number == 1 else 0
+        total_months += data["months"] + (gate - counted)  # as Step.total_months adds it
+        self_funded += data["funding"] == "self_funded"
+        if nodes[v]["kind"] == "qualification":
+            gained.add(v)
+    if options.max_self_funded is not None and self_funded > options.max_self_funded:
+        return False
+    return options.within_months is None or total_months <= options.within_months
+
+
 def explain_route(G: nx.DiGraph, route: Route) -> Route:
     """Return ``route`` with its words: each step's explanation and the reasons for the order
     (what :func:`make_route` gives with ``explain=True``); a route with them is returned as
@@ -704,7 +739,10 @@ def _with_explanation(G: nx.DiGraph, step: Step) -> Step:
         explanation += (f" Your {format_months(counted)} as {source} count toward the "
                         f"{format_months(counted + step.min_experience_months)} of experience"
                         " it needs.")
-    return replace(step, explanation=explanation)
+    # Step(...) rather than dataclasses.replace, which costs several times as much
+    return Step(step.number, step.source, step.target, step.kind, step.months,
+                step.min_experience_months, step.cost_gbp, step.funding,
+                step.earn_while_learning, step.requires, explanation, step.experience_counted)
 
 
 def _no_route_message(G: nx.DiGraph, source: str, target: str) -> str:

@@ -13,7 +13,15 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from pathways.errors import RouteNotFound
 from pathways.options import HELD, RouteOptions
 from pathways.reachability import ReachIndex, could_reach
-from pathways.routes import MAX_STEPS, _search, distinct_routes, make_route, routes_between
+from pathways.routes import (
+    MAX_STEPS,
+    _search,
+    distinct_routes,
+    explain_route,
+    fits,
+    make_route,
+    routes_between,
+)
 from pathways.snapshot import graph_from_document
 from tests.factories import make_document, make_edge, make_qualification, make_role
 
@@ -141,3 +149,24 @@ def test_reachability_agrees_with_networkx(G):
     for source, target in itertools.product(G, G):
         assert index.reaches(source, target) == (source == target or nx.has_path(
             G, source, target))
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(pathways(), queries())
+def test_a_path_fits_exactly_when_make_route_makes_it_within_the_time(G, query):
+    """``fits`` (what the planner's search asks of each candidate) agrees with making the
+    route and checking its months, on every simple path from the start; and a route made
+    without its words gains exactly make_route's words from ``explain_route``."""
+    source, _, options = query
+    for target in PLACES:
+        if target == source:
+            continue
+        for path in nx.all_simple_paths(G, source, target, cutoff=MAX_STEPS):
+            route = make_route(G, path, options)
+            made = route is not None and (options.within_months is None
+                                          or route.total_months <= options.within_months)
+            assert fits(G, path, options) == made, path
+            bare = make_route(G, path, options, explain=False)
+            assert (bare is None) == (route is None)
+            if route is not None:
+                assert explain_route(G, bare) == route
