@@ -82,7 +82,8 @@ XDIST_GROUPS = {"tests/domain/test_demo_seed.py": "demo", "tests/domain/test_aud
 BROWSER_TESTS = "tests/browser/"
 #: The longest tests (a minute or more each, one per engine and role) start first, so that on
 #: two workers the short tests fill in around them rather than one worker finishing alone.
-LONGEST_FIRST = ("tests/web/test_fuzz.py::test_hostile_input_never_gives_a_server_error",)
+LONGEST_FIRST = ("tests/web/test_fuzz.py::test_hostile_input_never_gives_a_server_error",
+                 "tests/web/test_load_and_faults.py::")
 
 
 def pytest_collection_modifyitems(config, items):
