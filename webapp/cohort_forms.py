@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovText
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from pathways.apprenticeships.progress import Rag
+from pathways.apprenticeships.progress import STATUS_WORDS, Rag
 from pathways.models import BUDGET_KINDS, PROVIDER_KINDS
 
 from .form_fields import EARLIEST_DAY, LATEST_DAY, required_date
@@ -229,6 +229,9 @@ class DashboardForm(SearchForm):
                  choices=[("", "All")] + list(RAG_LABELS.items()))
     sort = Choice("Order", f"Choose one of {', '.join(SORTS)}", required=False,
                   choices=list(SORTS.items()))
+    status = Choice("Status", "Choose one of the statuses", required=False,
+                    choices=[("", "All")] + [(value, words.capitalize())
+                                             for value, words in STATUS_WORDS.items()])
 
     def validate_as_of(self, field) -> None:
         """The date must be YYYY-MM-DD from 2000 to 2099."""

@@ -44,6 +44,7 @@ from pathways.apprenticeships.progress import cohort_summary
 from pathways.apprenticeships.records import COUNTED_STATES
 from pathways.apprenticeships.rules import funding_rule_year, status_as_of
 from pathways.apprenticeships.setup import create_cohort, create_programme
+from pathways.apprenticeships.standing import cohort_dashboard
 from pathways.db import make_engine, make_session_factory, normalise_url, upgrade_schema
 from pathways.models import (
     Apprenticeship,
@@ -308,6 +309,17 @@ def measure(engine: Engine, label: str) -> dict:
         with log.recording() as statements:
             cohort_summary(session, cohort, AS_OF)
             parts = breakdown(statements, time.perf_counter())
+        with log.recording() as statements:
+            dashboard = cohort_dashboard(session, cohort, AS_OF)
+        dashboard_queries = len(statements)
+        dashboard_ms = sample(lambda: cohort_dashboard(session, cohort, AS_OF), REPEAT,
+                              warmup=1)
+        deep = cohort_dashboard(session, cohort, AS_OF, order="name")
+        for _ in range(20):  # page 21 by name
+            deep = cohort_dashboard(session, cohort, AS_OF, order="name",
+                                    after=deep.page.after, number=deep.page.number + 1)
+        deep_ms = sample(lambda: cohort_dashboard(session, cohort, AS_OF, order="name",
+                                                  after=deep.page.after), REPEAT, warmup=1)
         heaviest = next(row for row in summary_statements if "FROM otj_entries" in row[0])
         plan = explain(session, *heaviest[:2])
         with log.recording() as statements:
@@ -325,6 +337,11 @@ def measure(engine: Engine, label: str) -> dict:
     return {"label": label, "build_s": build_s, "counts": counts,
             "apprentices": len(summary.apprentices), "floor_rows": len(floor_rows),
             "rag": summary.counts, "agree": ours == naive,
+            "dashboard_agrees": (dashboard.counts, dashboard.status_counts,
+                                 dashboard.page.rows) == (summary.counts, summary.status_counts,
+                                                          summary.apprentices[:50]),
+            "dashboard_ms": dashboard_ms, "dashboard_queries": dashboard_queries,
+            "deep_ms": deep_ms,
             "summary_ms": summary_ms, "summary_queries": len(summary_statements),
             "breakdown": parts, "plan": plan, "floor_ms": floor_ms,
             "floor_queries": floor_queries,
@@ -345,6 +362,14 @@ def report(result: dict) -> None:
     print(f"{'':44} {'queries':>8} {'p50 ms':>10} {'p95 ms':>10}  ratio")
     print(f"{'cohort_summary, 5,000 apprentices':44} {result['summary_queries']:>8} "
           f"{p50(summary):>10.1f} {p95(summary):>10.1f}  {verdict} (p95 <= {TARGET_MS} ms)")
+    dashboard = result["dashboard_ms"]
+    print(f"{'dashboard: counts and page 1, in SQL':44} {result['dashboard_queries']:>8} "
+          f"{p50(dashboard):>10.1f} {p95(dashboard):>10.1f}  "
+          f"{p50(dashboard) / p50(summary):.2f}x the summary, "
+          f"{p50(dashboard) / p50(floor):.1f}x the floor (medians); same counts and first "
+          f"page as the summary: {'yes' if result['dashboard_agrees'] else 'NO'}")
+    print(f"{'  the same, page 21 by name (keyset)':44} {result['dashboard_queries']:>8} "
+          f"{p50(result['deep_ms']):>10.1f} {p95(result['deep_ms']):>10.1f}")
     print(f"{'  floor: one SUM(hours) GROUP BY':44} {result['floor_queries']:>8} "
           f"{p50(floor):>10.1f} {p95(floor):>10.1f}  summary is "
           f"{p50(summary) / p50(floor):.1f}x the floor (median)")

@@ -931,6 +931,8 @@ def test_the_posts_page_pages_by_keyset_in_a_fixed_number_of_queries(app, client
 
 def test_the_dashboard_sends_its_apprentices_a_page_at_a_time(app, client, world, as_person,
                                                               monkeypatch):
+    from html import unescape
+
     from webapp.views import cohorts
 
     as_person("lnd")
@@ -941,7 +943,62 @@ def test_the_dashboard_sends_its_apprentices_a_page_at_a_time(app, client, world
     first = client.get(address).text
     assert apprentice_rows(first) == everyone[:1] and 'rel="next"' in first
     assert f"{len(everyone)} apprentices" in first
-    second = client.get(f"{address}&page=2").text
+    following = unescape(re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)[1])
+    assert f"as_of={AS_OF}" in following and following.endswith("#apprentices")
+    second = client.get(following).text
     assert apprentice_rows(second) == everyone[1:2] and 'rel="prev"' in second
     assert f"as_of={AS_OF}" in re.search(r'href="([^"]*)" rel="prev"', second)[1]
     assert client.get(f"{address}&page=99999999999999999").status_code == 200
+    assert apprentice_rows(client.get(f"{address}&after=nonsense&page=7").text) == everyone[:1]
+
+
+@pytest.mark.parametrize("status, names", [
+    ("active", ["colleague", "other_team", "staff"]), ("withdrawn", ["manager"]),
+    ("qualified", []),
+])
+def test_the_apprentices_can_be_filtered_by_status_on_the_day(client, world, as_person,
+                                                              status, names):
+    as_person("lnd")
+    page = client.get(f"/cohorts/{world['cohort']}?as_of={AS_OF}&status={status}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    ids = world["apprenticeships"]
+    assert apprentice_rows(text) == [ids[name] for name in names]
+    assert sum(table_counts(text, "rag-counts", "rag").values()) == 4
+    if not names:
+        assert "No apprentices with status qualified on this day" in text
+    # Before the leaver left, nobody was withdrawn.
+    early = client.get(f"/cohorts/{world['cohort']}?as_of={EARLY}&status=withdrawn").text
+    assert apprentice_rows(early) == []
+
+
+def test_the_dashboard_takes_the_same_queries_whatever_the_cohorts_size(app, client, world,
+                                                                        as_person):
+    from pathways.apprenticeships.setup import enrol
+    from pathways.models import Person
+    from pathways.people.accounts import create_person
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    as_person("lnd")
+    address = f"/cohorts/{world['cohort']}?as_of={AS_OF}"
+    client.get(address)
+    with counting(engine) as small:
+        client.get(address)
+    with app.app_context():
+        cohort = db.session.get(Cohort, world["cohort"])
+        council = db.session.get(Person, world["staff"]).organisation
+        for number in range(60):
+            person = create_person(db.session, email=f"many{number:02}@example.org",
+                                   name=f"Many {number:02}", organisation=council,
+                                   roles=["staff"])
+            enrol(db.session, cohort, person, start_date=cohort.start_date,
+                  planned_end_date=cohort.planned_end_date, weekly_hours=37.5)
+        db.session.commit()
+    with counting(engine) as large:
+        text = client.get(address).text
+    assert large.count == small.count, large.statements
+    assert len(apprentice_rows(text)) == 50 and "64 apprentices" in text
+    assert sum(table_counts(text, "rag-counts", "rag").values()) == 64

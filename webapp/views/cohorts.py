@@ -11,8 +11,6 @@ come from ``pathways.apprenticeships.progress``, the same functions
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import (
     Blueprint,
     current_app,
@@ -31,16 +29,14 @@ from pathways.apprenticeships.placements import EDUCATOR_QUALIFICATIONS
 from pathways.apprenticeships.posts import create_post, move_post
 from pathways.apprenticeships.programmes import is_apprenticeship
 from pathways.apprenticeships.progress import (
-    RAG_ORDER,
     STATUS_WORDS,
-    ApprenticeProgress,
     MonthPoint,
     Thresholds,
-    cohort_summary,
     otj_over_time,
     qualifiers_by_month,
 )
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
+from pathways.apprenticeships.standing import ORDERS, cohort_dashboard, missing_educators
 from pathways.models import (
     BUDGET_KINDS,
     POST_STATES,
@@ -51,7 +47,6 @@ from pathways.models import (
     Programme,
     Team,
 )
-from pathways.paging import page_of_list
 
 from .. import charts
 from ..auth import personal_page, signed_in
@@ -76,18 +71,10 @@ from .shared import (
     keyset_asked,
     keyset_pagination,
     link_to,
-    pagination,
 )
 
 blueprint = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 COHORT = f"/<{ID}:cohort_id>"
-#: How each order of the dashboard's apprentices table sorts (the default is the summary's).
-ORDERS: dict[str, Callable[[ApprenticeProgress], tuple]] = {
-    "name": lambda row: (row.name.casefold(), row.apprenticeship_id),
-    "rag": lambda row: (RAG_ORDER.index(row.rag), row.name.casefold(), row.apprenticeship_id),
-    "otj": lambda row: (row.otj_logged - row.otj_expected, row.name.casefold(),
-                        row.apprenticeship_id),
-}
 #: A refused service's field names that differ from the form's.
 ENROL_FIELDS = {"email": "person_id"}
 POST_FIELDS = {"team": "team_id"}
@@ -160,31 +147,37 @@ def new_cohort():
 @blueprint.get(COHORT)
 @personal_page
 def cohort(cohort_id: int):
-    """A cohort's dashboard on a date: RAG and status counts, charts and every apprentice."""
+    """A cohort's dashboard on a date: RAG and status counts, charts and a page of apprentices.
+
+    The counts and the page come from one SQL statement (``standing.cohort_dashboard``), so
+    the page costs the same whatever the cohort's size; the page continues by keyset.
+    """
     cohort = cohort_or_404(cohort_id)
     form = DashboardForm(request.args)
     form.validate()
     as_of = form.day() or clock.today()
-    summary = cohort_summary(db.session, cohort, as_of, thresholds())
     rag = form.rag.data if form.rag.data and not form.rag.errors else ""
+    status = form.status.data if form.status.data and not form.status.errors else ""
     order = form.sort.data if form.sort.data in ORDERS and not form.sort.errors else "urgency"
-    rows = [row for row in summary.apprentices if rag in ("", row.rag)]
-    if order != "urgency":  # the summary's own order
-        rows.sort(key=ORDERS[order])
-    shown = page_of_list(rows, request.args.get("page", 1, type=int) or 1, APPRENTICES_PAGE)
-    kept = {name: request.args.get(name) or None for name in ("as_of", "rag", "sort")}
+    found = cohort_dashboard(db.session, cohort, as_of, thresholds(), rag=rag, status=status,
+                             order=order, per_page=APPRENTICES_PAGE, **keyset_asked())
+    kept = {name: request.args.get(name) or None for name in ("as_of", "rag", "sort", "status")}
     apprentices = is_apprenticeship(cohort.programme)  # else no off-the-job hours to show
     otj = otj_over_time(db.session, cohort, as_of) if apprentices else []
     qualifiers = qualifiers_by_month(db.session, cohort)
+    unallocated, unallocated_total = missing_educators(db.session, cohort, as_of,
+                                                       limit=APPRENTICES_PAGE)
     errors = error_list(form)
     return render_template(
-        "cohorts/cohort.html", cohort=cohort, form=form, summary=summary, rows=shown.rows,
-        total=shown.total, pagination=pagination(shown, "cohorts.cohort", cohort_id=cohort.id,
-                                                 _anchor="apprentices", **kept),
-        rag=rag, order=order, otj=otj, qualifiers=qualifiers, G=current_graph(),
-        apprentices=apprentices, otj_chart=otj_chart(otj) if apprentices else None,
-        qualifiers_chart=qualifiers_chart(qualifiers),
-        unallocated=[row for row in summary.apprentices if row.missing_educator],
+        "cohorts/cohort.html", cohort=cohort, form=form, summary=found,
+        rows=found.page.rows, total=found.page.total,
+        pagination=keyset_pagination(found.page, "cohorts.cohort", cohort_id=cohort.id,
+                                     _anchor="apprentices", **kept),
+        rag=rag, status=status, order=order, otj=otj, qualifiers=qualifiers,
+        G=current_graph(), apprentices=apprentices,
+        otj_chart=otj_chart(otj) if apprentices else None,
+        qualifiers_chart=qualifiers_chart(qualifiers), unallocated=unallocated,
+        unallocated_total=unallocated_total,
         # Only social work and OT programmes have placements (and so practice educators).
         with_placements=cohort.programme.qualification.family in EDUCATOR_QUALIFICATIONS,
         error_list=errors), 400 if errors else 200
