@@ -15,7 +15,16 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Apprenticeship, Cohort, Organisation, Person, Post, Programme, Team
+from ..models import (
+    Apprenticeship,
+    Cohort,
+    Node,
+    Organisation,
+    Person,
+    Post,
+    Programme,
+    Team,
+)
 from ..paging import Key, KeysetPage, keyset_page
 from .progress import Thresholds, progress_rows
 
@@ -76,6 +85,8 @@ def programmes_of(session: Session, organisation: Organisation) -> list[Programm
 OFFERED = 20
 #: The order people are offered in: by name (``ix_people_organisation_id_name``).
 BY_NAME = (Key(Person.name), Key(Person.id))
+#: The order of posts: by reference (the unique ``organisation_id, reference`` holds it).
+BY_REFERENCE = (Key(Post.reference), Key(Post.id))
 
 
 def enrollable_query(cohort: Cohort, search: str = "") -> Select[Person]:
@@ -110,21 +121,43 @@ def enrollable_person(session: Session, cohort: Cohort, person_id: int) -> Perso
     return session.scalars(enrollable_query(cohort).where(Person.id == person_id)).first()
 
 
-def vacant_posts(session: Session, organisation: Organisation) -> list[Post]:
-    """Return the organisation's vacant posts with their roles, by reference."""
-    return list(session.scalars(select(Post).where(
-        Post.organisation_id == organisation.id, Post.state == "vacant")
-        .options(selectinload(Post.role)).order_by(Post.reference)))
+def vacant_posts_query(organisation: Organisation, search: str = "") -> Select[Post]:
+    """Return the query of the organisation's vacant posts whose reference or role's title
+    holds ``search`` (any case), each with its role; unordered."""
+    query = (select(Post).where(Post.organisation_id == organisation.id,
+                                Post.state == "vacant")
+             .options(selectinload(Post.role)))
+    folded = search.strip().lower()
+    if folded:
+        titled = select(Node.id).where(
+            Node.kind == "role", func.lower(Node.title).contains(folded, autoescape=True))
+        query = query.where(or_(func.lower(Post.reference).contains(folded, autoescape=True),
+                                Post.role_id.in_(titled)))
+    return query
+
+
+def vacant_posts(session: Session, organisation: Organisation, search: str = "", *,
+                 after: str | None = None, per_page: int = OFFERED) -> KeysetPage:
+    """Return a page of the organisation's vacant posts by reference, with their roles:
+    those matching ``search`` (part of the reference or the role's title, any case),
+    continuing ``after`` a cursor (``paging.keyset_page``).
+
+    The enrol form offers the first page and a search the others, so it never holds every
+    post of a large organisation.
+    """
+    return keyset_page(session, vacant_posts_query(organisation, search), BY_REFERENCE,
+                       after=after, number=2 if after else 1, per_page=per_page)
+
+
+def vacant_post(session: Session, organisation: Organisation, post_id: int) -> Post | None:
+    """Return the organisation's vacant post of that id, else None."""
+    return session.scalars(vacant_posts_query(organisation).where(Post.id == post_id)).first()
 
 
 def teams_of(session: Session, organisation_id: int) -> list[Team]:
     """Return the teams of an organisation, by name."""
     return list(session.scalars(select(Team).where(
         Team.organisation_id == organisation_id).order_by(Team.name)))
-
-
-#: The posts page's order: by reference (the unique ``organisation_id, reference`` holds it).
-BY_REFERENCE = (Key(Post.reference), Key(Post.id))
 
 
 def posts_of(session: Session, organisation: Organisation, *, after: str | None = None,

@@ -662,6 +662,59 @@ def test_the_enrol_form_offers_a_few_people_and_finds_the_others(app, client, wo
     assert client.get(f"{address}/people.json").status_code == 403
 
 
+def test_the_enrol_form_offers_a_few_vacant_posts_and_finds_the_others(app, client, world,
+                                                                       as_person):
+    """A large organisation's vacant posts are not all in the guaranteed post's select box:
+    the first by reference, the others found by a search (a GET form, no JavaScript needed)
+    or the JSON endpoint; the page takes the same queries with 3 posts or 40."""
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    as_person("lnd")
+    address = f"/cohorts/{world['cohort']}/enrol"
+    for number in range(3):
+        add_post(app, world, f"PX-{number:03}")
+    client.get(address)
+    with counting(engine) as small:
+        client.get(address)
+    ids = [add_post(app, world, f"PX-{number:03}") for number in range(3, 40)]
+    with counting(engine) as large:
+        page = client.get(address).text
+    assert large.count == small.count, large.statements
+    offered = re.findall(r'<option value="(\d+)"', section(page, "guaranteed_post"))
+    assert len(offered) == 20 and str(ids[-1]) not in offered
+    assert "the first 20; search to find others" in page
+    assert 'data-search-url="' + address + '/posts.json"' in page
+    found = client.get(f"{address}?post_q=px-03").text
+    references = re.findall(r'<option value="\d+"[^>]*>(PX-[^ ]+) ', section(found,
+                                                                          "guaranteed_post"))
+    assert references == [f"PX-03{n}" for n in range(10)]
+    assert f'action="{address}?post_q=px-03"' in found
+    by_role = client.get(f"{address}?post_q=Newly qualified").text
+    assert len(re.findall(r'<option value="(\d+)"', section(by_role, "guaranteed_post"))) == 20
+    assert "SW-101" not in section(by_role, "guaranteed_post")  # reserved, not vacant
+    answer = client.post(address, data=enrol_form(world["champion"],
+                                                  guaranteed_post=str(ids[-1])))
+    assert answer.status_code == 303  # not among the first offered
+    assert scalar(app, select(Post.state).filter_by(id=ids[-1])) == "reserved"
+    first = client.get(f"{address}/posts.json?q=px").get_json()
+    assert len(first["posts"]) == 20 and first["next"]
+    assert first["posts"][0] == {"id": scalar(app, select(Post.id).filter_by(
+        reference="PX-000")), "reference": "PX-000", "role": "newly-qualified-social-worker",
+        "role_title": "Newly qualified social worker (ASYE)"}
+    rest = client.get(first["next"]).get_json()
+    assert [p["reference"] for p in first["posts"] + rest["posts"]] == [
+        f"PX-{n:03}" for n in range(39)] and rest["next"] is None  # PX-039 is reserved now
+    assert client.get(f"{address}/posts.json?q=%00").status_code == 400
+    assert "The search" in client.get(f"{address}?post_q=%00").text
+    assert client.get(f"{address}/posts.json?after=nonsense").status_code == 200
+    assert client.get(f"/cohorts/{world['partner_cohort']}/enrol/posts.json").status_code == 404
+    as_person("staff")
+    assert client.get(f"{address}/posts.json").status_code == 403
+
+
 def test_an_apprentice_is_enrolled_with_a_vacant_post(app, client, world, as_person):
     as_person("lnd")
     post_id = add_post(app, world)

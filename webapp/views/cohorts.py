@@ -220,11 +220,21 @@ def enrol_apprentice(cohort_id: int):
             str(person.id) != asked for person in people):
         chosen = pages.enrollable_person(db.session, cohort, int(asked))
         people += [chosen] if chosen is not None else []
+    post_search, post_problem = query_text("post_q")
+    offered_posts = pages.vacant_posts(db.session, cohort.organisation, post_search)
+    posts = list(offered_posts.rows)
+    asked = (request.form.get("guaranteed_post") or "").strip() \
+        if request.method == "POST" else ""
+    if asked.isdigit() and 0 < int(asked) < 2 ** 31 and all(
+            str(post.id) != asked for post in posts):
+        chosen_post = pages.vacant_post(db.session, cohort.organisation, int(asked))
+        posts += [chosen_post] if chosen_post is not None else []
     form = EnrolForm(start_date=cohort.start_date,
-                     planned_end_date=cohort.planned_end_date).fill(
-        G, people, pages.vacant_posts(db.session, cohort.organisation))
+                     planned_end_date=cohort.planned_end_date).fill(G, people, posts)
     if problem:
         form.person_id.errors = [f"The search {problem}"]
+    if post_problem:
+        form.guaranteed_post.errors = [f"The search {post_problem}"]
     saved = submit(form, lambda: enrol(
         db.session, cohort, db.session.get(Person, int(form.person_id.data)),
         start_date=form.start_date.data, planned_end_date=form.planned_end_date.data,
@@ -240,7 +250,8 @@ def enrol_apprentice(cohort_id: int):
         return redirect(url_for(".cohort", cohort_id=cohort.id), 303)
     return form_page("cohorts/enrol.html", form, cohort=cohort, search=search,
                      more_people=offered.after is not None, any_people=bool(
-                         people or search or offered.total))
+                         people or search or offered.total), post_search=post_search,
+                     more_posts=offered_posts.after is not None)
 
 
 @blueprint.get(f"{COHORT}/enrol/people.json", endpoint="enrol_people")
@@ -257,6 +268,24 @@ def enrol_people(cohort_id: int):
     return {"people": [{"id": person.id, "name": person.name, "email": person.email}
                        for person in found.rows],
             "next": url_for(".enrol_people", cohort_id=cohort.id, q=search or None,
+                            after=found.after) if found.after else None}
+
+
+@blueprint.get(f"{COHORT}/enrol/posts.json", endpoint="enrol_posts")
+@personal_page
+def enrol_posts(cohort_id: int):
+    """Search the vacant posts an apprentice of the cohort may be given (JSON, a page at a
+    time): ``q`` part of the reference or the role's title, ``after`` the cursor of the page
+    before."""
+    cohort = cohort_or_404(cohort_id)
+    search, problem = query_text("q")
+    if problem:
+        return {"error": f"The search {problem}"}, 400
+    found = pages.vacant_posts(db.session, cohort.organisation, search,
+                               after=request.args.get("after") or None)
+    return {"posts": [{"id": post.id, "reference": post.reference, "role": post.role_id,
+                       "role_title": post.role.title} for post in found.rows],
+            "next": url_for(".enrol_posts", cohort_id=cohort.id, q=search or None,
                             after=found.after) if found.after else None}
 
 
