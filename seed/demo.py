@@ -5,7 +5,9 @@ names the organisations and their staff files (HR exports in the staff import fo
 with ``pathways.people.staff_import``); ``demo/accounts.csv`` names one sign-in account per
 kind of user, all with :data:`DEMO_PASSWORD`; ``demo/pairings.csv`` pairs career champions
 with the people they support; ``seed.demo_cohorts`` adds the council's two apprenticeship
-cohorts, part-way through. Never load it in production (``pathways seed --demo`` refuses).
+cohorts, part-way through; ``seed.demo_training`` what each role must train in, everyone's
+training records (up to date, expiring soon, expired, missing) and course sessions ahead.
+Never load it in production (``pathways seed --demo`` refuses).
 
 The demo is dated relative to the day it is loaded (``seed.demo_dates``): the staff files
 give ``role_start`` as an offset such as ``-4y2m``, written into the import format's
@@ -33,6 +35,8 @@ from pathways.snapshot import build_graph
 from .demo_cohorts import load_demo_cohorts
 from .demo_dates import DEMO_DIR, dated_rows, on
 from .demo_mentoring import load_demo_mentoring
+from .demo_training import load_demo_training
+from .training import load_subjects
 
 COUNCIL = "Northshire County Council Adult Social Care"
 #: The password of every demo account: for development only, and published on purpose.
@@ -97,6 +101,8 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     council = session.scalars(select(Organisation).where(Organisation.name == COUNCIL)).one()
     load_demo_cohorts(session, council, G, actor=_person(session, LND_EMAIL), today=today)
     load_demo_mentoring(session, G, lnd=_person(session, LND_EMAIL), today=today)
+    load_subjects(session)  # the shared standard's training subjects, if not loaded yet
+    load_demo_training(session, _person(session, LND_EMAIL), today=today)
     session.flush()
     return True
 

@@ -40,6 +40,8 @@ from pathways.models import (
     ChampionPairing,
     ChampionProfile,
     Cohort,
+    CourseBooking,
+    CourseSession,
     DevelopmentAction,
     DevelopmentConversation,
     MentoringAction,
@@ -53,9 +55,14 @@ from pathways.models import (
     ProgressReview,
     ShadowingPlace,
     ShadowingRequest,
+    TrainingLatest,
+    TrainingRecord,
+    TrainingRequirement,
 )
 from pathways.options import make_options
 from pathways.people.accounts import password_problems, verify_password
+from pathways.training.compliance import compliance_report
+from pathways.training.status import TrainingStatus
 from pathways.policy import can_edit_graph, can_view_person
 from pathways.routes import routes_between
 from pathways.snapshot import build_graph
@@ -269,6 +276,7 @@ def every_date(session) -> dict[str, list[date]]:
         "conversations": session.scalars(select(DevelopmentConversation.held_on)).all(),
         "status changes": [change.effective_on for a in session.scalars(select(Apprenticeship))
                            for change in a.status_changes],
+        "training records": session.scalars(select(TrainingRecord.completed_on)).all(),
     }
     for story in session.scalars(select(CareerStory)):
         dates["stories"] = [*dates.get("stories", []), *(
@@ -680,3 +688,69 @@ def test_a_withdrawn_story_is_not_published(loaded):
     assert withdrawn[0].id not in {s.id for s in stories.published_stories(loaded)}
     for node in withdrawn[0].node_ids:
         assert withdrawn[0] not in stories.published_stories(loaded, node)
+
+
+# Training: requirements, records of every status, course sessions ahead ------------------
+
+
+def statuses(session, day: date) -> dict[tuple[str, str], TrainingStatus]:
+    """Every person's status in each required subject on ``day``, across the partnership."""
+    found = {}
+    for organisation in session.scalars(select(Organisation)):
+        for person in compliance_report(session, organisation, day).people:
+            for subject, status, _completed, _expires in person.subjects:
+                found[person.email, subject.id] = status
+    return found
+
+
+def test_every_role_held_in_the_demo_requires_training(loaded):
+    required = {(row.organisation_id, row.role_id)
+                for row in loaded.scalars(select(TrainingRequirement))}
+    held = {(person.organisation_id, person.current_role_id) for person in people(loaded)
+            if person.current_role_id}
+    assert held <= required
+    assert len(loaded.scalars(select(TrainingRequirement)).all()) > 100
+
+
+def test_the_demo_shows_every_training_status_in_each_organisation(on_day, day):
+    found = statuses(on_day, day)
+    counts = Counter(found.values())
+    assert set(counts) == set(TrainingStatus)
+    assert counts[TrainingStatus.UP_TO_DATE] > len(found) / 2, "mostly up to date"
+    by_organisation = {}
+    for person in people(on_day):
+        for (email, _subject), status in found.items():
+            if email == person.email:
+                by_organisation.setdefault(person.organisation.name, set()).add(status)
+    assert len(by_organisation) == 4
+    assert by_organisation[demo.COUNCIL] == set(TrainingStatus)
+    assert all(len(seen) >= 3 for seen in by_organisation.values())
+    mine = {subject: status for (email, subject), status in found.items()
+            if email == "staff@northshire.example"}
+    assert TrainingStatus.UP_TO_DATE in mine.values() and len(set(mine.values())) >= 2
+
+
+def test_the_training_statuses_are_the_same_whichever_day_it_is_loaded(on_day, day, loaded):
+    assert statuses(on_day, day) == statuses(loaded, clock.today())
+
+
+def test_training_records_came_through_the_import_with_their_latest_completions(loaded):
+    records = loaded.scalars(select(TrainingRecord)).all()
+    assert records and {record.source for record in records} == {"imported"}
+    latest = {(row.person_id, row.subject_id): row.completed_on
+              for row in loaded.scalars(select(TrainingLatest))}
+    assert latest == {(record.person_id, record.subject_id): record.completed_on
+                      for record in records}
+
+
+def test_course_sessions_in_the_coming_weeks_have_places_booked_and_a_waiting_list(on_day, day):
+    courses = on_day.scalars(select(CourseSession).order_by(CourseSession.held_on)).all()
+    assert len(courses) == 5
+    assert all(day < course.held_on <= day + timedelta(weeks=6) for course in courses)
+    places = Counter(on_day.scalars(select(CourseBooking.state)).all())
+    assert places == {"booked": 14, "waiting": 2}
+    full = on_day.scalar(select(CourseSession).where(CourseSession.subject_id ==
+                                                     "safeguarding-adults"))
+    assert Counter(booking.state for booking in on_day.scalars(
+        select(CourseBooking).where(CourseBooking.session_id == full.id))) == {
+        "booked": full.capacity, "waiting": 2}
