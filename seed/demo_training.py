@@ -13,13 +13,15 @@ Everything is fictional, and dated relative to the day the demo is loaded:
     with ``book_place``, so a full session has a waiting list.
 
 **Records.** Every person's required subjects get a record by a fixed pattern over the
-people (in the staff files' order) and their subjects (in the requirements' order): of each
-eleven, seven up to date, two expiring soon (expiry 10 to 78 days ahead), one expired (20 to
-110 days ago) and one missing; a subject that does not expire is up to date or missing. So the
-matrix, the compliance charts, the expiry lists and ``/training/mine`` all have something of
-each status whichever day it is loaded. They go in as one import per organisation
-(``pathways.training.importer``: checked like any file, written in batches, the latest
-completions kept with them), provider and evidence made up. Deterministic for a given day.
+people (by email, the same on every engine) and their subjects (in the requirements'
+order): of each eleven, seven up to date, two expiring soon (expiry 10 to 78 days ahead),
+one expired (20 to 110 days ago) and one missing; a subject that does not expire is up to
+date or missing (the staff account, ``UNTRAINED``, has none). So the matrix, the
+compliance charts, the expiry lists and ``/training/mine`` all have something of each status
+whichever day it is loaded. They go in
+as one import per organisation (``pathways.training.importer``: checked like any file,
+written in batches, the latest completions kept with them), provider and evidence made up.
+Deterministic for a given day.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ PATTERN = ("up_to_date", "up_to_date", "expiring_soon", "up_to_date", "expired",
 PROVIDERS = ("Northshire Training Partnership", "Skills for Care endorsed provider",
              "In-house e-learning")
 SUMMARY = "The demo's training was not loaded"
+#: Jordan Reed, the demo's staff account, starts with no training records, no places and no
+#: Fire safety requirement: the training journey (``tests/browser/test_training_journey.py``)
+#: has L&D require it, Jordan book and attend it, and his first credential travel.
+UNTRAINED = frozenset({"staff@northshire.example"})
 
 
 def load_demo_training(session: Session, lnd: Person, *, today: date) -> None:
@@ -126,7 +132,7 @@ def records_file(session: Session, organisation: Organisation,
                  required: dict[str, list[TrainingSubject]], today: date) -> str:
     """The organisation's demo records in the training import's format (CSV text)."""
     people = session.scalars(select(Person).where(Person.organisation_id == organisation.id)
-                             .order_by(Person.id)).all()
+                             .order_by(Person.email)).all()
     subjects = {subject.id: subject for subjects in required.values() for subject in subjects}
     intervals = intervals_for(session, organisation.id, subjects.values())
     out = io.StringIO()
@@ -134,6 +140,8 @@ def records_file(session: Session, organisation: Organisation,
     writer.writerow(["email", "subject", "completed_on", "provider", "evidence"])
     turn = 0
     for person in people:
+        if person.email in UNTRAINED:
+            continue
         for subject in required.get(person.current_role_id or "", []):
             day = completed_on(PATTERN[turn % len(PATTERN)], intervals[subject.id], turn,
                                today)
