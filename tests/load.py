@@ -177,9 +177,13 @@ class Visitor:
     def _write(self, kind: str, action: str, name: str,
                fields: Callable[[str], list[tuple[str, str]]]) -> None:
         """Show the form, post it with a new marker, send the same post again until answered."""
-        shown = form_of(self.own_page().text, self.own + action)
-        csrf, once = CSRF.search(shown), ONCE.search(shown)
-        if csrf is None or once is None:
+        for _ in range(RETRIES):  # the page again while a worker restarts or reconnects
+            shown = form_of(self.own_page().text, self.own + action)
+            csrf, once = CSRF.search(shown), ONCE.search(shown)
+            if csrf is not None and once is not None:
+                break
+            self.sleep(0.3)
+        else:
             return
         marker = f"load-{kind}-{uuid.uuid4().hex}"
         form = [("csrf_token", csrf.group(1)), ("once", once.group(1)), *fields(marker)]
@@ -490,7 +494,7 @@ def account_for_writes(url: str, acknowledged: list[tuple[str, str]]) -> dict[st
     found = {}
     with engine.connect() as connection:
         for kind, (table, column) in WRITES.items():
-            stored = dict(connection.execute(text(
+            stored: dict[str, int] = dict(connection.execute(text(
                 f"SELECT {column}, count(*) FROM {table} "  # nosec B608 (names of ours)
                 f"WHERE {column} LIKE :marker GROUP BY {column}"),
                 {"marker": f"load-{kind}-%"}).all())

@@ -67,7 +67,7 @@ def test_every_acknowledged_write_survives_a_killed_worker_and_dropped_connectio
     prepared = time.monotonic()
     with serve(url, log, frozen=True, warm=0) as (base, server):
         served = time.monotonic()
-        faults = Faults(server.pid, admin_url, make_url(url).database, SECONDS, tick=0.5)
+        faults = Faults(server.pid, admin_url, make_url(url).database or "", SECONDS, tick=0.5)
         faults.start()
         try:
             tally = run_threads(base, accounts, roles, SECONDS, acknowledge, writes=WRITES)
