@@ -157,26 +157,30 @@ class Visitor:
                 else "apprenticeship page")
         return self.client.get(self.own, name)
 
-    def record_session(self) -> None:
+    def record_session(self, again: bool = False) -> None:
         """Record a mentoring session on the pairing, its topics the marker."""
-        self._write("session", "/sessions", "record a session", lambda marker: [
+        self._write("session", "/sessions", "record a session", again, lambda marker: [
             ("held_on", "2"), ("held_on", "11"), ("held_on", "2026"),
             ("duration_minutes", "30"), ("mode", "video"), ("topics", marker),
             ("private_notes", "")])
 
-    def log_hours(self) -> None:
+    def log_hours(self, again: bool = False) -> None:
         """Log half an hour of off-the-job training on a past day, the note the marker."""
         first = date.fromisoformat(self.account["first_day"])
         last = date.fromisoformat(self.account["last_day"])
         day = first + timedelta(days=self.random.randrange((last - first).days + 1))
-        self._write("hours", "/otj", "log hours", lambda marker: [
+        self._write("hours", "/otj", "log hours", again, lambda marker: [
             ("worked_on", str(day.day)), ("worked_on", str(day.month)),
             ("worked_on", str(day.year)), ("hours", HOURS), ("activity", "taught"),
             ("note", marker)])
 
-    def _write(self, kind: str, action: str, name: str,
+    def _write(self, kind: str, action: str, name: str, again: bool,
                fields: Callable[[str], list[tuple[str, str]]]) -> None:
-        """Show the form, post it with a new marker, send the same post again until answered."""
+        """Show the form, post it with a new marker, send the same post again until answered.
+
+        ``again``: once answered, send it once more, as a browser does when the first answer
+        was cut off after the write was saved (the one-time token must keep it single).
+        """
         for _ in range(RETRIES):  # the page again while a worker restarts or reconnects
             shown = form_of(self.own_page().text, self.own + action)
             csrf, once = CSRF.search(shown), ONCE.search(shown)
@@ -187,11 +191,15 @@ class Visitor:
             return
         marker = f"load-{kind}-{uuid.uuid4().hex}"
         form = [("csrf_token", csrf.group(1)), ("once", once.group(1)), *fields(marker)]
+        sends = 2 if again else 1
         for _ in range(RETRIES):
             answer = self.client.post(self.own + action, form, name)
             if answer.status == 303:
                 self.acknowledge(kind, marker)
-                return
+                sends -= 1
+                if not sends:
+                    return
+                continue
             if 0 < answer.status < 500:
                 return  # refused: sending it again would be refused again
             self.sleep(0.3)  # a dropped connection or a restarting worker: send it again
@@ -260,8 +268,9 @@ class ThreadedClient:
 
 def run_threads(base: str, accounts: list[dict], roles: list[str], seconds: float,
                 acknowledge: Callable[[str, str], None], writes: int = 1) -> Tally:
-    """One thread per account: sign in, write once, then :class:`Visitor` steps (``writes``
-    their weight of writing) until ``seconds`` have passed."""
+    """One thread per account: sign in, write (the same post sent twice), then
+    :class:`Visitor` steps (``writes`` their weight of writing) until ``seconds`` have
+    passed."""
     parts = urllib.parse.urlsplit(base)
     tally = Tally()
     deadline = time.monotonic() + seconds
@@ -270,7 +279,9 @@ def run_threads(base: str, accounts: list[dict], roles: list[str], seconds: floa
         client = ThreadedClient(parts.hostname or "127.0.0.1", parts.port or 80, tally)
         visitor = Visitor(client, account, roles, acknowledge, writes=writes)
         if visitor.sign_in():
-            visitor.write()  # each kind of write is sent, however few steps there is time for
+            # each kind of write is sent, however few steps there is time for, and sent twice
+            # (a retry of a saved post): stored once only if the one-time token works
+            visitor.write(again=True)
             while time.monotonic() < deadline:
                 visitor.step()
                 time.sleep(visitor.random.uniform(0.05, 0.2))
