@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -28,7 +29,7 @@ from pathways.db import make_engine, session_scope, upgrade_schema
 from pathways.render import render_svg, to_dot
 from pathways.snapshot import build_graph
 
-from .timing import p50, sample
+from .timing import p50, p95, sample
 
 ROOT = Path(__file__).resolve().parents[2]
 LUA = Path(__file__).with_name("wrk_report.lua")
@@ -82,7 +83,65 @@ def wrk(url: str, miss: bool | str = False, places: str = "") -> dict:
     return result
 
 
+def in_process(count: int = 400, seed_value: int = 14) -> dict:
+    """The route page with varying pairs in one process: CPU time a request through Flask's
+    test client (seed on SQLite, no page-cache hits), ``count`` random pairs of roles, each
+    request interleaved with one to ``/livez`` and one to a role page; medians and ratios.
+
+    This is the page's own cost, without gunicorn or the network: on a machine shared with
+    other work CPU time moves less than requests per second under wrk.
+    """
+    from webapp import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        with session_scope(engine) as session:
+            seed.load_pathway(session)
+        with session_scope(engine) as session:
+            G = build_graph(session)
+        engine.dispose()
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING",
+                          "REDIS_URL": None})
+        client = app.test_client()
+        roles = sorted(n for n in G if G.nodes[n]["kind"] == "role")
+        rng = random.Random(seed_value)
+        pairs = [tuple(rng.sample(roles, 2)) for _ in range(count + 20)]
+
+        def cpu_ms(path: str) -> float:
+            start = time.process_time()
+            answer = client.get(path)
+            spent = (time.process_time() - start) * 1000
+            if answer.status_code != 200:
+                raise RuntimeError(f"{path} answered {answer.status_code}")
+            return spent
+
+        found: dict[str, list[float]] = {"livez": [], "route": [], "role": []}
+        for number, (source, target) in enumerate(pairs):
+            timings = (cpu_ms("/livez"),
+                       cpu_ms(f"/routes?from={source}&to={target}&miss={number}"),
+                       cpu_ms(f"/roles/{source}?miss={number}"))
+            if number >= 20:  # the first 20 warm the process up
+                for name, spent in zip(found, timings, strict=True):
+                    found[name].append(spent)
+        with app.app_context():
+            from webapp.extensions import db
+
+            db.engine.dispose()
+    print(f"\n== Route page with varying pairs, one process, CPU time, {count} random pairs ==")
+    for name, timings in found.items():
+        print(f"{name:<8} p50 {p50(timings):7.2f} ms  mean {sum(timings) / len(timings):7.2f} ms"
+              f"  p95 {p95(timings):7.2f} ms")
+    ratio = p50(found["livez"]) / p50(found["route"])
+    mean_ratio = sum(found["livez"]) / sum(found["route"])
+    print(f"route page / trivial endpoint: {ratio:.0%} by the median, {mean_ratio:.0%} by the "
+          "mean (target >= 30%)")
+    return {name: p50(timings) for name, timings in found.items()} | {"ratio": ratio}
+
+
 def main() -> dict:
+    in_process()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run `PATHWAYS_BENCH=1 make install` (apt-get install wrk)")
     results: dict = {}
@@ -140,4 +199,4 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    in_process() if sys.argv[1:] == ["in-process"] else main()
