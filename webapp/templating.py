@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
 
@@ -60,6 +60,27 @@ class ProcessBytecodeCache(BytecodeCache):
 BYTECODE_CACHE = ProcessBytecodeCache()
 
 
+#: Addresses of places' pages kept per app (``node_url``); more places than this are not kept.
+NODE_URLS_KEPT = 10_000
+
+
+def node_url(node_id: str, kind: str) -> str:
+    """``{{ node_url(id, kind) }}``: the address of a role's or qualification's page.
+
+    What ``url_for`` gives, worked out once per place (and script root) and kept: a route
+    page links every step's place, and ``url_for`` builds each address afresh.
+    """
+    kept: dict = current_app.extensions["node_urls"]
+    key = (request.script_root if has_request_context() else None, kind, node_id)
+    url = kept.get(key)
+    if url is None:
+        url = url_for("explore.role" if kind == "role" else "explore.qualification",
+                      node_id=node_id)
+        if len(kept) < NODE_URLS_KEPT:
+            kept[key] = url
+    return url
+
+
 def day(value: date | None, empty: str = "", with_time: bool = False) -> str:
     """``{{ value | day }}``: "1 September 2025"; ``empty`` when there is no date."""
     return format_day(value, with_time) if value else empty
@@ -75,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = BYTECODE_CACHE
     app.jinja_env.template_class = QuickImportTemplate
     widgets.init_app(app)
+    app.extensions["node_urls"] = {}
     app.jinja_loader = ChoiceLoader([
         PackageLoader("webapp"),
         PrefixLoader({
@@ -92,5 +114,6 @@ def init_app(app: Flask) -> None:
         day=day,
         month=month,
     )
-    app.jinja_env.globals.update(FAMILIES=FAMILIES, checkbox_markup=widgets.checkbox_list,
+    app.jinja_env.globals.update(FAMILIES=FAMILIES, node_url=node_url,
+                                 checkbox_markup=widgets.checkbox_list,
                                  place_titles_markup=widgets.place_titles, **STATUS_KINDS)

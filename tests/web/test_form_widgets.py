@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from flask import render_template, render_template_string
+from flask import render_template, render_template_string, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
@@ -217,3 +217,20 @@ def test_a_text_input_is_kept_with_a_hole_for_what_was_typed(app, typed):
         other = Named(formdata=None, data={"name": "someone else"}).name()
     assert first == again == expected and "someone else" in other
     assert not any("Ada" in html or "someone" in html for html in cache._entries.values())
+
+
+def test_a_place_link_is_the_address_url_for_gives_wherever_the_app_is_mounted(app):
+    from webapp.extensions import current_graph
+
+    source = ('{% import "macros.html" as m %}'
+              '{{ m.node_link(G, "care-worker") }}|{{ m.node_link(G, "care-cert") }}')
+    for script_root in ("", "/pathways", "", "/pathways"):  # worked out, then kept
+        with app.test_request_context("/", base_url=f"http://localhost{script_root}"):
+            G = current_graph()
+            role = url_for("explore.role", node_id="care-worker")
+            qualification = url_for("explore.qualification", node_id="care-cert")
+            expected = (f'<a class="govuk-link" href="{role}">{G.nodes["care-worker"]["title"]}'
+                        f'</a>|<a class="govuk-link" href="{qualification}">'
+                        f'{G.nodes["care-cert"]["title"]}</a>')
+            assert render_template_string(source, G=G) == expected
+            assert role == f"{script_root}/roles/care-worker"
