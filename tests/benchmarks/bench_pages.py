@@ -14,9 +14,10 @@ Every signed-in page is requested with Flask's test client (CPU time in one proc
 network; the page cache as in production) as the role it is for: a staff member who is an
 apprentice, a manager of the largest team, a champion with the most pairings, the L&D lead
 of the largest organisation, and the partnership's administrator. Each page is asked
-``PAGES_RUNS`` (15) times after 2 warm-ups, interleaved with ``/livez`` (the baseline in
-the same run). It prints p50 / p95 per page and size, and the growth (full / tenth, by the
-median); the targets are p95 <= 300 ms at full size and growth < 1.5x.
+``PAGES_RUNS`` (15) times after 2 warm-ups, the two sizes interleaved request by request
+(two apps in one process, so the machine's load falls on both alike) and ``/livez`` after
+each (the baseline in the same run). It prints p50 / p95 per page and size, and the growth
+(full / tenth, by the median); the targets are p95 <= 300 ms at full size and growth < 1.5x.
 
 Run: ``.venv/bin/python tests/benchmarks/bench_pages.py [tenth|full]`` (both by default;
 part of ``make bench``). ``PAGES_SAVE=file.json`` writes the timings too. ``PAGES_KEEP=1``
@@ -212,41 +213,51 @@ PAGES = [
 ]
 
 
-def measure(url: str, ids: dict) -> dict[tuple[str, str], list[float]]:
-    """Time every page as its role, interleaved with ``/livez``; return the timings."""
+def measure(prepared: dict[str, tuple[str, dict]]) -> dict[str, dict]:
+    """Time every page as its role on each size, the sizes interleaved request by request
+    (so a change of load on the machine falls on both alike) and ``/livez`` after each;
+    return the timings by size and page."""
     from tests.web.sessions import start_session
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": uuid.uuid4().hex * 2})
-    clients = {}
-    for role in ("staff", "manager", "champion", "lnd", "admin"):
-        clients[role] = app.test_client()
-        start_session(app, clients[role], ids[role])
-    anonymous = app.test_client()
-    timings: dict[tuple[str, str], list[float]] = {("", "/livez"): []}
-    for role, page in PAGES:
-        client, path = clients[role], page.format(**ids)
-        status = None
-        for _ in range(2):  # warm-up: the graph, templates and caches
-            status = client.get(path).status_code
-            anonymous.get("/livez")
-        taken, livez = [], []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            status = client.get(path).status_code
-            taken.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            anonymous.get("/livez")
-            livez.append((time.perf_counter() - started) * 1000)
-        timings[(role, page)] = taken
-        timings[("", "/livez")] += livez
-        print(f"  {role:<9} {path:<44} {status} p50 {p50(taken):8.1f}  p95 {p95(taken):8.1f} ms",
-              flush=True)
-    with app.app_context():
-        from webapp.extensions import db
+    apps, clients = {}, {}
+    for name, (url, ids) in prepared.items():
+        apps[name] = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                                 "REDIS_URL": None, "WTF_CSRF_ENABLED": False,
+                                 "SECRET_KEY": uuid.uuid4().hex * 2})
+        for role in ("staff", "manager", "champion", "lnd", "admin"):
+            clients[name, role] = apps[name].test_client()
+            start_session(apps[name], clients[name, role], ids[role])
+        clients[name, ""] = apps[name].test_client()
+    timings: dict[str, dict] = {name: {("", "/livez"): []} for name in prepared}
 
-        db.engine.dispose()
+    def timed(client, path: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        status = client.get(path).status_code
+        return (time.perf_counter() - started) * 1000, status
+
+    for role, page in PAGES:
+        paths = {name: page.format(**ids) for name, (_url, ids) in prepared.items()}
+        for name in prepared:
+            for _ in range(2):  # warm-up: the graph, templates and caches
+                timed(clients[name, role], paths[name])
+        statuses: dict[str, int] = {}
+        for name in prepared:
+            timings[name][role, page] = []
+        for _ in range(RUNS):
+            for name in prepared:
+                taken, statuses[name] = timed(clients[name, role], paths[name])
+                timings[name][role, page].append(taken)
+                timings[name]["", "/livez"].append(timed(clients[name, ""], "/livez")[0])
+        print(f"  {role:<9} {page:<44} " + "  ".join(
+            f"{name} {statuses[name]} p50 {p50(timings[name][role, page]):7.1f} "
+            f"p95 {p95(timings[name][role, page]):7.1f}" for name in prepared) + " ms",
+            flush=True)
+    for app in apps.values():
+        with app.app_context():
+            from webapp.extensions import db
+
+            db.engine.dispose()
     return timings
 
 
@@ -276,8 +287,8 @@ def report(results: dict[str, dict]) -> None:
         print(f"  {line}")
 
 
-def run_size(base: str, admin_url: str, name: str) -> dict | None:
-    """Create (or reuse), fill and measure one size; drop it unless kept."""
+def prepare(base: str, admin_url: str, name: str) -> tuple[str, str, dict]:
+    """Create (or reuse) and fill one size; return its database, address and people."""
     database = f"bench_pages_{name}" if KEEP else f"pages_{name}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -285,29 +296,32 @@ def run_size(base: str, admin_url: str, name: str) -> dict | None:
                                    {"name": database})
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
     url = make_url(base).set(database=database).render_as_string(hide_password=False)
     size = SIZES[name]
     print(f"\n== {name}: {size.organisations:,} organisations, {size.staff:,} staff "
           f"({'kept: ' + database if KEEP else 'a fresh database'}) ==", flush=True)
-    try:
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        with engine.connect() as connection:
-            empty = not connection.scalar(select(func.count()).select_from(Person))
-        if empty:
-            populate(engine, size, AUDIT_EVENTS[name])
-        ids = actors(engine)
-        with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-        engine.dispose()
-        return measure(url, ids)
-    finally:
-        if not KEEP:
-            with admin.connect() as connection:
-                connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                        " WHERE datname = :name"), {"name": database})
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
-        admin.dispose()
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        empty = not connection.scalar(select(func.count()).select_from(Person))
+    if empty:
+        populate(engine, size, AUDIT_EVENTS[name])
+    ids = actors(engine)
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+    return database, url, ids
+
+
+def drop(admin_url: str, database: str) -> None:
+    """Drop a database made for the run."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                " WHERE datname = :name"), {"name": database})
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+    admin.dispose()
 
 
 def main(argv: list[str]) -> int:
@@ -322,11 +336,18 @@ def main(argv: list[str]) -> int:
     print("\n== Every signed-in page at region size (issue 14), PostgreSQL, "
           f"{RUNS} runs a page, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average "
           f"{os.getloadavg()[0]:.1f} ==")
-    results = {}
-    for name in [arg for arg in argv if arg in SIZES] or list(SIZES):
-        measured = run_size(base, admin_url, name)
-        if measured is not None:
-            results[name] = measured
+    made: list[str] = []
+    try:
+        prepared = {}
+        for name in [arg for arg in argv if arg in SIZES] or list(SIZES):
+            database, url, ids = prepare(base, admin_url, name)
+            made.append(database)
+            prepared[name] = (url, ids)
+        print(f"\nmeasuring, load average {os.getloadavg()[0]:.1f}", flush=True)
+        results = measure(prepared)
+    finally:
+        for database in made if not KEEP else []:
+            drop(admin_url, database)
     report(results)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     if os.environ.get("PAGES_SAVE"):  # the timings, to print the table again
