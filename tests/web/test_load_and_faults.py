@@ -3,7 +3,8 @@
 The same as ``tests/benchmarks/bench_load.py`` on a small scale, with threads instead of
 Locust (``tests.load``: one request mix, one accounting): a tiny generated region, gunicorn
 with 2 workers on loopback under the suite's frozen clock, a few users (champions recording
-mentoring sessions, apprentices logging off-the-job hours) for ``SECONDS``, one worker
+mentoring sessions, apprentices logging off-the-job hours; each user's first write sent
+twice, as after a cut-off answer) for ``SECONDS``, one worker
 killed a third of the way in and every database connection terminated two thirds in. It
 fails on any acknowledged write lost or stored twice, on a 4xx, and on a server exception
 the faults do not explain. PostgreSQL only (the faults are a server's); skipped otherwise.
