@@ -158,9 +158,11 @@ class Visitor:
         return self.client.get(self.own, name)
 
     def record_session(self, again: bool = False) -> None:
-        """Record a mentoring session on the pairing, its topics the marker."""
+        """Record a mentoring session held the day before the region was made, its topics
+        the marker."""
+        day = date.fromisoformat(self.account["last_day"])
         self._write("session", "/sessions", "record a session", again, lambda marker: [
-            ("held_on", "2"), ("held_on", "11"), ("held_on", "2026"),
+            ("held_on", str(day.day)), ("held_on", str(day.month)), ("held_on", str(day.year)),
             ("duration_minutes", "30"), ("mode", "video"), ("topics", marker),
             ("private_notes", "")])
 
@@ -304,8 +306,9 @@ def prepare(url: str, size: RegionSize, users: int, *, today: date, now: datetim
     """Generate the region and give ``users`` accounts a password; return them and the roles.
 
     Half the accounts (rounded up) are champions with a pairing, half apprentices. Each
-    account is ``{"email", "kind", "pairing_id"}`` or ``{"email", "kind",
-    "apprenticeship_id", "first_day", "last_day"}`` (the days hours may be logged on).
+    account is ``{"email", "kind", "pairing_id", "last_day"}`` or ``{"email", "kind",
+    "apprenticeship_id", "first_day", "last_day"}`` (the days hours may be logged on;
+    ``last_day``, the day before ``today``, is also the day sessions are held).
     ``migrate`` False when the database already holds the schema and the seed pathway.
     """
     engine = make_engine(url)
@@ -336,7 +339,8 @@ def prepare(url: str, size: RegionSize, users: int, *, today: date, now: datetim
         roles = list(connection.scalars(select(Node.id).where(Node.kind == "role")))
     engine.dispose()
     last = (today - timedelta(days=1)).isoformat()
-    accounts = [{"email": emails[c], "kind": "champion", "pairing_id": p} for c, p in pairs]
+    accounts = [{"email": emails[c], "kind": "champion", "pairing_id": p, "last_day": last}
+                for c, p in pairs]
     accounts += [{"email": emails[p], "kind": "apprentice", "apprenticeship_id": a,
                   "first_day": start.isoformat(), "last_day": last}
                  for p, a, start in learners]
