@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -274,21 +274,24 @@ def otj_over_time(session: Session, cohort: Cohort, as_of: date | None = None
     """Cohort hours logged against expected, cumulative at each month end up to ``as_of``.
 
     ``first`` is hours logged (approved only), ``second`` hours expected by then,
-    summed over apprentices who have not withdrawn.
+    summed over apprentices who have not withdrawn. Both are summed in SQL: the hours by
+    day, the required hours by pair of start and planned end dates (expected hours are
+    in proportion to the required), so the work in Python grows with the months and the
+    distinct dates, not with the apprentices.
     """
     as_of = as_of or clock.today()
+    which = and_(Apprenticeship.cohort_id == cohort.id, Apprenticeship.status != "withdrawn")
     apprenticeships = session.execute(
-        select(Apprenticeship.id, Apprenticeship.start_date, Apprenticeship.planned_end_date,
-               Apprenticeship.otj_required_hours)
-        .where(Apprenticeship.cohort_id == cohort.id,
-               Apprenticeship.status != "withdrawn")).all()
+        select(Apprenticeship.start_date, Apprenticeship.planned_end_date,
+               func.sum(Apprenticeship.otj_required_hours).label("otj_required_hours"))
+        .where(which)
+        .group_by(Apprenticeship.start_date, Apprenticeship.planned_end_date)).all()
     if not apprenticeships:
         return []
-    ids = [row.id for row in apprenticeships]
     daily = session.execute(
         select(OtjEntry.worked_on, func.sum(OtjEntry.hours))
-        .where(OtjEntry.apprenticeship_id.in_(ids), OtjEntry.worked_on <= as_of,
-               OtjEntry.state.in_(COUNTED_STATES))
+        .where(OtjEntry.apprenticeship_id.in_(select(Apprenticeship.id).where(which)),
+               OtjEntry.worked_on <= as_of, OtjEntry.state.in_(COUNTED_STATES))
         .group_by(OtjEntry.worked_on).order_by(OtjEntry.worked_on)).all()
     start = min(row.start_date for row in apprenticeships)
     points, total, index = [], 0.0, 0
@@ -311,16 +314,19 @@ def qualifiers_by_month(session: Session, cohort: Cohort) -> list[MonthPoint]:
     qualified already: they are no longer expected), ``second`` how many of them hold a
     reserved, offered or filled post.
     """
+    held = Post.state.in_(("reserved", "offered", "filled"))
     rows = session.execute(
-        select(Apprenticeship.planned_end_date, Post.state)
+        select(Apprenticeship.planned_end_date, func.count(Apprenticeship.id),
+               func.sum(case((held, 1), else_=0)))
         .outerjoin(Post, Post.apprenticeship_id == Apprenticeship.id)
         .where(Apprenticeship.cohort_id == cohort.id,
-               Apprenticeship.status.not_in(("withdrawn", "qualified")))).all()
+               Apprenticeship.status.not_in(("withdrawn", "qualified")))
+        .group_by(Apprenticeship.planned_end_date)).all()
     months: dict[date, list[float]] = defaultdict(lambda: [0, 0])
-    for planned_end, post_state in rows:
+    for planned_end, expected, holding in rows:  # counted by day in SQL, folded by month
         month = planned_end.replace(day=1)
-        months[month][0] += 1
-        months[month][1] += post_state in ("reserved", "offered", "filled")
+        months[month][0] += expected
+        months[month][1] += holding or 0
     return [MonthPoint(month, *months[month]) for month in sorted(months)]
 
 

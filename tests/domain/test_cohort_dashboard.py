@@ -245,3 +245,35 @@ def test_missing_educators_are_named_by_name_with_how_many(session, world):
                         key=lambda row: (row[1].lower(), row[0]))
         found, total = missing_educators(session, cohort, as_of, limit=5)
         assert found == wanted[:5] and total == len(wanted)
+
+
+def test_the_charts_summed_in_sql_are_the_rows_summed_in_python(session, world):
+    """``otj_over_time`` and ``qualifiers_by_month`` add up in SQL what the Python below adds
+    up over every apprentice (their code before)."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from pathways.apprenticeships.progress import month_ends, otj_over_time, qualifiers_by_month
+
+    cohort = session.get(Cohort, world["cohort"])
+    kept = [a for a in session.scalars(select(Apprenticeship).where(
+        Apprenticeship.cohort_id == cohort.id)) if a.status != "withdrawn"]
+    for as_of in DAYS[1:]:
+        points = otj_over_time(session, cohort, as_of)
+        ends = month_ends(min(a.start_date for a in kept), as_of)
+        assert [point.month for point in points] == ends
+        for point in points:
+            logged = sum(float(e.hours) for a in kept for e in a.otj_entries
+                         if e.worked_on <= point.month and e.state == "approved")
+            expected = sum(a.otj_required_hours * min(1.0, max(0, (
+                point.month - a.start_date).days) / max(1, (
+                    a.planned_end_date - a.start_date).days)) for a in kept)
+            assert (point.first, point.second) == (round(logged, 1), round(expected, 1))
+    waiting = [a for a in kept if a.status != "qualified"]
+    months = Counter(a.planned_end_date.replace(day=1) for a in waiting)
+    holding = Counter(a.planned_end_date.replace(day=1) for a in waiting
+                      if a.post is not None and a.post.state in ("reserved", "offered",
+                                                                 "filled"))
+    assert [(p.month, p.first, p.second) for p in qualifiers_by_month(session, cohort)] == [
+        (month, months[month], holding[month]) for month in sorted(months)]
