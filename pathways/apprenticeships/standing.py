@@ -84,10 +84,12 @@ def _flag(condition: ColumnElement) -> ColumnElement:
     return case((condition, 1), else_=0)
 
 
-def standing(session: Session, cohort_id: int, as_of: date, thresholds: Thresholds) -> CTE:
-    """Return the cohort's apprentices on ``as_of`` with the rules applied, as a CTE.
+def standing(session: Session, cohort_ids: int | list[int], as_of: date,
+             thresholds: Thresholds) -> CTE:
+    """Return the cohorts' apprentices on ``as_of`` with the rules applied, as a CTE.
 
-    Its columns: the apprenticeship's ``id``, ``name``, ``email``, ``status`` (on that day:
+    ``cohort_ids`` is one cohort's id or a list of them. Its columns: the apprenticeship's
+    ``id`` and ``cohort_id``, ``name``, ``email``, ``status`` (on that day:
     the history's, or ``not_started`` before the start), ``start_date``,
     ``planned_end_date``, ``required``, ``role_id``, ``post``, ``logged`` and ``pending``
     hours (rounded to hundredths), ``last_review``, ``unallocated`` placements, and what the
@@ -96,7 +98,8 @@ def standing(session: Session, cohort_id: int, as_of: date, thresholds: Threshol
     ``name_key`` and ``gap`` (logged less expected, in hundredths of an hour).
     """
     day = literal(as_of, Date)
-    which = Apprenticeship.cohort_id == cohort_id
+    which = (Apprenticeship.cohort_id.in_(cohort_ids) if isinstance(cohort_ids, list)
+             else Apprenticeship.cohort_id == cohort_ids)
     ids = select(Apprenticeship.id).where(which)
     hours = (select(OtjEntry.apprenticeship_id.label("apprenticeship_id"),
                     func.sum(case((OtjEntry.state.in_(COUNTED_STATES), OtjEntry.hours),
@@ -129,7 +132,8 @@ def standing(session: Session, cohort_id: int, as_of: date, thresholds: Threshol
         summed = func.coalesce(total, 0)
         return cast(func.round(cast(summed, Numeric) if postgres else summed, 2), Float)
 
-    base = (select(Apprenticeship.id.label("id"), Person.name.label("name"),
+    base = (select(Apprenticeship.id.label("id"),
+                   Apprenticeship.cohort_id.label("cohort_id"), Person.name.label("name"),
                    Person.email.label("email"), status.label("status"),
                    Apprenticeship.start_date.label("start_date"),
                    Apprenticeship.planned_end_date.label("planned_end_date"),
@@ -337,3 +341,20 @@ def missing_educators(session: Session, cohort: Cohort, as_of: date, *, limit: i
         .join(Person, Person.id == Apprenticeship.person_id)
         .order_by(func.lower(Person.name), grouped.c.id).limit(limit)).all()
     return [(row.id, row.name, row.placements) for row in rows], rows[0].total if rows else 0
+
+
+def rag_by_cohort(session: Session, cohort_ids: list[int], as_of: date,
+                  thresholds: Thresholds = DEFAULTS) -> dict[int, dict[str, int]]:
+    """Count each cohort's apprentices by RAG on ``as_of``: one ``GROUP BY`` in SQL.
+
+    Every cohort asked about is in the answer, with a count for each RAG that someone has.
+    """
+    counts: dict[int, dict[str, int]] = {cohort_id: {} for cohort_id in cohort_ids}
+    if not cohort_ids:
+        return counts
+    table = standing(session, list(cohort_ids), as_of, thresholds)
+    for cohort_id, rag, number in session.execute(
+            select(table.c.cohort_id, table.c.rag, func.count())
+            .group_by(table.c.cohort_id, table.c.rag)):
+        counts[cohort_id][rag] = number
+    return counts

@@ -277,3 +277,15 @@ def test_the_charts_summed_in_sql_are_the_rows_summed_in_python(session, world):
                                                                  "filled"))
     assert [(p.month, p.first, p.second) for p in qualifiers_by_month(session, cohort)] == [
         (month, months[month], holding[month]) for month in sorted(months)]
+
+
+def test_the_cohorts_list_counts_each_cohort_by_rag_in_one_query(session, world):
+    from pathways.apprenticeships.standing import rag_by_cohort
+
+    cohorts = [session.get(Cohort, world["cohort"]), session.get(Cohort, world["other"])]
+    for as_of in DAYS:
+        found = rag_by_cohort(session, [cohort.id for cohort in cohorts], as_of)
+        for cohort in cohorts:
+            wanted = cohort_summary(session, cohort, as_of).counts
+            assert found[cohort.id] == {rag: n for rag, n in wanted.items() if n}, as_of
+    assert rag_by_cohort(session, [], DAYS[0]) == {}
