@@ -269,7 +269,9 @@ def test_the_charts_summed_in_sql_are_the_rows_summed_in_python(session, world):
             expected = sum(a.otj_required_hours * min(1.0, max(0, (
                 point.month - a.start_date).days) / max(1, (
                     a.planned_end_date - a.start_date).days)) for a in kept)
-            assert (point.first, point.second) == (round(logged, 1), round(expected, 1))
+            # Equal but for float noise in the last place, which may tip a rounding to 0.1.
+            assert abs(point.first - logged) <= 0.05 + 1e-6, (as_of, point)
+            assert abs(point.second - expected) <= 0.05 + 1e-6, (as_of, point)
     waiting = [a for a in kept if a.status != "qualified"]
     months = Counter(a.planned_end_date.replace(day=1) for a in waiting)
     holding = Counter(a.planned_end_date.replace(day=1) for a in waiting
