@@ -278,7 +278,7 @@ class KindSearch:
         found: list[tuple[float, Path]] = []
         prefix_kind: Kind = ()
         for index, node in enumerate(path):
-            if index and node in self.G and self.G.nodes[node]["kind"] == "qualification" \
+            if index and node in self.G and self.G._node[node]["kind"] == "qualification" \
                     and node not in self.options.have:
                 prefix_kind = (*prefix_kind, node)
             key = (node, prefix_kind)

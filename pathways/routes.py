@@ -622,7 +622,7 @@ def _label(routes: list[Route]) -> list[Route]:
 def kind_of(G: nx.DiGraph, steps: Sequence[Step]) -> tuple[str, ...]:
     """Return a route's kind: the qualifications its steps gain, in order (not held ones)."""
     return tuple(s.target for s in steps
-                 if s.kind != HELD and G.nodes[s.target]["kind"] == "qualification")
+                 if s.kind != HELD and G._node[s.target]["kind"] == "qualification")
 
 
 def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions,
@@ -643,11 +643,11 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions,
         if v in options.have:  # the virtual step from the start to a held qualification
             steps.append(_held_step(G, number, u, v, explain))
             continue
-        data = G.edges[u, v]
+        data = G._succ[u][v]  # G.edges[u, v], without the view
         missing = [r for r in data["requires"] if r not in gained]
         if missing:
             return None
-        requires = tuple(Requirement(r, G.nodes[r]["title"], gained[r])
+        requires = tuple(Requirement(r, G._node[r]["title"], gained[r])
                          for r in data["requires"])
         gate = data["min_experience_months"]
         counted = min(gate, options.months_in_role) if number == 1 else 0
@@ -663,7 +663,7 @@ def make_route(G: nx.DiGraph, path: Sequence[str], options: RouteOptions,
         cost_to_you += step.cost_gbp if step.funding == "self_funded" else 0
         unpaid += 0 if step.earn_while_learning else step.months
         changes += step.kind == "change_of_employer"
-        if G.nodes[v]["kind"] == "qualification":
+        if G._node[v]["kind"] == "qualification":
             gained.setdefault(v, f"step {number}")
     if options.max_self_funded is not None and self_funded > options.max_self_funded:
         return None
@@ -731,7 +731,7 @@ def _held_step(G: nx.DiGraph, number: int, u: str, v: str, explain: bool = True)
 
 def _with_explanation(G: nx.DiGraph, step: Step) -> Step:
     explanation = describe_step(G, step)
-    counted, source = step.experience_counted, G.nodes[step.source]["title"]
+    counted, source = step.experience_counted, G._node[step.source]["title"]
     if counted and not step.min_experience_months:
         explanation += (f" You already have the {format_months(counted)} of experience it "
                         f"needs as {source}.")
