@@ -22,7 +22,10 @@ each (the baseline in the same run). It prints p50 / p95 per page and size, and 
 Run: ``.venv/bin/python tests/benchmarks/bench_pages.py [tenth|full]`` (both by default;
 part of ``make bench``). ``PAGES_SAVE=file.json`` writes the timings too. ``PAGES_KEEP=1``
 keeps the databases (``bench_pages_tenth``, ``bench_pages_full``) and uses them again next
-time instead of generating (the schema is migrated to head first).
+time instead of generating (the schema is migrated to head first); ``PAGES_PREFIX=name`` keeps
+them under another name (``name_tenth``, ``name_full``; e.g. copies made with ``CREATE DATABASE
+name_full TEMPLATE bench_pages_full`` for a branch with a migration of its own).
+``PAGES_ONLY=/champions,/training`` measures only the pages whose path starts with one of these.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ SIZES = {"tenth": RegionSize(500, 25_000, 2_000, 10_000), "full": RegionSize()}
 AUDIT_EVENTS = {"tenth": 31_200, "full": 312_000}
 RUNS = int(os.environ.get("PAGES_RUNS", "15"))
 KEEP = bool(os.environ.get("PAGES_KEEP"))
+PREFIX = os.environ.get("PAGES_PREFIX", "bench_pages")
+ONLY = tuple(start for start in os.environ.get("PAGES_ONLY", "").split(",") if start)
 SUBJECTS = 10
 TARGET_P95 = 300.0
 TARGET_GROWTH = 1.5
@@ -237,6 +242,8 @@ def measure(prepared: dict[str, tuple[str, dict]]) -> dict[str, dict]:
         return (time.perf_counter() - started) * 1000, status
 
     for role, page in PAGES:
+        if ONLY and not page.startswith(ONLY):
+            continue
         paths = {name: page.format(**ids) for name, (_url, ids) in prepared.items()}
         for name in prepared:
             for _ in range(2):  # warm-up: the graph, templates and caches
@@ -289,7 +296,7 @@ def report(results: dict[str, dict]) -> None:
 
 def prepare(base: str, admin_url: str, name: str) -> tuple[str, str, dict]:
     """Create (or reuse) and fill one size; return its database, address and people."""
-    database = f"bench_pages_{name}" if KEEP else f"pages_{name}_{uuid.uuid4().hex[:8]}"
+    database = f"{PREFIX}_{name}" if KEEP else f"pages_{name}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
