@@ -277,6 +277,8 @@ def report(results: dict[str, dict]) -> None:
     print("|---" * (2 + len(sizes) + (len(sizes) == 2)) + "|")
     missed = []
     for key in keys:
+        if not all(results[s][key] for s in sizes):  # /livez when PAGES_ONLY matched nothing
+            continue
         cells = [f"{p50(results[s][key]):.1f} / {p95(results[s][key]):.1f}" for s in sizes]
         line = f"| {key[0] or 'anyone'} | `{key[1]}` | " + " | ".join(cells)
         if len(sizes) == 2:
