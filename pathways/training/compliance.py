@@ -31,6 +31,7 @@ from .matrix import (
     Setting,
     cells_query,
     compliance_by_subject,
+    latest_cells,
     setting_for,
 )
 from .status import TrainingStatus, expiry_date
@@ -123,16 +124,20 @@ class Expiring:
 
 
 def expiring_within(session: Session, organisation: Organisation,
-                    people: ColumnElement[bool], today: date, days: int) -> list[Expiring]:
+                    people: ColumnElement[bool], today: date, days: int,
+                    setting: Setting | None = None) -> list[Expiring]:
     """Return the required subjects that expire from ``today`` to ``days`` days on, soonest
     first (those already expired are the matrix's).
 
-    One query; an organisation's list is short enough to sort by expiry here (subjects of
-    different intervals expire in a different order from their completions).
+    One query (with ``setting``, the matrix's of the same day, given; three more without),
+    from each person's latest completion as kept (``matrix.latest_cells``); an
+    organisation's list is short enough to sort by expiry here (subjects of different
+    intervals expire in a different order from their completions).
     """
-    setting = setting_for(session, organisation, today)
+    if setting is None or setting.today != today:
+        setting = setting_for(session, organisation, today)
     window = Setting(organisation, today, days, setting.subjects, setting.intervals)
-    cells = cells_query(window, and_(people, Person.active.is_not(False))).subquery("cells")
+    cells = latest_cells(window, and_(people, Person.active.is_not(False))).subquery("cells")
     by_id = {subject.id: subject for subject in setting.subjects}
     found = [Expiring(person_id, name, by_id[subject_id], last,
                       expiry_date(last, setting.intervals[subject_id]) or today)

@@ -1,13 +1,27 @@
 """The training matrix: an organisation's people by the subjects their roles require.
 
 Every cell is worked out in SQL: for each person and each subject their current role requires
-at the organisation, the latest completion up to the day (one index lookup on
-``(person_id, subject_id, completed_on)``), then its status by comparing that day with the
-subject's ``StatusBounds`` (see ``pathways.training.status``). Filters (team, role, status),
-the order (most urgent first: anyone with an expired subject, then missing, then expiring
-soon, then up to date; more urgent cells first within each), the page of people and the
-compliance percentages per subject and per team (``GROUP BY``) are all SQL, so a page asks
-the same few queries whatever the size of the organisation.
+at the organisation, their latest completion (``training_latest``, kept by every writer of
+records: one primary-key lookup, see ``pathways.training.latest``), then its status by
+comparing that day with the subject's ``StatusBounds`` (see ``pathways.training.status``).
+A page works the organisation's cells out twice, each one aggregate:
+
+- the people (``GROUP BY`` person: the worst status and how many urgent cells), filtered by
+  team, role and status, most urgent first (anyone with an expired subject, then missing,
+  then expiring soon, then up to date; more urgent cells first within each), how many there
+  are (a window count over the same groups) and the page of them by keyset;
+- the compliance (``GROUP BY`` team and subject), which gives both the per-subject and the
+  per-team percentages;
+
+then the cells of the page's 25 people only. So a page asks the same few queries whatever
+the size of the organisation, none of them a lookup per cell.
+
+``cells_query`` is the same cells worked out from the records themselves (the latest
+completion up to the day, per cell): the definition the kept table must agree with, used by
+the compliance report, which may be for any past day (``pathways compliance --as-of``). The
+pages are for today, and no completion is later than today (a record's day is never in the
+future), so the two agree there; on a past day the kept latest may be later than the day,
+and such a cell counts as missing, as in the partnership summary.
 
 A subject is **compliant** for a person when it is up to date or expiring soon.
 """
@@ -37,6 +51,7 @@ from ..models import (
     Organisation,
     Person,
     Team,
+    TrainingLatest,
     TrainingRecord,
     TrainingRequirement,
     TrainingSubject,
@@ -189,6 +204,30 @@ def cells_query(setting: Setting, people: ColumnElement[bool]) -> Select:
                   urgency_of(setting, required.c.subject_id, required.c.last).label("urgency"))
 
 
+def latest_cells(setting: Setting, people: ColumnElement[bool]) -> Select:
+    """Return the SQL of every required cell of the people ``people`` selects, each with its
+    person's latest completion as kept in ``training_latest`` (one primary-key lookup).
+
+    Columns: ``person_id``, ``team_id``, ``subject_id``, ``last`` (the latest completion,
+    None when there is none or it is later than the day) and ``urgency``.
+    """
+    kept = TrainingLatest.completed_on
+    last = case((kept <= setting.today, kept), else_=None)
+    required = (select(Person.id.label("person_id"), Person.team_id.label("team_id"),
+                       TrainingRequirement.subject_id.label("subject_id"), last.label("last"))
+                .join(TrainingRequirement, and_(
+                    TrainingRequirement.organisation_id == Person.organisation_id,
+                    TrainingRequirement.role_id == Person.current_role_id))
+                .outerjoin(TrainingLatest, and_(
+                    TrainingLatest.person_id == Person.id,
+                    TrainingLatest.subject_id == TrainingRequirement.subject_id))
+                .where(people, Person.organisation_id == setting.organisation.id)
+                .subquery("required"))
+    return select(required.c.person_id, required.c.team_id, required.c.subject_id,
+                  required.c.last,
+                  urgency_of(setting, required.c.subject_id, required.c.last).label("urgency"))
+
+
 def people_condition(base: ColumnElement[bool], filters: MatrixFilters) -> ColumnElement[bool]:
     """Return ``base`` narrowed by the team and role filters."""
     conditions = [base]
@@ -232,28 +271,31 @@ def training_matrix(session: Session, organisation: Organisation, people: Column
     """
     filters = filters or MatrixFilters()
     setting = setting_for(session, organisation, today)
-    cells = cells_query(setting, people_condition(people, filters)).subquery("cells")
+    condition = people_condition(people, filters)
+    cells = latest_cells(setting, condition).subquery("cells")
     urgent = func.sum(case((cells.c.urgency <= MISSING, 1), else_=0))
-    per_person = (select(cells.c.person_id, func.min(cells.c.urgency).label("worst"))
+    per_person = (select(cells.c.person_id, func.min(cells.c.urgency).label("worst"),
+                         urgent.label("urgent"), func.count().over().label("total"))
                   .group_by(cells.c.person_id))
     if filters.status is not None:
         per_person = per_person.having(
             func.sum(case((cells.c.urgency == filters.status.urgency, 1), else_=0)) > 0)
-    ranked = per_person.add_columns(urgent.label("urgent")).subquery("ranked")
-    total = session.scalar(select(func.count()).select_from(ranked)) or 0
+    ranked = per_person.subquery("ranked")
     keys = (Key(type_coerce(ranked.c.worst, Integer).label("worst_key")),
             Key(type_coerce(ranked.c.urgent, Integer).label("urgent_key"), descending=True),
             Key(Person.name.label("name_key")), Key(Person.id.label("id_key")))
     found = keyset_page(
-        session, select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title)
+        session, select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title,
+                        ranked.c.total)
         .join(Person, Person.id == ranked.c.person_id)
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(Node, Node.id == Person.current_role_id), keys, after=after, before=before,
-        number=number, per_page=per_page, counted=(total, False))
-    rows = _rows(session, setting, found.rows, people)
-    return Matrix(setting, rows, found.number, found.after, found.before, total,
-                  compliance_by_subject(session, setting, cells),
-                  compliance_by_team(session, cells))
+        number=number, per_page=per_page, counted=(0, False))
+    total = found.rows[0][-1] if found.rows else 0  # the window count: everyone the
+    rows = _rows(session, setting, found.rows, people)  # filters keep, whatever the page
+    by_subject, by_team = compliance(session, setting, cells)
+    return Matrix(setting, rows, found.number, found.after, found.before, total, by_subject,
+                  by_team)
 
 
 def _rows(session: Session, setting: Setting, listed: Sequence, people: ColumnElement[bool]
@@ -262,11 +304,11 @@ def _rows(session: Session, setting: Setting, listed: Sequence, people: ColumnEl
     ids = [row[0] for row in listed]
     found: dict[int, dict[str, tuple[date | None, int]]] = {person_id: {} for person_id in ids}
     if ids:
-        cells = cells_query(setting, and_(people, Person.id.in_(ids)))
-        for person_id, subject_id, last, urgency in session.execute(cells):
+        cells = latest_cells(setting, and_(people, Person.id.in_(ids)))
+        for person_id, _team_id, subject_id, last, urgency in session.execute(cells):
             found[person_id][subject_id] = (last, urgency)
     rows = []
-    for person_id, worst, name, team, role in listed:
+    for person_id, worst, name, team, role, _total in listed:
         cells_ = []
         for subject in setting.subjects:
             held = found[person_id].get(subject.id)
@@ -291,19 +333,33 @@ def compliance_by_subject(session: Session, setting: Setting, cells) -> list[Com
             for subject in setting.subjects if subject.id in counted]
 
 
-def compliance_by_team(session: Session, cells) -> list[Compliance]:
-    """Return each team's compliance among the cells (one ``GROUP BY``; no team last)."""
+def compliance(session: Session, setting: Setting, cells
+               ) -> tuple[list[Compliance], list[Compliance]]:
+    """Return the compliance per subject and per team among the cells (of ``latest_cells``),
+    both from one ``GROUP BY`` team and subject.
+
+    Subjects come in the matrix's order (by title), teams by name with no team last.
+    """
     grouped = session.execute(
-        select(Team.id, Team.name, func.count(),
+        select(Team.id, Team.name, cells.c.subject_id, func.count(),
                func.sum(case((cells.c.urgency >= SOON, 1), else_=0)))
-        .select_from(cells).join(Person, Person.id == cells.c.person_id)
-        .outerjoin(Team, Team.id == Person.team_id)
-        .group_by(Team.id, Team.name).order_by(Team.name)).all()
-    named = [Compliance(str(team_id), name, required, compliant)
-             for team_id, name, required, compliant in grouped if team_id is not None]
-    named += [Compliance("", "No team", required, compliant)
-              for team_id, _name, required, compliant in grouped if team_id is None]
-    return named
+        .select_from(cells).outerjoin(Team, Team.id == cells.c.team_id)
+        .group_by(Team.id, Team.name, cells.c.subject_id)
+        .order_by(Team.name, Team.id, cells.c.subject_id)).all()
+    subjects: dict[str, list[int]] = {}
+    teams: dict[int | None, tuple[str, list[int]]] = {}
+    for team_id, name, subject_id, required, compliant in grouped:
+        for counts in (subjects.setdefault(subject_id, [0, 0]),
+                       teams.setdefault(team_id, (name, [0, 0]))[1]):
+            counts[0] += required
+            counts[1] += compliant or 0
+    by_subject = [Compliance(subject.id, subject.title, *subjects[subject.id])
+                  for subject in setting.subjects if subject.id in subjects]
+    by_team = [Compliance(str(team_id), name, *counts)
+               for team_id, (name, counts) in teams.items() if team_id is not None]
+    by_team += [Compliance("", "No team", *counts)
+                for team_id, (_name, counts) in teams.items() if team_id is None]
+    return by_subject, by_team
 
 
 def filter_choices(session: Session, organisation: Organisation, people: ColumnElement[bool]

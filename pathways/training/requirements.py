@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, clock
 from ..errors import Refused
@@ -67,9 +67,11 @@ def remove_requirement(session: Session, actor: Person | None,
 
 
 def requirements_at(session: Session, organisation_id: int) -> list[TrainingRequirement]:
-    """Return an organisation's requirements, by role then subject."""
+    """Return an organisation's requirements, by role then subject, each with its subject
+    (loaded in the same query: the page shows every requirement's title)."""
     return list(session.scalars(
         select(TrainingRequirement).where(TrainingRequirement.organisation_id == organisation_id)
+        .options(joinedload(TrainingRequirement.subject))
         .order_by(TrainingRequirement.role_id, TrainingRequirement.subject_id)))
 
 

@@ -8,7 +8,8 @@ whole of it (5,000, 250,000, 20,000, 100,000). Beside the region each gets what 
 generator does not make: audit events (312,000 at full size, spread over the organisations
 and two years), a notification for everyone and 60 more for the staff member measured, and
 the training matrix of the L&D's organisation (10 subjects required of each of its roles,
-a record for about 85% of people and subjects). Then ``ANALYZE``.
+a record for about 85% of people and subjects, and each person's latest kept in
+``training_latest`` as every writer of records keeps it). Then ``ANALYZE``.
 
 Every signed-in page is requested with Flask's test client (CPU time in one process, no
 network; the page cache as in production) as the role it is for: a staff member who is an
@@ -44,6 +45,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 import seed
 from pathways import bulk, clock
@@ -58,10 +60,12 @@ from pathways.models import (
     Organisation,
     Person,
     PersonRole,
+    TrainingLatest,
     TrainingRecord,
     TrainingRequirement,
     TrainingSubject,
 )
+from pathways.training.latest import refill_latest
 from seed.training import load_subjects
 from tests.benchmarks.bench_cohorts import DEFAULT_POSTGRES
 from tests.benchmarks.timing import p50, p95
@@ -154,6 +158,10 @@ def actors(engine) -> dict[str, int]:
                  "admin": admin}
         if not connection.scalar(select(func.count()).select_from(TrainingRequirement)):
             _training(connection, largest)
+        if not connection.scalar(select(func.count()).select_from(TrainingLatest)):
+            # each person's latest completion, kept as every writer of records keeps it (a
+            # database made before the matrix read it had none)
+            refill_latest(Session(bind=connection))
             now = clock.now()
             bulk.write_rows(connection, Notification.__table__, (
                 {"recipient_id": staff, "kind": "shadowing_decision",

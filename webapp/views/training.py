@@ -51,7 +51,7 @@ def matrix():
     days = days if days in EXPIRING_CHOICES else 90
     today = clock.today()
     found = training_matrix(db.session, organisation, people, today, filters, **keyset_asked())
-    expiring = expiring_within(db.session, organisation, people, today, days)
+    expiring = expiring_within(db.session, organisation, people, today, days, found.setting)
     args = {key: value for key, value in (("team", filters.team_id), ("role", filters.role_id),
                                           ("status", filters.status and filters.status.value))
             if value}
