@@ -18,9 +18,23 @@ and not those already paired with or requested by the person.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
-from sqlalchemy import Select, func, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from ..errors import InvalidInput, Problem, RouteNotFound
@@ -88,71 +102,132 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
                     limit: int = 10) -> list[ChampionMatch]:
     """Rank the champions who could support ``person`` toward their target role.
 
+    The ranking is one statement (``ranking_query``): the database scores every champion in
+    reach and returns only the best ``limit``, so the rows read into Python (and the work
+    done on them) do not grow with the number of champions; the reasons are then written for
+    those few.
+
     Raises
     ------
     InvalidInput
         When the person has no target role (matching is toward a target).
     """
+    return _matches(session, G, person, ranking_query(session, G, person).limit(limit))
+
+
+def could_ask(session: Session, G: nx.DiGraph, person: Person, champion: Person) -> bool:
+    """Whether ``champion`` is among the champions ``person`` could ask now (on their match
+    list at any rank: in reach, with room, not already paired with or asked by them).
+
+    Raises
+    ------
+    InvalidInput
+        When the person has no target role.
+    """
+    return bool(_matches(session, G, person,
+                         ranking_query(session, G, person).where(Person.id == champion.id)))
+
+
+def ranking_query(session: Session, G: nx.DiGraph, person: Person
+                  ) -> Select[Person, ChampionProfile, int, int]:
+    """Return the query of the champions ``person`` could ask, best first: each champion
+    (with their organisation), profile, open pairings and score, the score worked out by
+    the database from the rules in this module's docstring.
+
+    Raises
+    ------
+    InvalidInput
+        When the person has no target role.
+    """
     target = person.target_role_id
     if not target or target not in G:
         raise InvalidInput([Problem("target_role", "set a target role on the profile first")],
                            "No champions can be matched")
+    postgres = session.get_bind().dialect.name == "postgresql"
+    family = G.nodes[target].get("family")
+    on_route = route_roles(G, person)
+    organisation = aliased(Organisation)
+    held = ChampionProfile.roles_held
+    walked = case((_holds(postgres, held, target), WALKED_TARGET),
+                  (or_(false(), *(_holds(postgres, held, role) for role in on_route)),
+                   WALKED_ROUTE), else_=0)
+    specialism = case((_holds(postgres, ChampionProfile.specialisms, family), SPECIALISM),
+                      else_=0) if family else literal(0)
+    same = case((Person.organisation_id == person.organisation_id, SAME_ORGANISATION),
+                else_=0)
+    score = (walked + specialism + same).label("score")
+    load = _load().label("load")
+    taken = select(ChampionPairing.champion_id).where(
+        ChampionPairing.person_id == person.id, ChampionPairing.status.in_(OPEN_STATUSES))
+    # The candidates in reach with their load and score, each worked out once (PostgreSQL
+    # would otherwise inline the subquery and count each candidate's pairings twice), then
+    # ranked: by score, the fewest open pairings, the name without case (by code point, as
+    # Python compares strings), the id.
+    found = (select(Person.id.label("id"), load, score)
+             .join(ChampionProfile, ChampionProfile.person_id == Person.id)
+             .join(PersonRole, (PersonRole.person_id == Person.id)
+                   & (PersonRole.role == "champion"))
+             .join(organisation, Person.organisation)
+             .where(Person.active.is_(True), Person.id != person.id,
+                    Person.id.not_in(taken), champions_filter(person, organisation))
+             .cte("found").prefix_with("MATERIALIZED", dialect="postgresql"))
+    folded = func.lower(Person.name)
+    champion_organisation = aliased(Organisation)
+    return (select(Person, ChampionProfile, found.c.load, found.c.score)
+            .join(found, found.c.id == Person.id)
+            .join(ChampionProfile, ChampionProfile.person_id == Person.id)
+            .join(champion_organisation, Person.organisation)
+            .where(found.c.load < ChampionProfile.capacity)
+            .options(contains_eager(Person.organisation.of_type(champion_organisation)))
+            .order_by(found.c.score.desc(), found.c.load,
+                      folded.collate("C") if postgres else folded, Person.id))
+
+
+def _matches(session: Session, G: nx.DiGraph, person: Person,
+             query: Select[Person, ChampionProfile, int, int]) -> list[ChampionMatch]:
+    """Return the ranked rows of ``query`` (``ranking_query``'s) as matches, each with its
+    reasons."""
+    target = person.target_role_id or ""  # ranking_query refused a person without one
     family = G.nodes[target].get("family")
     on_route = set(route_roles(G, person))
-    taken = set(session.scalars(select(ChampionPairing.champion_id).where(
-        ChampionPairing.person_id == person.id,
-        ChampionPairing.status.in_(OPEN_STATUSES))))
-    candidates = session.execute(_candidates(person)).all()
     matches = []
-    for champion, profile, load in candidates:
-        if champion.id in taken:
-            continue
-        reasons, score = [], 0
-        if champion.organisation_id == person.organisation_id:
-            score += SAME_ORGANISATION
-            reasons.append("Works in your organisation.")
-        else:
+    for champion, profile, load, score in session.execute(query):
+        reasons = []
+        if champion.organisation_id != person.organisation_id:
             reasons.append(f"Works at {champion.organisation.name}, in your partnership, "
                            "and supports people across it.")
+        else:
+            reasons.append("Works in your organisation.")
         held = list(profile.roles_held or [])
         if target in held:
-            score += WALKED_TARGET
             reasons.insert(0, f"Walked this road: has worked as {_title(G, target)}.")
         elif on_route.intersection(held):
-            score += WALKED_ROUTE
             names = ", ".join(_title(G, r) for r in held if r in on_route)
             reasons.insert(0, f"Walked part of this road: has worked as {names}, on your "
                            "route.")
         if family and family in (profile.specialisms or []):
-            score += SPECIALISM
             reasons.append(f"Specialises in {FAMILIES.get(family, family).lower()}.")
         free = profile.capacity - load
         reasons.append(f"Has room for {free} more {'person' if free == 1 else 'people'} "
                        f"({load} of {profile.capacity} places taken).")
         matches.append(ChampionMatch(champion, score, tuple(reasons), load, profile.capacity))
-    matches.sort(key=lambda m: (-m.score, m.active_mentees, m.champion.name.casefold(),
-                                m.champion.id))
-    return matches[:limit]
+    return matches
 
 
-def _candidates(person: Person) -> Select[Person, ChampionProfile, int]:
-    """Return the query of the champions ``person`` could ask who have room: active, with
-    the champion role and a profile, within reach (``policy.champions_filter``: only the
-    person's organisation and, when open to it, their partnership), each with their
-    organisation and how many open pairings they have, in one statement."""
-    organisation = aliased(Organisation)
-    load = (select(func.count(ChampionPairing.id))
+def _load() -> ScalarSelect[int]:
+    """The number of open pairings of the champion (``Person``) in the enclosing query."""
+    return (select(func.count(ChampionPairing.id))
             .where(ChampionPairing.champion_id == Person.id,
                    ChampionPairing.status.in_(OPEN_STATUSES))
             .correlate(Person).scalar_subquery())
-    return (select(Person, ChampionProfile, load)
-            .join(ChampionProfile, ChampionProfile.person_id == Person.id)
-            .join(PersonRole, (PersonRole.person_id == Person.id)
-                  & (PersonRole.role == "champion"))
-            .join(organisation, Person.organisation)
-            .where(Person.active.is_(True), Person.id != person.id,
-                   champions_filter(person, organisation), load < ChampionProfile.capacity)
-            .options(contains_eager(Person.organisation.of_type(organisation))))
+
+
+def _holds(postgres: bool, column: Any, value: str) -> ColumnElement[bool]:
+    """The SQL condition "the JSON list in ``column`` holds the text ``value``"."""
+    if postgres:
+        return cast(column, JSONB).has_key(value)
+    each = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == value))
 
 
 def _title(G: nx.DiGraph, node: str) -> str:

@@ -27,7 +27,7 @@ from ..errors import InvalidInput, Problem, Refused
 from ..models import ChampionPairing, ChampionProfile, Person
 from ..models.people import utcnow
 from ..notifications import notify
-from .matching import match_champions
+from .matching import could_ask
 
 #: Days a champion has to answer a request.
 RESPOND_DAYS = 10
@@ -54,8 +54,7 @@ def request_champion(session: Session, G: nx.DiGraph, person: Person, champion: 
     """
     today = today or clock.today()
     _lock_champion(session, champion.id)  # matching counts their pairings after this
-    if champion.id not in {m.champion.id for m in match_champions(session, G, person,
-                                                                  limit=1000)}:
+    if not could_ask(session, G, person, champion):
         raise PairingRefused(f"{champion.name} cannot take a request from you now: they may "
                              "be full, already asked, or outside your partnership.")
     pairing = ChampionPairing(champion_id=champion.id, person_id=person.id,

@@ -938,6 +938,44 @@ def test_matching_costs_a_fixed_number_of_queries_and_reads_only_the_reach(app, 
     assert "Far Away Care" not in page.text
 
 
+def test_the_champions_page_reads_the_same_rows_at_two_sizes(app, client, world, as_):
+    """Ranked in the database: with 20 or 80 champions in reach the page runs the same
+    statements and loads only the page of matches, not everyone in reach."""
+    from sqlalchemy import event
+
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    loaded: list[int] = []
+
+    def load(target, context) -> None:
+        loaded.append(target.id)
+
+    def measure():
+        loaded.clear()
+        with counting(engine) as statements:
+            page = client.get("/champions")
+        assert page.status_code == 200
+        return statements, len(loaded), page.text.count('data-champion="')
+
+    add_champions(app, world, 20)
+    as_("staff")
+    client.get("/champions")
+    event.listen(Person, "load", load)
+    try:
+        small, small_people, small_shown = measure()
+        add_champions(app, world, 60, start=20)
+        large, large_people, large_shown = measure()
+    finally:
+        event.remove(Person, "load", load)
+    assert large.count == small.count, large.statements
+    assert small_shown == large_shown == 10
+    # The signed-in person, their pairings' people and the page of matches: never the 80.
+    assert small_people <= 15 and large_people <= 15, (small_people, large_people)
+
+
 def test_the_report_costs_a_fixed_number_of_queries(app, client, as_, report_world):
     from tests.querycount import counting
     from webapp.extensions import db
