@@ -35,25 +35,32 @@ numbered as a spreadsheet shows them (the header is row 1).
 
 Every row is read and checked before anything is written; any problem and nothing is
 written, and :class:`~pathways.errors.InvalidInput` lists every problem as
-``row N: column: reason``. The writes go through the services (``setup.create_cohort``,
-``setup.enrol``, ``records.record_review``) inside a savepoint, so a failure part-way
-undoes them all. **An import only adds**: a row for someone already in that cohort is
-refused ("already enrolled; change it on their page"), so importing a file again changes
+``row N: column: reason``. **An import only adds**: a row for someone already in that cohort
+is refused ("already enrolled; change it on their page"), so importing a file again changes
 nothing and says which rows are already there.
+
+**A file has no row limit** (an upload keeps its byte limit, ``csv_input.MAX_BYTES``): it is
+read a row at a time, and what is kept of a row is its checked values and the ids it matched
+(:class:`~pathways.apprenticeships.import_rows.ApprenticeshipRow`). The rows are matched
+against lookups loaded in bulk, a few queries for the whole file
+(:mod:`~pathways.apprenticeships.import_checks`), then written set-based, table by table,
+``COPY`` on PostgreSQL (:mod:`~pathways.apprenticeships.import_writes`), inside a savepoint,
+so a failure part-way undoes them all. The organisation is locked first
+(``db.lock_for_update``: a row lock on PostgreSQL, the write lock on SQLite), so two imports
+into one organisation take turns, and the second is told what the first already enrolled;
+the posts the rows name are locked before their state is read, as ``setup.enrol`` does.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import IO
 
 import networkx as nx
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
@@ -64,38 +71,30 @@ from ..csv_input import (
     read_upload,
     row_problems,
 )
-from ..errors import InvalidInput, PathwayError, Problem
-from ..models import (
-    Apprenticeship,
-    Cohort,
-    Organisation,
-    OtjEntry,
-    Person,
-    Post,
-    Programme,
-    Qualification,
-)
-from ..spreadsheets import read_table
-from .records import REVIEW_EVERY_DAYS, record_review
-from .rules import STATUSES, otj_hours_that_fit, spread_otj_hours
-from .setup import create_cohort, enrol
+from ..db import lock_for_update
+from ..errors import InvalidInput, Problem
+from ..models import Organisation, Person
+from ..spreadsheets import iter_table
+from . import import_writes
+from .import_checks import STAFF_IMPORT_HINT, check_rows
+from .import_rows import ApprenticeshipRow
+from .import_writes import OTJ_NOTE, REASON, REVIEW_NOTE
+from .rules import STATUSES, otj_hours_that_fit
+
+__all__ = ["COLUMNS", "OTJ_NOTE", "REASON", "REQUIRED_COLUMNS", "REVIEW_NOTE",
+           "STAFF_IMPORT_HINT", "ApprenticeshipImportResult", "ApprenticeshipRow",
+           "import_apprenticeships", "import_apprenticeships_upload", "parse_row",
+           "status_named"]
 
 COLUMNS = ("email", "cohort", "standard_code", "start_date", "planned_end_date",
            "weekly_hours", "otj_hours_logged", "last_review_date", "status", "guaranteed_post")
 REQUIRED_COLUMNS = ("email", "cohort", "standard_code", "start_date", "planned_end_date",
                     "weekly_hours")
-MAX_ROWS = 2000
 MAX_WEEKLY_HOURS = Decimal(60)
 #: Dates outside these years are taken for typing mistakes.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 LIMITS = {"cohort": 200, "standard_code": 10, "guaranteed_post": 50}
 SUMMARY = "The apprenticeships were not imported"
-REASON = "Imported"
-OTJ_NOTE = "Hours logged before import"
-REVIEW_NOTE = "Imported"
-#: What to do about a person the file names who is not staff yet, in words that fit the web
-#: page and the command line alike (never a command to run: the reader may be on the web).
-STAFF_IMPORT_HINT = "import them as staff first, then import this file again"
 #: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
 TEMPLATE_ROW = ("ann.lee@example.org", "Social work 2026", "ST0510", date(2026, 9, 1),
                 date(2029, 8, 31), Decimal("37.5"), 0, None, "active", "")
@@ -110,42 +109,6 @@ class ApprenticeshipImportResult:
     posts_reserved: int = 0
     reviews: int = 0
     otj_hours: Decimal = Decimal(0)
-
-
-@dataclass
-class ApprenticeshipRow:
-    """One checked row of the file, with what it was matched to."""
-
-    number: int
-    email: str
-    cohort_name: str
-    standard_code: str
-    start_date: date
-    planned_end_date: date
-    weekly_hours: Decimal
-    otj_hours: Decimal
-    last_review: date | None
-    status: str
-    post_reference: str | None
-    person: Person | None = None
-    cohort: Cohort | None = None
-    programme: Programme | None = None
-    post: Post | None = None
-
-    @property
-    def cohort_key(self) -> str:
-        """The cohort's name as rows are matched on it."""
-        return self.cohort_name.casefold()
-
-
-@dataclass
-class NewCohort:
-    """A cohort the file names that does not exist yet, and its first row."""
-
-    name: str
-    programme: Programme
-    start_date: date
-    planned_end_date: date
 
 
 def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | bytes,
@@ -191,16 +154,29 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     """
     today = today or clock.today()
     problems: list[Problem] = []
-    rows = [parsed for number, raw in read_table(path_or_text, COLUMNS, REQUIRED_COLUMNS,
-                                                 problems, SUMMARY, MAX_ROWS, "apprentices")
+    rows = [parsed for number, raw in iter_table(path_or_text, COLUMNS, REQUIRED_COLUMNS,
+                                                 problems, SUMMARY, "apprentices")
             if (parsed := parse_row(number, raw, today, problems)) is not None]
-    _match_people(session, organisation, rows, problems)
-    new_cohorts = _match_cohorts(session, organisation, rows, problems)
-    _refuse_enrolled(session, rows, problems)
-    _match_posts(session, organisation, rows, G, problems)
+    lock_for_update(session, organisation)  # imports into one organisation take turns
+    targets = check_rows(session, organisation, rows, G, problems)
     if problems:
         raise InvalidInput(sorted(problems, key=_row_order), SUMMARY)
-    return _write(session, organisation, rows, new_cohorts, actor, today)
+    context = import_writes.Context(organisation.id, actor.id if actor else None, today,
+                                    clock.now())
+    with session.begin_nested():  # a failure part-way undoes every table's rows
+        written = import_writes.write(session.connection(), rows, targets, context, SUMMARY)
+    session.expire_all()  # the rows changed under the session's objects
+    result = ApprenticeshipImportResult(written.apprenticeships, written.cohorts,
+                                        written.posts_reserved, written.reviews,
+                                        written.otj_hours)
+    audit.record(session, actor, "import", "organisation", organisation.id,
+                 f"apprenticeship import: {result.apprenticeships} apprenticeships, "
+                 f"{result.cohorts} new cohorts",
+                 {"apprenticeships": result.apprenticeships, "cohorts": result.cohorts,
+                  "posts_reserved": result.posts_reserved, "reviews": result.reviews,
+                  "otj_hours": float(result.otj_hours)}, concerns=organisation)
+    session.flush()
+    return result
 
 
 def import_apprenticeships_upload(session: Session, upload: IO[bytes],
@@ -310,218 +286,3 @@ def _check_history(start: date, end: date | None, weekly_hours: Decimal | None,
         problem("otj_hours_logged", f"{logged} hours is more than fit from the start on "
                                     f"{start.isoformat()} to {dated.isoformat()} at 24 hours "
                                     f"a day and {weekly_hours} hours a week (at most {room})")
-
-
-def _match_people(session: Session, organisation: Organisation, rows: list[ApprenticeshipRow],
-                  problems: list[Problem]) -> None:
-    """Find each row's person: they must already work for the organisation."""
-    emails = list(dict.fromkeys(row.email for row in rows))
-    people: dict[str, Person] = {}
-    for first in range(0, len(emails), 500):
-        people.update((person.email, person) for person in session.scalars(
-            select(Person).where(Person.email.in_(emails[first:first + 500]))))
-    for row in rows:
-        person = people.get(row.email)
-        where = f"row {row.number}: email"
-        if person is None:
-            problems.append(Problem(where, f"nobody with the email address {row.email} works "
-                                           f"for {organisation.name}: {STAFF_IMPORT_HINT}"))
-        elif person.organisation_id != organisation.id:
-            problems.append(Problem(where, f"{row.email} works for another organisation, not "
-                                           f"{organisation.name}"))
-        else:
-            row.person = person
-
-
-def _match_cohorts(session: Session, organisation: Organisation,
-                   rows: list[ApprenticeshipRow], problems: list[Problem]
-                   ) -> dict[str, NewCohort]:
-    """Match rows to existing cohorts, and plan the new ones (on the standard's programme)."""
-    existing = {cohort.name.casefold(): cohort for cohort in session.scalars(
-        select(Cohort).where(Cohort.organisation_id == organisation.id))}
-    by_code: dict[str, list[Programme]] = defaultdict(list)
-    for programme, code in session.execute(
-            select(Programme, Qualification.standard_code)
-            .join(Qualification, Qualification.id == Programme.qualification_id)
-            .where(Programme.organisation_id == organisation.id).order_by(Programme.name)):
-        by_code[(code or "").upper()].append(programme)
-    new_rows: dict[str, list[ApprenticeshipRow]] = defaultdict(list)
-    for row in rows:
-        cohort = existing.get(row.cohort_key)
-        if cohort is None:
-            new_rows[row.cohort_key].append(row)
-            continue
-        code = (cohort.programme.qualification.standard_code or "").upper()
-        if code != row.standard_code:
-            problems.append(Problem(f"row {row.number}: standard_code", f"{cohort.name} is a "
-                                    f"cohort of {cohort.programme.name} ({code}), not of "
-                                    f"{row.standard_code}"))
-        else:
-            row.cohort, row.programme = cohort, cohort.programme
-    return {key: plan for key, members in new_rows.items()
-            if (plan := _plan_cohort(organisation, members, by_code, problems)) is not None}
-
-
-def _plan_cohort(organisation: Organisation, rows: list[ApprenticeshipRow],
-                 by_code: dict[str, list[Programme]], problems: list[Problem]
-                 ) -> NewCohort | None:
-    """Plan a new cohort from its rows: one standard, on the organisation's one programme."""
-    first = rows[0]
-    for row in rows[1:]:
-        if row.standard_code != first.standard_code:
-            problems.append(Problem(f"row {row.number}: standard_code", f"the new cohort "
-                                    f"{first.cohort_name!r} is for {first.standard_code} in row "
-                                    f"{first.number}"))
-    programmes = by_code.get(first.standard_code, [])
-    listed = ", ".join(str(row.number) for row in rows)
-    where = f"row {first.number}: standard_code"
-    if not programmes:
-        problems.append(Problem(where, f"{organisation.name} has no programme for the standard "
-                                f"{first.standard_code}, so the new cohort "
-                                f"{first.cohort_name!r} (rows {listed}) cannot be created: set "
-                                "up the programme with its training provider first"))
-        return None
-    if len(programmes) > 1:
-        names = ", ".join(programme.name for programme in programmes)
-        problems.append(Problem(where, f"{organisation.name} has {len(programmes)} programmes "
-                                f"for the standard {first.standard_code} ({names}), so the new "
-                                f"cohort {first.cohort_name!r} (rows {listed}) cannot be "
-                                "placed: create the cohort on the right programme first"))
-        return None
-    for row in rows:
-        row.programme = programmes[0]
-    return NewCohort(first.cohort_name, programmes[0], min(row.start_date for row in rows),
-                     max(row.planned_end_date for row in rows))
-
-
-def _refuse_enrolled(session: Session, rows: list[ApprenticeshipRow],
-                     problems: list[Problem]) -> None:
-    """Refuse a person twice in a cohort: already enrolled, or twice in the file."""
-    cohort_ids = {row.cohort.id for row in rows if row.cohort is not None}
-    enrolled = set(session.execute(
-        select(Apprenticeship.cohort_id, Apprenticeship.person_id)
-        .where(Apprenticeship.cohort_id.in_(cohort_ids))).all()) if cohort_ids else set()
-    first: dict[tuple[str, str], int] = {}
-    for row in rows:
-        where = f"row {row.number}: email"
-        seen = first.setdefault((row.cohort_key, row.email), row.number)
-        if seen != row.number:
-            problems.append(Problem(where, f"{row.email} is also in {row.cohort_name} in row "
-                                           f"{seen}"))
-        elif row.cohort is not None and row.person is not None and (
-                row.cohort.id, row.person.id) in enrolled:
-            problems.append(Problem(where, f"{row.email} is already enrolled in "
-                                           f"{row.cohort.name}; change it on their "
-                                           "apprenticeship page (an import only adds)"))
-
-
-def _match_posts(session: Session, organisation: Organisation, rows: list[ApprenticeshipRow],
-                 G: nx.DiGraph | None, problems: list[Problem]) -> None:
-    """Find each guaranteed post: the organisation's, vacant, used once, fit for the programme."""
-    posts = {post.reference.casefold(): post for post in session.scalars(
-        select(Post).where(Post.organisation_id == organisation.id))}
-    first: dict[str, int] = {}
-    for row in rows:
-        if not row.post_reference:
-            continue
-        where = f"row {row.number}: guaranteed_post"
-        post = posts.get(row.post_reference.casefold())
-        seen = first.setdefault(row.post_reference.casefold(), row.number)
-        if post is None:
-            problems.append(Problem(where, f"{organisation.name} has no post "
-                                           f"{row.post_reference!r}: add it to the posts first"))
-        elif seen != row.number:
-            problems.append(Problem(where, f"post {post.reference} is also in row {seen}"))
-        elif post.state != "vacant":
-            problems.append(Problem(where, f"post {post.reference} is {post.state}, not "
-                                           "vacant"))
-        elif row.programme is not None and not _role_follows(G, row.programme, post):
-            qualification = row.programme.qualification
-            problems.append(Problem(where, f"the career pathway has no move from "
-                                           f"{qualification.title} to {post.role.title}, so "
-                                           f"post {post.reference} cannot be the guaranteed job"))
-        else:
-            row.post = post
-
-
-def _role_follows(G: nx.DiGraph | None, programme: Programme | None, post: Post) -> bool:
-    """Whether the post's role follows the programme's qualification (unknown: yes)."""
-    return G is None or programme is None or G.has_edge(programme.qualification_id,
-                                                        post.role_id)
-
-
-def _write(session: Session, organisation: Organisation, rows: list[ApprenticeshipRow],
-           new_cohorts: dict[str, NewCohort], actor: Person | None,
-           today: date) -> ApprenticeshipImportResult:
-    """Create the cohorts, apprenticeships, hours and reviews in one savepoint, with audit."""
-    result = ApprenticeshipImportResult()
-    _start_transaction(session)
-    with session.begin_nested():
-        cohorts = {key: create_cohort(session, plan.programme, name=plan.name,
-                                      start_date=plan.start_date,
-                                      planned_end_date=plan.planned_end_date, actor=actor)
-                   for key, plan in new_cohorts.items()}
-        result.cohorts = len(cohorts)
-        for row in rows:
-            try:
-                _write_row(session, row, row.cohort or cohorts[row.cohort_key], actor, today,
-                           result)
-            except InvalidInput as refused:  # changed by someone else since the checks
-                raise InvalidInput([Problem(f"row {row.number}: {p.where}", p.message)
-                                    for p in refused.problems], SUMMARY) from refused
-            except PathwayError as refused:
-                raise InvalidInput([Problem(f"row {row.number}", str(refused))],
-                                   SUMMARY) from refused
-        session.flush()
-        audit.record(session, actor, "import", "organisation", organisation.id,
-                     f"apprenticeship import: {result.apprenticeships} apprenticeships, "
-                     f"{result.cohorts} new cohorts",
-                     {"apprenticeships": result.apprenticeships, "cohorts": result.cohorts,
-                      "posts_reserved": result.posts_reserved, "reviews": result.reviews,
-                      "otj_hours": float(result.otj_hours)}, concerns=organisation)
-    return result
-
-
-def _write_row(session: Session, row: ApprenticeshipRow, cohort: Cohort, actor: Person | None,
-               today: date, result: ApprenticeshipImportResult) -> None:
-    """Enrol one row's person, with their hours logged so far and their last review."""
-    if row.person is None:  # every row was matched to its person before any is written
-        raise PathwayError(f"nobody with the email address {row.email} works here")
-    apprenticeship = enrol(session, cohort, row.person, start_date=row.start_date,
-                           planned_end_date=row.planned_end_date,
-                           weekly_hours=row.weekly_hours, post=row.post, status=row.status,
-                           reason=REASON, actor=actor)
-    result.apprenticeships += 1
-    result.posts_reserved += row.post is not None
-    if row.otj_hours:
-        reviewer = actor.id if actor else None
-        for worked_on, hours in spread_otj_hours(row.otj_hours, row.start_date,
-                                                 min(today, row.planned_end_date),
-                                                 row.weekly_hours):
-            apprenticeship.otj_entries.append(OtjEntry(
-                worked_on=worked_on, hours=hours, activity="other", note=OTJ_NOTE,
-                state="approved", recorded_by_id=reviewer, reviewed_by_id=reviewer))
-        result.otj_hours += row.otj_hours
-    if row.last_review is not None:
-        record_review(session, apprenticeship, held_on=row.last_review,
-                      next_review_on=row.last_review + timedelta(days=REVIEW_EVERY_DAYS),
-                      notes=REVIEW_NOTE, actor=actor, today=today)
-        result.reviews += 1
-
-
-def _start_transaction(session: Session) -> None:
-    """Make sure the savepoint is inside a transaction, also on SQLite.
-
-    Python's sqlite3 driver begins a transaction only before a write; a SAVEPOINT issued
-    before any write starts the transaction itself, and releasing it would commit at once,
-    out of the caller's hands. Beginning explicitly keeps the caller's commit or rollback
-    in charge (PostgreSQL needs nothing). ``BEGIN IMMEDIATE`` takes SQLite's write lock at
-    once (the import writes anyway), so the services' checks inside the savepoint read the
-    latest rows and no other writer can slip in between a check and its write.
-    """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    driver = connection.connection.dbapi_connection
-    if driver is not None and not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from pathways.apprenticeships import importer
+from pathways.apprenticeships import import_writes
 from pathways.apprenticeships.importer import (
     COLUMNS,
     import_apprenticeships,
@@ -352,12 +352,6 @@ def test_unreadable_files_are_refused(session, world, text, message):
     assert any(message in problem for problem in problems), problems
 
 
-def test_a_file_with_too_many_rows_is_refused(session, world, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 2)
-    problems = refused(session, world, csv_of(line(), line(), line()))
-    assert "file: has more than 2 apprentices: split it into smaller files" in problems
-
-
 def test_an_upload_larger_than_the_limit_is_refused(session, world, monkeypatch):
     from pathways import csv_input
 
@@ -373,7 +367,7 @@ def test_a_failure_while_writing_rolls_everything_back(session, world, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(importer, "record_review", broken)
+    monkeypatch.setattr(import_writes, "_events", broken)  # the last table written
     before = counts(session)
     with pytest.raises(RuntimeError):
         run(session, world, GOOD_FILE)
@@ -381,16 +375,17 @@ def test_a_failure_while_writing_rolls_everything_back(session, world, monkeypat
     assert world["post"].state == "vacant"
 
 
-def test_a_refusal_while_writing_names_the_row_and_rolls_back(session, world, monkeypatch):
-    def refuse(*args, **kwargs):
-        from pathways.errors import Problem
-        raise InvalidInput([Problem("held_on", "changed meanwhile")])
-
-    monkeypatch.setattr(importer, "record_review", refuse)
+def test_a_post_taken_while_writing_is_named_by_row_and_rolls_back(session, world,
+                                                                    monkeypatch):
+    # The posts are locked while they are checked, so this cannot happen; if it did, the
+    # import would refuse rather than take a post someone else holds.
+    monkeypatch.setattr(import_writes, "_not_vacant", lambda connection, ids: set(ids))
     before = counts(session)
     with pytest.raises(InvalidInput) as error:
         run(session, world, GOOD_FILE)
-    assert [str(p) for p in error.value.problems] == ["row 2: held_on: changed meanwhile"]
+    assert [str(p) for p in error.value.problems] == [
+        "row 2: guaranteed_post: the post was taken while the file was imported: import it "
+        "again"]
     assert counts(session) == before
 
 
