@@ -243,10 +243,14 @@ def champions_page(session: Session, G: nx.DiGraph, person: Person) -> Champions
 
 
 def waiting_requests(session: Session, champion: Person) -> list[ChampionPairing]:
-    """Return the requests waiting for the champion's answer, the soonest deadline first."""
-    return sorted((p for p in pairings_with_names(session, champion, as_champion=True)
-                   if p.status == "requested"),
-                  key=lambda p: (p.respond_by or date.max, p.id))
+    """Return the requests waiting for the champion's answer, the soonest deadline first
+    (those without one last), each with the champion and the person asking."""
+    return list(session.scalars(
+        select(ChampionPairing).where(ChampionPairing.champion_id == champion.id,
+                                      ChampionPairing.status == "requested")
+        .options(selectinload(ChampionPairing.champion), selectinload(ChampionPairing.person))
+        .order_by(ChampionPairing.respond_by.is_(None), ChampionPairing.respond_by,
+                  ChampionPairing.id)))
 
 
 def sessions_of(session: Session, pairing: ChampionPairing) -> list[MentoringSession]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
 from ..apprenticeships import records
@@ -143,17 +143,24 @@ def caseload(session: Session, champion: Person, today: date | None = None
     """Return the champion's active pairings, overdue follow-ups and actions first.
 
     A follow-up is overdue when the last session's next date has passed with no session
-    since, or when there has been no session at all 28 days after accepting.
+    since, or when there has been no session at all 28 days after accepting. Three
+    statements whatever the caseload: the pairings with their people, and the sessions
+    with their actions.
     """
     today = today or clock.today()
     pairings = list(session.scalars(select(ChampionPairing).where(
-        ChampionPairing.champion_id == champion.id, ChampionPairing.status == "active")))
-    sessions = list(session.scalars(select(MentoringSession).where(
-        MentoringSession.pairing_id.in_([p.id for p in pairings]))
-        .order_by(MentoringSession.held_on, MentoringSession.id))) if pairings else []
+        ChampionPairing.champion_id == champion.id, ChampionPairing.status == "active")
+        .options(selectinload(ChampionPairing.person))))
+    held: dict[int, list[MentoringSession]] = {pairing.id: [] for pairing in pairings}
+    if pairings:
+        for found in session.scalars(
+                select(MentoringSession).where(MentoringSession.pairing_id.in_(held))
+                .options(selectinload(MentoringSession.actions))
+                .order_by(MentoringSession.held_on, MentoringSession.id)):
+            held[found.pairing_id].append(found)
     entries = []
     for pairing in pairings:
-        mine = [s for s in sessions if s.pairing_id == pairing.id]
+        mine = held[pairing.id]
         last = mine[-1] if mine else None
         if last is not None:
             overdue = last.next_session_on is not None and last.next_session_on < today

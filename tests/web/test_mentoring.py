@@ -976,6 +976,55 @@ def test_the_champions_page_reads_the_same_rows_at_two_sizes(app, client, world,
     assert small_people <= 15 and large_people <= 15, (small_people, large_people)
 
 
+def add_caseload(app, world, people: int, start: int = 0) -> None:
+    """Give "walked" ``people`` more active pairings, each with two sessions of two actions,
+    and as many requests waiting for an answer."""
+    from pathways.people.accounts import create_person
+    from webapp.extensions import db
+
+    with app.app_context():
+        champion = db.session.get(Person, world["walked"])
+        for number in range(start, start + people):
+            for status in ("active", "requested"):
+                person = create_person(db.session, email=f"{status}{number}@example.org",
+                                       name=f"Mentee {status} {number:03}",
+                                       organisation=champion.organisation, roles=["staff"])
+                pairing = ChampionPairing(champion_id=champion.id, person_id=person.id,
+                                          status=status, respond_by=TODAY)
+                db.session.add(pairing)
+                db.session.flush()
+                for ago in (20, 5) if status == "active" else ():
+                    held = MentoringSession(pairing_id=pairing.id, duration_minutes=30,
+                                            held_on=TODAY - timedelta(days=ago), mode="video",
+                                            next_session_on=TODAY + timedelta(days=ago - 10))
+                    db.session.add(held)
+                    db.session.flush()
+                    db.session.add_all([MentoringAction(
+                        session_id=held.id, description=f"Action {n}", owner="person",
+                        due_on=TODAY - timedelta(days=n)) for n in range(2)])
+        db.session.commit()
+
+
+def test_the_caseload_costs_a_fixed_number_of_queries(app, client, world, as_):
+    from tests.querycount import counting
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    add_caseload(app, world, 2)
+    as_("walked")
+    client.get("/champions/caseload")
+    with counting(engine) as small:
+        assert client.get("/champions/caseload").status_code == 200
+    add_caseload(app, world, 12, start=2)
+    with counting(engine) as large:
+        page = client.get("/champions/caseload")
+    assert large.count == small.count, large.statements
+    assert page.text.count("data-pairing=") == 14
+    assert "14 requests are waiting for your answer" in text_of(page)
+    assert page.text.count("data-action=") == 14 * 4
+
+
 def test_the_report_costs_a_fixed_number_of_queries(app, client, as_, report_world):
     from tests.querycount import counting
     from webapp.extensions import db
