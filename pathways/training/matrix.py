@@ -35,14 +35,19 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Select,
+    String,
+    Subquery,
     and_,
     case,
     func,
     literal,
+    or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -204,28 +209,51 @@ def cells_query(setting: Setting, people: ColumnElement[bool]) -> Select:
                   urgency_of(setting, required.c.subject_id, required.c.last).label("urgency"))
 
 
-def latest_cells(setting: Setting, people: ColumnElement[bool]) -> Select:
+def bounds_of(setting: Setting) -> Subquery:
+    """Return the SQL rows of each subject's status bounds on the day: ``subject_id``,
+    ``expired_before`` and ``expiring_before`` (both None when it does not expire).
+
+    Joined to the cells on the subject, a cell's status is two date comparisons, where
+    ``urgency_of``'s branches compare its subject with a list of ids first.
+    """
+    rows = [select(literal(subject.id, String).label("subject_id"),
+                   literal(bounds.expired_before, Date).label("expired_before"),
+                   literal(bounds.expiring_before, Date).label("expiring_before"))
+            for subject in setting.subjects
+            for bounds in (setting.bounds(subject.id),)]
+    if not rows:  # no subject is required: a row that joins no cell
+        rows = [select(literal("", String).label("subject_id"),
+                       literal(None, Date).label("expired_before"),
+                       literal(None, Date).label("expiring_before"))]
+    return union_all(*rows).subquery("bounds")
+
+
+def latest_cells(setting: Setting, people: ColumnElement[bool],
+                 *columns: ColumnElement) -> Select:
     """Return the SQL of every required cell of the people ``people`` selects, each with its
     person's latest completion as kept in ``training_latest`` (one primary-key lookup).
 
     Columns: ``person_id``, ``team_id``, ``subject_id``, ``last`` (the latest completion,
-    None when there is none or it is later than the day) and ``urgency``.
+    None when there is none or it is later than the day), ``urgency``, then ``columns`` (of
+    ``Person``, e.g. the name to order by).
     """
+    bounds = bounds_of(setting)
     kept = TrainingLatest.completed_on
     last = case((kept <= setting.today, kept), else_=None)
-    required = (select(Person.id.label("person_id"), Person.team_id.label("team_id"),
-                       TrainingRequirement.subject_id.label("subject_id"), last.label("last"))
-                .join(TrainingRequirement, and_(
-                    TrainingRequirement.organisation_id == Person.organisation_id,
-                    TrainingRequirement.role_id == Person.current_role_id))
-                .outerjoin(TrainingLatest, and_(
-                    TrainingLatest.person_id == Person.id,
-                    TrainingLatest.subject_id == TrainingRequirement.subject_id))
-                .where(people, Person.organisation_id == setting.organisation.id)
-                .subquery("required"))
-    return select(required.c.person_id, required.c.team_id, required.c.subject_id,
-                  required.c.last,
-                  urgency_of(setting, required.c.subject_id, required.c.last).label("urgency"))
+    urgency = case((or_(kept.is_(None), kept > setting.today), MISSING),
+                   (kept < bounds.c.expired_before, EXPIRED),
+                   (kept < bounds.c.expiring_before, SOON), else_=literal(UP_TO_DATE))
+    return (select(Person.id.label("person_id"), Person.team_id.label("team_id"),
+                   TrainingRequirement.subject_id.label("subject_id"), last.label("last"),
+                   urgency.label("urgency"), *columns)
+            .join(TrainingRequirement, and_(
+                TrainingRequirement.organisation_id == Person.organisation_id,
+                TrainingRequirement.role_id == Person.current_role_id))
+            .join(bounds, bounds.c.subject_id == TrainingRequirement.subject_id)
+            .outerjoin(TrainingLatest, and_(
+                TrainingLatest.person_id == Person.id,
+                TrainingLatest.subject_id == TrainingRequirement.subject_id))
+            .where(people, Person.organisation_id == setting.organisation.id))
 
 
 def people_condition(base: ColumnElement[bool], filters: MatrixFilters) -> ColumnElement[bool]:
@@ -272,25 +300,23 @@ def training_matrix(session: Session, organisation: Organisation, people: Column
     filters = filters or MatrixFilters()
     setting = setting_for(session, organisation, today)
     condition = people_condition(people, filters)
-    cells = latest_cells(setting, condition).subquery("cells")
+    cells = latest_cells(setting, condition, Person.name.label("name")).subquery("cells")
     urgent = func.sum(case((cells.c.urgency <= MISSING, 1), else_=0))
-    per_person = (select(cells.c.person_id, func.min(cells.c.urgency).label("worst"),
-                         urgent.label("urgent"), func.count().over().label("total"))
-                  .group_by(cells.c.person_id))
+    per_person = (select(cells.c.person_id, cells.c.name,
+                         func.min(cells.c.urgency).label("worst"), urgent.label("urgent"),
+                         func.count().over().label("total"))
+                  .group_by(cells.c.person_id, cells.c.name))
     if filters.status is not None:
         per_person = per_person.having(
             func.sum(case((cells.c.urgency == filters.status.urgency, 1), else_=0)) > 0)
     ranked = per_person.subquery("ranked")
     keys = (Key(type_coerce(ranked.c.worst, Integer).label("worst_key")),
             Key(type_coerce(ranked.c.urgent, Integer).label("urgent_key"), descending=True),
-            Key(Person.name.label("name_key")), Key(Person.id.label("id_key")))
+            Key(ranked.c.name.label("name_key")), Key(ranked.c.person_id.label("id_key")))
     found = keyset_page(
-        session, select(ranked.c.person_id, ranked.c.worst, Person.name, Team.name, Node.title,
-                        ranked.c.total)
-        .join(Person, Person.id == ranked.c.person_id)
-        .outerjoin(Team, Team.id == Person.team_id)
-        .outerjoin(Node, Node.id == Person.current_role_id), keys, after=after, before=before,
-        number=number, per_page=per_page, counted=(0, False))
+        session, select(ranked.c.person_id, ranked.c.worst, ranked.c.name, ranked.c.total),
+        keys, after=after, before=before, number=number, per_page=per_page,
+        counted=(0, False))
     total = found.rows[0][-1] if found.rows else 0  # the window count: everyone the
     rows = _rows(session, setting, found.rows, people)  # filters keep, whatever the page
     by_subject, by_team = compliance(session, setting, cells)
@@ -300,15 +326,21 @@ def training_matrix(session: Session, organisation: Organisation, people: Column
 
 def _rows(session: Session, setting: Setting, listed: Sequence, people: ColumnElement[bool]
           ) -> list[MatrixRow]:
-    """Return the page's people with their cells (one query for every cell of the page)."""
+    """Return the page's people with their team, role and cells (one query for every cell
+    of the page)."""
     ids = [row[0] for row in listed]
     found: dict[int, dict[str, tuple[date | None, int]]] = {person_id: {} for person_id in ids}
+    about: dict[int, tuple[str, str]] = {}
     if ids:
-        cells = latest_cells(setting, and_(people, Person.id.in_(ids)))
-        for person_id, _team_id, subject_id, last, urgency in session.execute(cells):
+        cells = latest_cells(setting, and_(people, Person.id.in_(ids)),
+                             Team.name.label("team"), Node.title.label("role"))
+        cells = (cells.outerjoin(Team, Team.id == Person.team_id)
+                 .outerjoin(Node, Node.id == Person.current_role_id))
+        for person_id, _team_id, subject_id, last, urgency, team, role in session.execute(cells):
             found[person_id][subject_id] = (last, urgency)
+            about[person_id] = (team or "", role or "")
     rows = []
-    for person_id, worst, name, team, role, _total in listed:
+    for person_id, worst, name, _total in listed:
         cells_ = []
         for subject in setting.subjects:
             held = found[person_id].get(subject.id)
@@ -318,7 +350,8 @@ def _rows(session: Session, setting: Setting, listed: Sequence, people: ColumnEl
             last, urgency = held
             expires = None if last is None else expiry_date(last, setting.intervals[subject.id])
             cells_.append(Cell(subject.id, URGENCY[urgency], last, expires))
-        rows.append(MatrixRow(person_id, name, team or "", role or "", URGENCY[worst], cells_))
+        team, role = about.get(person_id, ("", ""))
+        rows.append(MatrixRow(person_id, name, team, role, URGENCY[worst], cells_))
     return rows
 
 
@@ -336,29 +369,30 @@ def compliance_by_subject(session: Session, setting: Setting, cells) -> list[Com
 def compliance(session: Session, setting: Setting, cells
                ) -> tuple[list[Compliance], list[Compliance]]:
     """Return the compliance per subject and per team among the cells (of ``latest_cells``),
-    both from one ``GROUP BY`` team and subject.
+    both from one ``GROUP BY`` team and subject (then the names of the teams counted, by
+    their primary key: joining the teams to the groups made PostgreSQL hash every team of
+    the region).
 
     Subjects come in the matrix's order (by title), teams by name with no team last.
     """
     grouped = session.execute(
-        select(Team.id, Team.name, cells.c.subject_id, func.count(),
+        select(cells.c.team_id, cells.c.subject_id, func.count(),
                func.sum(case((cells.c.urgency >= SOON, 1), else_=0)))
-        .select_from(cells).outerjoin(Team, Team.id == cells.c.team_id)
-        .group_by(Team.id, Team.name, cells.c.subject_id)
-        .order_by(Team.name, Team.id, cells.c.subject_id)).all()
+        .group_by(cells.c.team_id, cells.c.subject_id)).all()
     subjects: dict[str, list[int]] = {}
-    teams: dict[int | None, tuple[str, list[int]]] = {}
-    for team_id, name, subject_id, required, compliant in grouped:
+    counted: dict[int | None, list[int]] = {}
+    for team_id, subject_id, required, compliant in grouped:
         for counts in (subjects.setdefault(subject_id, [0, 0]),
-                       teams.setdefault(team_id, (name, [0, 0]))[1]):
+                       counted.setdefault(team_id, [0, 0])):
             counts[0] += required
             counts[1] += compliant or 0
+    named = [team_id for team_id in counted if team_id is not None]
+    teams = session.execute(select(Team.id, Team.name).where(Team.id.in_(named))
+                            .order_by(Team.name, Team.id)).all()
     by_subject = [Compliance(subject.id, subject.title, *subjects[subject.id])
                   for subject in setting.subjects if subject.id in subjects]
-    by_team = [Compliance(str(team_id), name, *counts)
-               for team_id, (name, counts) in teams.items() if team_id is not None]
-    by_team += [Compliance("", "No team", *counts)
-                for team_id, (_name, counts) in teams.items() if team_id is None]
+    by_team = [Compliance(str(team_id), name, *counted[team_id]) for team_id, name in teams]
+    by_team += [Compliance("", "No team", *counted[None])] if None in counted else []
     return by_subject, by_team
 
 

@@ -205,10 +205,40 @@ def refresh_summaries(session: Session, today: date, now: datetime | None = None
 
 @dataclass(frozen=True)
 class SubjectTotal:
-    """One subject's compliance across the partnership, as it may be shown."""
+    """One subject's compliance across the partnership, as it may be shown.
+
+    It reads as a row of a compliance table as the matrix's ``Compliance`` does (``key``,
+    ``label``, ``required``, ``compliant``, ``percent``: None when suppressed), so both
+    pages draw it with one macro (``training/compliance.html``).
+    """
 
     subject: TrainingSubject
     cell: SummaryCell
+
+    @property
+    def key(self) -> str:
+        """The subject's id."""
+        return self.subject.id
+
+    @property
+    def label(self) -> str:
+        """The subject's title."""
+        return self.subject.title
+
+    @property
+    def required(self) -> Shown:
+        """How many people it is required of, or that it is fewer than 5."""
+        return self.cell.required
+
+    @property
+    def compliant(self) -> Shown:
+        """How many of them are compliant, or that it is suppressed."""
+        return self.cell.compliant
+
+    @property
+    def percent(self) -> int | None:
+        """The compliant share in whole per cent, None when suppressed."""
+        return self.cell.percent
 
 
 @dataclass(frozen=True)
