@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from .. import bulk
@@ -80,8 +81,20 @@ def check_rows(session: Session, organisation: Organisation, rows: list[Apprenti
 
 
 def _chunks(values: Sequence, size: int = bulk.BATCH) -> Iterator[Sequence]:
-    for first in range(0, len(values), size):
+    for first in range(0, len(values), max(size, 1)):
         yield values[first:first + size]
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: Session, column, values: Sequence[str]):
+    """``column IN values``: on PostgreSQL as ``= ANY(array)``, one parameter however many
+    values (a long ``IN`` list costs the driver more to send than the query takes)."""
+    if _postgresql(session):
+        return column == any_(bindparam("among", list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _match_people(session: Session, organisation: Organisation,
@@ -89,11 +102,11 @@ def _match_people(session: Session, organisation: Organisation,
     """Find each row's person: they must already work for the organisation."""
     emails = list(dict.fromkeys(row.email for row in rows))
     people: dict[str, tuple[int, int | None]] = {}
-    for chunk in _chunks(emails):
+    for chunk in _chunks(emails, len(emails) if _postgresql(session) else bulk.BATCH):
         people.update((email, (person_id, organisation_id))
                       for email, person_id, organisation_id in session.execute(
                           select(Person.email, Person.id, Person.organisation_id)
-                          .where(Person.email.in_(chunk))))
+                          .where(_among(session, Person.email, chunk))))
     for row in rows:
         found = people.get(row.email)
         where = f"row {row.number}: email"

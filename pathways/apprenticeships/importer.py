@@ -281,8 +281,24 @@ def _check_history(start: date, end: date | None, weekly_hours: Decimal | None,
     if dated < start:
         problem("otj_hours_logged", f"no hours can be logged yet: the apprenticeship starts "
                                     f"on {start.isoformat()}")
-    elif weekly_hours is not None and logged > (room := otj_hours_that_fit(start, dated,
-                                                                            weekly_hours)):
+    elif weekly_hours is not None and logged > _surely_fits(start, dated, weekly_hours) \
+            and logged > (room := otj_hours_that_fit(start, dated, weekly_hours)):
         problem("otj_hours_logged", f"{logged} hours is more than fit from the start on "
                                     f"{start.isoformat()} to {dated.isoformat()} at 24 hours "
                                     f"a day and {weekly_hours} hours a week (at most {room})")
+
+
+def _surely_fits(start: date, last: date, weekly_hours: Decimal) -> Decimal:
+    """Hours that certainly fit from ``start`` to ``last``: at most ``otj_hours_that_fit``.
+
+    Every whole ISO week in the range holds the weekly hours (at most 60, under 7 x 24), and
+    the range holds at least (days - 12) // 7 whole weeks (a week cut short at each end has
+    at most 6 days), so most rows are settled without counting week by week.
+
+    >>> from datetime import date
+    >>> _surely_fits(date(2025, 9, 1), date(2025, 9, 28), Decimal("37.5"))
+    Decimal('75.0')
+    """
+    weeks = max(0, ((last - start).days + 1 - 12) // 7)
+    return weekly_hours * weeks
+

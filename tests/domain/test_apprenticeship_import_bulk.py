@@ -250,3 +250,20 @@ def test_an_import_and_an_enrolment_on_one_post_at_once_reserve_it_once(session,
     assert post.state == "reserved"
     assert session.scalar(select(func.count(AuditEvent.id))
                           .where(AuditEvent.action == "post_reserved")) == 1
+
+
+def test_the_quick_bound_on_hours_never_exceeds_what_fits():
+    """``_surely_fits`` only spares counting week by week: it never lets more hours in."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from pathways.apprenticeships.importer import _surely_fits
+    from pathways.apprenticeships.rules import otj_hours_that_fit
+
+    for offset in range(0, 14):
+        start = date(2025, 9, 1) + timedelta(days=offset)
+        for length in range(0, 120, 3):
+            for hours in (Decimal("0.5"), Decimal("22.5"), Decimal("37.5"), Decimal(60)):
+                last = start + timedelta(days=length)
+                assert _surely_fits(start, last, hours) <= otj_hours_that_fit(start, last,
+                                                                              hours)
