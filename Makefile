@@ -73,6 +73,7 @@ bench: install
 	$(PY) tests/benchmarks/bench_workforce.py
 	$(PY) tests/benchmarks/bench_training.py
 	$(PY) tests/benchmarks/bench_scale.py
+	$(PY) tests/benchmarks/bench_apprentice_import.py
 	$(PY) tests/benchmarks/bench_pages.py
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) tests/benchmarks/bench_load.py

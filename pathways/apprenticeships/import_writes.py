@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import bulk
 from ..errors import InvalidInput, Problem
@@ -73,7 +74,20 @@ def write(connection: Connection, rows: list[ApprenticeshipRow],
     ------
     InvalidInput
         When a post a row reserves was taken since it was checked (named by row).
+    IntegrityError
+        When the database refuses a row someone else saved at the same moment (an enrolment
+        of the same person in the same cohort from its page): the same error whether the
+        rows went through ``COPY`` (the driver's own error) or ``INSERT``, so the caller
+        answers "someone else saved this at the same moment".
     """
+    try:
+        return _write(connection, rows, targets, context, summary)
+    except connection.dialect.dbapi.IntegrityError as error:  # type: ignore[union-attr]
+        raise IntegrityError("COPY", None, error) from error
+
+
+def _write(connection: Connection, rows: list[ApprenticeshipRow],
+           targets: dict[str, CohortTarget], context: Context, summary: str) -> Written:
     written = Written()
     new = [target for target in targets.values() if target.new]
     for target, cohort_id in zip(new, take_ids(connection, Cohort.__table__, len(new)),

@@ -45,7 +45,8 @@ def import_apprenticeships_command(ctx: CliContext, path: Path, org: str) -> Non
     Columns: email, cohort, standard_code, start_date, planned_end_date, weekly_hours,
     otj_hours_logged, last_review_date, status, guaranteed_post. New cohorts are created on
     the organisation's programme for the standard. All-or-nothing: any bad row and nothing
-    is written; every problem is listed by row. An import only adds apprenticeships.
+    is written; every problem is listed by row. An import only adds apprenticeships. A file
+    may hold any number of rows (read a row at a time, written set-based).
     """
     with ctx.session() as session:
         organisation = find_organisation(session, org)

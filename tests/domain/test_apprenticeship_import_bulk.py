@@ -267,3 +267,24 @@ def test_the_quick_bound_on_hours_never_exceeds_what_fits():
                 last = start + timedelta(days=length)
                 assert _surely_fits(start, last, hours) <= otj_hours_that_fit(start, last,
                                                                               hours)
+
+
+def test_an_enrolment_saved_meanwhile_is_the_databases_clash_on_both_engines(session, world,
+                                                                           monkeypatch):
+    """Had an enrolment slipped in between the checks and the writes, the database refuses
+    the row (``COPY`` or ``INSERT`` alike) as an ``IntegrityError``, which the web page
+    answers as a clash (409), and nothing is written."""
+    from sqlalchemy.exc import IntegrityError
+
+    from pathways.apprenticeships import import_checks
+
+    enrol(session, world["cohort"], world["staff"], start_date=date(2025, 9, 1),
+          planned_end_date=date(2028, 8, 31), weekly_hours=37.5)
+    session.commit()
+    monkeypatch.setattr(import_checks, "_refuse_enrolled", lambda *args: None)
+    before = counts(session)
+    with pytest.raises(IntegrityError):
+        run(session, world, csv_of(line(guaranteed_post=""),
+                                   line(email="colleague@example.org", guaranteed_post="")))
+    session.rollback()
+    assert counts(session) == before

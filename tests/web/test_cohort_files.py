@@ -231,6 +231,24 @@ def test_an_upload_past_the_byte_limit_is_refused_by_the_app_not_a_500(app, clie
     assert answer.status_code == 413 and counts(app) == before
 
 
+def test_an_enrolment_saved_meanwhile_is_a_clash_and_nothing_is_imported(app, client,
+                                                                         as_person,
+                                                                         monkeypatch):
+    """The database's refusal of a row saved meanwhile (the checks did not see it) is a 409
+    asking to upload again, on both engines (``COPY`` on PostgreSQL), never a 500."""
+    from pathways.apprenticeships import import_checks
+
+    monkeypatch.setattr(import_checks, "_refuse_enrolled", lambda *args: None)
+    as_person("lnd")
+    before = counts(app)
+    answer = upload(client, (HEADER + "staff@example.org,SWDA 2025,ST0510,2025-09-01,"
+                             "2028-08-31,37.5,,,,\n").encode())
+    assert answer.status_code == 409
+    assert "Someone else changed these cohorts while the file was imported" in \
+        answer.get_data(as_text=True)
+    assert counts(app) == before
+
+
 def test_only_those_who_run_apprenticeships_get_the_template(client, as_person):
     as_person("staff")
     assert client.get("/cohorts/import/template.csv").status_code == 403
