@@ -7,9 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from pathways import clock
-from pathways.models import Person, Role, TrainingSubject
+from pathways.models import Person, Role, TrainingRequirement, TrainingSubject
 from pathways.people.accounts import create_person
 from pathways.training.records import record_training
 from pathways.training.requirements import add_requirement
@@ -114,3 +115,16 @@ def test_the_second_page_asks_what_the_first_does(app, client, enter, small):
     assert shown and not shown & set(re.findall(r'data-person="(\d+)"', then))
     assert "People (" in then and re.search(r"People \((\d+)\)", then)[1] == re.search(
         r"People \((\d+)\)", page)[1]
+
+
+def test_each_requirement_is_removed_by_its_own_form(app, client, enter, small):
+    enter("lnd")
+    page = client.get("/training/requirements").text
+    with app.app_context():
+        council = db.session.get(Person, small["staff"]).organisation
+        ids = db.session.scalars(select(TrainingRequirement.id).where(
+            TrainingRequirement.organisation_id == council.id)).all()
+    assert len(ids) == 4
+    actions = re.findall(r'<form method="post" action="/training/requirements/(\d+)/remove"',
+                         page)
+    assert sorted(map(int, actions)) == sorted(ids)
