@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from ..dates import add_months
@@ -48,8 +49,12 @@ class Completed(Protocol):
     def completed_on(self) -> date: ...
 
 
+@lru_cache(maxsize=16_384)
 def expiry_date(completed_on: date, interval: int | None) -> date | None:
     """Return the last day a completion is valid: completed plus ``interval`` months.
+
+    Remembered (a pure function of two small values: a matrix page asks it for hundreds of
+    cells, most sharing a day and an interval with another).
 
     Parameters
     ----------
@@ -129,8 +134,11 @@ def training_status(record: Completed | None, interval: int | None, today: date,
     return status_of_expiry(expiry_date(record.completed_on, interval), today, window)
 
 
+@lru_cache(maxsize=4_096)
 def earliest_completion_expiring_on_or_after(day: date, interval: int) -> date:
     """Return the first completion day whose expiry is ``day`` or later.
+
+    Remembered: every matrix, list and report of a day asks it again for each subject.
 
     Adding months is monotonic but not invertible at month ends (a month after 28, 29, 30
     and 31 January is the same day of February), so the answer is found by stepping from a
