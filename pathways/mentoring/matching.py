@@ -112,7 +112,7 @@ def match_champions(session: Session, G: nx.DiGraph, person: Person,
     InvalidInput
         When the person has no target role (matching is toward a target).
     """
-    return _matches(session, G, person, ranking_query(session, G, person).limit(limit))
+    return _matches(session, G, person, limit)
 
 
 def could_ask(session: Session, G: nx.DiGraph, person: Person, champion: Person) -> bool:
@@ -124,15 +124,20 @@ def could_ask(session: Session, G: nx.DiGraph, person: Person, champion: Person)
     InvalidInput
         When the person has no target role.
     """
-    return bool(_matches(session, G, person,
-                         ranking_query(session, G, person).where(Person.id == champion.id)))
+    return bool(_matches(session, G, person, 1, only=champion.id))
 
 
-def ranking_query(session: Session, G: nx.DiGraph, person: Person
+def ranking_query(session: Session, G: nx.DiGraph, person: Person, limit: int, *,
+                  only: int | None = None, on_route: list[str] | None = None
                   ) -> Select[Person, ChampionProfile, int, int]:
-    """Return the query of the champions ``person`` could ask, best first: each champion
-    (with their organisation), profile, open pairings and score, the score worked out by
-    the database from the rules in this module's docstring.
+    """Return the query of the best ``limit`` champions ``person`` could ask, best first:
+    each champion (with their organisation), profile, open pairings and score, the score
+    worked out by the database from the rules in this module's docstring (``only``: just
+    that champion, if they could be asked; ``on_route``: ``route_roles``, when known).
+
+    The champions in reach are ranked on narrow rows (id, open pairings, score, name without
+    case), each champion's pairings counted once; only the best ``limit`` are then joined to
+    their people, profiles and organisations.
 
     Raises
     ------
@@ -145,7 +150,7 @@ def ranking_query(session: Session, G: nx.DiGraph, person: Person
                            "No champions can be matched")
     postgres = session.get_bind().dialect.name == "postgresql"
     family = G.nodes[target].get("family")
-    on_route = route_roles(G, person)
+    on_route = route_roles(G, person) if on_route is None else on_route
     organisation = aliased(Organisation)
     held = ChampionProfile.roles_held
     walked = case((_holds(postgres, held, target), WALKED_TARGET),
@@ -155,41 +160,48 @@ def ranking_query(session: Session, G: nx.DiGraph, person: Person
                       else_=0) if family else literal(0)
     same = case((Person.organisation_id == person.organisation_id, SAME_ORGANISATION),
                 else_=0)
-    score = (walked + specialism + same).label("score")
-    load = _load().label("load")
+    # The name without case, compared by code point as Python compares strings.
+    folded = func.lower(Person.name)
     taken = select(ChampionPairing.champion_id).where(
         ChampionPairing.person_id == person.id, ChampionPairing.status.in_(OPEN_STATUSES))
-    # The candidates in reach with their load and score, each worked out once (PostgreSQL
-    # would otherwise inline the subquery and count each candidate's pairings twice), then
-    # ranked: by score, the fewest open pairings, the name without case (by code point, as
-    # Python compares strings), the id.
-    found = (select(Person.id.label("id"), load, score)
+    colleagues = select(Person.id).where(Person.organisation_id == person.organisation_id)
+    # Materialised on PostgreSQL, which would otherwise inline it and count each
+    # candidate's pairings twice (once to leave out the full, once to rank).
+    found = (select(Person.id.label("id"), ChampionProfile.capacity.label("capacity"),
+                    _load().label("load"), (walked + specialism + same).label("score"),
+                    (folded.collate("C") if postgres else folded).label("folded"))
              .join(ChampionProfile, ChampionProfile.person_id == Person.id)
              .join(PersonRole, (PersonRole.person_id == Person.id)
                    & (PersonRole.role == "champion"))
              .join(organisation, Person.organisation)
              .where(Person.active.is_(True), Person.id != person.id,
-                    Person.id.not_in(taken), champions_filter(person, organisation))
+                    Person.id.not_in(taken), champions_filter(person, organisation),
+                    # implied by the reach: lets the database pass over the closed
+                    # champions elsewhere before reading their people
+                    or_(ChampionProfile.open_to_partnership.is_(True),
+                        ChampionProfile.person_id.in_(colleagues)))
+             .where(*([Person.id == only] if only is not None else []))
              .cte("found").prefix_with("MATERIALIZED", dialect="postgresql"))
-    folded = func.lower(Person.name)
+    ranked = (found.c.score.desc(), found.c.load, found.c.folded, found.c.id)
+    best = (select(found).where(found.c.load < found.c.capacity).order_by(*ranked)
+            .limit(limit).subquery("best"))
     champion_organisation = aliased(Organisation)
-    return (select(Person, ChampionProfile, found.c.load, found.c.score)
-            .join(found, found.c.id == Person.id)
+    return (select(Person, ChampionProfile, best.c.load, best.c.score)
+            .join(best, best.c.id == Person.id)
             .join(ChampionProfile, ChampionProfile.person_id == Person.id)
             .join(champion_organisation, Person.organisation)
-            .where(found.c.load < ChampionProfile.capacity)
             .options(contains_eager(Person.organisation.of_type(champion_organisation)))
-            .order_by(found.c.score.desc(), found.c.load,
-                      folded.collate("C") if postgres else folded, Person.id))
+            .order_by(best.c.score.desc(), best.c.load, best.c.folded, best.c.id))
 
 
-def _matches(session: Session, G: nx.DiGraph, person: Person,
-             query: Select[Person, ChampionProfile, int, int]) -> list[ChampionMatch]:
-    """Return the ranked rows of ``query`` (``ranking_query``'s) as matches, each with its
-    reasons."""
+def _matches(session: Session, G: nx.DiGraph, person: Person, limit: int, *,
+             only: int | None = None) -> list[ChampionMatch]:
+    """Return the best ``limit`` matches (``ranking_query``), each with its reasons."""
+    route = route_roles(G, person)
+    query = ranking_query(session, G, person, limit, only=only, on_route=route)
     target = person.target_role_id or ""  # ranking_query refused a person without one
     family = G.nodes[target].get("family")
-    on_route = set(route_roles(G, person))
+    on_route = set(route)
     matches = []
     for champion, profile, load, score in session.execute(query):
         reasons = []
