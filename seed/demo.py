@@ -32,6 +32,7 @@ from pathways.people.accounts import create_organisation, find_person, set_passw
 from pathways.people.staff_import import import_staff
 from pathways.snapshot import build_graph
 from pathways.training.summary import refresh_summary
+from pathways.workforce.summary import refresh_workforce_summary
 
 from .demo_cohorts import load_demo_cohorts
 from .demo_dates import DEMO_DIR, dated_rows, on
@@ -109,6 +110,8 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     # its first so the page shows figures from the start (`make run`).
     if council.partnership_id is not None:
         refresh_summary(session, council.partnership_id, today)
+        refresh_workforce_summary(session, council.partnership_id, today)  # the same for
+        # the partnership's workforce board and forecast
     return True
 
 

@@ -1,4 +1,5 @@
-"""Workforce commands: the role-history import, the workforce report and the forecast."""
+"""Workforce commands: the role-history import, the workforce report, the forecast and the
+partnership's nightly workforce summary."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import clock
+from ..dates import format_day
 from ..errors import InvalidInput, Problem
 from ..people.accounts import find_organisation
 from ..snapshot import build_graph
@@ -19,6 +21,8 @@ from ..workforce.measures import percent
 from ..workforce.planning import find_partnership, partnership_forecast, read_scenarios
 from ..workforce.projection import DEFAULT_POPULATION
 from ..workforce.report import workforce_report
+from ..workforce.summary import refresh_workforce_summaries
+from .apprenticeship_commands import parse_as_of
 from .base import cli
 from .context import CliContext, pass_context
 
@@ -126,3 +130,22 @@ def forecast_command(ctx: CliContext, partnership: str, years: int, scenario_pat
     for role in result.shown_roles:
         click.echo("  " + gap_in_words(result.titles.get(role, role).lower(), result.forecasts,
                                        role))
+
+
+@cli.command("workforce-summary")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The day the figures are for (default: today in England).")
+@pass_context
+def workforce_summary_command(ctx: CliContext, as_of: str | None) -> None:
+    """Work out every partnership's workforce summary (the counts of its workforce board and
+    forecast) for the partnership's workforce pages, replacing the one before. Run it
+    nightly: the pages show the day it is for.
+    """
+    today = parse_as_of(as_of) or clock.today()
+    with ctx.session() as session:
+        runs = refresh_workforce_summaries(session, today)
+    for name, run in runs:
+        click.echo(f"{name}: {run.roles} role(s) with people in post, as of "
+                   f"{format_day(run.as_of)}.")
+    if not runs:
+        click.echo("No partnerships: nothing to summarise.")

@@ -111,6 +111,7 @@ from .workforce import (
     MoveKind,
     PreviousSector,
     RoleSpell,
+    WorkforceSummary,
 )
 
 __all__ = [
@@ -209,6 +210,7 @@ __all__ = [
     "TrainingSummaryTotal",
     "Transition",
     "TransitionRequirement",
+    "WorkforceSummary",
     "bump_graph_version",
     "read_graph_version",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..vocabulary import LabelledEnum
@@ -117,4 +117,18 @@ class RoleSpell(Base):
         return self.destination is not None
 
 
-WORKFORCE_MODELS = (RoleSpell,)
+class WorkforceSummary(Base):
+    """A partnership's workforce figures as worked out for a day (``pathways
+    workforce-summary``, nightly): the raw counts its board and forecast are made from
+    (``pathways.workforce.summary``), as JSON; one row a partnership, replaced whole."""
+
+    __tablename__ = "workforce_summaries"
+
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    figures: Mapped[dict] = mapped_column(JSON)
+
+
+WORKFORCE_MODELS = (RoleSpell, WorkforceSummary)

@@ -41,7 +41,7 @@ from ..options import RouteOptions
 from ..routes import routes_between
 from ..suppression import SMALLEST_GROUP
 from . import estimation
-from .forecast import Rates, estimate_rates
+from .forecast import Counts, Rates, estimate_rates
 from .planning import HISTORY_YEARS
 from .report import PipelineLine, RoleLine, WorkforceReport
 
@@ -267,6 +267,43 @@ class BoardAnalytics:
     untaken: list[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class AnalyticsCounts:
+    """What the analytics are worked out from: the role history's counts over the rates'
+    window, the people in each role by whole months in it, the people in each role, and
+    the practice educators against the placements, term by term."""
+
+    history: Counts
+    timed: dict[str, dict[int, int]]
+    held: dict[str, int]
+    educators: list[FamilySupply]
+
+
+def count_analytics(session: Session, organisation_ids: list[int], today: date
+                    ) -> AnalyticsCounts:
+    """Count what the analytics of some organisations need (five queries, whatever the
+    size): the rates over the ``planning.HISTORY_YEARS`` to ``today``, time in role to it,
+    terms from it."""
+    return AnalyticsCounts(
+        estimation.count_history(session, organisation_ids,
+                                 add_months(today, -12 * HISTORY_YEARS), today),
+        months_in_role(session, organisation_ids, today),
+        estimation.people_in_roles(session, organisation_ids),
+        educator_supply_of(session, organisation_ids, today))
+
+
+def analytics_from(G: nx.DiGraph, counts: AnalyticsCounts, report: WorkforceReport
+                   ) -> BoardAnalytics:
+    """Return the board's analytics from their counts and the board's report (pure)."""
+    rates = estimate_rates(counts.history)
+    taken, others = routes_taken(G, counts.history.moves)
+    educators = [family for family in counts.educators
+                 if family.capacity or any(term.needed for term in family.terms)]
+    return BoardAnalytics(bottlenecks(report.roles, report.pipeline), educators,
+                          stalls(counts.timed, rates), taken, others,
+                          untaken_moves(G, counts.held, counts.history.moves))
+
+
 def board_analytics(session: Session, G: nx.DiGraph, organisation_ids: list[int],
                     report: WorkforceReport, today: date) -> BoardAnalytics:
     """Return the board's analytics for some organisations (five queries, whatever the size).
@@ -282,14 +319,4 @@ def board_analytics(session: Session, G: nx.DiGraph, organisation_ids: list[int]
     today : date
         Rates over the ``planning.HISTORY_YEARS`` to it; time in role to it; terms from it.
     """
-    counts = estimation.count_history(session, organisation_ids,
-                                      add_months(today, -12 * HISTORY_YEARS), today)
-    rates = estimate_rates(counts)
-    timed = months_in_role(session, organisation_ids, today)
-    held = estimation.people_in_roles(session, organisation_ids)
-    taken, others = routes_taken(G, counts.moves)
-    educators = [family for family in educator_supply_of(session, organisation_ids, today)
-                 if family.capacity or any(term.needed for term in family.terms)]
-    return BoardAnalytics(bottlenecks(report.roles, report.pipeline), educators,
-                          stalls(timed, rates), taken, others, untaken_moves(G, held,
-                                                                             counts.moves))
+    return analytics_from(G, count_analytics(session, organisation_ids, today), report)

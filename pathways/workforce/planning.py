@@ -23,7 +23,16 @@ from ..dates import add_months
 from ..errors import InvalidInput, NotFound, Problem
 from ..models import Node, Partnership, Role
 from . import estimation
-from .forecast import ExtraApprentices, Forecast, Rates, Scenario, estimate_rates, forecast
+from .forecast import (
+    Completion,
+    Counts,
+    ExtraApprentices,
+    Forecast,
+    Rates,
+    Scenario,
+    estimate_rates,
+    forecast,
+)
 from .projection import DEFAULT_POPULATION, demand_by_role, read_population
 
 #: The years of history the rates are estimated from.
@@ -228,25 +237,61 @@ def workforce_forecast(session: Session, organisation_ids: Sequence[int], area: 
     As :func:`partnership_forecast`, over ``organisation_ids``; ``area`` names them and picks
     the population table's rows (its own, else England's).
     """
+    return forecast_from(session, count_forecast(session, organisation_ids, today), area,
+                         years, today.year, scenarios, population_path=population_path)
+
+
+@dataclass(frozen=True)
+class ForecastCounts:
+    """What a forecast is worked out from: the role history's counts over the
+    ``HISTORY_YEARS`` to its day, the people in each role (the stock), each role's (vacant,
+    agency-covered) posts, the apprentices in training and the completion rate."""
+
+    history: Counts
+    stock: dict[str, int]
+    posts: dict[str, tuple[int, int]]
+    completions: list[Completion]
+    completion_rate: float
+
+
+def count_forecast(session: Session, organisation_ids: Sequence[int], today: date
+                   ) -> ForecastCounts:
+    """Count what the forecast of some organisations needs (five aggregate queries)."""
+    return ForecastCounts(
+        estimation.count_history(session, organisation_ids,
+                                 add_months(today, -12 * HISTORY_YEARS), today),
+        estimation.people_in_roles(session, organisation_ids),
+        estimation.posts_by_role(session, organisation_ids),
+        estimation.pipeline(session, organisation_ids),
+        estimation.completion_rate(session, organisation_ids))
+
+
+def forecast_from(session: Session, counts: ForecastCounts, area: str, years: int,
+                  base_year: int, scenarios: Sequence[Scenario] = (), *,
+                  population_path: Path | str = DEFAULT_POPULATION) -> PartnershipForecast:
+    """Forecast from the counts: the current pipeline and each scenario, ``years`` on from
+    ``base_year`` (the roles' titles: one query).
+
+    Raises
+    ------
+    InvalidInput
+        Years out of range, or an unreadable population table.
+    """
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput([Problem("years", f"must be from 1 to {MAX_YEARS}")],
                            "The forecast was not made")
     population = read_population(population_path, area)
-    counts = estimation.count_history(session, organisation_ids,
-                                      add_months(today, -12 * HISTORY_YEARS), today)
-    rates = estimate_rates(counts)
-    stock = estimation.people_in_roles(session, organisation_ids)
-    posts = estimation.posts_by_role(session, organisation_ids)
+    rates = estimate_rates(counts.history)
+    stock, posts = counts.stock, counts.posts
     base = {role: stock.get(role, 0) + posts.get(role, (0, 0))[0]
             for role in set(stock) | set(posts)}
-    needed = demand_by_role(base, population, today.year, years)
-    completions = estimation.pipeline(session, organisation_ids)
-    rate = estimation.completion_rate(session, organisation_ids)
+    needed = demand_by_role(base, population, base_year, years)
+    rate = counts.completion_rate
     results = []
     for scenario in [Scenario(), *scenarios]:
         if scenario.completion_rate is None:
             scenario = replace(scenario, completion_rate=rate)
-        results.append(forecast(rates, stock, needed, today.year, years, completions,
+        results.append(forecast(rates, stock, needed, base_year, years, counts.completions,
                                 scenario))
     roles = set(results[0].supply)
     titles = dict(session.execute(select(Node.id, Node.title).where(Node.id.in_(roles)))

@@ -22,8 +22,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..dates import add_months
-from ..models import DESTINATIONS, PREVIOUS_SECTORS, Node, RoleSpell
-from ..people.profiles import AGE_GROUPS, equality_report
+from ..models import DESTINATIONS, PREVIOUS_SECTORS, EqualityRecord, Node, Person, RoleSpell
+from ..people.profiles import AGE_GROUPS, NOT_ANSWERED, PREFER_NOT_TO_SAY
 from ..suppression import Shown, is_shown, suppress, suppress_group
 from . import estimation
 from .forecast import Completion
@@ -31,6 +31,9 @@ from .measures import starters_rate, turnover_rate, vacancy_rate
 
 #: Movements that bring someone into an organisation (a starter of that employer).
 STARTS = ("joined", "change_of_employer")
+#: The age profile's counts: the groups, then those who would not say and who did not answer
+#: (suppressed together, as the equality report's ``age_group``).
+AGE_KEYS = (*AGE_GROUPS, PREFER_NOT_TO_SAY[0], NOT_ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,66 @@ def _kinds(session: Session, organisation_ids: Sequence[int], start: date, end: 
     return destinations, sectors
 
 
+@dataclass(frozen=True)
+class ReportCounts:
+    """What the report is worked out from, raw (before suppression): the counts in SQL.
+
+    ``filled_now`` people in each role now; ``posts`` each role's (vacant, agency-covered);
+    ``flows`` each role's (starters in the window, leavers in it, starters since its end,
+    leavers since); ``destinations`` and ``sectors`` the window's leavers and starters by
+    kind; ``pipeline`` the apprentices in training; ``ages`` the people in post by
+    ``age_counts``' groups.
+    """
+
+    filled_now: dict[str, int]
+    posts: dict[str, tuple[int, int]]
+    flows: dict[str, tuple[int, int, int, int]]
+    destinations: dict[str, int]
+    sectors: dict[str, int]
+    pipeline: list[Completion]
+    ages: dict[str, int]
+
+
+def age_counts(session: Session, organisation_ids: Sequence[int]) -> dict[str, int]:
+    """Count the active people of some organisations by age group (one ``GROUP BY``).
+
+    The keys are ``AGE_GROUPS``', "prefer-not-to-say" and "not-answered", as in
+    ``people.profiles.equality_report``'s ``age_group`` (a test checks they agree), raw.
+    """
+    rows = session.execute(
+        select(EqualityRecord.age_band, func.count(Person.id))
+        .outerjoin(EqualityRecord, EqualityRecord.person_id == Person.id)
+        .where(Person.organisation_id.in_(list(organisation_ids)), Person.active.is_(True))
+        .group_by(EqualityRecord.age_band)).all()
+    group_of = {band: group for group, (_, bands) in AGE_GROUPS.items() for band in bands}
+    counts: dict[str, int] = defaultdict(int)
+    for band, people in rows:
+        counts[group_of.get(band or "", band or NOT_ANSWERED)] += int(people)
+    return {key: counts.get(key, 0) for key in AGE_KEYS}
+
+
+def count_report(session: Session, organisation_ids: Sequence[int], start: date, end: date
+                 ) -> ReportCounts:
+    """Count what the report of some organisations over ``[start, end)`` needs (seven
+    aggregate queries, whatever the number of people)."""
+    flows = {role: (int(began or 0), int(left or 0), int(began_after or 0),
+                    int(left_after or 0))
+             for role, began, left, began_after, left_after
+             in _flows(session, organisation_ids, start, end)}
+    destinations, sectors = _kinds(session, organisation_ids, start, end)
+    return ReportCounts(
+        estimation.people_in_roles(session, organisation_ids),
+        estimation.posts_by_role(session, organisation_ids),
+        flows, dict(destinations), dict(sectors),
+        estimation.pipeline(session, organisation_ids), age_counts(session, organisation_ids))
+
+
+def role_titles(session: Session, roles: set[str]) -> dict[str, str]:
+    """Return the titles of some roles of the map (one query; none without roles)."""
+    return dict(session.execute(select(Node.id, Node.title).where(Node.id.in_(roles)))
+                .all()) if roles else {}
+
+
 def workforce_report(session: Session, organisation_ids: Sequence[int], scope: str,
                      today: date, year: int | None = None) -> WorkforceReport:
     """Return the workforce report of some organisations over 12 months.
@@ -185,16 +248,32 @@ def workforce_report(session: Session, organisation_ids: Sequence[int], scope: s
         Suppressed below 5 wherever it counts people.
     """
     start, end = window(today, year)
-    filled_now = estimation.people_in_roles(session, organisation_ids)
-    posts = estimation.posts_by_role(session, organisation_ids)
-    flows = {role: tuple(int(value or 0) for value in values)
-             for role, *values in _flows(session, organisation_ids, start, end)}
-    destinations, sectors = _kinds(session, organisation_ids, start, end)
-    training = _pipeline_by_role(estimation.pipeline(session, organisation_ids))
+    counts = count_report(session, organisation_ids, start, end)
+    return report_from(counts, scope, start, end, role_titles(session, report_roles(counts)))
+
+
+def report_roles(counts: ReportCounts) -> set[str]:
+    """Return the roles a report of these counts names (its lines and its pipeline)."""
+    return (set(counts.filled_now) | set(counts.posts) | set(counts.flows)
+            | {line.to_role for line in counts.pipeline})
+
+
+def report_from(counts: ReportCounts, scope: str, start: date, end: date,
+                titles: dict[str, str]) -> WorkforceReport:
+    """Return the report of some counts (pure): the figures per role and in all, with
+    every count of people suppressed below 5 and a rate only where its counts are shown.
+
+    Examples
+    --------
+    >>> counts = ReportCounts({"cw": 12}, {"cw": (2, 0)}, {"cw": (5, 6, 0, 0)}, {}, {}, [],
+    ...                       {})
+    >>> found = report_from(counts, "Home", date(2026, 1, 1), date(2027, 1, 1), {})
+    >>> found.filled, found.leavers, found.turnover_rate
+    (12, 6, 0.48)
+    """
+    filled_now, posts, flows = counts.filled_now, counts.posts, counts.flows
+    training = _pipeline_by_role(counts.pipeline)
     roles = sorted(set(filled_now) | set(posts) | set(flows))
-    named = set(roles) | {line.to_role for line in training}
-    titles = dict(session.execute(select(Node.id, Node.title).where(Node.id.in_(named)))
-                  .all()) if named else {}
     lines = []
     totals = [0, 0, 0, 0, 0, 0]  # filled at end, start; starters; leavers; vacant; agency
     for role in roles:
@@ -215,7 +294,7 @@ def workforce_report(session: Session, organisation_ids: Sequence[int], scope: s
     filled_end, filled_start, starters, leavers, vacant, agency = totals
     shown = {name: suppress(value) for name, value in
              (("filled", filled_end), ("starters", starters), ("leavers", leavers))}
-    age = equality_report(session, organisation_ids)["age_group"]
+    age = suppress_group({key: counts.ages.get(key, 0) for key in AGE_KEYS})
     return WorkforceReport(
         scope, start, end, shown["filled"], vacant, agency, shown["starters"],
         shown["leavers"],
@@ -225,9 +304,9 @@ def workforce_report(session: Session, organisation_ids: Sequence[int], scope: s
         starters_rate(starters, filled_start, filled_end)
         if is_shown(shown["filled"]) and is_shown(shown["starters"]) else None,
         lines,
-        suppress_group({key: destinations.get(key, 0) for key in DESTINATIONS}),
-        suppress_group({key: sectors.get(key, 0) for key in (*PREVIOUS_SECTORS,
-                                                              "partnership")}),
+        suppress_group({key: counts.destinations.get(key, 0) for key in DESTINATIONS}),
+        suppress_group({key: counts.sectors.get(key, 0) for key in (*PREVIOUS_SECTORS,
+                                                                     "partnership")}),
         {key: age.get(key, 0) for key in AGE_GROUPS},
         [PipelineLine(line.to_role, titles.get(line.to_role, line.to_role), line.year,
                       suppress(int(line.count)))

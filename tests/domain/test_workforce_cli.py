@@ -58,3 +58,12 @@ def test_bad_input_exits_non_zero_with_the_place(db, tmp_path):  # noqa: F811
     scenario.write_text("{nope")
     result = db("forecast", "--partnership", "Testshire", "--scenario", str(scenario))
     assert result.exit_code == 1 and "line 1, column 2" in result.output
+
+
+def test_the_nightly_workforce_summary(db, tmp_path):  # noqa: F811
+    history = _staffed(db, tmp_path)
+    assert db("import-history", str(history), "--org", "Testshire Council").exit_code == 0
+    result = db("workforce-summary", "--as-of", "2026-06-01")
+    assert result.exit_code == 0, result.output
+    assert "Testshire: 2 role(s) with people in post, as of 1 June 2026." in result.output
+    assert db("workforce-summary", "--as-of", "June").exit_code != 0

@@ -49,6 +49,7 @@ def build_world(session, people: dict) -> dict:
     from pathways.apprenticeships.posts import create_post
     from pathways.people.accounts import create_person
     from pathways.workforce.movements import record_leaver, record_role_change
+    from pathways.workforce.summary import refresh_workforce_summary
 
     council = people["staff"].organisation
     carers = []
@@ -77,6 +78,7 @@ def build_world(session, people: dict) -> dict:
     for reference in ("CW-1", "CW-2"):
         create_post(session, council, reference=reference, role_id="care-worker")
     session.flush()
+    refresh_workforce_summary(session, council.partnership_id, TODAY)  # the nightly run
     return {**ids_of(people), "carer": carers[CARERS - 1].id,
             "partner_org": people["partner_staff"].organisation_id,
             "outsider_org": people["outsider"].organisation_id}
@@ -418,3 +420,69 @@ def test_the_forecast_runs_a_fixed_number_of_queries(app, client, as_person, wor
         page = client.get(address)
     assert "4 roles with fewer than 5 people in post are left out" in text_of(page)
     assert large.count == small.count, large.statements
+
+
+# The partnership's pages, from the nightly summary ------------------------------------------
+
+PARTNERSHIP_PAGES = ("/workforce/partnership", "/workforce/partnership?year=2025",
+                     "/workforce/partnership/forecast?years=20&recruits=5"
+                     "&recruit_role=care-worker&turnover_cut=10",
+                     "/workforce/partnership.csv")
+
+
+def test_the_partnership_pages_run_the_same_queries_at_two_sizes(app, client, as_person,
+                                                                 world):
+    from pathways.people.accounts import create_person
+    from pathways.workforce.movements import record_leaver, record_role_change
+    from pathways.workforce.summary import refresh_workforce_summary
+    from webapp.extensions import db
+
+    as_person("partnership_lnd")
+    for address in PARTNERSHIP_PAGES:
+        assert client.get(address).status_code == 200, address
+    with app.app_context():
+        engine = db.engine
+    with counting(engine) as small:
+        before = [client.get(address) for address in PARTNERSHIP_PAGES]
+    with app.app_context():
+        partner = db.session.get(Person, world["partner_staff"]).organisation
+        for number in range(30):
+            extra = create_person(db.session, email=f"partner{number}@example.org",
+                                  name=f"partner {number}", organisation=partner,
+                                  roles=["staff"])
+            record_role_change(db.session, extra, ("care-worker", "practitioner")[number % 2],
+                               TODAY - timedelta(days=400), previous_sector="nhs",
+                               today=TODAY)
+            if number < 7:
+                record_leaver(db.session, extra, TODAY - timedelta(days=20), reason="pay",
+                              destination="retired", today=TODAY)
+        refresh_workforce_summary(db.session, partner.partnership_id, TODAY)
+        db.session.commit()
+    with counting(engine) as large:
+        after = [client.get(address) for address in PARTNERSHIP_PAGES]
+    assert large.count == small.count, large.statements
+    assert figure(before[0], "filled") == "14" and figure(after[0], "filled") == "37"
+    assert figure(after[0], "leavers") == "13"  # the council's 6 and the provider's 7
+
+
+def test_the_partnership_pages_say_the_day_and_wait_for_the_first_summary(app, client,
+                                                                         as_person):
+    from sqlalchemy import delete
+
+    from pathways.models import WorkforceSummary
+    from webapp.extensions import db
+
+    as_person("partnership_lnd")
+    page = client.get("/workforce/partnership")
+    assert f'data-as-of="{TODAY.isoformat()}"' in page.text
+    assert "Figures as of" in text_of(client.get("/workforce/partnership/forecast"))
+    assert 'data-as-of="' not in client.get("/workforce").text  # an organisation's is live
+    with app.app_context():
+        db.session.execute(delete(WorkforceSummary))
+        db.session.commit()
+    for address in ("/workforce/partnership", "/workforce/partnership/forecast"):
+        page = client.get(address)
+        assert page.status_code == 200 and "have not been worked out yet" in text_of(page)
+        assert "Testshire (the partnership)" in text_of(page)
+    assert client.get("/workforce/partnership.csv").status_code == 404
+    assert client.get("/workforce/partnership/forecast.csv").status_code == 404

@@ -1,12 +1,14 @@
 """The workforce board of an organisation or the partnership, and its download.
 
 Every count about people is suppressed below 5, in the page and the download
-(``pathways.workforce.report``); the page runs a fixed number of queries.
+(``pathways.workforce.report``); the page runs a fixed number of queries. An organisation's
+board is live; the partnership's is worked out from its summary of the night
+(``pathways.workforce.summary``) and says which day it is for.
 """
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from markupsafe import Markup
 
 from pathways import clock, policy
@@ -17,10 +19,19 @@ from pathways.workforce.analytics import (
     HIGH_LEAVING,
     STALL_MONTHS,
     BoardAnalytics,
+    analytics_from,
     board_analytics,
 )
 from pathways.workforce.measures import percent
-from pathways.workforce.report import WorkforceReport, workforce_report
+from pathways.workforce.report import (
+    WorkforceReport,
+    report_from,
+    report_roles,
+    role_titles,
+    window,
+    workforce_report,
+)
+from pathways.workforce.summary import StoredSummary, analytics_counts, report_counts
 
 from ... import charts
 from ...auth import personal_page, signed_in
@@ -129,26 +140,39 @@ def report_table(report: WorkforceReport) -> tuple[list[str], list[list]]:
     return ["Section", "Measure", "Value"], rows
 
 
-def _board(organisation_ids: list[int], scope: str, *, partnership: bool,
-           organisation: Organisation | None = None):
+def _board(report: WorkforceReport, found: BoardAnalytics, *, partnership: bool,
+           organisation: Organisation | None = None, as_of=None):
     year = year_asked()
-    report = workforce_report(db.session, organisation_ids, scope, clock.today(), year)
     query = {"year": year} if year else {}
     if organisation is not None and organisation.id != signed_in().organisation_id:
         query["organisation"] = organisation.id
     me = signed_in()
     G = current_graph()
-    found = board_analytics(db.session, G, organisation_ids, report, clock.today())
     return render_template(
         "workforce/board.html", report=report, partnership=partnership, query=query,
         analytics=found, title_of=lambda node: _title(G, node),
         stalls_chart=stalls_chart(found, G), stall_months=STALL_MONTHS,
-        high_leaving=HIGH_LEAVING,
-        year=year, today=clock.today(), percent=percent, destinations=DESTINATIONS,
+        high_leaving=HIGH_LEAVING, as_of=as_of,
+        year=year, today=as_of or clock.today(), percent=percent, destinations=DESTINATIONS,
         sectors=PREVIOUS_SECTORS, age_groups=AGE_GROUPS,
         roles_chart=roles_chart(report), destinations_chart=destinations_chart(report),
         age_chart=age_chart(report),
         may_see_partnership=bool(policy.can_see_partnership_workforce(me)))
+
+
+def not_yet(name: str, what: str):
+    """The partnership's page before its summary was first worked out."""
+    return render_template("workforce/not_yet.html", scope=name, what=what)
+
+
+def stored_board(stored: StoredSummary, scope: str) -> tuple[WorkforceReport, BoardAnalytics]:
+    """The partnership's report and analytics from its stored summary (the year asked)."""
+    year = year_asked()
+    counts = report_counts(stored, year)
+    start, end = window(stored.as_of, year)
+    report = report_from(counts, scope, start, end,
+                         role_titles(db.session, report_roles(counts)))
+    return report, analytics_from(current_graph(), analytics_counts(stored), report)
 
 
 @blueprint.get("")
@@ -156,23 +180,28 @@ def _board(organisation_ids: list[int], scope: str, *, partnership: bool,
 def board():
     """Show an organisation's workforce board over 12 months (``?year=`` a calendar year)."""
     organisation = organisation_asked()
-    return _board([organisation.id], organisation.name, partnership=False,
-                  organisation=organisation)
+    report = workforce_report(db.session, [organisation.id], organisation.name,
+                              clock.today(), year_asked())
+    found = board_analytics(db.session, current_graph(), [organisation.id], report,
+                            clock.today())
+    return _board(report, found, partnership=False, organisation=organisation)
 
 
 @blueprint.get("/partnership")
 @personal_page
 def partnership_board():
-    """Show the partnership's workforce board (partnership scope)."""
-    ids, name = partnership_asked()
-    return _board(ids, name, partnership=True)
+    """Show the partnership's workforce board as of its summary's day (partnership scope)."""
+    stored, name = partnership_asked()
+    if stored is None:
+        return not_yet(name, "board")
+    report, found = stored_board(stored, name)
+    return _board(report, found, partnership=True, as_of=stored.as_of)
 
 
-def _download(fmt: str, report: WorkforceReport, ids: list[int], about: tuple[str, int],
-              concerns: Organisation):
+def _download(fmt: str, report: WorkforceReport, found: BoardAnalytics,
+              about: tuple[str, int], concerns: Organisation):
     headers, rows = report_table(report)
-    G = current_graph()
-    rows += analytics_rows(board_analytics(db.session, G, ids, report, clock.today()), G)
+    rows += analytics_rows(found, current_graph())
     period = f"{report.start.isoformat()}-to-{report.end.isoformat()}"
     return download(fmt, headers, rows, f"workforce-{period}", "Workforce",
                     what=f"the workforce board of {report.scope} ({period})", about=about,
@@ -186,16 +215,19 @@ def board_download(fmt: str):
     organisation = organisation_asked()
     report = workforce_report(db.session, [organisation.id], organisation.name,
                               clock.today(), year_asked())
-    return _download(fmt, report, [organisation.id], ("organisation", organisation.id),
-                     organisation)
+    found = board_analytics(db.session, current_graph(), [organisation.id], report,
+                            clock.today())
+    return _download(fmt, report, found, ("organisation", organisation.id), organisation)
 
 
 @blueprint.get("/partnership.<any(csv, xlsx):fmt>")
 @personal_page
 def partnership_download(fmt: str):
     """Download the partnership's board as a table (CSV or XLSX), suppressed as shown."""
-    ids, name = partnership_asked()
-    report = workforce_report(db.session, ids, name, clock.today(), year_asked())
+    stored, name = partnership_asked()
+    if stored is None:
+        abort(404)
+    report, found = stored_board(stored, name)
     me = signed_in()
-    return _download(fmt, report, ids, ("partnership", me.organisation.partnership_id),
+    return _download(fmt, report, found, ("partnership", me.organisation.partnership_id),
                      me.organisation)

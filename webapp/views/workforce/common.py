@@ -8,7 +8,7 @@ from flask import Blueprint, abort, request
 from pathways import clock, policy
 from pathways.csv_input import whole_number
 from pathways.models import Organisation
-from pathways.workforce.estimation import organisations_of
+from pathways.workforce.summary import StoredSummary, read_summary
 
 from ...auth import require, signed_in
 from ...extensions import db
@@ -40,9 +40,10 @@ def organisation_asked() -> Organisation:
     return organisation
 
 
-def partnership_asked() -> tuple[list[int], str]:
-    """The viewer's partnership's organisations and its name (partnership scope only)."""
+def partnership_asked() -> tuple[StoredSummary | None, str]:
+    """The viewer's partnership's stored workforce summary (None before the first nightly
+    run) and its name (partnership scope only)."""
     me = signed_in()
     require(policy.can_see_partnership_workforce(me))
     partnership = me.organisation.partnership
-    return organisations_of(db.session, partnership.id), partnership.name
+    return read_summary(db.session, partnership.id), partnership.name

@@ -1,11 +1,13 @@
 """The forecast page: demand and supply per role and year, the answer in words, and up to
 three scenarios side by side (more apprentices, lower turnover, more recruits), with its
-download. Roles with fewer than 5 people in post are left out (suppressed).
+download. Roles with fewer than 5 people in post are left out (suppressed). An organisation's
+forecast is counted live; the partnership's is made from its summary of the night
+(``pathways.workforce.summary``), the base year its day's.
 """
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from markupsafe import Markup
 
 from pathways import clock
@@ -13,7 +15,13 @@ from pathways.errors import InvalidInput, Problem
 from pathways.models import Organisation
 from pathways.suppression import SMALLEST_GROUP
 from pathways.workforce.forecast import gap_in_words
-from pathways.workforce.planning import PartnershipForecast, parse_scenario, workforce_forecast
+from pathways.workforce.planning import (
+    PartnershipForecast,
+    forecast_from,
+    parse_scenario,
+    workforce_forecast,
+)
+from pathways.workforce.summary import StoredSummary, forecast_counts
 
 from ... import charts
 from ...auth import personal_page, signed_in
@@ -26,8 +34,9 @@ from .common import blueprint, organisation_asked, partnership_asked
 DEFAULT_YEARS = 10
 
 
-def _forecast(organisation_ids: list[int], area: str):
-    """Read the forecast form from the query and forecast; problems go in the error list."""
+def _forecast(scope: list[int] | StoredSummary, area: str):
+    """Read the forecast form from the query and forecast some organisations live, or a
+    partnership from its stored summary; problems go in the error list."""
     G = current_graph()
     roles = choices(G, "role")
     titles = dict(roles)
@@ -43,8 +52,11 @@ def _forecast(organisation_ids: list[int], area: str):
     if errors:
         scenarios = []
     years = (form.years.data if not errors and form.years.data else DEFAULT_YEARS)
-    result = workforce_forecast(db.session, organisation_ids, area, years, clock.today(),
-                                scenarios)
+    if isinstance(scope, StoredSummary):
+        result = forecast_from(db.session, forecast_counts(scope), area, years,
+                               scope.as_of.year, scenarios)
+    else:
+        result = workforce_forecast(db.session, scope, area, years, clock.today(), scenarios)
     return form, result, errors
 
 
@@ -86,11 +98,13 @@ def forecast_table(result: PartnershipForecast, roles: list[str]
     return ["Scenario", "Role", "Year", "Demand", "Supply", "Gap"], rows
 
 
-def _forecast_scope(partnership: bool) -> tuple[list[int], str, str, Organisation | None]:
-    """The organisations forecast, their name, the population area, the one organisation."""
+def _forecast_scope(partnership: bool
+                    ) -> tuple[list[int] | StoredSummary | None, str, str, Organisation | None]:
+    """The organisations forecast (or the partnership's summary: None before the first),
+    their name, the population area, the one organisation."""
     if partnership:
-        ids, name = partnership_asked()
-        return ids, name, name, None
+        stored, name = partnership_asked()
+        return stored, name, name, None
     organisation = organisation_asked()
     area = organisation.partnership.name if organisation.partnership else organisation.name
     return [organisation.id], organisation.name, area, organisation
@@ -98,6 +112,8 @@ def _forecast_scope(partnership: bool) -> tuple[list[int], str, str, Organisatio
 
 def _forecast_page(partnership: bool):
     ids, scope, area, organisation = _forecast_scope(partnership)
+    if ids is None:
+        return render_template("workforce/not_yet.html", scope=scope, what="forecast")
     form, result, errors = _forecast(ids, area)
     roles, left_out = shown_roles(result)
     chosen = form.role.data if form.role.data in roles else (roles[0] if roles else None)
@@ -110,7 +126,8 @@ def _forecast_page(partnership: bool):
         chosen=chosen, chart=forecast_chart(result, chosen) if chosen else Markup(""),
         words=[gap_in_words(result.titles.get(role, role).lower(), result.forecasts, role)
                for role in roles],
-        query=query, error_list=errors), 400 if errors else 200
+        query=query, error_list=errors,
+        as_of=ids.as_of if isinstance(ids, StoredSummary) else None), 400 if errors else 200
 
 
 @blueprint.get("/forecast")
@@ -129,6 +146,8 @@ def partnership_forecast():
 
 def _forecast_download(fmt: str, partnership: bool):
     ids, scope, area, organisation = _forecast_scope(partnership)
+    if ids is None:
+        abort(404)
     _form, result, errors = _forecast(ids, area)
     if errors:
         raise InvalidInput([Problem("", item["text"]) for item in errors],
