@@ -279,16 +279,16 @@ class AnalyticsCounts:
     educators: list[FamilySupply]
 
 
-def count_analytics(session: Session, organisation_ids: list[int], today: date
-                    ) -> AnalyticsCounts:
+def count_analytics(session: Session, organisation_ids: list[int], today: date,
+                    held: dict[str, int] | None = None) -> AnalyticsCounts:
     """Count what the analytics of some organisations need (five queries, whatever the
-    size): the rates over the ``planning.HISTORY_YEARS`` to ``today``, time in role to it,
-    terms from it."""
+    size; four given ``held``, the people in each role the report counted): the rates over
+    the ``planning.HISTORY_YEARS`` to ``today``, time in role to it, terms from it."""
     return AnalyticsCounts(
         estimation.count_history(session, organisation_ids,
                                  add_months(today, -12 * HISTORY_YEARS), today),
         months_in_role(session, organisation_ids, today),
-        estimation.people_in_roles(session, organisation_ids),
+        estimation.people_in_roles(session, organisation_ids) if held is None else held,
         educator_supply_of(session, organisation_ids, today))
 
 

@@ -97,7 +97,7 @@ def count_summary(session: Session, organisation_ids: list[int], today: date
     """Count everything the partnership's board and forecast need on ``today``, as JSON."""
     start, end = window(today)
     report = count_report(session, organisation_ids, start, end)
-    analytics = count_analytics(session, organisation_ids, today)
+    analytics = count_analytics(session, organisation_ids, today, report.filled_now)
     history = analytics.history
     return {
         "layout": LAYOUT,

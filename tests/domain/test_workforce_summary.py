@@ -117,7 +117,7 @@ def test_the_stored_report_equals_the_live_one(session, partnership, year):
 
 
 def test_small_groups_stay_suppressed_from_the_summary(session, partnership):
-    ids, stored = _live_and_stored(session, partnership)
+    _ids, stored = _live_and_stored(session, partnership)
     counts = report_counts(stored)
     report = report_from(counts, partnership.name, *window(TODAY), {})
     assert SUPPRESSED in report.destinations.values()  # some destination has 1 to 4

@@ -21,10 +21,12 @@ from pathways.workforce.analytics import (
     BoardAnalytics,
     analytics_from,
     board_analytics,
+    count_analytics,
 )
 from pathways.workforce.measures import percent
 from pathways.workforce.report import (
     WorkforceReport,
+    count_report,
     report_from,
     report_roles,
     role_titles,
@@ -180,10 +182,12 @@ def stored_board(stored: StoredSummary, scope: str) -> tuple[WorkforceReport, Bo
 def board():
     """Show an organisation's workforce board over 12 months (``?year=`` a calendar year)."""
     organisation = organisation_asked()
-    report = workforce_report(db.session, [organisation.id], organisation.name,
-                              clock.today(), year_asked())
-    found = board_analytics(db.session, current_graph(), [organisation.id], report,
-                            clock.today())
+    start, end = window(clock.today(), year_asked())
+    counts = count_report(db.session, [organisation.id], start, end)
+    report = report_from(counts, organisation.name, start, end,
+                         role_titles(db.session, report_roles(counts)))
+    found = analytics_from(current_graph(), count_analytics(
+        db.session, [organisation.id], clock.today(), counts.filled_now), report)
     return _board(report, found, partnership=False, organisation=organisation)
 
 
