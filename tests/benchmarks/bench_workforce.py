@@ -12,6 +12,9 @@ Estimating the rates (``estimation.count_history``, one GROUP BY) is measured on
 PostgreSQL schema holding the seed map, 5,000 organisations of one partnership and 250,000
 people with a history simulated from known rates over ten years (``simulate``), bulk
 inserted; target <= 10 s. Baseline in the same run: ``SELECT count(*)`` of the same spells.
+On the same data, the nightly partnership summary (``summary.refresh_workforce_summary``:
+every count of the partnership's board and forecast) and what the partnership's pages do
+with it (read the row, a calendar year's report and a 10-year forecast from it).
 
 Run: ``.venv/bin/python tests/benchmarks/bench_workforce.py`` (also part of ``make bench``).
 """
@@ -120,6 +123,39 @@ def estimation_on_postgres() -> None:
         print(row("count(*) of the spells (baseline)", base))
         print(row("count_history (one GROUP BY)", timings, "target <= 10000 ms"))
         print(f"count_history / count(*): {p50(timings) / p50(base):.1f}x by the median")
+        partnership_summary(engine)
+
+
+def partnership_summary(engine) -> None:
+    """Time the nightly partnership summary over the region's history and reading it back
+    into the board and forecast the partnership's pages show."""
+    from datetime import date
+
+    from pathways.db import make_session_factory
+    from pathways.workforce.planning import forecast_from
+    from pathways.workforce.report import report_from, window
+    from pathways.workforce.summary import (
+        forecast_counts,
+        read_summary,
+        refresh_workforce_summary,
+        report_counts,
+    )
+
+    day = date(2025, 1, 1)
+    with make_session_factory(engine)() as session:
+        def refresh() -> None:
+            refresh_workforce_summary(session, 1, day)
+            session.commit()
+
+        def read() -> None:
+            stored = read_summary(session, 1)
+            assert stored is not None
+            report_from(report_counts(stored, 2023), "Region", *window(day, 2023), {})
+            forecast_from(session, forecast_counts(stored), "Region", 10, day.year)
+        nightly = sample(refresh, 3, warmup=0)
+        pages = sample(read, 10, warmup=1)
+    print(row("workforce-summary, nightly (every count of the partnership)", nightly))
+    print(row("the partnership's board and forecast from it (one row read)", pages))
 
 
 def main() -> None:
