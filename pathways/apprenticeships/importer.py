@@ -121,7 +121,8 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     ----------
     path_or_text : str, PathLike or bytes
         A path to the CSV or XLSX file (a ``Path``, or a string naming an existing file),
-        or its contents (CSV text, or the file's bytes: ``spreadsheets.read_table``).
+        or its contents (CSV text, or the file's bytes: ``spreadsheets.iter_table``). Any
+        number of rows.
     organisation : Organisation
         Whose people, cohorts, programmes and posts the rows name.
     actor : Person or None
@@ -143,6 +144,9 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     ------
     InvalidInput
         Listing every problem, as ``row N: column: reason``; nothing is written.
+    sqlalchemy.exc.IntegrityError
+        When the database refuses a row someone else saved at the same moment (an
+        enrolment made on its page meanwhile); nothing is written.
 
     Examples
     --------
