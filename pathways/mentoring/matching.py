@@ -17,12 +17,14 @@ and not those already paired with or requested by the person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from sqlalchemy import (
     ColumnElement,
+    Row,
     ScalarSelect,
     Select,
     case,
@@ -48,6 +50,9 @@ WALKED_TARGET = 50
 WALKED_ROUTE = 30
 SPECIALISM = 20
 SAME_ORGANISATION = 10
+#: The scores ranking starts from (``_matches``): walked the target, or part of the road
+#: with the specialism; then any part of the road or the specialism; then everyone.
+FLOORS = (WALKED_TARGET + SAME_ORGANISATION, WALKED_ROUTE, 0)
 #: Pairing statuses that take up a champion's capacity.
 OPEN_STATUSES = ("requested", "active")
 
@@ -128,12 +133,15 @@ def could_ask(session: Session, G: nx.DiGraph, person: Person, champion: Person)
 
 
 def ranking_query(session: Session, G: nx.DiGraph, person: Person, limit: int, *,
-                  only: int | None = None, on_route: list[str] | None = None
-                  ) -> Select[Person, ChampionProfile, int, int]:
+                  only: int | None = None, on_route: list[str] | None = None,
+                  floor: int = 0) -> Select[Person, ChampionProfile, int, int]:
     """Return the query of the best ``limit`` champions ``person`` could ask, best first:
     each champion (with their organisation), profile, open pairings and score, the score
     worked out by the database from the rules in this module's docstring (``only``: just
     that champion, if they could be asked; ``on_route``: ``route_roles``, when known).
+    With a ``floor`` only the champions whose profile could reach that score are ranked
+    (the profile's part of the score, at least ``floor - SAME_ORGANISATION``): every
+    champion left out scores below ``floor``.
 
     The champions in reach are ranked on narrow rows (id, open pairings, score, name without
     case), each champion's pairings counted once; only the best ``limit`` are then joined to
@@ -171,13 +179,13 @@ def ranking_query(session: Session, G: nx.DiGraph, person: Person, limit: int, *
                     _load().label("load"), (walked + specialism + same).label("score"),
                     (folded.collate("C") if postgres else folded).label("folded"))
              .join(ChampionProfile, ChampionProfile.person_id == Person.id)
-             .join(PersonRole, (PersonRole.person_id == Person.id)
-                   & (PersonRole.role == "champion"))
              .join(organisation, Person.organisation)
-             .where(Person.active.is_(True), Person.id != person.id,
-                    Person.id.not_in(taken), champions_filter(person, organisation),
-                    # implied by the reach: lets the database pass over the closed
-                    # champions elsewhere before reading their people
+             .where(Person.active.is_(True), Person.id != person.id, _is_champion(),
+                    Person.id.not_in(taken), champions_filter(person, organisation))
+             # Conditions on the profile alone, so the database passes over the profiles
+             # left out before reading their people: below the floor, or (implied by the
+             # reach) closed champions elsewhere.
+             .where((walked + specialism >= floor - SAME_ORGANISATION) if floor > 0 else
                     or_(ChampionProfile.open_to_partnership.is_(True),
                         ChampionProfile.person_id.in_(colleagues)))
              .where(*([Person.id == only] if only is not None else []))
@@ -196,14 +204,25 @@ def ranking_query(session: Session, G: nx.DiGraph, person: Person, limit: int, *
 
 def _matches(session: Session, G: nx.DiGraph, person: Person, limit: int, *,
              only: int | None = None) -> list[ChampionMatch]:
-    """Return the best ``limit`` matches (``ranking_query``), each with its reasons."""
+    """Return the best ``limit`` matches (``ranking_query``), each with its reasons.
+
+    The ranking starts with the champions whose profile could score at least the first of
+    ``FLOORS`` (few, whatever the number of champions: those who walked the road), and
+    ranks more only when fewer than ``limit`` of those reach that score; so the usual page
+    ranks only its best tier, and a person nobody matches well costs up to three statements.
+    """
     route = route_roles(G, person)
-    query = ranking_query(session, G, person, limit, only=only, on_route=route)
+    rows: Sequence[Row[Person, ChampionProfile, int, int]] = []
+    for floor in FLOORS if only is None else (0,):
+        rows = session.execute(ranking_query(session, G, person, limit, only=only,
+                                             on_route=route, floor=floor)).all()
+        if len(rows) == limit and rows[-1][3] >= floor:
+            break  # everyone below the floor ranks after the page
     target = person.target_role_id or ""  # ranking_query refused a person without one
     family = G.nodes[target].get("family")
     on_route = set(route)
     matches = []
-    for champion, profile, load, score in session.execute(query):
+    for champion, profile, load, score in rows:
         reasons = []
         if champion.organisation_id != person.organisation_id:
             reasons.append(f"Works at {champion.organisation.name}, in your partnership, "
@@ -224,6 +243,15 @@ def _matches(session: Session, G: nx.DiGraph, person: Person, limit: int, *,
                        f"({load} of {profile.capacity} places taken).")
         matches.append(ChampionMatch(champion, score, tuple(reasons), load, profile.capacity))
     return matches
+
+
+def _is_champion() -> ColumnElement[bool]:
+    """The SQL condition "the person (``Person``) holds the champion role", checked row by
+    row on the few profiles left (a count: PostgreSQL would turn ``EXISTS`` into a join
+    reading every role held in the region)."""
+    return (select(func.count()).select_from(PersonRole)
+            .where(PersonRole.person_id == Person.id, PersonRole.role == "champion")
+            .correlate(Person).scalar_subquery()) > 0
 
 
 def _load() -> ScalarSelect[int]:

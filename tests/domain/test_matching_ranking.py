@@ -157,4 +157,26 @@ def test_the_database_ranks_as_python_did(session, world, seed, chosen):
     assert len(keys) - len(set(keys)) >= 2
     assert len({m.score for m in everyone}) >= 4
     assert shown(match_champions(session, G, staff, limit=1000)) == shown(everyone)
-    assert shown(match_champions(session, G, staff)) == shown(everyone[:10])
+    # Short lists stop at the first floor, longer ones go on to the next (FLOORS).
+    for limit in (1, 3, 10, 25):
+        assert shown(match_champions(session, G, staff, limit=limit)) == shown(
+            everyone[:limit]), limit
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_each_floor_gives_the_same_page(session, world, seed, monkeypatch):
+    """The page is the same whether ranking starts from the walkers, the specialists or
+    everyone (``FLOORS``), and the statements run are one per floor tried."""
+    from pathways.mentoring import matching
+    from tests.querycount import counting
+
+    generate_champions(session, world, seed)
+    staff, G = world["staff"], world["G"]
+    expected = shown(python_ranking(session, G, staff))
+    for floors in ((0,), (matching.WALKED_ROUTE, 0), matching.FLOORS):
+        monkeypatch.setattr(matching, "FLOORS", floors)
+        assert shown(match_champions(session, G, staff)) == expected, floors
+    monkeypatch.setattr(matching, "FLOORS", (100, 90, 0))  # nobody scores 90
+    with counting(session.get_bind()) as statements:
+        assert shown(match_champions(session, G, staff)) == expected
+    assert statements.count == 3
