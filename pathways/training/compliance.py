@@ -33,6 +33,7 @@ from .matrix import (
     compliance_by_subject,
     latest_cells,
     setting_for,
+    without_jit,
 )
 from .status import TrainingStatus, expiry_date
 from .summary import SummaryCell, counts_query, shown_cell
@@ -134,6 +135,7 @@ def expiring_within(session: Session, organisation: Organisation,
     organisation's list is short enough to sort by expiry here (subjects of different
     intervals expire in a different order from their completions).
     """
+    without_jit(session)
     if setting is None or setting.today != today:
         setting = setting_for(session, organisation, today)
     window = Setting(organisation, today, days, setting.subjects, setting.intervals)
