@@ -9,7 +9,9 @@ generator does not make: audit events (312,000 at full size, spread over the org
 and two years), a notification for everyone and 60 more for the staff member measured, and
 the training matrix of the L&D's organisation (10 subjects required of each of its roles,
 a record for about 85% of people and subjects, and each person's latest kept in
-``training_latest`` as every writer of records keeps it). Then ``ANALYZE``.
+``training_latest`` as every writer of records keeps it); and each time it is run, the
+partnership's workforce summary for the day (``pathways workforce-summary``, as the nightly
+run would have made it). Then ``ANALYZE``.
 
 Every signed-in page is requested with Flask's test client (CPU time in one process, no
 network; the page cache as in production) as the role it is for: a staff member who is an
@@ -66,6 +68,7 @@ from pathways.models import (
     TrainingSubject,
 )
 from pathways.training.latest import refill_latest
+from pathways.workforce.summary import refresh_workforce_summaries
 from seed.training import load_subjects
 from tests.benchmarks.bench_cohorts import DEFAULT_POSTGRES
 from tests.benchmarks.timing import p50, p95
@@ -325,6 +328,9 @@ def prepare(base: str, admin_url: str, name: str) -> tuple[str, str, dict]:
     if empty:
         populate(engine, size, AUDIT_EVENTS[name])
     ids = actors(engine)
+    with make_session_factory(engine)() as session:  # the nightly run the partnership's
+        refresh_workforce_summaries(session, clock.today())  # workforce pages read
+        session.commit()
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
