@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -139,7 +139,8 @@ class SummaryRun:
 def refresh_workforce_summary(session: Session, partnership_id: int, today: date,
                               now: datetime | None = None) -> SummaryRun:
     """Work out a partnership's workforce summary on ``today`` and store it, replacing the
-    one before (one row, written whole: two refreshes at once leave one or the other).
+    one before. The first statement takes the partnership's row (an upsert locks it until
+    commit), so two refreshes at once queue and the row is one or the other, whole.
 
     Parameters
     ----------
@@ -162,16 +163,18 @@ def refresh_workforce_summary(session: Session, partnership_id: int, today: date
     >>> refresh_workforce_summary(session, 4, date(2026, 6, 1))
     SummaryRun(partnership_id=4, as_of=datetime.date(2026, 6, 1), roles=0)
     """
-    session.flush()
-    figures = count_summary(session, organisations_of(session, partnership_id), today)
     row = {"partnership_id": partnership_id, "as_of": today,
-           "refreshed_at": now or clock.now(), "figures": figures}
+           "refreshed_at": now or clock.now(), "figures": {"layout": None}}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.flush()
     upsert = dialect.insert(WorkforceSummary).values(row)
-    session.execute(upsert.on_conflict_do_update(
+    session.execute(upsert.on_conflict_do_update(  # first: takes the row until commit
         index_elements=["partnership_id"],
-        set_={"as_of": upsert.excluded.as_of, "refreshed_at": upsert.excluded.refreshed_at,
-              "figures": upsert.excluded.figures}))
+        set_={"as_of": upsert.excluded.as_of, "refreshed_at": upsert.excluded.refreshed_at}))
+    figures = count_summary(session, organisations_of(session, partnership_id), today)
+    session.execute(update(WorkforceSummary)
+                    .where(WorkforceSummary.partnership_id == partnership_id)
+                    .values(figures=figures).execution_options(synchronize_session=False))
     session.expire_all()
     return SummaryRun(partnership_id, today, len(figures["filled"]))
 

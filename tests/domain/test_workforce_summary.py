@@ -39,6 +39,7 @@ from pathways.workforce.summary import (
     refresh_workforce_summary,
     report_counts,
 )
+from tests.concurrency import race
 from tests.factories import make_people, toy_graph
 from tests.recipes import TOY_WITH_PEOPLE
 
@@ -168,3 +169,23 @@ def test_the_age_groups_counted_in_sql_equal_the_equality_report(session, partne
     assert set(counts) == set(AGE_KEYS) and sum(counts.values()) > 20
     assert suppress_group(counts) == {key: value for key, value in equality_report(
         session, ids)["age_group"].items()}
+
+
+def test_three_refreshes_at_once_leave_one_whole_summary(session, partnership, database_url):
+    partnership_id = partnership.id
+    session.commit()
+
+    def refresh(day):
+        return lambda other: lambda: refresh_workforce_summary(other, partnership_id, day, NOW)
+
+    days = [TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=2)]
+    assert race(database_url, [refresh(day) for day in days]) == ["done"] * 3
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(WorkforceSummary)) == 1
+    stored = read_summary(session, partnership_id)
+    assert stored is not None and stored.as_of in days
+    ids = organisations_of(session, partnership_id)
+    counts = report_counts(stored)
+    assert report_from(counts, partnership.name, *window(stored.as_of),
+                       role_titles(session, report_roles(counts))) == workforce_report(
+        session, ids, partnership.name, stored.as_of)
