@@ -463,6 +463,10 @@ def test_the_partnership_pages_run_the_same_queries_at_two_sizes(app, client, as
     assert large.count == small.count, large.statements
     assert figure(before[0], "filled") == "14" and figure(after[0], "filled") == "37"
     assert figure(after[0], "leavers") == "13"  # the council's 6 and the provider's 7
+    # One leaver went to the NHS: still "fewer than 5", with the next smallest destination
+    assert 'data-destination="nhs"><th scope="row" class="govuk-table__header">The NHS</th>' \
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-leavers="fewer than 5">' \
+        in before[0].text
 
 
 def test_the_partnership_pages_say_the_day_and_wait_for_the_first_summary(app, client,
