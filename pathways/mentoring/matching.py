@@ -27,6 +27,7 @@ from sqlalchemy import (
     Row,
     ScalarSelect,
     Select,
+    String,
     case,
     cast,
     exists,
@@ -36,7 +37,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from ..errors import InvalidInput, Problem, RouteNotFound
@@ -161,10 +162,9 @@ def ranking_query(session: Session, G: nx.DiGraph, person: Person, limit: int, *
     on_route = route_roles(G, person) if on_route is None else on_route
     organisation = aliased(Organisation)
     held = ChampionProfile.roles_held
-    walked = case((_holds(postgres, held, target), WALKED_TARGET),
-                  (or_(false(), *(_holds(postgres, held, role) for role in on_route)),
-                   WALKED_ROUTE), else_=0)
-    specialism = case((_holds(postgres, ChampionProfile.specialisms, family), SPECIALISM),
+    walked = case((_holds(postgres, held, [target]), WALKED_TARGET),
+                  (_holds(postgres, held, on_route), WALKED_ROUTE), else_=0)
+    specialism = case((_holds(postgres, ChampionProfile.specialisms, [family]), SPECIALISM),
                       else_=0) if family else literal(0)
     same = case((Person.organisation_id == person.organisation_id, SAME_ORGANISATION),
                 else_=0)
@@ -262,12 +262,17 @@ def _load() -> ScalarSelect[int]:
             .correlate(Person).scalar_subquery())
 
 
-def _holds(postgres: bool, column: Any, value: str) -> ColumnElement[bool]:
-    """The SQL condition "the JSON list in ``column`` holds the text ``value``"."""
+def _holds(postgres: bool, column: Any, values: list[str]) -> ColumnElement[bool]:
+    """The SQL condition "the JSON list in ``column`` holds any of the texts ``values``"
+    (one test of the list, however many values: this runs on every profile)."""
+    if not values:
+        return false()
     if postgres:
-        return cast(column, JSONB).has_key(value)
+        json = cast(column, JSONB)
+        return json.has_key(values[0]) if len(values) == 1 else json.has_any(
+            array(values, type_=String))
     each = func.json_each(column).table_valued("value")
-    return exists(select(1).select_from(each).where(each.c.value == value))
+    return exists(select(1).select_from(each).where(each.c.value.in_(values)))
 
 
 def _title(G: nx.DiGraph, node: str) -> str:
