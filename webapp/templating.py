@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import CodeType
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
@@ -43,18 +44,20 @@ class ProcessBytecodeCache(BytecodeCache):
     (50-300 ms for a page with the GOV.UK macros). One app per process never notices; a process
     that makes many apps (the test suite makes one per test) would spend most of its time
     compiling. Buckets are keyed by template name and a checksum of the source, so an edited
-    template is compiled afresh.
+    template is compiled afresh. The code objects themselves are kept (they are immutable and
+    each environment runs them in a namespace of its own), so a new app does not unmarshal them.
     """
 
     def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
+        self._compiled: dict[str, CodeType] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if bucket.key in self._compiled:
-            bucket.bytecode_from_string(self._compiled[bucket.key])
+            bucket.code = self._compiled[bucket.key]
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
+        if bucket.code is not None:
+            self._compiled[bucket.key] = bucket.code
 
 
 BYTECODE_CACHE = ProcessBytecodeCache()
