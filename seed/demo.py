@@ -28,7 +28,12 @@ from pathways import clock
 from pathways.errors import InvalidInput, Problem
 from pathways.models import ChampionPairing, Organisation, Person
 from pathways.people.access import grant_role
-from pathways.people.accounts import create_organisation, find_person, set_password
+from pathways.people.accounts import (
+    create_organisation,
+    find_person,
+    hash_password,
+    set_password,
+)
 from pathways.people.staff_import import import_staff
 from pathways.snapshot import build_graph
 from pathways.training.summary import refresh_summary
@@ -94,9 +99,10 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     for row in _rows("pairings.csv"):
         session.add(ChampionPairing(champion_id=_person(session, row["champion"]).id,
                                     person_id=_person(session, row["person"]).id))
+    hashed = hash_password(DEMO_PASSWORD)  # one Argon2 hash (slow on purpose) for every account
     for row in _rows("accounts.csv"):
         person = _person(session, row["email"])
-        set_password(session, person, DEMO_PASSWORD)
+        set_password(session, person, DEMO_PASSWORD, hashed=hashed)
         for role in ("lnd", "admin"):
             if person.has_role(role) and person.scope_of(role) != row["scope"]:
                 grant_role(session, person, role, row["scope"])

@@ -64,6 +64,7 @@ from pathways.apprenticeships import lifecycle, placements, posts, records, stud
 from pathways.apprenticeships.setup import create_cohort, create_programme, enrol
 from pathways.errors import InvalidInput, Problem
 from pathways.models import Apprenticeship, Organisation, Person, Programme
+from pathways.notifications import approvers_of
 from pathways.people.accounts import find_person, team_named
 
 from .demo_dates import dated_rows, on, on_or_none
@@ -180,6 +181,7 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
         placements.set_capacity(session, person(session, row["email"]), int(row["capacity"]),
                                 actor=actor)
     enrolled: dict[str, Apprenticeship] = {}
+    approvers = approvers_of(session, organisation)  # told of each entry logged below
     for row in rows("apprentices.csv", today):
         cohort = cohorts[row["cohort"]]
         apprenticeship = enrol(
@@ -192,7 +194,8 @@ def load_demo_cohorts(session: Session, organisation: Organisation, G: nx.DiGrap
             reason=row["enrolment_reason"] or "Enrolled", actor=actor)
         enrolled[row["email"]] = apprenticeship
         if apprenticeship.start_date <= today:
-            make_activity(session, apprenticeship, plan_of(row, today), actor, today)
+            make_activity(session, apprenticeship, plan_of(row, today), actor, today,
+                          approvers=approvers)
     for row in rows("placements.csv", today):
         add_placement(session, enrolled[row["email"]], row, today, actor)
     for row in rows("student_placements.csv", today):  # university students placed here
@@ -225,8 +228,11 @@ def plan_of(row: dict[str, str], today: date) -> Plan:
 
 
 def make_activity(session: Session, apprenticeship: Apprenticeship, plan: Plan,
-                  lnd: Person, today: date) -> None:
-    """Log hours, hold reviews and make the plan's status move, up to ``today``."""
+                  lnd: Person, today: date, *, approvers: list[Person] | None = None) -> None:
+    """Log hours, hold reviews and make the plan's status move, up to ``today``.
+
+    ``approvers``: who approves for the cohort's organisation (``approvers_of``), when known.
+    """
     rng = random.Random(f"demo-cohorts:{apprenticeship.person.email}")  # nosec B311
     until, event_on = today, None
     if plan.profile in EVENTS and plan.event_on is not None:
@@ -235,7 +241,7 @@ def make_activity(session: Session, apprenticeship: Apprenticeship, plan: Plan,
             event_on = None  # loaded too early in the cohort for this to have happened yet
         else:
             until = event_on
-    log_entries(session, apprenticeship, plan, lnd, until, today, rng)
+    log_entries(session, apprenticeship, plan, lnd, until, today, rng, approvers)
     hold_reviews(session, apprenticeship, plan, lnd, until, today, rng)
     if event_on is not None:
         lifecycle.move_status(session, apprenticeship, plan.profile, effective_on=event_on,
@@ -243,7 +249,8 @@ def make_activity(session: Session, apprenticeship: Apprenticeship, plan: Plan,
 
 
 def log_entries(session: Session, apprenticeship: Apprenticeship, plan: Plan, lnd: Person,
-                until: date, today: date, rng: random.Random) -> None:
+                until: date, today: date, rng: random.Random,
+                approvers: list[Person] | None = None) -> None:
     """Log off-the-job hours on weekdays from the start to ``until``, keeping to the plan's pace.
 
     On track, an apprentice logs (up to three entries a week) until their counted hours reach
@@ -282,7 +289,8 @@ def log_entries(session: Session, apprenticeship: Apprenticeship, plan: Plan, ln
             elif day < cohort_start:
                 note = f"{note} (logged with the previous employer; carried over on transfer)"
             entry = records.log_hours(session, apprenticeship, worked_on=day, hours=hours,
-                                      activity=activity, note=note, actor=learner, today=today)
+                                      activity=activity, note=note, actor=learner, today=today,
+                                      approvers=approvers)
             if query:
                 records.review_entry(session, entry, "queried", note=QUERY_NOTE, actor=lnd)
                 to_query = False

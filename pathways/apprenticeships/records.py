@@ -61,8 +61,11 @@ def parse_hours(value, problems: list[Problem], field: str = "hours") -> Decimal
 
 def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: date,
               hours, activity: str, note: str = "", actor: Person | None = None,
-              today: date | None = None) -> OtjEntry:
-    """Log off-the-job hours on a day.
+              today: date | None = None, approvers: list[Person] | None = None) -> OtjEntry:
+    """Log off-the-job hours on a day; the cohort's approvers are told (``approvers_of``).
+
+    ``approvers`` is who approves for the cohort's organisation, when the caller already
+    knows it: one look-up for many entries logged together (the demo's), not one each.
 
     Raises
     ------
@@ -97,8 +100,10 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
     audit.record(session, actor, "log_otj", "apprenticeship", apprenticeship.id,
                  f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
                  concerns=apprenticeship.cohort.organisation)
-    notify_each(session, approvers_of(session, apprenticeship.cohort.organisation),
-                "otj_waiting", apprenticeship, link=f"/apprenticeships/{apprenticeship.id}",
+    if approvers is None:
+        approvers = approvers_of(session, apprenticeship.cohort.organisation)
+    notify_each(session, approvers, "otj_waiting", apprenticeship,
+                link=f"/apprenticeships/{apprenticeship.id}",
                 leave_out=actor, once_unread=True,  # one until read, however many entries
                 text=f"{apprenticeship.person.name} logged off-the-job hours for you to "
                      "approve")

@@ -203,8 +203,11 @@ def create_person(session: Session, *, email: str, name: str, organisation: Orga
 
 
 def set_password(session: Session, person: Person, password: str,
-                 actor: Person | None = None) -> None:
+                 actor: Person | None = None, *, hashed: str | None = None) -> None:
     """Set a new password and end the person's other sessions.
+
+    ``hashed`` is a hash of ``password`` already made with :func:`hash_password`: several
+    accounts given the same password (the demo's) then cost one Argon2 hash, not one each.
 
     Raises
     ------
@@ -214,7 +217,7 @@ def set_password(session: Session, person: Person, password: str,
     problems = password_problems(password, email=person.email, name=person.name)
     if problems:
         raise InvalidInput([Problem("password", p) for p in problems], "Password not changed")
-    person.password_hash = hash_password(password)
+    person.password_hash = hashed or hash_password(password)
     person.session_generation += 1
     audit.record(session, actor or person, "change-password", "person", person.id,
                  concerns=person)
