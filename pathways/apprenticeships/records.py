@@ -13,8 +13,9 @@ corrected hours must still be loggable; approving a queried entry checks the lim
 again. An entry that would take its day or week over is refused, naming the day or the
 week and the hours it already holds; an entry may take either exactly to its limit. The
 apprenticeship is locked while the hours are counted (``db.lock_for_update``), so entries
-logged at the same moment cannot pass the check together. The import spreads the hours it
-brings under the same limits (``rules.spread_otj_hours``).
+logged at the same moment cannot pass the check together; once locked (or, for an entry,
+made) in a transaction, a row is not locked again in it (``lock_once``). The import spreads
+the hours it brings under the same limits (``rules.spread_otj_hours``).
 
 A review is due at most 84 days after the previous one (or the start), so the next review
 date may not be later than that.
@@ -22,6 +23,7 @@ date may not be later than that.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -43,6 +45,8 @@ PENDING_STATES = ("submitted",)
 LIMITED_STATES = ("submitted", "approved")
 #: The longest gap between progress reviews, in days.
 REVIEW_EVERY_DAYS = 84
+#: Where a session keeps the rows this module locked or made in its transaction.
+HELD = "apprenticeships.records.held"
 
 
 def parse_hours(value, problems: list[Problem], field: str = "hours") -> Decimal | None:
@@ -97,6 +101,7 @@ def log_hours(session: Session, apprenticeship: Apprenticeship, *, worked_on: da
                      recorded_by_id=actor.id if actor else None)
     session.add(entry)
     session.flush()
+    held_rows(session).add((OtjEntry, entry.id))  # nobody else sees it until we commit
     audit.record(session, actor, "log_otj", "apprenticeship", apprenticeship.id,
                  f"{amount} h {OTJ_ACTIVITIES[activity].lower()} on {worked_on.isoformat()}",
                  concerns=apprenticeship.cohort.organisation)
@@ -127,8 +132,8 @@ def review_entry(session: Session, entry: OtjEntry, decision: str, *, note: str 
     if decision == "queried" and not note:
         raise InvalidInput([Problem("query_note", "say what is wrong with the entry")],
                            "The entry was not queried")
-    lock_for_update(session, entry.apprenticeship)
-    lock_for_update(session, entry)  # decided at the same moment: the second sees the first
+    lock_once(session, entry.apprenticeship)
+    lock_once(session, entry)  # decided at the same moment: the second sees the first
     if decision == "approved" and entry.state not in LIMITED_STATES:
         problems = limit_problems(session, entry.apprenticeship, entry.worked_on, entry.hours,
                                   where="decision")
@@ -149,7 +154,7 @@ def limit_problems(session: Session, apprenticeship: Apprenticeship, worked_on: 
     Counts the apprenticeship's submitted and approved entries that day and that ISO week
     (see the module's docstring); the lock is held until the caller's transaction ends.
     """
-    lock_for_update(session, apprenticeship)
+    lock_once(session, apprenticeship)
     monday = week_of(worked_on)
     logged = OtjEntry.state.in_(LIMITED_STATES)
     day_logged, week_logged = session.execute(
@@ -161,6 +166,35 @@ def limit_problems(session: Session, apprenticeship: Apprenticeship, worked_on: 
     return otj_limit_problems(worked_on, hours, apprenticeship.weekly_hours,
                               day_logged=Decimal(day_logged or 0),
                               week_logged=Decimal(week_logged or 0), where=where)
+
+
+def lock_once(session: Session, row: Apprenticeship | OtjEntry) -> None:
+    """``lock_for_update``, unless this transaction has locked or made ``row`` already.
+
+    The lock is held until the transaction ends, and a row made in it is seen by nobody else
+    until then: nobody can have changed the row since, so locking it again would only read
+    it again (hundreds of times when many entries are logged and approved together, as the
+    demo does). Pending changes are flushed either way. Conservative: a savepoint (or a new
+    transaction) starts afresh.
+    """
+    session.flush()
+    held = held_rows(session)
+    if (type(row), row.id) in held:
+        return
+    lock_for_update(session, row)
+    held_rows(session).add((type(row), row.id))
+
+
+def held_rows(session: Session) -> set:
+    """The rows (class, id) locked or made in the session's innermost transaction."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    mark, held = session.info.get(HELD, (None, set()))
+    if transaction is None:
+        return set()
+    if mark is None or mark() is not transaction:
+        held = set()
+        session.info[HELD] = (weakref.ref(transaction), held)
+    return held
 
 
 def record_review(session: Session, apprenticeship: Apprenticeship, *, held_on: date,
