@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from .. import audit, clock
 from ..db import lock_for_update
@@ -187,6 +187,8 @@ def lock_once(session: Session, row: Apprenticeship | OtjEntry) -> None:
 
 def held_rows(session: Session) -> set:
     """The rows (class, id) locked or made in the session's innermost transaction."""
+    if isinstance(session, scoped_session):  # the web app's; it proxies neither method below
+        session = session()
     transaction = session.get_nested_transaction() or session.get_transaction()
     mark, held = session.info.get(HELD, (None, set()))
     if transaction is None:
