@@ -11,10 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from pathways.interchange.store import save_document
 from tests.browser.live import serving
 from tests.factories import toy_document
+from tests.recipes import DEMO
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -119,3 +121,13 @@ def screenshot(request):
 
     return take
 
+
+@pytest.fixture(scope="session")
+def demo_copy(database_templates, tmp_path_factory):
+    """``demo_copy(name)``: a new SQLite file holding the seed pathway and the demo partnership
+    (``tests.recipes.DEMO``), copied from this process's template: the demo is loaded once per
+    process, not once per module that serves it (a module's server may add to its copy)."""
+    def copy(name: str) -> Path:
+        url = database_templates.copy("sqlite", DEMO, tmp_path_factory.mktemp(name))
+        return Path(make_url(url).database)
+    return copy

@@ -16,13 +16,16 @@ from webapp import create_app
 
 
 @contextmanager
-def serving(database: Path, populate: Callable[[Session], None]) -> Iterator[tuple[str, Flask]]:
-    """Serve the app on a new SQLite database filled by ``populate``; yield its URL and app."""
+def serving(database: Path, populate: Callable[[Session], None] | None = None
+            ) -> Iterator[tuple[str, Flask]]:
+    """Serve the app on an SQLite database (new, or a copy of a template such as the demo's,
+    ``demo_copy``) after ``populate`` adds to it; yield its URL and app."""
     url = f"sqlite:///{database}"
     engine = make_engine(url)
     upgrade_schema(engine)
-    with session_scope(engine) as session:
-        populate(session)
+    if populate is not None:
+        with session_scope(engine) as session:
+            populate(session)
     engine.dispose()
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                       "OUTBOX_DIR": str(database.parent / "outbox")})  # not the checkout's

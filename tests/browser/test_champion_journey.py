@@ -72,17 +72,14 @@ STORY_ROUTE = ("care-certificate", "care-worker", "diploma-adult-care-l3", "seni
 
 
 def populate(session) -> None:
-    """The seed pathway, the demo partnership, and a password for Ella Hughes."""
-    seed.load_pathway(session)
-    assert seed.demo.load_demo(session) is True
+    """A password for Ella Hughes, on a copy of the seed pathway and the demo partnership."""
     set_password(session, find_person(session, CHAMPION), seed.demo.DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
+def demo_server(demo_copy, browser):
     """The app over the demo partnership (CSRF on, as live)."""
-    database = tmp_path_factory.mktemp("champions") / "champions.sqlite3"
-    with serving(database, populate) as (url, _app):
+    with serving(demo_copy("champions"), populate) as (url, _app):
         yield url
 
 

@@ -33,15 +33,9 @@ LND = "lnd@northshire.example"
 NODE = "/admin/graph/nodes/care-worker"
 
 
-def populate(session) -> None:
-    seed.load_pathway(session)
-    assert seed.demo.load_demo(session) is True
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
-    database = tmp_path_factory.mktemp("everyday") / "everyday.sqlite3"
-    with serving(database, populate) as (url, _app):
+def demo_server(demo_copy, browser):
+    with serving(demo_copy("everyday")) as (url, _app):
         yield url
 
 

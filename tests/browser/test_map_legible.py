@@ -64,15 +64,9 @@ SIDEWAYS = """() => ({page: document.documentElement.scrollWidth,
     .slice(0, 3).map(e => e.outerHTML.slice(0, 120))})"""
 
 
-def populate(session) -> None:
-    seed.load_pathway(session)
-    assert seed.demo.load_demo(session) is True
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
-    database = tmp_path_factory.mktemp("map") / "map.sqlite3"
-    with serving(database, populate) as (url, _app):
+def demo_server(demo_copy, browser):
+    with serving(demo_copy("map")) as (url, _app):
         yield url
 
 
@@ -140,6 +134,13 @@ def focused(page) -> dict:
     }""")
 
 
+def drawn(page) -> None:
+    """Wait until svg-pan-zoom has drawn a zoom or pan: it draws on the next animation frame,
+    so two frames on (a fixed 150 ms was sometimes too short on a loaded machine)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame("
+                  "() => requestAnimationFrame(done)))")
+
+
 def tab_to(page, matches, limit: int = 120) -> dict:
     """Press Tab until the focused element satisfies ``matches``; return it."""
     for _ in range(limit):
@@ -174,19 +175,19 @@ def test_zoom_buttons_are_in_the_tab_order_and_work(wide):
     before = smallest_label(wide)
     tab_to(wide, lambda e: e["tag"] == "button" and e["text"] == "Zoom in")
     wide.keyboard.press("Enter")
-    wide.wait_for_timeout(150)  # svg-pan-zoom draws on the next animation frame
+    drawn(wide)
     bigger = smallest_label(wide)
     assert bigger > before * 1.1
     wide.keyboard.press("Tab")
     assert focused(wide)["text"] == "Zoom out"
     wide.keyboard.press("Space")
     wide.keyboard.press("Space")
-    wide.wait_for_timeout(150)
+    drawn(wide)
     assert smallest_label(wide) < bigger
     wide.keyboard.press("Tab")
     assert focused(wide)["text"] == "Back to the start"
     wide.keyboard.press("Enter")
-    wide.wait_for_timeout(150)
+    drawn(wide)
     assert abs(smallest_label(wide) - before) < 0.5
 
 
@@ -280,7 +281,7 @@ def test_the_map_fits_a_phone_legibly_and_pans(narrow, axe_source, view):
     narrow.mouse.down()
     narrow.mouse.move(centre[0] - 120, centre[1] - 60, steps=5)
     narrow.mouse.up()
-    narrow.wait_for_timeout(150)
+    drawn(narrow)
     assert viewport.get_attribute("transform") != before
     accessible(narrow, axe_source, MAP_VIEWS[view])
 

@@ -44,9 +44,8 @@ def day(value) -> str:
 
 
 def populate(session) -> None:
-    """The demo, a place Marcus offers from three days on, and Jordan's request for it."""
-    seed.load_pathway(session)
-    assert seed.demo.load_demo(session) is True
+    """A place Marcus offers from three days on, and Jordan's request for it, on a copy of
+    the demo."""
     today = clock.today()
     place = shadowing.publish_place(
         session, find_person(session, HOST), role_id="social-worker",
@@ -58,9 +57,8 @@ def populate(session) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
-    database = tmp_path_factory.mktemp("team") / "team.sqlite3"
-    with serving(database, populate) as (url, _app):
+def demo_server(demo_copy, browser):
+    with serving(demo_copy("team"), populate) as (url, _app):
         yield url
 
 

@@ -35,16 +35,10 @@ LND = "lnd@northshire.example"
 LEAVER = "Kwame Mensah"
 
 
-def populate(session) -> None:
-    """The seed pathway and the demo."""
-    seed.load_pathway(session)
-    assert seed.demo.load_demo(session) is True
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
-    database = tmp_path_factory.mktemp("workforce") / "workforce.sqlite3"
-    with serving(database, populate) as (url, _app):
+def demo_server(demo_copy, browser):
+    """The app over the seed pathway and the demo."""
+    with serving(demo_copy("workforce")) as (url, _app):
         yield url
 
 
