@@ -17,6 +17,7 @@ give ``role_start`` as an offset such as ``-4y2m``, written into the import form
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -99,10 +100,9 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     for row in _rows("pairings.csv"):
         session.add(ChampionPairing(champion_id=_person(session, row["champion"]).id,
                                     person_id=_person(session, row["person"]).id))
-    hashed = hash_password(DEMO_PASSWORD)  # one Argon2 hash (slow on purpose) for every account
     for row in _rows("accounts.csv"):
         person = _person(session, row["email"])
-        set_password(session, person, DEMO_PASSWORD, hashed=hashed)
+        set_password(session, person, DEMO_PASSWORD, hashed=demo_password_hash())
         for role in ("lnd", "admin"):
             if person.has_role(role) and person.scope_of(role) != row["scope"]:
                 grant_role(session, person, role, row["scope"])
@@ -119,6 +119,13 @@ def load_demo(session: Session, today: date | None = None) -> bool:
         refresh_workforce_summary(session, council.partnership_id, today)  # the same for
         # the partnership's workforce board and forecast
     return True
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """An Argon2 hash of :data:`DEMO_PASSWORD`, made once a process (it is slow on purpose) for
+    every demo account of every demo loaded (the tests load it on several days)."""
+    return hash_password(DEMO_PASSWORD)
 
 
 def staff_file(name: str, today: date) -> str:
