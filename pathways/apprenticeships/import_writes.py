@@ -46,8 +46,8 @@ REVIEW_NOTE = "Imported"
 
 
 @dataclass
-class Written:
-    """What the writes created."""
+class ApprenticeshipImportResult:
+    """What an import created (what its writes return)."""
 
     apprenticeships: int = 0
     cohorts: int = 0
@@ -67,7 +67,8 @@ class Context:
 
 
 def write(connection: Connection, rows: list[ApprenticeshipRow],
-          targets: dict[str, CohortTarget], context: Context, summary: str) -> Written:
+          targets: dict[str, CohortTarget], context: Context,
+          summary: str) -> ApprenticeshipImportResult:
     """Write the checked rows and their cohorts; return what was created.
 
     Raises
@@ -87,8 +88,9 @@ def write(connection: Connection, rows: list[ApprenticeshipRow],
 
 
 def _write(connection: Connection, rows: list[ApprenticeshipRow],
-           targets: dict[str, CohortTarget], context: Context, summary: str) -> Written:
-    written = Written()
+           targets: dict[str, CohortTarget], context: Context,
+           summary: str) -> ApprenticeshipImportResult:
+    written = ApprenticeshipImportResult()
     new = [target for target in targets.values() if target.new]
     for target, cohort_id in zip(new, take_ids(connection, Cohort.__table__, len(new)),
                                  strict=True):

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import IO
@@ -78,7 +77,7 @@ from ..spreadsheets import iter_table
 from . import import_writes
 from .import_checks import STAFF_IMPORT_HINT, check_rows
 from .import_rows import ApprenticeshipRow
-from .import_writes import OTJ_NOTE, REASON, REVIEW_NOTE
+from .import_writes import OTJ_NOTE, REASON, REVIEW_NOTE, ApprenticeshipImportResult
 from .rules import STATUSES, otj_hours_that_fit
 
 __all__ = ["COLUMNS", "OTJ_NOTE", "REASON", "REQUIRED_COLUMNS", "REVIEW_NOTE",
@@ -98,17 +97,6 @@ SUMMARY = "The apprenticeships were not imported"
 #: The template's example row, in the order of ``COLUMNS`` (``pathways.spreadsheets``).
 TEMPLATE_ROW = ("ann.lee@example.org", "Social work 2026", "ST0510", date(2026, 9, 1),
                 date(2029, 8, 31), Decimal("37.5"), 0, None, "active", "")
-
-
-@dataclass
-class ApprenticeshipImportResult:
-    """What an import created."""
-
-    apprenticeships: int = 0
-    cohorts: int = 0
-    posts_reserved: int = 0
-    reviews: int = 0
-    otj_hours: Decimal = Decimal(0)
 
 
 def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | bytes,
@@ -168,11 +156,8 @@ def import_apprenticeships(session: Session, path_or_text: str | os.PathLike | b
     context = import_writes.Context(organisation.id, actor.id if actor else None, today,
                                     clock.now())
     with session.begin_nested():  # a failure part-way undoes every table's rows
-        written = import_writes.write(session.connection(), rows, targets, context, SUMMARY)
+        result = import_writes.write(session.connection(), rows, targets, context, SUMMARY)
     session.expire_all()  # the rows changed under the session's objects
-    result = ApprenticeshipImportResult(written.apprenticeships, written.cohorts,
-                                        written.posts_reserved, written.reviews,
-                                        written.otj_hours)
     audit.record(session, actor, "import", "organisation", organisation.id,
                  f"apprenticeship import: {result.apprenticeships} apprenticeships, "
                  f"{result.cohorts} new cohorts",
