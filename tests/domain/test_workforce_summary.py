@@ -40,8 +40,9 @@ from pathways.workforce.summary import (
     report_counts,
 )
 from tests.concurrency import race
-from tests.factories import make_people, toy_graph
-from tests.recipes import TOY_WITH_PEOPLE
+from tests.databases import attach
+from tests.factories import toy_graph
+from tests.recipes import TOY_PATHWAY, world_on
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 2, 20)
@@ -54,17 +55,10 @@ SECTORS = ("social_care", "nhs", "other_sector", "education", None)
 BANDS = ("16-24", "25-34", "45-54", "55-64", "65-plus", "prefer-not-to-say", None)
 
 
-@pytest.fixture
-def database_url(database_for):
-    return database_for(TOY_WITH_PEOPLE)
-
-
-@pytest.fixture
-def partnership(session):
+def build_history(session, people):
     """Both organisations of the partnership with a generated history of seven years: each
     simulated spell a person (moves, leavers to every destination, starters from every
-    sector), their current role and start day, age bands, and posts."""
-    people = make_people(session)
+    sector), their current role and start day, age bands, and posts. Returns the partnership."""
     council = people["staff"].organisation
     provider = people["partner_staff"].organisation
     rng = random.Random(14)
@@ -97,6 +91,22 @@ def partnership(session):
                              agency_cover=number % 4 == 0))
     session.flush()
     return council.partnership
+
+
+#: The toy pathway, ``make_people``'s people and the generated history: built once per process
+#: and engine (about a second on SQLite, two on PostgreSQL), each test getting a copy.
+HISTORY = world_on(TOY_PATHWAY, "workforce_summary_history", build_history)
+
+
+@pytest.fixture
+def database_url(database_for):
+    return database_for(HISTORY)
+
+
+@pytest.fixture
+def partnership(session, recipe_made):
+    """The partnership whose history ``build_history`` generated, in the test's session."""
+    return attach(recipe_made(HISTORY), session)
 
 
 def _live_and_stored(session, partnership):
