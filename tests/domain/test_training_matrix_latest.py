@@ -32,8 +32,8 @@ from pathways.training.requirements import add_requirement
 from pathways.training.status import TrainingStatus
 from pathways.training.subjects import set_expiring_window, set_interval
 from seed.training import load_subjects
-from tests.factories import make_people
-from tests.recipes import TOY_WITH_PEOPLE
+from tests.databases import attach
+from tests.recipes import TOY_PATHWAY, world_on
 
 TODAY = date(2026, 6, 15)
 #: Roles and what each requires: fire safety and basic life support expire every 12
@@ -44,18 +44,12 @@ REQUIRED = {"care-worker": ("fire-safety", "safeguarding-adults", "care-certific
 SUBJECTS = sorted({subject for subjects in REQUIRED.values() for subject in subjects})
 
 
-@pytest.fixture
-def database_url(database_for):
-    return database_for(TOY_WITH_PEOPLE)
-
-
-@pytest.fixture
-def region(session):
+def build_region(session, people):
     """Sixty people in three teams (and none) and four roles (one requiring nothing, and
     none), with 0 to 3 records a subject spread over four years, some recorded one by one
-    (``record_training``) and some in bulk and refilled, as the import does."""
+    (``record_training``) and some in bulk and refilled, as the import does. Returns the
+    council and ``make_people``'s people."""
     rng = random.Random(14)
-    people = make_people(session)
     load_subjects(session)
     council = people["staff"].organisation
     teams = [team_named(session, council, name) for name in ("Home care", "Reablement",
@@ -88,6 +82,22 @@ def region(session):
     session.add_all(bulk)
     refill_latest(session, {record.person_id for record in bulk})
     return council, people
+
+
+#: The toy pathway, ``make_people``'s people and the generated region: built once per process
+#: and engine (every test here only reads it), each test getting a copy.
+REGION = world_on(TOY_PATHWAY, "training_matrix_region", build_region)
+
+
+@pytest.fixture
+def database_url(database_for):
+    return database_for(REGION)
+
+
+@pytest.fixture
+def region(session, recipe_made):
+    """The council and the people of ``build_region``, in the test's session."""
+    return attach(recipe_made(REGION), session)
 
 
 def test_every_cell_is_the_latest_record_and_its_status(session, region):
