@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from pathways.interchange.store import save_document
 from pathways.mentoring.champions import ChampionDetails, save_profile
 from pathways.mentoring.matching import (
     OPEN_STATUSES,
@@ -32,7 +31,8 @@ from pathways.people.accounts import create_person
 from pathways.policy import champions_filter
 from pathways.snapshot import build_graph
 from pathways.vocabulary import FAMILIES
-from tests.factories import make_people, toy_document
+from tests.factories import make_people
+from tests.recipes import TOY_WITH_PEOPLE
 
 ROUTE = ["care-worker", "senior-care-worker", "diploma-l3", "practitioner",
          "sw-apprenticeship", "social-worker"]
@@ -99,8 +99,12 @@ def python_ranking(session: Session, G: nx.DiGraph, person: Person,
 
 
 @pytest.fixture
+def database_url(database_for):
+    return database_for(TOY_WITH_PEOPLE)
+
+
+@pytest.fixture
 def world(session):
-    save_document(session, toy_document())
     people = make_people(session)
     staff = people["staff"]
     staff.current_role_id, staff.target_role_id, staff.chosen_route = (
