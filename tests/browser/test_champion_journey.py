@@ -73,7 +73,8 @@ STORY_ROUTE = ("care-certificate", "care-worker", "diploma-adult-care-l3", "seni
 
 def populate(session) -> None:
     """A password for Ella Hughes, on a copy of the seed pathway and the demo partnership."""
-    set_password(session, find_person(session, CHAMPION), seed.demo.DEMO_PASSWORD)
+    set_password(session, find_person(session, CHAMPION), seed.demo.DEMO_PASSWORD,
+                 hashed=seed.demo.demo_password_hash())
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """Issue 15 in a real Chromium: L&D set a requirement, a person books a course, attendance is
 marked, and the matrix turns green.
 
-The server holds the seed pathway, the training subjects and the demo partnership; beyond the
-demo, Brookfield Home Care requires Fire safety of care workers and has its own L&D lead.
+The server holds the seed pathway, the training subjects and the demo partnership (a copy of
+this process's demo template, ``demo_copy``: the demo loads the subjects); beyond the demo,
+Brookfield Home Care requires Fire safety of care workers and has its own L&D lead.
 
 1. Helen Okafor (lnd@) requires Fire safety of reablement support workers: on the matrix,
    Jordan Reed's (staff@) Fire safety is missing. She schedules a Fire safety session today.
@@ -31,7 +32,6 @@ from pathways import clock
 from pathways.models import Role, TrainingSubject
 from pathways.people.accounts import create_person, find_organisation, set_password
 from pathways.training.requirements import add_requirement
-from seed.training import load_subjects
 from tests.browser import journeys
 from tests.browser.journeys import accessible, axe_script, new_page, settled, submitted
 from tests.browser.live import serving
@@ -43,24 +43,20 @@ BROOKFIELD_LND, NEWCOMER = "lnd@brookfield.example", "zofia.nowak@brookfield.exa
 
 
 def populate(session) -> None:
-    """The seed map, the training subjects and the demo; Brookfield requires Fire safety of
-    care workers and has an L&D lead who signs in."""
-    seed.load_pathway(session)
-    load_subjects(session)
-    assert seed.demo.load_demo(session) is True
-    session.flush()
+    """Beyond the demo (which holds the seed map and the training subjects): Brookfield
+    requires Fire safety of care workers and has an L&D lead who signs in (with the demo's
+    password, hashed once a process)."""
     brookfield = find_organisation(session, "Brookfield Home Care Ltd")
     add_requirement(session, None, brookfield, session.get(Role, "care-worker"),
                     session.get(TrainingSubject, "fire-safety"))
     lead = create_person(session, email=BROOKFIELD_LND, name="Amara Okafor",
                          organisation=brookfield, roles=["lnd"])
-    set_password(session, lead, seed.demo.DEMO_PASSWORD)
+    set_password(session, lead, seed.demo.DEMO_PASSWORD, hashed=seed.demo.demo_password_hash())
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, browser):
-    database = tmp_path_factory.mktemp("training") / "training.sqlite3"
-    with serving(database, populate) as (url, _app):
+def demo_server(demo_copy, browser):
+    with serving(demo_copy("training"), populate) as (url, _app):
         yield url
 
 
