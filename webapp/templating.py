@@ -8,6 +8,7 @@ from types import CodeType
 from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
+from markupsafe import Markup
 
 from pathways.apprenticeships.progress import Rag
 from pathways.apprenticeships.rules import ApprenticeshipStatus
@@ -84,6 +85,32 @@ def node_url(node_id: str, kind: str) -> str:
     return url
 
 
+#: Menus kept per app (``menu_markup``); more than this are not kept.
+MENUS_KEPT = 2_000
+
+
+def menu_markup(menu: frozenset[str]) -> Markup:
+    """``{{ menu_markup(menu) }}``: the menu under every page's header, for this page.
+
+    ``menu.html`` reads only the page's endpoint and the areas the person may use (``menu``,
+    from ``policy.menu_for``), and its links depend besides only on the script root, so it
+    is rendered once per those and kept (per app, like ``node_url``): every page rendered
+    the GOV.UK service navigation and built its 17 addresses afresh, about a tenth of a
+    signed-in page's time. Nothing personal is kept: two people with the same areas see the
+    same menu.
+    """
+    kept: dict = current_app.extensions["menus"]
+    key = (request.script_root, request.endpoint, menu)
+    html = kept.get(key)
+    if html is None:
+        template = current_app.jinja_env.get_template("menu.html")
+        # Markup: the GOV.UK macro escapes what it is given, as within base.html.
+        html = Markup(template.render(endpoint=request.endpoint, menu=menu))  # nosec B704
+        if len(kept) < MENUS_KEPT:
+            kept[key] = html
+    return html
+
+
 def day(value: date | None, empty: str = "", with_time: bool = False) -> str:
     """``{{ value | day }}``: "1 September 2025"; ``empty`` when there is no date."""
     return format_day(value, with_time) if value else empty
@@ -100,6 +127,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.template_class = QuickImportTemplate
     widgets.init_app(app)
     app.extensions["node_urls"] = {}
+    app.extensions["menus"] = {}
     app.jinja_loader = ChoiceLoader([
         PackageLoader("webapp"),
         PrefixLoader({
@@ -117,6 +145,6 @@ def init_app(app: Flask) -> None:
         day=day,
         month=month,
     )
-    app.jinja_env.globals.update(FAMILIES=FAMILIES, node_url=node_url,
+    app.jinja_env.globals.update(FAMILIES=FAMILIES, node_url=node_url, menu_markup=menu_markup,
                                  checkbox_markup=widgets.checkbox_list,
                                  place_titles_markup=widgets.place_titles, **STATUS_KINDS)
