@@ -119,8 +119,9 @@ def assert_legible(page, where: str) -> None:
     assert not small, f"labels under 12 px on {where}: {small[:5]}"
 
 
-def assert_no_sideways_scroll(page, where: str) -> None:
-    sizes = page.evaluate(SIDEWAYS)
+def assert_no_sideways_scroll(page, where: str, sizes: dict | None = None) -> None:
+    """The page (or ``sizes``, ``SIDEWAYS`` measured already) is no wider than the screen."""
+    sizes = sizes or page.evaluate(SIDEWAYS)
     assert sizes["page"] <= sizes["screen"], (
         f"{where} scrolls sideways at 375 px ({sizes['page']} > {sizes['screen']} px); "
         f"too wide: {sizes['widest']}")
@@ -298,10 +299,23 @@ def test_the_planners_small_maps_show_the_whole_route(narrow):
     assert_no_sideways_scroll(narrow, narrow.url)
 
 
-def _same_site_links(page, scope: str) -> list[str]:
-    hrefs = page.evaluate(f"""() => [...document.querySelectorAll({scope!r})]
-        .map(a => a.getAttribute('href')).filter(h => h && h.startsWith('/'))""")
+def _links_js(scope: str) -> str:
+    """JavaScript giving the same-site links (``/...``) within ``scope``, a CSS selector."""
+    return f"""[...document.querySelectorAll({scope!r})]
+        .map(a => a.getAttribute('href')).filter(h => h && h.startsWith('/'))"""
+
+
+def _paths(hrefs: list[str]) -> list[str]:
+    """The links' paths without their fragments (a link to a fragment alone is dropped)."""
     return [h.split("#")[0] for h in hrefs if h.split("#")[0]]
+
+
+def _same_site_links(page, scope: str) -> list[str]:
+    return _paths(page.evaluate(f"() => {_links_js(scope)}"))
+
+
+#: A walked page's sizes (``SIDEWAYS``) and the links of its main content, in one evaluation.
+SIDEWAYS_AND_LINKS = f"() => ({{sizes: ({SIDEWAYS})(), links: {_links_js('main a')}}})"
 
 
 #: Public pages that look the same to everyone but for the header: walked once in all.
@@ -341,8 +355,9 @@ def walk(page, where: str, seen: set[str], depth: int = 3) -> list[str]:
                 continue
             page.errors[:] = []
             opened.append(path)
-            assert_no_sideways_scroll(page, f"{path} ({where})")
-            found.extend(_same_site_links(page, "main a"))
+            seen_here = page.evaluate(SIDEWAYS_AND_LINKS)  # one round trip a page
+            assert_no_sideways_scroll(page, f"{path} ({where})", seen_here["sizes"])
+            found.extend(_paths(seen_here["links"]))
         level = list(dict.fromkeys(found))
     return opened
 
